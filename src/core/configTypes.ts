@@ -1,0 +1,78 @@
+// The configuration shape, shared by the CLI's JSON file and the extension's settings. Secrets are never part of
+// it: they come from the environment (CLI) or SecretStorage (extension) through CredentialProvider.
+import type { PunchStateAction, UserControlMode } from '../shared/model';
+
+export interface TlsConfig {
+  /** Verify the server certificate (default true). Turning it off is an explicit, per-server opt-out. */
+  verify: boolean;
+  /** PEM file of a CA to trust in addition to the system ones (for self-signed servers). */
+  caFile?: string;
+}
+
+export interface ShiftFeedConfig {
+  /** Shift Type name in Frappe. */
+  shiftType: string;
+  /** Devices feeding it; omitted = every device of the site. */
+  devices?: string[];
+}
+
+export interface SiteConfig {
+  id: string;
+  url: string;
+  /** IANA zone of the Frappe site (System Settings time_zone); read from the site when omitted. */
+  timeZone?: string;
+  tls: TlsConfig;
+  timeoutSeconds: number;
+  /** Shift Types whose "Last Sync of Checkin" this tool moves forward. */
+  shiftTypes: ShiftFeedConfig[];
+  /** Safety margin subtracted before moving last_sync_of_checkin (minutes). */
+  shiftSyncMarginMinutes: number;
+}
+
+export interface GeoPoint {
+  latitude: number;
+  longitude: number;
+}
+
+export interface UserControlConfig {
+  mode: UserControlMode;
+  /** What an IN punch does (default enable) and what an OUT punch does (default disable). */
+  onIn: 'enable' | 'disable' | 'none';
+  onOut: 'enable' | 'disable' | 'none';
+  /** `area` mode: area code of the BioTime area with no terminals (where disabled employees are moved). */
+  noAccessArea?: string;
+  /** Employee codes never touched. */
+  exempt: string[];
+}
+
+export interface DeviceConfig {
+  id: string;
+  name: string;
+  /** BioTime base URL, e.g. https://biotime.example.com:8081 (also sent as Employee Checkin device_id). */
+  url: string;
+  username: string;
+  site: string;
+  enabled: boolean;
+  intervalMinutes: number;
+  /** IANA zone BioTime's naive times are in; defaults to the site's zone. */
+  timeZone?: string;
+  authScheme: 'jwt' | 'token';
+  punchStates: Record<string, PunchStateAction>;
+  otherPunchStates: PunchStateAction;
+  userControl: UserControlConfig;
+  pageSize: number;
+  /** Only punches at or after this BioTime time are imported (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`). */
+  importSince?: string;
+  tls: TlsConfig;
+  timeoutSeconds: number;
+  /** A terminal silent longer than this is reported offline. */
+  offlineAfterMinutes: number;
+  /** Coordinates used when a punch has none: per terminal serial, then per device. */
+  terminalLocations: Record<string, GeoPoint>;
+  location?: GeoPoint;
+}
+
+export interface SyncConfig {
+  sites: SiteConfig[];
+  devices: DeviceConfig[];
+}

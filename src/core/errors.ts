@@ -1,0 +1,128 @@
+// Typed errors of the engine. Hosts translate them at the edge by `reason`, never by message text.
+// Every message is written for an operator and must never contain a secret (the logger redacts too, but
+// errors are built from safe parts in the first place).
+
+export abstract class SyncError extends Error {
+  abstract readonly code: string;
+  /** What the operator should do about it. */
+  readonly hint?: string;
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+  toJSON(): { code: string; message: string; hint?: string } {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
+  }
+}
+
+export type HttpFailureReason =
+  | 'auth' // credentials refused
+  | 'permission' // authenticated but not allowed (403)
+  | 'unreachable' // DNS, refused, reset, timeout after retries
+  | 'tls' // certificate verification failed
+  | 'badResponse' // HTML where JSON was expected, malformed JSON, unexpected shape, oversized body
+  | 'http' // any other HTTP status
+  | 'license' // BioTime API module not licensed
+  | 'cancelled';
+
+export class BioTimeError extends SyncError {
+  readonly code: string;
+  constructor(
+    readonly reason: HttpFailureReason | 'idsWentBack' | 'order',
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(message, hint, options);
+    this.code = `biotime.${reason}`;
+    this.status = options?.status;
+  }
+  readonly status?: number;
+  static is(e: unknown, reason?: BioTimeError['reason']): e is BioTimeError {
+    return e instanceof BioTimeError && (reason === undefined || e.reason === reason);
+  }
+}
+
+export class FrappeError extends SyncError {
+  readonly code: string;
+  readonly status?: number;
+  /** Frappe's exception class (`exc_type`), e.g. ValidationError, InactiveEmployeeStatusError. */
+  readonly excType?: string;
+  constructor(
+    readonly reason: HttpFailureReason | 'duplicate' | 'employeeNotFound' | 'validation',
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown; status?: number; excType?: string },
+  ) {
+    super(message, hint, options);
+    this.code = `frappe.${reason}`;
+    this.status = options?.status;
+    this.excType = options?.excType;
+  }
+  static is(e: unknown, reason?: FrappeError['reason']): e is FrappeError {
+    return e instanceof FrappeError && (reason === undefined || e.reason === reason);
+  }
+}
+
+export interface ConfigIssue {
+  /** JSON path of the offending key, e.g. `devices[0].intervalMinutes`. */
+  key: string;
+  message: string;
+}
+
+export class ConfigError extends SyncError {
+  readonly code = 'config';
+  constructor(readonly issues: ConfigIssue[], source = 'configuration') {
+    super(
+      `Invalid ${source}:\n` + issues.map((i) => `  - ${i.key}: ${i.message}`).join('\n'),
+      'Fix the keys listed above; nothing was contacted or changed.',
+    );
+  }
+  static is(e: unknown): e is ConfigError {
+    return e instanceof ConfigError;
+  }
+}
+
+export class StateError extends SyncError {
+  readonly code: string;
+  constructor(
+    readonly reason: 'locked' | 'corrupt' | 'io',
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, hint, options);
+    this.code = `state.${reason}`;
+  }
+  static is(e: unknown, reason?: StateError['reason']): e is StateError {
+    return e instanceof StateError && (reason === undefined || e.reason === reason);
+  }
+}
+
+export class CredentialsMissingError extends SyncError {
+  readonly code = 'credentials.missing';
+  constructor(readonly what: string, hint: string) {
+    super(`Missing ${what}.`, hint);
+  }
+  static is(e: unknown): e is CredentialsMissingError {
+    return e instanceof CredentialsMissingError;
+  }
+}
+
+export class CancelledError extends SyncError {
+  readonly code = 'cancelled';
+  constructor() {
+    super('The run was cancelled.');
+  }
+  static is(e: unknown): e is CancelledError {
+    return e instanceof CancelledError;
+  }
+}
+
+/** Serialises any error for run records and `--json` output without leaking internals. */
+export function describeError(e: unknown): { code: string; message: string; hint?: string } {
+  if (e instanceof SyncError) return e.toJSON();
+  if (e instanceof Error) return { code: 'internal', message: e.message };
+  return { code: 'internal', message: String(e) };
+}

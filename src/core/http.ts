@@ -1,0 +1,259 @@
+// The HTTP layer shared by the BioTime and Frappe clients: one axios instance per server with keep-alive, TLS
+// verification on by default (custom CA or an explicit per-device opt-out), bounded bodies, timeouts, and
+// retries with backoff that honour Retry-After. It never throws for an HTTP status: callers read the status
+// and the body. It throws HttpTransportError when no usable answer arrived.
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { CancelledError } from './errors';
+import type { Clock, Logger } from './ports';
+
+export interface TlsOptions {
+  /** false turns certificate verification off (per device, explicit opt-out). */
+  rejectUnauthorized?: boolean;
+  /** PEM file with the CA that signed a self-signed server certificate. */
+  caFile?: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts in total, including the first. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface HttpOptions {
+  /** Human name used in messages: "BioTime hq", "Frappe site acme". */
+  name: string;
+  baseUrl: string;
+  timeoutMs: number;
+  tls?: TlsOptions;
+  maxBodyBytes?: number;
+  retry?: RetryPolicy;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * `read`: safe to repeat (GETs, lookups) — retried on timeouts, resets, 5xx and 429.
+ * `write`: retried only when the server certainly did not process it (connection refused, 429 + Retry-After).
+ */
+export type RetryMode = 'read' | 'write' | 'none';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path relative to baseUrl (starting with "/") or an absolute URL on the same origin. */
+  url: string;
+  params?: Record<string, string | number | undefined>;
+  data?: unknown;
+  headers?: Record<string, string>;
+  retry: RetryMode;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** Attempts it took. */
+  attempts: number;
+}
+
+export type TransportKind = 'timeout' | 'reset' | 'refused' | 'dns' | 'tls' | 'tooLarge' | 'other';
+
+export class HttpTransportError extends Error {
+  constructor(
+    readonly kind: TransportKind,
+    message: string,
+    /** Whether the request may have reached the server and been processed. */
+    readonly maybeProcessed: boolean,
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'HttpTransportError';
+  }
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+]);
+
+export class HttpClient {
+  private readonly ax: AxiosInstance;
+  private readonly retry: RetryPolicy;
+  readonly origin: string;
+
+  constructor(private readonly opts: HttpOptions) {
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    const base = new URL(opts.baseUrl);
+    this.origin = base.origin;
+    const ca = opts.tls?.caFile ? fs.readFileSync(opts.tls.caFile) : undefined;
+    this.ax = axios.create({
+      baseURL: opts.baseUrl.replace(/\/+$/, ''),
+      timeout: opts.timeoutMs,
+      maxContentLength: opts.maxBodyBytes ?? 64 * 1024 * 1024,
+      maxBodyLength: 16 * 1024 * 1024,
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(d: unknown) => d],
+      validateStatus: () => true,
+      proxy: false,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 16, ca, rejectUnauthorized: opts.tls?.rejectUnauthorized !== false }),
+    });
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const attempts = req.retry === 'none' ? 1 : this.retry.attempts;
+    for (let attempt = 1; ; attempt++) {
+      if (req.signal?.aborted) throw new CancelledError();
+      let res: HttpResponse | undefined;
+      let err: HttpTransportError | undefined;
+      try {
+        res = await this.once(req, attempt);
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        err = e as HttpTransportError;
+      }
+      const delay = attempt < attempts ? this.retryDelay(req.retry, attempt, res, err) : undefined;
+      if (delay === undefined) {
+        if (err) throw err;
+        return res!;
+      }
+      const why = err ? err.message : `HTTP ${res!.status}`;
+      this.opts.logger.debug(`${this.opts.name}: ${req.method} ${pathOf(req.url)} ${why}; retry ${attempt}/${attempts - 1} in ${delay} ms`);
+      await this.opts.clock.sleep(delay, req.signal);
+    }
+  }
+
+  /** Milliseconds to wait before another attempt, or undefined when this outcome must not be retried. */
+  private retryDelay(mode: RetryMode, attempt: number, res?: HttpResponse, err?: HttpTransportError): number | undefined {
+    const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    if (err) {
+      if (err.kind === 'tls' || err.kind === 'tooLarge' || err.kind === 'dns') return undefined;
+      if (mode === 'write' && err.maybeProcessed) return undefined;
+      return backoff;
+    }
+    const status = res!.status;
+    if (status === 429 || status === 503) {
+      const ra = parseRetryAfter(res!.headers['retry-after'], this.opts.clock.now());
+      if (mode === 'write' && status === 503 && ra === undefined) return undefined;
+      return Math.min(this.retry.maxDelayMs, Math.max(ra ?? backoff, 0));
+    }
+    if (mode === 'read' && (status === 500 || status === 502 || status === 504)) return backoff;
+    return undefined;
+  }
+
+  private async once(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    const url = this.sameOrigin(req.url);
+    const cfg: AxiosRequestConfig = {
+      method: req.method,
+      url,
+      params: req.params,
+      data: req.data,
+      headers: { Accept: 'application/json', ...(req.data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...req.headers },
+      signal: req.signal,
+      timeout: req.timeoutMs ?? this.opts.timeoutMs,
+    };
+    try {
+      const r = await this.ax.request<string>(cfg);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
+      return { status: r.status, headers, text: typeof r.data === 'string' ? r.data : String(r.data ?? ''), attempts: attempt };
+    } catch (e) {
+      if (req.signal?.aborted || axios.isCancel(e)) throw new CancelledError();
+      throw this.classify(e, req);
+    }
+  }
+
+  /** Accepts absolute URLs only on our own origin; `next` links with an internal host are rebuilt on our base. */
+  private sameOrigin(url: string): string {
+    if (!/^https?:\/\//i.test(url)) return url;
+    const u = new URL(url);
+    return u.origin === this.origin ? url : `${this.origin}${u.pathname}${u.search}`;
+  }
+
+  private classify(e: unknown, req: HttpRequest): HttpTransportError {
+    const err = e as { code?: string; message?: string; cause?: { code?: string } };
+    const code = err.code ?? err.cause?.code ?? '';
+    const where = `${this.opts.name} (${this.origin})`;
+    const msg = String(err.message ?? e);
+    if (TLS_CODES.has(code) || /certificate|self[- ]signed/i.test(msg)) {
+      return new HttpTransportError('tls', `${where}: TLS certificate not trusted (${code || msg}).`, false, code);
+    }
+    if (/maxContentLength|maxBodyLength/i.test(msg) || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
+      return new HttpTransportError('tooLarge', `${where}: answer to ${req.method} ${pathOf(req.url)} is larger than the ${Math.round((this.opts.maxBodyBytes ?? 64 * 1024 * 1024) / 1048576)} MB limit.`, true);
+    }
+    if (code === 'ECONNREFUSED') return new HttpTransportError('refused', `${where}: connection refused.`, false, code);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HttpTransportError('dns', `${where}: host name not found.`, false, code);
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(msg)) {
+      return new HttpTransportError('timeout', `${where}: no answer to ${req.method} ${pathOf(req.url)} within ${Math.round((req.timeoutMs ?? this.opts.timeoutMs) / 1000)} s.`, true, code);
+    }
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_BAD_RESPONSE' || /socket hang up|aborted/i.test(msg)) {
+      return new HttpTransportError('reset', `${where}: connection reset during ${req.method} ${pathOf(req.url)}.`, true, code);
+    }
+    return new HttpTransportError('other', `${where}: ${msg}`, true, code);
+  }
+}
+
+export function pathOf(url: string): string {
+  try {
+    return /^https?:\/\//i.test(url) ? new URL(url).pathname : url.split('?')[0];
+  } catch {
+    return url;
+  }
+}
+
+/** Retry-After as delta-seconds or HTTP date → milliseconds. */
+export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now.getTime()) : undefined;
+}
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: 'empty' | 'html' | 'malformed' | 'tooDeep'; snippet: string };
+
+/** Parses a body that should be JSON, telling HTML pages, truncated JSON and hostile nesting apart. */
+export function parseJsonBody(text: string, maxDepth = 64): JsonParse {
+  const trimmed = text.trimStart();
+  const snippet = trimmed.slice(0, 120).replace(/\s+/g, ' ');
+  if (!trimmed) return { ok: false, problem: 'empty', snippet };
+  if (trimmed.startsWith('<')) return { ok: false, problem: 'html', snippet };
+  if (nestingDepth(trimmed, maxDepth) > maxDepth) return { ok: false, problem: 'tooDeep', snippet: '' };
+  try {
+    return { ok: true, value: JSON.parse(trimmed) };
+  } catch {
+    return { ok: false, problem: 'malformed', snippet };
+  }
+}
+
+/** Maximum bracket depth outside strings, stopping early once past `limit`. */
+function nestingDepth(s: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inStr = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inStr) {
+      if (c === 92) i++;
+      else if (c === 34) inStr = false;
+    } else if (c === 34) inStr = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}

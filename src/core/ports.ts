@@ -1,0 +1,288 @@
+// The engine's ports: small interfaces the core needs and the hosts (CLI, VS Code) or the API clients implement.
+// Nothing here may depend on BioTime or Frappe client code; those implement the interfaces.
+import type {
+  FailedPunch,
+  FailureCode,
+  LogType,
+  PunchOutcome,
+  RunSummary,
+  UserControlMode,
+} from '../shared/model';
+import type { Disposable } from './events';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Infrastructure ports
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** Leveled logger. Every implementation receives text that already went through redaction (see redact.ts). */
+export interface Logger {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Time source and timers, injected so tests are deterministic. */
+export interface Clock {
+  now(): Date;
+  /** Resolves after `ms`; rejects with CancelledError when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls back after `ms` (once). */
+  setTimer(callback: () => void, ms: number): Disposable;
+}
+
+/**
+ * Secrets. The CLI reads them from the environment, the extension from SecretStorage. Tokens are short-lived
+ * BioTime tokens: the host decides where they are kept (the CLI keeps them in the state directory, 0600).
+ */
+export interface CredentialProvider {
+  biotimePassword(deviceId: string): Promise<string | undefined>;
+  frappeApiKey(siteId: string): Promise<string | undefined>;
+  frappeApiSecret(siteId: string): Promise<string | undefined>;
+  getToken(deviceId: string): Promise<string | undefined>;
+  setToken(deviceId: string, token: string | undefined): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Attendance source (BioTime)
+
+/**
+ * A punch as read from BioTime, normalised. Unusable records are still returned (with `problem` set) so they
+ * become failed punches with a reason instead of disappearing.
+ */
+export interface Punch {
+  /** Stable key within the device: String(id), or `raw:<sha1 of the record>` when the record has no usable id. */
+  key: string;
+  id: number | null;
+  empCode: string;
+  name: string;
+  /** Naive `YYYY-MM-DD HH:MM:SS`, BioTime server wall clock. */
+  punchTime: string;
+  uploadTime: string | null;
+  punchState: string;
+  punchStateDisplay: string;
+  terminalSn: string;
+  terminalAlias: string;
+  areaAlias: string;
+  latitude: number | null;
+  longitude: number | null;
+  raw: Record<string, unknown>;
+  /** Set when the record cannot become a checkin: says what is wrong with it. */
+  problem?: string;
+}
+
+/** Where the previous run's cursor was found, so the next run can usually start reading at once. */
+export interface PageHint {
+  pageSize: number;
+  page: number;
+  startTime?: string;
+}
+
+export interface TransactionQuery {
+  /** Only transactions with an id greater than this. */
+  afterId: number;
+  pageSize: number;
+  /** Optional lower bound on punch_time (BioTime naive time), sent as `start_time`. */
+  startTime?: string;
+  hint?: PageHint;
+  signal?: AbortSignal;
+}
+
+export interface TransactionPage {
+  /** Transactions with id > afterId on this page, ascending id (records without an id keep their position). */
+  punches: Punch[];
+  page: number;
+  /** Resume point for the next run. */
+  hint: PageHint;
+  /** BioTime's `count` for the query. */
+  totalCount: number;
+  isLast: boolean;
+}
+
+export interface TerminalInfo {
+  id: number | null;
+  sn: string;
+  alias: string;
+  area: string;
+  lastActivity: string | null;
+  userCount: number | null;
+  transactionCount: number | null;
+  raw: Record<string, unknown>;
+}
+
+export interface SourceProbe {
+  /** The auth scheme that worked. */
+  scheme: 'jwt' | 'token';
+  /** Token expiry when it is a JWT. */
+  tokenExpiresAt?: Date;
+  /** Newest upload_time seen (BioTime naive time): an estimate of the BioTime server clock. */
+  newestUploadTime?: string | null;
+  newestTransactionId?: number | null;
+  transactionCount?: number;
+}
+
+export interface AttendanceSource {
+  /** Streams transactions with id > afterId, page by page, in ascending id order. */
+  readTransactions(query: TransactionQuery): AsyncIterable<TransactionPage>;
+  /** One transaction by id, or null when BioTime has none with that id. */
+  getTransaction(id: number, signal?: AbortSignal): Promise<Punch | null>;
+  listTerminals(signal?: AbortSignal): Promise<TerminalInfo[]>;
+  /** Logs in (or reuses the token) and reads a little: for doctor and Test Connection. */
+  probe(signal?: AbortSignal): Promise<SourceProbe>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checkin sink (Frappe HR)
+
+export interface EmployeeRecord {
+  name: string;
+  employeeName: string;
+  /** attendance_device_id, the "Biometric ID". */
+  deviceId: string | null;
+  status: string;
+  userId: string | null;
+}
+
+export interface ExistingCheckin {
+  name: string;
+  employee: string;
+  /** Naive site time, normalised to `YYYY-MM-DD HH:MM:SS` (fractions of a second dropped). */
+  time: string;
+  logType: LogType | '';
+  deviceId: string | null;
+}
+
+export interface NewCheckin {
+  /** The punch key, echoed in the result. */
+  key: string;
+  employee: string;
+  /** Naive site time `YYYY-MM-DD HH:MM:SS`. */
+  time: string;
+  logType: LogType | null;
+  deviceId: string;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+export type InsertResult =
+  | { key: string; status: 'created'; name: string; recovered?: boolean }
+  | { key: string; status: 'duplicate'; duplicateOf?: string; message: string }
+  | { key: string; status: 'failed'; failure: FailureCode; message: string };
+
+export interface SinkProbe {
+  user: string;
+  timeZone: string;
+  /** False when the API user cannot write Employee Checkin `time` (Frappe would silently stamp "now"). */
+  canWriteTime: boolean | 'unknown';
+  canCreateCheckin: boolean | 'unknown';
+  canReadEmployee: boolean;
+  /** Biometric IDs held by more than one Employee. */
+  duplicateDeviceIds: { deviceId: string; employees: string[] }[];
+  details: string[];
+}
+
+export interface CheckinSink {
+  /** Employees whose attendance_device_id is one of `codes` (one request per batch, `in` filter). */
+  findEmployeesByDeviceIds(codes: string[], signal?: AbortSignal): Promise<EmployeeRecord[]>;
+  /** Existing checkins of these employees with time in [from, to] (inclusive, naive site time). */
+  findCheckins(employees: string[], from: string, to: string, signal?: AbortSignal): Promise<ExistingCheckin[]>;
+  /**
+   * Creates the checkins, in batches where the API allows; one bad document never blocks the others. Uncertain
+   * outcomes (timeout after sending) are reconciled against Frappe before any retry, so nothing is created twice.
+   */
+  insertCheckins(docs: NewCheckin[], signal?: AbortSignal): Promise<InsertResult[]>;
+  siteTimeZone(signal?: AbortSignal): Promise<string>;
+  searchEmployees(text: string, limit: number, signal?: AbortSignal): Promise<EmployeeRecord[]>;
+  setEmployeeDeviceId(employee: string, deviceId: string, signal?: AbortSignal): Promise<void>;
+  probe(signal?: AbortSignal): Promise<SinkProbe>;
+  /** Desk URL of a document, for "Open in Frappe". */
+  deskUrl(doctype: 'Employee' | 'Employee Checkin', name: string): string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Post-checkin user control
+
+export interface UserControlChange {
+  empCode: string;
+  employee: EmployeeRecord;
+  enable: boolean;
+}
+
+export interface UserControlResult {
+  empCode: string;
+  result: 'applied' | 'unchanged' | 'failed';
+  detail: string;
+}
+
+/** Small persistent memory the mechanisms need (e.g. the areas an employee had before being moved). */
+export interface UserControlMemory {
+  get(empCode: string): unknown;
+  set(empCode: string, value: unknown): void;
+}
+
+export interface UserControl {
+  readonly mode: Exclude<UserControlMode, 'off'>;
+  /** Applies each employee's final state of the run, once. */
+  apply(changes: UserControlChange[], memory: UserControlMemory, signal?: AbortSignal): Promise<UserControlResult[]>;
+  /** Whether the mechanism is available on this server, for doctor. */
+  check(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// State
+
+export interface DeviceCursor {
+  /** Highest BioTime transaction id whose punch (and every lower one) has a durable outcome. */
+  hwm: number;
+  /**
+   * Ids in the overlap window just below `hwm` that already have an outcome. Each run re-reads that window so a
+   * transaction committed out of id order is still picked up; ids listed here are not processed twice.
+   */
+  recent: number[];
+  hint?: PageHint;
+  /** Fingerprint of the `hwm` transaction, to detect a BioTime database restore that reuses ids. */
+  hwmFingerprint?: string;
+}
+
+export interface DeviceState {
+  lastSyncAt: string | null;
+  lastAttemptAt: string | null;
+  cursor: DeviceCursor | null;
+  consecutiveFailures: number;
+  lastError?: { code: string; message: string; hint?: string };
+  userControlMemory: Record<string, unknown>;
+  terminals?: import('../shared/model').TerminalHealth[];
+  terminalsCheckedAt?: string;
+}
+
+export interface RunRecordWriter {
+  /** Appends outcomes durably (fsync'd before it resolves). */
+  append(outcomes: PunchOutcome[]): Promise<void>;
+  finish(summary: RunSummary): Promise<void>;
+}
+
+/** The durable journal of checkin writes in flight, so a crash mid-write is recognised on the next run. */
+export interface InflightEntry {
+  key: string;
+  employee: string;
+  time: string;
+  logType: LogType | null;
+}
+
+export interface SyncStateStore {
+  loadDevice(deviceId: string): Promise<DeviceState>;
+  saveDevice(deviceId: string, state: DeviceState): Promise<void>;
+  startRun(summary: RunSummary): Promise<RunRecordWriter>;
+  listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunSummary | undefined>;
+  readRunOutcomes(runId: string): AsyncIterable<PunchOutcome>;
+  listFailed(deviceId?: string): Promise<FailedPunch[]>;
+  /** Adds or updates failed punches and removes the keys that now have another outcome, in one atomic write. */
+  updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void>;
+  setInflight(deviceId: string, entries: InflightEntry[]): Promise<void>;
+  getInflight(deviceId: string): Promise<InflightEntry[]>;
+  /** Problems met while loading (corrupt files), reported to the operator; never thrown. */
+  readonly problems: string[];
+}

@@ -1,0 +1,142 @@
+// Types that every layer (engine, CLI, extension host and the webview) can import. No node or vscode APIs here.
+
+/** Frappe HR Employee Checkin log type. */
+export type LogType = 'IN' | 'OUT';
+
+/**
+ * What a BioTime punch_state turns into: a log type, `NONE` (create the checkin without a log type and let the
+ * Shift Type decide), or `SKIP` (do not create a checkin; the punch is recorded as skipped).
+ */
+export type PunchStateAction = LogType | 'NONE' | 'SKIP';
+
+/** The outcome every punch of every run ends with. */
+export type OutcomeKind = 'created' | 'duplicate' | 'failed' | 'skipped';
+
+/** Why a punch failed, as a closed set so hosts can offer the right fix (free text is in `reason`). */
+export type FailureCode =
+  | 'unknownEmployee' // no Employee with that Biometric ID
+  | 'ambiguousEmployee' // several Employees share the Biometric ID
+  | 'badRecord' // the BioTime record itself is unusable (empty emp_code, unparsable time, no id)
+  | 'refused' // Frappe validated and refused it (inactive employee, strict log type, geolocation, link...)
+  | 'permission' // Frappe permission error
+  | 'transient' // retries exhausted (timeouts, 5xx, 429)
+  | 'timeZone'; // the punch time does not exist in the BioTime zone (DST gap)
+
+/** Post-checkin user control: what was decided and what happened. */
+export interface UserControlRecord {
+  action: 'enable' | 'disable';
+  mode: UserControlMode;
+  result: 'applied' | 'planned' | 'unchanged' | 'exempt' | 'failed' | 'superseded';
+  detail?: string;
+}
+
+export type UserControlMode = 'off' | 'area' | 'resign' | 'frappe-user';
+
+/** One punch and what became of it: the unit of the punch-to-checkin mapping. */
+export interface PunchOutcome {
+  /** Stable key of the punch within its device: the BioTime transaction id, or `raw:<hash>` when it has none. */
+  key: string;
+  deviceId: string;
+  transactionId: number | null;
+  empCode: string;
+  name: string;
+  /** Punch time as BioTime reported it (naive, BioTime server zone). */
+  punchTime: string;
+  /** The same instant as a naive time in the Frappe site's zone (what was sent as `time`). */
+  siteTime: string | null;
+  uploadTime: string | null;
+  terminalSn: string;
+  terminalAlias: string;
+  punchState: string;
+  punchStateDisplay: string;
+  logType: LogType | null;
+  employee: string | null;
+  employeeName: string | null;
+  outcome: OutcomeKind;
+  checkin?: string;
+  duplicateOf?: string;
+  reason?: string;
+  failure?: FailureCode;
+  userControl?: UserControlRecord;
+  /** True when the checkin was found already created by an interrupted earlier attempt of ours. */
+  recovered?: boolean;
+}
+
+/** A failed punch kept until it succeeds or the operator dismisses it. */
+export interface FailedPunch {
+  key: string;
+  deviceId: string;
+  empCode: string;
+  name: string;
+  punchTime: string;
+  terminalAlias: string;
+  punchState: string;
+  reason: string;
+  failure: FailureCode;
+  firstFailedAt: string;
+  lastTriedAt: string;
+  attempts: number;
+  runId: string;
+  /** The BioTime transaction exactly as received. */
+  raw: Record<string, unknown>;
+}
+
+export interface OutcomeCounts {
+  fetched: number;
+  created: number;
+  duplicate: number;
+  failed: number;
+  skipped: number;
+  userControlCalls: number;
+  userControlFailed: number;
+}
+
+export type RunKind = 'sync' | 'rerun' | 'dryRun';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** Summary of one device run (the per-punch outcomes are stored beside it). */
+export interface RunSummary {
+  runId: string;
+  deviceId: string;
+  kind: RunKind;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  counts: OutcomeCounts;
+  /** Error that stopped the run (failed status), already redacted and written for an operator. */
+  error?: { code: string; message: string; hint?: string };
+  cursorBefore: number | null;
+  cursorAfter: number | null;
+}
+
+export interface TerminalHealth {
+  sn: string;
+  alias: string;
+  area: string;
+  lastActivity: string | null;
+  userCount: number | null;
+  transactionCount: number | null;
+  offline: boolean;
+}
+
+export type DeviceHealth = 'ok' | 'never' | 'running' | 'error' | 'disabled';
+
+export interface DeviceStatus {
+  deviceId: string;
+  name: string;
+  enabled: boolean;
+  health: DeviceHealth;
+  lastSyncAt: string | null;
+  nextRunAt: string | null;
+  cursor: number | null;
+  failedCount: number;
+  consecutiveFailures: number;
+  lastRun: RunSummary | null;
+  lastError?: { code: string; message: string; hint?: string };
+  terminals: TerminalHealth[];
+}
+
+export function emptyCounts(): OutcomeCounts {
+  return { fetched: 0, created: 0, duplicate: 0, failed: 0, skipped: 0, userControlCalls: 0, userControlFailed: 0 };
+}
