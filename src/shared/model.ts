@@ -140,3 +140,24 @@ export interface DeviceStatus {
 export function emptyCounts(): OutcomeCounts {
   return { fetched: 0, created: 0, duplicate: 0, failed: 0, skipped: 0, userControlCalls: 0, userControlFailed: 0 };
 }
+
+/** One line of a doctor / Test Connection report. */
+export interface DoctorCheck {
+  /** "device hq", "site acme". */
+  target: string;
+  check: string;
+  status: 'ok' | 'warn' | 'fail';
+  detail: string;
+  /** What to do when it is not ok. */
+  fix?: string;
+}
+
+/** A planned or performed Shift Type "Last Sync of Checkin" move (issue: parity). */
+export interface ShiftSyncRecord {
+  site: string;
+  shiftType: string;
+  from: string | null;
+  to: string | null;
+  status: 'moved' | 'held' | 'unchanged' | 'autoUpdate' | 'failed';
+  reason: string;
+}

@@ -1,0 +1,60 @@
+// The engine's public surface as the hosts (CLI, extension) see it.
+import type {
+  DeviceStatus,
+  DoctorCheck,
+  FailedPunch,
+  OutcomeCounts,
+  PunchOutcome,
+  RunKind,
+  RunSummary,
+} from '../shared/model';
+import type { Event } from './events';
+import type { EmployeeRecord } from './ports';
+import type { SyncConfig } from './configTypes';
+
+export type EngineEvent =
+  | { type: 'runStarted'; runId: string; deviceId: string; kind: RunKind }
+  | { type: 'pageFetched'; runId: string; deviceId: string; page: number; fetched: number; total: number }
+  | { type: 'punchesProcessed'; runId: string; deviceId: string; processed: number; total: number; counts: OutcomeCounts }
+  | { type: 'outcome'; runId: string; deviceId: string; outcome: PunchOutcome }
+  | { type: 'runFinished'; runId: string; deviceId: string; summary: RunSummary }
+  | { type: 'tickSkipped'; deviceId: string; reason: string }
+  | { type: 'stateChanged'; deviceId?: string };
+
+export interface RunOptions {
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RerunOptions {
+  deviceId?: string;
+  /** Punch keys; omitted = every failed punch of the device (or all devices). */
+  keys?: string[];
+  /** Only the failed punches of this run. */
+  runId?: string;
+  /** Only failed punches with this employee code. */
+  empCode?: string;
+  signal?: AbortSignal;
+}
+
+export interface SyncEngineApi {
+  readonly onEvent: Event<EngineEvent>;
+  readonly config: SyncConfig;
+  /** Syncs one device now, whatever the schedule. Never throws for a device failure: the summary says `failed`. */
+  runDevice(deviceId: string, options?: RunOptions): Promise<RunSummary>;
+  runAll(options?: RunOptions): Promise<RunSummary[]>;
+  /** Reprocesses failed punches against the current Frappe state; never creates a duplicate. */
+  rerun(options: RerunOptions): Promise<RunSummary[]>;
+  dismiss(deviceId: string, keys: string[]): Promise<void>;
+  status(): Promise<DeviceStatus[]>;
+  listFailed(deviceId?: string): Promise<FailedPunch[]>;
+  listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunSummary | undefined>;
+  runOutcomes(runId: string): AsyncIterable<PunchOutcome>;
+  doctor(deviceId?: string, signal?: AbortSignal): Promise<DoctorCheck[]>;
+  searchEmployees(deviceId: string, text: string, signal?: AbortSignal): Promise<EmployeeRecord[]>;
+  /** Writes the Biometric ID to the Employee in Frappe (after the host confirmed with the operator). */
+  linkEmployee(deviceId: string, employee: string, empCode: string, signal?: AbortSignal): Promise<void>;
+  deskUrl(deviceId: string, doctype: 'Employee' | 'Employee Checkin', name: string): string;
+  isRunning(deviceId: string): boolean;
+}
