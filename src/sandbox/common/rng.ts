@@ -1,0 +1,14 @@
+/**
+ * Seeded pseudo-random generator (mulberry32). The sandboxes use it instead of Math.random so that a
+ * fault plan or generated data set replays identically from the same seed.
+ */
+export function createRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
