@@ -253,13 +253,28 @@ export interface DeviceState {
   consecutiveFailures: number;
   lastError?: { code: string; message: string; hint?: string };
   userControlMemory: Record<string, unknown>;
+  /** Each employee's wanted final user-control state not yet applied (survives a crash before run end). */
+  pendingUserControl?: Record<string, PendingUserControl>;
   terminals?: import('../shared/model').TerminalHealth[];
   terminalsCheckedAt?: string;
+}
+
+export interface PendingUserControl {
+  empCode: string;
+  employee: EmployeeRecord;
+  enable: boolean;
+  /** Punch that decided it (its outcome gets the result). */
+  key: string;
+  runId: string;
+  punchTime: string;
+  attempts: number;
 }
 
 export interface RunRecordWriter {
   /** Appends outcomes durably (fsync'd before it resolves). */
   append(outcomes: PunchOutcome[]): Promise<void>;
+  /** Records later facts about punches already appended (e.g. the user-control result applied at run end). */
+  patch(patches: { key: string; patch: Partial<PunchOutcome> }[]): Promise<void>;
   finish(summary: RunSummary): Promise<void>;
 }
 

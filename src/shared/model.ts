@@ -77,6 +77,12 @@ export interface FailedPunch {
   lastTriedAt: string;
   attempts: number;
   runId: string;
+  transactionId: number | null;
+  terminalSn: string;
+  uploadTime: string | null;
+  punchStateDisplay: string;
+  latitude: number | null;
+  longitude: number | null;
   /** The BioTime transaction exactly as received. */
   raw: Record<string, unknown>;
 }

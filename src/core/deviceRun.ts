@@ -1,0 +1,344 @@
+// One run of one device: steps 2-6 of the cycle. Pages are processed in id order and each page is a checkpoint:
+// its outcomes are appended to the run record, failed punches are stored with their raw records, and only then is
+// the cursor moved past the page (steps 4-5). A crash anywhere repeats at most the page in flight, and the write
+// journal plus the duplicate check make the repeat create nothing twice.
+import type { FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/model';
+import { emptyCounts } from '../shared/model';
+import type { DeviceConfig } from './configTypes';
+import type { EngineEvent } from './engineApi';
+import { BioTimeError, CancelledError, describeError } from './errors';
+import type {
+  AttendanceSource,
+  CheckinSink,
+  Clock,
+  DeviceCursor,
+  DeviceState,
+  Logger,
+  Punch,
+  RunRecordWriter,
+  SyncStateStore,
+  UserControl,
+} from './ports';
+import { PunchProcessor, recoverKey } from './punchProcessor';
+import type { Redactor } from './redact';
+import { UserControlPlanner, type Patch } from './userControlPlan';
+
+/** Ids just below the cursor that every run reads again, for transactions committed out of id order. */
+export const OVERLAP_IDS = 50;
+/** Failed punches with a transient cause are retried by every sync run up to this many attempts. */
+export const AUTO_RETRY_ATTEMPTS = 20;
+
+export interface RunDeps {
+  device: DeviceConfig;
+  source: AttendanceSource;
+  sink: CheckinSink;
+  userControl?: UserControl;
+  store: SyncStateStore;
+  clock: Clock;
+  logger: Logger;
+  redactor: Redactor;
+  emit(e: EngineEvent): void;
+  siteZone(signal?: AbortSignal): Promise<string>;
+}
+
+export interface RunRequest {
+  runId: string;
+  kind: RunKind;
+  signal?: AbortSignal;
+  /** For reruns: the failed punches to process again. */
+  failed?: FailedPunch[];
+}
+
+export function fingerprint(p: Punch): string {
+  return `${p.id}|${p.empCode}|${p.punchTime}`;
+}
+
+export class DeviceRun {
+  private readonly dryRun: boolean;
+  private readonly summary: RunSummary;
+  private state!: DeviceState;
+  private writer!: RunRecordWriter;
+  private processor!: PunchProcessor;
+  private planner: UserControlPlanner;
+  private failedKeys = new Set<string>();
+  private processed = 0;
+
+  constructor(
+    private readonly d: RunDeps,
+    private readonly req: RunRequest,
+  ) {
+    this.dryRun = req.kind === 'dryRun';
+    this.planner = new UserControlPlanner(d.device, req.runId);
+    this.summary = {
+      runId: req.runId,
+      deviceId: d.device.id,
+      kind: req.kind,
+      status: 'running',
+      startedAt: d.clock.now().toISOString(),
+      finishedAt: null,
+      durationMs: null,
+      counts: emptyCounts(),
+      cursorBefore: null,
+      cursorAfter: null,
+    };
+  }
+
+  /** The outcomes of a dry run (its plan); empty for other runs, whose outcomes are in the store. */
+  get plan(): PunchOutcome[] {
+    return this.dryRun ? (this.writer as MemoryWriter).outcomes : [];
+  }
+
+  async execute(): Promise<RunSummary> {
+    const { store, device } = this.d;
+    this.state = await store.loadDevice(device.id);
+    this.summary.cursorBefore = this.state.cursor?.hwm ?? null;
+    this.writer = this.dryRun ? memoryWriter() : await store.startRun(this.summary);
+    this.d.emit({ type: 'runStarted', runId: this.req.runId, deviceId: device.id, kind: this.req.kind });
+    try {
+      await this.prepare();
+      if (this.req.kind === 'rerun') await this.processFailed(this.req.failed ?? []);
+      else await this.readNew();
+      if (this.req.kind === 'sync') await this.processFailed((await store.listFailed(device.id)).filter((f) => f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS));
+      await this.applyUserControl();
+      this.summary.status = 'completed';
+      if (this.req.kind === 'sync') {
+        this.state.lastSyncAt = this.d.clock.now().toISOString();
+        this.state.consecutiveFailures = 0;
+        delete this.state.lastError;
+      }
+    } catch (e) {
+      this.summary.status = CancelledError.is(e) ? 'cancelled' : 'failed';
+      const err = this.d.redactor.redactValue(describeError(e));
+      if (!CancelledError.is(e)) {
+        this.summary.error = err;
+        this.state.lastError = err;
+        if (this.req.kind === 'sync') this.state.consecutiveFailures++;
+        this.d.logger.error(`Device ${device.id}: run ${this.req.runId} failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      }
+    }
+    return this.finish();
+  }
+
+  private async finish(): Promise<RunSummary> {
+    const now = this.d.clock.now();
+    this.summary.finishedAt = now.toISOString();
+    this.summary.durationMs = now.getTime() - Date.parse(this.summary.startedAt);
+    this.summary.cursorAfter = this.state.cursor?.hwm ?? null;
+    if (!this.dryRun) {
+      this.state.lastAttemptAt = now.toISOString();
+      await this.d.store.saveDevice(this.d.device.id, this.state);
+      await this.writer.finish(this.summary);
+    }
+    this.d.emit({ type: 'runFinished', runId: this.req.runId, deviceId: this.d.device.id, summary: this.summary });
+    return this.summary;
+  }
+
+  private async prepare(): Promise<void> {
+    const { device, store } = this.d;
+    const siteZone = await this.d.siteZone(this.req.signal);
+    const inflight = this.dryRun ? [] : await store.getInflight(device.id);
+    this.failedKeys = new Set((await store.listFailed(device.id)).map((f) => f.key));
+    this.processor = new PunchProcessor({
+      device,
+      deviceZone: device.timeZone ?? siteZone,
+      siteZone,
+      sink: this.d.sink,
+      dryRun: this.dryRun,
+      signal: this.req.signal,
+      recovered: new Map(inflight.map((e) => [recoverKey(e.employee, e.time, e.logType), e])),
+      journal: (entries) => store.setInflight(device.id, entries),
+    });
+  }
+
+  /** Steps 3-5: every page after the cursor, each one a checkpoint. */
+  private async readNew(): Promise<void> {
+    const { device, source } = this.d;
+    const cursor: DeviceCursor = this.state.cursor ?? { hwm: 0, recent: [] };
+    await this.checkRestore(cursor);
+    const recent = new Set(cursor.recent);
+    const pages = prefetch(source.readTransactions({ afterId: Math.max(0, cursor.hwm - OVERLAP_IDS), pageSize: device.pageSize, startTime: device.importSince, hint: cursor.hint, signal: this.req.signal }));
+    let total = 0;
+    for await (const page of pages) {
+      total = Math.max(total, page.totalCount);
+      this.d.emit({ type: 'pageFetched', runId: this.req.runId, deviceId: device.id, page: page.page, fetched: page.punches.length, total });
+      const fresh = page.punches.filter((p) => (p.id === null ? !this.failedKeys.has(p.key) : p.id > cursor.hwm || !recent.has(p.id)));
+      this.summary.counts.fetched += fresh.length;
+      const outcomes = await this.processor.process(fresh);
+      const next = advance(cursor, page.punches, recent);
+      next.hint = page.hint;
+      await this.record(outcomes, fresh, next);
+      Object.assign(cursor, next);
+      this.d.emit({ type: 'punchesProcessed', runId: this.req.runId, deviceId: device.id, processed: this.processed, total, counts: { ...this.summary.counts } });
+    }
+  }
+
+  /** A BioTime database restore reuses transaction ids: the punch under our cursor would then be another one. */
+  private async checkRestore(cursor: DeviceCursor): Promise<void> {
+    if (!cursor.hwm || !cursor.hwmFingerprint) return;
+    const t = await this.d.source.getTransaction(cursor.hwm, this.req.signal);
+    if (!t) {
+      this.d.logger.warn(`Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, run "biotime-sync reset-cursor --device ${this.d.device.id}".`);
+      return;
+    }
+    if (fingerprint(t) !== cursor.hwmFingerprint) {
+      throw new BioTimeError(
+        'idsWentBack',
+        `BioTime transaction ${cursor.hwm} is now a different punch (${t.empCode} at ${t.punchTime}): the BioTime database was restored or reinstalled and transaction ids are being reused.`,
+        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): biotime-sync reset-cursor --device ${this.d.device.id}`,
+      );
+    }
+  }
+
+  private async processFailed(failed: FailedPunch[]): Promise<void> {
+    const size = this.d.device.pageSize;
+    for (let i = 0; i < failed.length; i += size) {
+      const punches = await Promise.all(failed.slice(i, i + size).map((f) => this.reload(f)));
+      this.summary.counts.fetched += punches.length;
+      const outcomes = await this.processor.process(punches);
+      await this.record(outcomes, punches);
+    }
+  }
+
+  /** A failed punch as a Punch again; a bad record is read again from BioTime in case it was corrected. */
+  private async reload(f: FailedPunch): Promise<Punch> {
+    if (f.failure === 'badRecord' && f.transactionId !== null) {
+      const fresh = await this.d.source.getTransaction(f.transactionId, this.req.signal);
+      if (fresh) return fresh;
+    }
+    return {
+      key: f.key,
+      id: f.transactionId,
+      empCode: f.empCode,
+      name: f.name,
+      punchTime: f.punchTime,
+      uploadTime: f.uploadTime,
+      punchState: f.punchState,
+      punchStateDisplay: f.punchStateDisplay,
+      terminalSn: f.terminalSn,
+      terminalAlias: f.terminalAlias,
+      areaAlias: typeof f.raw.area_alias === 'string' ? f.raw.area_alias : '',
+      latitude: f.latitude,
+      longitude: f.longitude,
+      raw: f.raw,
+      ...(f.failure === 'badRecord' ? { problem: f.reason.replace(/^unusable BioTime record: /, '') } : {}),
+    };
+  }
+
+  /** Makes a batch's outcomes durable, then (for new punches) the cursor that passes them. */
+  private async record(outcomes: PunchOutcome[], punches: Punch[], cursor?: DeviceCursor): Promise<void> {
+    const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
+    this.count(outcomes);
+    this.processed += outcomes.length;
+    for (const o of outcomes) this.d.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.d.device.id, outcome: o });
+    if (this.dryRun) {
+      await this.writer.append(outcomes);
+      if (cursor) this.state.cursor = cursor;
+      return;
+    }
+    await this.writer.append(outcomes);
+    await this.writer.patch(patches);
+    const byKey = new Map(punches.map((p) => [p.key, p]));
+    const upsert = outcomes.filter((o) => o.outcome === 'failed').map((o) => toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()));
+    const remove = outcomes.filter((o) => o.outcome !== 'failed' && this.failedKeys.has(o.key)).map((o) => o.key);
+    await this.d.store.updateFailed(this.d.device.id, upsert, remove);
+    for (const k of remove) this.failedKeys.delete(k);
+    for (const f of upsert) this.failedKeys.add(f.key);
+    if (cursor) this.state.cursor = cursor;
+    await this.d.store.saveDevice(this.d.device.id, this.state);
+    await this.d.store.setInflight(this.d.device.id, []);
+  }
+
+  private count(outcomes: PunchOutcome[]): void {
+    const c = this.summary.counts;
+    for (const o of outcomes) c[o.outcome]++;
+  }
+
+  private async applyUserControl(): Promise<void> {
+    const c = this.summary.counts;
+    if (this.dryRun) {
+      return void (c.userControlCalls = new Set((await this.collectPlanned())).size);
+    }
+    if (!this.d.userControl || !this.planner.active) return;
+    const r = await this.planner.apply(this.d.userControl, this.state, this.req.signal);
+    c.userControlCalls += r.calls;
+    c.userControlFailed += r.failed;
+    await this.writer.patch(r.patches);
+    for (const p of r.patches as Patch[]) this.d.logger.debug(`Device ${this.d.device.id}: user control ${p.patch.userControl?.action} for punch ${p.key}: ${p.patch.userControl?.result}`);
+  }
+
+  private async collectPlanned(): Promise<string[]> {
+    const w = this.writer as MemoryWriter;
+    return w.outcomes.filter((o) => o.userControl?.result === 'planned').map((o) => o.empCode);
+  }
+}
+
+/** The cursor after a page: past every id on it (all of them have outcomes now). */
+function advance(cursor: DeviceCursor, page: Punch[], recent: Set<number>): DeviceCursor {
+  let hwm = cursor.hwm;
+  let top: Punch | undefined;
+  for (const p of page) {
+    if (p.id === null) continue;
+    recent.add(p.id);
+    if (p.id > hwm) {
+      hwm = p.id;
+      top = p;
+    }
+  }
+  for (const id of recent) if (id <= hwm - OVERLAP_IDS) recent.delete(id);
+  return { hwm, recent: [...recent].sort((a, b) => a - b), hint: cursor.hint, hwmFingerprint: top ? fingerprint(top) : cursor.hwmFingerprint };
+}
+
+function toFailed(o: PunchOutcome, p: Punch, runId: string, now: Date): FailedPunch {
+  return {
+    key: o.key,
+    deviceId: o.deviceId,
+    empCode: o.empCode,
+    name: o.name,
+    punchTime: o.punchTime,
+    terminalAlias: o.terminalAlias,
+    punchState: o.punchState,
+    reason: o.reason ?? 'failed',
+    failure: o.failure ?? 'refused',
+    firstFailedAt: now.toISOString(),
+    lastTriedAt: now.toISOString(),
+    attempts: 1,
+    runId,
+    transactionId: p.id,
+    terminalSn: p.terminalSn,
+    uploadTime: p.uploadTime,
+    punchStateDisplay: p.punchStateDisplay,
+    latitude: p.latitude,
+    longitude: p.longitude,
+    raw: p.raw,
+  };
+}
+
+type MemoryWriter = RunRecordWriter & { outcomes: PunchOutcome[] };
+
+/** Dry runs write nothing anywhere; their plan is kept in memory and returned through events and outcomes. */
+function memoryWriter(): MemoryWriter {
+  const outcomes: PunchOutcome[] = [];
+  return {
+    outcomes,
+    append: async (o) => void outcomes.push(...o),
+    patch: async () => undefined,
+    finish: async () => undefined,
+  };
+}
+
+/** Starts reading the next page while the current one is processed. */
+async function* prefetch<T>(it: AsyncIterable<T>): AsyncIterable<T> {
+  const iter = it[Symbol.asyncIterator]();
+  let next = iter.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = iter.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await iter.return?.();
+  }
+}

@@ -1,0 +1,130 @@
+// Preflight checks per device and per Frappe site. Each check says what is wrong and what to do about it.
+import type { DoctorCheck } from '../shared/model';
+import type { DeviceConfig, SyncConfig } from './configTypes';
+import { describeError } from './errors';
+import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, SyncStateStore, UserControl } from './ports';
+import type { Redactor } from './redact';
+import { formatInZone, naiveToInstant } from './time';
+
+export interface DoctorDeps {
+  engine: {
+    source(d: DeviceConfig): AttendanceSource;
+    sink(d: DeviceConfig): CheckinSink;
+    siteZone(d: DeviceConfig, signal?: AbortSignal): Promise<string>;
+    userControlFor?(d: DeviceConfig): UserControl | undefined;
+  };
+  devices: DeviceConfig[];
+  config: SyncConfig;
+  credentials: CredentialProvider;
+  clock: Clock;
+  store: SyncStateStore;
+  redactor: Redactor;
+  signal?: AbortSignal;
+}
+
+type Push = (check: string, status: DoctorCheck['status'], detail: string, fix?: string) => void;
+
+export async function runDoctor(d: DoctorDeps): Promise<DoctorCheck[]> {
+  const out: DoctorCheck[] = [];
+  const sitesDone = new Set<string>();
+  for (const device of d.devices) {
+    const push: Push = (check, status, detail, fix) => out.push(d.redactor.redactValue({ target: `device ${device.id}`, check, status, detail, ...(fix ? { fix } : {}) }));
+    await checkDevice(d, device, push);
+    if (sitesDone.has(device.site)) continue;
+    sitesDone.add(device.site);
+    const sitePush: Push = (check, status, detail, fix) => out.push(d.redactor.redactValue({ target: `site ${device.site}`, check, status, detail, ...(fix ? { fix } : {}) }));
+    await checkSite(d, device, sitePush);
+  }
+  for (const p of d.store.problems) out.push({ target: 'state', check: 'state files', status: 'warn', detail: p });
+  return out;
+}
+
+async function attempt(push: Push, check: string, fn: () => Promise<void>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (e) {
+    const err = describeError(e);
+    push(check, 'fail', err.message, err.hint);
+    return false;
+  }
+}
+
+async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
+  if (!device.enabled) push('enabled', 'warn', 'The device is disabled: scheduled syncs skip it.', 'Enable it when it should sync.');
+  if (!(await d.credentials.biotimePassword(device.id))) {
+    push('credentials', 'fail', `No BioTime password is stored for device ${device.id}.`, `CLI: set BIOTIME_PASSWORD_${envId(device.id)}. VS Code: run "BioTime Sync: Set BioTime Password".`);
+    return;
+  }
+  const source = d.engine.source(device);
+  let zone = device.timeZone;
+  await attempt(push, 'BioTime login', async () => {
+    const p = await source.probe(d.signal);
+    const exp = p.tokenExpiresAt ? `, token valid until ${p.tokenExpiresAt.toISOString()}` : '';
+    push('BioTime login', 'ok', `Logged in as ${device.username} with ${p.scheme === 'jwt' ? 'JWT' : 'a general token'}${exp}; ${p.transactionCount ?? '?'} transactions, newest id ${p.newestTransactionId ?? 'none'}.`);
+    zone ??= await d.engine.siteZone(device, d.signal).catch(() => undefined);
+    if (p.newestUploadTime && zone) clockCheck(d, p.newestUploadTime, zone, push);
+  });
+  await attempt(push, 'terminals', async () => {
+    const terms = await source.listTerminals(d.signal);
+    if (!terms.length) return push('terminals', 'warn', 'BioTime lists no terminals.', 'Check that terminals are registered in BioTime and assigned to areas.');
+    const now = d.clock.now().getTime();
+    const stale = zone
+      ? terms.filter((t) => {
+          const at = t.lastActivity ? naiveToInstant(t.lastActivity, zone!) : undefined;
+          return !at || !at.ok || now - at.instant.getTime() > device.offlineAfterMinutes * 60_000;
+        })
+      : [];
+    if (stale.length) {
+      push('terminals', 'warn', `${stale.length} of ${terms.length} terminals silent for over ${device.offlineAfterMinutes} min: ${stale.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`, 'Their punches will arrive late; nothing is lost, they are picked up when the terminals upload.');
+    } else push('terminals', 'ok', `${terms.length} terminals, all active within ${device.offlineAfterMinutes} min.`);
+  });
+  const uc = d.engine.userControlFor?.(device);
+  if (device.userControl.mode !== 'off') {
+    if (!uc) push('user control', 'fail', `User-control mode '${device.userControl.mode}' is not available.`);
+    else
+      await attempt(push, 'user control', async () => {
+        const r = await uc.check(d.signal);
+        push('user control', r.ok ? 'ok' : 'fail', r.detail, r.ok ? undefined : `Fix the '${device.userControl.mode}' mechanism or set userControl.mode to another value.`);
+      });
+  }
+  const st = await d.store.loadDevice(device.id);
+  push('cursor', 'ok', st.cursor ? `Synced up to BioTime transaction ${st.cursor.hwm}; last sync ${st.lastSyncAt ?? 'never'}.` : 'Never synced: the first run reads every transaction' + (device.importSince ? ` since ${device.importSince}.` : ' (set importSince to limit a first import).'));
+}
+
+function clockCheck(d: DoctorDeps, newestUpload: string, zone: string, push: Push): void {
+  const ours = formatInZone(d.clock.now(), zone);
+  const at = naiveToInstant(newestUpload, zone);
+  if (!at.ok) return;
+  const aheadMin = Math.round((at.instant.getTime() - d.clock.now().getTime()) / 60_000);
+  if (aheadMin > 5) {
+    push('clock', 'warn', `BioTime's newest upload_time (${newestUpload}) is ${aheadMin} min ahead of our clock in ${zone} (${ours}).`, 'Check the BioTime server clock and the device timeZone setting. The sync cursor does not depend on clocks, but checkin times would be shifted.');
+  } else push('clock', 'ok', `BioTime newest upload ${newestUpload}; our clock in ${zone}: ${ours}.`);
+}
+
+async function checkSite(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
+  const site = d.config.sites.find((s) => s.id === device.site)!;
+  if (!(await d.credentials.frappeApiKey(site.id)) || !(await d.credentials.frappeApiSecret(site.id))) {
+    push('credentials', 'fail', `No Frappe API key/secret is stored for site ${site.id}.`, `CLI: set FRAPPE_API_KEY_${envId(site.id)} and FRAPPE_API_SECRET_${envId(site.id)}. VS Code: run "BioTime Sync: Set Frappe API Key".`);
+    return;
+  }
+  await attempt(push, 'Frappe login', async () => {
+    const p = await d.engine.sink(device).probe(d.signal);
+    push('Frappe login', 'ok', `Logged in as ${p.user}; site time zone ${p.timeZone}.`);
+    if (site.timeZone && site.timeZone !== p.timeZone) {
+      push('time zone', 'warn', `Configured timeZone ${site.timeZone} differs from the site's System Settings (${p.timeZone}).`, `Set sites[].timeZone to ${p.timeZone} (or remove it to use the site's), or checkin times will be shifted.`);
+    }
+    if (p.canWriteTime === false) {
+      push('checkin time', 'fail', `User ${p.user} cannot write Employee Checkin "time" (a permlevel 1 field): Frappe would silently store the sync time instead of the punch time.`, `Give ${p.user} the HR User or HR Manager role.`);
+    } else push('checkin time', p.canWriteTime === true ? 'ok' : 'warn', p.canWriteTime === true ? `User ${p.user} can write Employee Checkin time.` : `Could not read the roles of ${p.user} to confirm it can write Employee Checkin time.`, p.canWriteTime === true ? undefined : 'Make sure the API user has HR User or HR Manager.');
+    if (p.canCreateCheckin === false) push('create checkin', 'fail', `User ${p.user} cannot create Employee Checkin.`, `Give ${p.user} the HR User or HR Manager role.`);
+    if (!p.canReadEmployee) push('read employee', 'fail', `User ${p.user} cannot read Employee records, so punches cannot be matched.`, `Give ${p.user} read access to Employee (HR User).`);
+    if (p.duplicateDeviceIds.length) {
+      push('Biometric IDs', 'warn', `Biometric IDs set on several employees: ${p.duplicateDeviceIds.map((x) => `${x.deviceId} (${x.employees.join(', ')})`).join('; ')}.`, 'Punches with these codes fail until each code belongs to one employee.');
+    } else push('Biometric IDs', 'ok', 'No Biometric ID is shared by two employees.');
+  });
+}
+
+function envId(id: string): string {
+  return id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}

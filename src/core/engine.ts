@@ -1,0 +1,271 @@
+// The sync engine: owns the devices' runs, guards them against overlap, and answers the hosts' questions.
+// Clients are created once per device/site (keep-alive connections, cached tokens) through the connectors the
+// host supplies, so this file knows nothing about BioTime or Frappe.
+import { randomBytes } from 'node:crypto';
+import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/model';
+import type { DeviceConfig, SiteConfig, SyncConfig } from './configTypes';
+import { DeviceRun } from './deviceRun';
+import { runDoctor } from './doctor';
+import type { EngineEvent, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
+import { Emitter } from './events';
+import { describeError, StateError } from './errors';
+import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, EmployeeRecord, Logger, SyncStateStore, UserControl } from './ports';
+import type { Redactor } from './redact';
+
+/** Builds the API clients; supplied by the host's composition root. */
+export interface Connectors {
+  source(device: DeviceConfig): AttendanceSource;
+  sink(site: SiteConfig): CheckinSink;
+  userControl(device: DeviceConfig, source: AttendanceSource, sink: CheckinSink): UserControl | undefined;
+}
+
+/** The state-directory lock as the engine needs it. */
+export interface RunLock {
+  readonly isHeld: boolean;
+  tryAcquire(): Promise<boolean>;
+}
+
+export interface EngineDeps {
+  config: SyncConfig;
+  store: SyncStateStore;
+  credentials: CredentialProvider;
+  connectors: Connectors;
+  clock: Clock;
+  logger: Logger;
+  redactor: Redactor;
+  lock?: RunLock;
+}
+
+export class SyncEngine implements SyncEngineApi {
+  private readonly emitter = new Emitter<EngineEvent>();
+  readonly onEvent = this.emitter.event;
+  private readonly running = new Map<string, Promise<RunSummary>>();
+  private readonly sources = new Map<string, AttendanceSource>();
+  private readonly sinks = new Map<string, CheckinSink>();
+  private readonly zones = new Map<string, string>();
+  private readonly controls = new Map<string, UserControl | undefined>();
+  /** Plans of recent dry runs (they are never written to the store). */
+  private readonly plans = new Map<string, { summary: RunSummary; outcomes: PunchOutcome[] }>();
+
+  constructor(private readonly d: EngineDeps) {}
+
+  get config(): SyncConfig {
+    return this.d.config;
+  }
+
+  device(id: string): DeviceConfig {
+    const dev = this.d.config.devices.find((x) => x.id === id);
+    if (!dev) throw new StateError('io', `No device '${id}' is configured.`, `Configured devices: ${this.d.config.devices.map((x) => x.id).join(', ') || 'none'}.`);
+    return dev;
+  }
+
+  private site(device: DeviceConfig): SiteConfig {
+    return this.d.config.sites.find((s) => s.id === device.site)!;
+  }
+
+  source(device: DeviceConfig): AttendanceSource {
+    let s = this.sources.get(device.id);
+    if (!s) this.sources.set(device.id, (s = this.d.connectors.source(device)));
+    return s;
+  }
+
+  sink(device: DeviceConfig): CheckinSink {
+    const site = this.site(device);
+    let s = this.sinks.get(site.id);
+    if (!s) this.sinks.set(site.id, (s = this.d.connectors.sink(site)));
+    return s;
+  }
+
+  userControlFor(device: DeviceConfig): UserControl | undefined {
+    if (device.userControl.mode === 'off') return undefined;
+    if (!this.controls.has(device.id)) this.controls.set(device.id, this.d.connectors.userControl(device, this.source(device), this.sink(device)));
+    return this.controls.get(device.id);
+  }
+
+  /** The Frappe site's zone: configured, else asked once from the site. */
+  async siteZone(device: DeviceConfig, signal?: AbortSignal): Promise<string> {
+    const site = this.site(device);
+    if (site.timeZone) return site.timeZone;
+    let z = this.zones.get(site.id);
+    if (!z) this.zones.set(site.id, (z = await this.sink(device).siteTimeZone(signal)));
+    return z;
+  }
+
+  isRunning(deviceId: string): boolean {
+    return this.running.has(deviceId);
+  }
+
+  runDevice(deviceId: string, options: RunOptions = {}): Promise<RunSummary> {
+    return this.start(deviceId, options.dryRun ? 'dryRun' : 'sync', options.signal);
+  }
+
+  async runAll(options: RunOptions = {}): Promise<RunSummary[]> {
+    const devices = this.d.config.devices.filter((x) => x.enabled);
+    return Promise.all(devices.map((x) => this.runDevice(x.id, options)));
+  }
+
+  async rerun(options: RerunOptions): Promise<RunSummary[]> {
+    const failed = (await this.d.store.listFailed(options.deviceId)).filter(
+      (f) => (!options.keys || options.keys.includes(f.key)) && (!options.runId || f.runId === options.runId) && (!options.empCode || f.empCode === options.empCode),
+    );
+    const byDevice = new Map<string, FailedPunch[]>();
+    for (const f of failed) {
+      if (!this.d.config.devices.some((x) => x.id === f.deviceId)) continue;
+      byDevice.set(f.deviceId, [...(byDevice.get(f.deviceId) ?? []), f]);
+    }
+    const out: RunSummary[] = [];
+    for (const [deviceId, list] of byDevice) out.push(await this.start(deviceId, 'rerun', options.signal, list));
+    return out;
+  }
+
+  private start(deviceId: string, kind: RunKind, signal?: AbortSignal, failed?: FailedPunch[]): Promise<RunSummary> {
+    const device = this.device(deviceId);
+    const busy = this.running.get(deviceId);
+    if (busy) return Promise.resolve(this.refused(device, kind, 'busy', `Device ${deviceId} is already syncing; this request was not started.`));
+    const p = this.execute(device, kind, signal, failed).finally(() => {
+      this.running.delete(deviceId);
+      this.emitter.fire({ type: 'stateChanged', deviceId });
+    });
+    this.running.set(deviceId, p);
+    return p;
+  }
+
+  private async execute(device: DeviceConfig, kind: RunKind, signal?: AbortSignal, failed?: FailedPunch[]): Promise<RunSummary> {
+    if (kind !== 'dryRun' && this.d.lock && !this.d.lock.isHeld && !(await this.d.lock.tryAcquire())) {
+      return this.refused(device, kind, 'state.locked', 'Another BioTime Sync window or process is syncing this state directory; the run happens there.');
+    }
+    const runId = newRunId(this.d.clock.now(), device.id);
+    try {
+      const run = new DeviceRun(
+        {
+          device,
+          source: this.source(device),
+          sink: this.sink(device),
+          userControl: this.userControlFor(device),
+          store: this.d.store,
+          clock: this.d.clock,
+          logger: this.d.logger,
+          redactor: this.d.redactor,
+          emit: (e) => this.emitter.fire(e),
+          siteZone: (s) => this.siteZone(device, s),
+        },
+        { runId, kind, signal, failed },
+      );
+      const summary = await run.execute();
+      if (kind === 'dryRun') this.keepPlan(summary, run.plan);
+      return summary;
+    } catch (e) {
+      // Only state I/O failures reach here (the run itself records its own errors).
+      const err = this.d.redactor.redactValue(describeError(e));
+      this.d.logger.error(`Device ${device.id}: ${err.message}`);
+      return this.refused(device, kind, err.code, err.message, err.hint);
+    }
+  }
+
+  private refused(device: DeviceConfig, kind: RunKind, code: string, message: string, hint?: string): RunSummary {
+    const now = this.d.clock.now().toISOString();
+    return {
+      runId: newRunId(this.d.clock.now(), device.id),
+      deviceId: device.id,
+      kind,
+      status: 'failed',
+      startedAt: now,
+      finishedAt: now,
+      durationMs: 0,
+      counts: { fetched: 0, created: 0, duplicate: 0, failed: 0, skipped: 0, userControlCalls: 0, userControlFailed: 0 },
+      error: { code, message, ...(hint ? { hint } : {}) },
+      cursorBefore: null,
+      cursorAfter: null,
+    };
+  }
+
+  private keepPlan(summary: RunSummary, outcomes: PunchOutcome[]): void {
+    this.plans.set(summary.runId, { summary, outcomes });
+    while (this.plans.size > 5) this.plans.delete(this.plans.keys().next().value as string);
+  }
+
+  /** Forgets the cursor so the next run reads every transaction again (duplicates are recognised). */
+  async resetCursor(deviceId: string): Promise<void> {
+    this.device(deviceId);
+    const st = await this.d.store.loadDevice(deviceId);
+    st.cursor = null;
+    await this.d.store.saveDevice(deviceId, st);
+    this.emitter.fire({ type: 'stateChanged', deviceId });
+  }
+
+  async dismiss(deviceId: string, keys: string[]): Promise<void> {
+    await this.d.store.updateFailed(deviceId, [], keys);
+    this.emitter.fire({ type: 'stateChanged', deviceId });
+  }
+
+  async status(): Promise<DeviceStatus[]> {
+    const out: DeviceStatus[] = [];
+    for (const dev of this.d.config.devices) {
+      const st = await this.d.store.loadDevice(dev.id);
+      const [lastRun] = await this.d.store.listRuns(dev.id, 1);
+      const failed = await this.d.store.listFailed(dev.id);
+      const base = st.lastAttemptAt && (!st.lastSyncAt || st.lastAttemptAt > st.lastSyncAt) ? st.lastAttemptAt : st.lastSyncAt;
+      out.push({
+        deviceId: dev.id,
+        name: dev.name,
+        enabled: dev.enabled,
+        health: !dev.enabled ? 'disabled' : this.isRunning(dev.id) ? 'running' : st.consecutiveFailures > 0 ? 'error' : st.lastSyncAt ? 'ok' : 'never',
+        lastSyncAt: st.lastSyncAt,
+        nextRunAt: !dev.enabled ? null : base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000).toISOString() : this.d.clock.now().toISOString(),
+        cursor: st.cursor?.hwm ?? null,
+        failedCount: failed.length,
+        consecutiveFailures: st.consecutiveFailures,
+        lastRun: lastRun ?? null,
+        ...(st.lastError ? { lastError: st.lastError } : {}),
+        terminals: st.terminals ?? [],
+      });
+    }
+    return out;
+  }
+
+  listFailed(deviceId?: string): Promise<FailedPunch[]> {
+    return this.d.store.listFailed(deviceId);
+  }
+
+  listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]> {
+    return this.d.store.listRuns(deviceId, limit);
+  }
+
+  async getRun(runId: string): Promise<RunSummary | undefined> {
+    return this.plans.get(runId)?.summary ?? this.d.store.getRun(runId);
+  }
+
+  async *runOutcomes(runId: string): AsyncIterable<PunchOutcome> {
+    const plan = this.plans.get(runId);
+    if (plan) return yield* plan.outcomes;
+    yield* this.d.store.readRunOutcomes(runId);
+  }
+
+  doctor(deviceId?: string, signal?: AbortSignal): Promise<DoctorCheck[]> {
+    const devices = deviceId ? [this.device(deviceId)] : this.d.config.devices;
+    return runDoctor({ engine: this, devices, config: this.d.config, credentials: this.d.credentials, clock: this.d.clock, store: this.d.store, redactor: this.d.redactor, signal });
+  }
+
+  searchEmployees(deviceId: string, text: string, signal?: AbortSignal): Promise<EmployeeRecord[]> {
+    return this.sink(this.device(deviceId)).searchEmployees(text, 20, signal);
+  }
+
+  async linkEmployee(deviceId: string, employee: string, empCode: string, signal?: AbortSignal): Promise<void> {
+    await this.sink(this.device(deviceId)).setEmployeeDeviceId(employee, empCode, signal);
+    this.d.logger.info(`Set Biometric ID ${empCode} on Employee ${employee} (device ${deviceId}).`);
+  }
+
+  deskUrl(deviceId: string, doctype: 'Employee' | 'Employee Checkin', name: string): string {
+    return this.sink(this.device(deviceId)).deskUrl(doctype, name);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+/** Sortable, unique run id: UTC timestamp, device, random suffix. */
+export function newRunId(now: Date, deviceId: string): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${deviceId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,219 @@
+// Step 4 of the cycle for one batch of punches (a page, or the failed punches of a rerun): match employees in
+// one lookup, map punch states, convert times, find existing checkins in one query, create the rest in batches,
+// and give every punch an outcome. Nothing here writes state; the run decides when outcomes become durable.
+import type { FailureCode, LogType, PunchOutcome } from '../shared/model';
+import type { DeviceConfig } from './configTypes';
+import { actionForState, logTypeOf } from './mapping';
+import type { CheckinSink, EmployeeRecord, ExistingCheckin, InflightEntry, NewCheckin, Punch } from './ports';
+import { convertNaive } from './time';
+
+export interface ProcessorOptions {
+  device: DeviceConfig;
+  deviceZone: string;
+  siteZone: string;
+  sink: CheckinSink;
+  dryRun: boolean;
+  signal?: AbortSignal;
+  /** Journal entries of an interrupted earlier attempt: a match found in Frappe is ours, not a duplicate. */
+  recovered: Map<string, InflightEntry>;
+  /** Persists the write journal before any checkin is sent. */
+  journal(entries: InflightEntry[]): Promise<void>;
+}
+
+interface Candidate {
+  punch: Punch;
+  outcome: PunchOutcome;
+  employee: EmployeeRecord;
+  time: string;
+  logType: LogType | null;
+}
+
+const dedupeKey = (employee: string, time: string) => `${employee}\u0000${time}`;
+const recoverKey = (employee: string, time: string, logType: LogType | null) => `${employee}\u0000${time}\u0000${logType ?? ''}`;
+export { recoverKey };
+
+export class PunchProcessor {
+  /** Employees by Biometric ID, looked up once per run. */
+  private readonly employees = new Map<string, EmployeeRecord[]>();
+  /** employee+time already claimed in this run (created or planned), to catch BioTime's repeated rows. */
+  private readonly claimed = new Map<string, string>();
+
+  constructor(private readonly o: ProcessorOptions) {}
+
+  /** Employees met so far in this run, by document name. */
+  employeesByName(): Map<string, EmployeeRecord> {
+    const m = new Map<string, EmployeeRecord>();
+    for (const list of this.employees.values()) for (const e of list) m.set(e.name, e);
+    return m;
+  }
+
+  async process(punches: Punch[]): Promise<PunchOutcome[]> {
+    const outcomes = punches.map((p) => this.baseOutcome(p));
+    const live: number[] = [];
+    punches.forEach((p, i) => {
+      if (p.problem) return this.fail(outcomes[i], 'badRecord', `unusable BioTime record: ${p.problem}`);
+      const action = actionForState(p.punchState, this.o.device);
+      if (action === 'SKIP') return this.skip(outcomes[i], `punch state '${p.punchState}' is configured to be skipped`);
+      outcomes[i].logType = logTypeOf(action);
+      live.push(i);
+    });
+    await this.lookupEmployees(live.map((i) => punches[i].empCode));
+    const candidates: Candidate[] = [];
+    for (const i of live) {
+      const c = this.resolve(punches[i], outcomes[i]);
+      if (c) candidates.push(c);
+    }
+    await this.create(await this.dropExisting(candidates));
+    return outcomes;
+  }
+
+  private baseOutcome(p: Punch): PunchOutcome {
+    return {
+      key: p.key,
+      deviceId: this.o.device.id,
+      transactionId: p.id,
+      empCode: p.empCode,
+      name: p.name,
+      punchTime: p.punchTime,
+      siteTime: null,
+      uploadTime: p.uploadTime,
+      terminalSn: p.terminalSn,
+      terminalAlias: p.terminalAlias,
+      punchState: p.punchState,
+      punchStateDisplay: p.punchStateDisplay,
+      logType: null,
+      employee: null,
+      employeeName: null,
+      outcome: 'skipped',
+    };
+  }
+
+  private fail(o: PunchOutcome, failure: FailureCode, reason: string): void {
+    o.outcome = 'failed';
+    o.failure = failure;
+    o.reason = reason;
+  }
+
+  private skip(o: PunchOutcome, reason: string): void {
+    o.outcome = 'skipped';
+    o.reason = reason;
+  }
+
+  private async lookupEmployees(codes: string[]): Promise<void> {
+    const missing = [...new Set(codes)].filter((c) => !this.employees.has(c));
+    if (!missing.length) return;
+    const found = await this.o.sink.findEmployeesByDeviceIds(missing, this.o.signal);
+    for (const c of missing) this.employees.set(c, []);
+    // Exact match first; Frappe sites on MariaDB compare case- and trailing-space-insensitively, so a row that
+    // only matches that way is accepted when no exact row exists.
+    const loose = (s: string) => s.trim().toLowerCase();
+    for (const e of found) {
+      const id = e.deviceId ?? '';
+      if (this.employees.has(id)) this.employees.get(id)!.push(e);
+    }
+    for (const c of missing) {
+      if (this.employees.get(c)!.length) continue;
+      this.employees.set(c, found.filter((e) => loose(e.deviceId ?? '') === loose(c)));
+    }
+  }
+
+  private resolve(p: Punch, o: PunchOutcome): Candidate | undefined {
+    const matches = this.employees.get(p.empCode) ?? [];
+    if (!matches.length) return void this.fail(o, 'unknownEmployee', `no employee with Biometric ID ${p.empCode}`);
+    if (matches.length > 1) {
+      return void this.fail(o, 'ambiguousEmployee', `Biometric ID ${p.empCode} is set on several employees: ${matches.map((e) => e.name).join(', ')}`);
+    }
+    const employee = matches[0];
+    o.employee = employee.name;
+    o.employeeName = employee.employeeName;
+    const t = convertNaive(p.punchTime, this.o.deviceZone, this.o.siteZone);
+    if (!t.ok) return void this.fail(o, 'timeZone', t.reason);
+    o.siteTime = t.time;
+    return { punch: p, outcome: o, employee, time: t.time, logType: o.logType };
+  }
+
+  /** Marks candidates that already have a checkin (in Frappe, or earlier in this run) and returns the rest. */
+  private async dropExisting(cands: Candidate[]): Promise<Candidate[]> {
+    if (!cands.length) return [];
+    const times = cands.map((c) => c.time).sort();
+    const employees = [...new Set(cands.map((c) => c.employee.name))];
+    const existing = new Map<string, ExistingCheckin>();
+    for (const e of await this.o.sink.findCheckins(employees, times[0], times[times.length - 1], this.o.signal)) {
+      const k = dedupeKey(e.employee, e.time);
+      if (!existing.has(k)) existing.set(k, e);
+    }
+    const rest: Candidate[] = [];
+    for (const c of cands) {
+      const k = dedupeKey(c.employee.name, c.time);
+      const found = existing.get(k);
+      const mine = found && this.o.recovered.get(recoverKey(c.employee.name, c.time, c.logType));
+      if (found && mine && (found.deviceId ?? '') === this.o.device.url) {
+        c.outcome.outcome = 'created';
+        c.outcome.checkin = found.name;
+        c.outcome.recovered = true;
+        this.claimed.set(k, found.name);
+      } else if (found) {
+        c.outcome.outcome = 'duplicate';
+        c.outcome.duplicateOf = found.name;
+        c.outcome.reason = `duplicate of ${found.name}`;
+      } else if (this.claimed.has(k)) {
+        const of = this.claimed.get(k)!;
+        c.outcome.outcome = 'duplicate';
+        if (of.startsWith('EMP-') || !this.o.dryRun) c.outcome.duplicateOf = of;
+        c.outcome.reason = `duplicate of ${of} (BioTime sent the same punch twice)`;
+      } else {
+        this.claimed.set(k, `transaction ${c.punch.key}`);
+        rest.push(c);
+      }
+    }
+    return rest;
+  }
+
+  private async create(cands: Candidate[]): Promise<void> {
+    if (!cands.length) return;
+    if (this.o.dryRun) {
+      for (const c of cands) {
+        c.outcome.outcome = 'created';
+        c.outcome.reason = 'would be created (dry run)';
+      }
+      return;
+    }
+    await this.o.journal(cands.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })));
+    const docs: NewCheckin[] = cands.map((c) => ({
+      key: c.punch.key,
+      employee: c.employee.name,
+      time: c.time,
+      logType: c.logType,
+      deviceId: this.o.device.url,
+      ...this.location(c.punch),
+    }));
+    const results = await this.o.sink.insertCheckins(docs, this.o.signal);
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    for (const c of cands) {
+      const r = byKey.get(c.punch.key);
+      const k = dedupeKey(c.employee.name, c.time);
+      if (!r) {
+        this.fail(c.outcome, 'transient', 'Frappe returned no result for this checkin');
+      } else if (r.status === 'created') {
+        c.outcome.outcome = 'created';
+        c.outcome.checkin = r.name;
+        if (r.recovered) c.outcome.recovered = true;
+        this.claimed.set(k, r.name);
+      } else if (r.status === 'duplicate') {
+        c.outcome.outcome = 'duplicate';
+        c.outcome.duplicateOf = r.duplicateOf;
+        c.outcome.reason = r.duplicateOf ? `duplicate of ${r.duplicateOf}` : r.message;
+      } else {
+        this.claimed.delete(k);
+        this.fail(c.outcome, r.failure, r.message);
+      }
+    }
+  }
+
+  /** The punch's own coordinates (mobile punches), else the terminal's, else the device's. */
+  private location(p: Punch): { latitude?: number; longitude?: number } {
+    if (p.latitude !== null && p.longitude !== null) return { latitude: p.latitude, longitude: p.longitude };
+    const g = this.o.device.terminalLocations?.[p.terminalSn] ?? this.o.device.location;
+    return g ? { latitude: g.latitude, longitude: g.longitude } : {};
+  }
+}

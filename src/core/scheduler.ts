@@ -1,0 +1,118 @@
+// Step 1: the scheduler. Every tick, each enabled device whose interval has passed since its last sync (or last
+// failed attempt, so a broken device is retried once per interval rather than every tick) gets a run. Runs of one
+// device never overlap: a tick that finds the device running is skipped and logged. Only the holder of the
+// state-directory lock runs syncs; other windows/processes stay followers and take over when it goes away.
+import type { SyncEngine } from './engine';
+import { Emitter, type Disposable, type Event } from './events';
+import type { Clock, Logger, SyncStateStore } from './ports';
+import type { StateDirLock } from './state/lock';
+
+export interface SchedulerOptions {
+  engine: SyncEngine;
+  store: SyncStateStore;
+  lock: StateDirLock;
+  clock: Clock;
+  logger: Logger;
+  /** How often due devices are looked for (ms). */
+  tickMs?: number;
+}
+
+export type SchedulerRole = 'runner' | 'follower';
+
+export class Scheduler implements Disposable {
+  private timer: Disposable | undefined;
+  private stopped = true;
+  private readonly abort = new Set<AbortController>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly roleEmitter = new Emitter<SchedulerRole>();
+  readonly onDidChangeRole: Event<SchedulerRole> = this.roleEmitter.event;
+  private role: SchedulerRole = 'follower';
+  private readonly next = new Map<string, Date>();
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  get isRunner(): boolean {
+    return this.role === 'runner';
+  }
+
+  nextRunAt(deviceId: string): Date | null {
+    return this.next.get(deviceId) ?? null;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = this.o.clock.setTimer(() => {
+      const t = this.tick().catch((e) => this.o.logger.error(`Scheduler tick failed: ${(e as Error).message}`));
+      this.track(t.finally(() => this.schedule(this.o.tickMs ?? 30_000)));
+    }, ms);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** One pass: take (or keep) the runner role, then start every due device that is not running. */
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    const runner = this.o.lock.isHeld || (await this.o.lock.tryAcquire());
+    this.setRole(runner ? 'runner' : 'follower');
+    const now = this.o.clock.now();
+    for (const dev of this.o.engine.config.devices) {
+      if (!dev.enabled) {
+        this.next.delete(dev.id);
+        continue;
+      }
+      const st = await this.o.store.loadDevice(dev.id);
+      const base = [st.lastSyncAt, st.lastAttemptAt].filter((x): x is string => !!x).sort().pop();
+      const due = base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000) : now;
+      this.next.set(dev.id, due);
+      if (!runner || due > now || this.stopped) continue;
+      if (this.o.engine.isRunning(dev.id)) {
+        this.o.logger.info(`Device ${dev.id}: tick skipped, the previous run is still in progress.`);
+        continue;
+      }
+      const ac = new AbortController();
+      this.abort.add(ac);
+      this.track(
+        this.o.engine
+          .runDevice(dev.id, { signal: ac.signal })
+          .then((s) => this.o.logger.info(`Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`))
+          .catch((e) => this.o.logger.error(`Device ${dev.id}: ${(e as Error).message}`))
+          .finally(() => this.abort.delete(ac)),
+      );
+    }
+  }
+
+  private setRole(role: SchedulerRole): void {
+    if (role === this.role) return;
+    this.role = role;
+    this.o.logger.info(role === 'runner' ? 'This process now runs the scheduled syncs.' : 'Another process runs the scheduled syncs; this one follows.');
+    this.roleEmitter.fire(role);
+  }
+
+  /**
+   * Stops ticking. With `abandon`, runs in flight are cancelled at their next safe point (between requests; the
+   * page being written completes or is repeated next time); otherwise they are awaited.
+   */
+  async stop(abandon = false): Promise<void> {
+    this.stopped = true;
+    this.timer?.dispose();
+    if (abandon) for (const ac of this.abort) ac.abort();
+    await Promise.allSettled([...this.inflight]);
+    await this.o.lock.release();
+    this.setRole('follower');
+  }
+
+  dispose(): void {
+    void this.stop(true);
+    this.roleEmitter.dispose();
+  }
+}

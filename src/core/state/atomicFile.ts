@@ -1,0 +1,62 @@
+// Durable file writes: write a temporary file, fsync it, rename it over the target, fsync the directory.
+// A crash at any point leaves either the old or the new content, never a torn file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
+  const dir = path.dirname(file);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await fs.promises.open(tmp, 'w', mode);
+  try {
+    await fh.writeFile(data, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+  await syncDir(dir);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const dh = await fs.promises.open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // directories cannot be fsync'd on every platform (Windows); the rename itself is still atomic there
+  }
+}
+
+export type ReadJson<T> = { kind: 'missing' } | { kind: 'ok'; value: T } | { kind: 'corrupt'; error: string };
+
+export async function readJsonFile<T>(file: string): Promise<ReadJson<T>> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw e;
+  }
+  try {
+    return { kind: 'ok', value: JSON.parse(text) as T };
+  } catch (e) {
+    return { kind: 'corrupt', error: (e as Error).message };
+  }
+}
+
+/** Moves a corrupt file aside (kept for inspection) so the next write starts clean. */
+export async function quarantine(file: string, now: Date): Promise<string> {
+  const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  await fs.promises.rename(file, aside).catch(() => undefined);
+  return aside;
+}

@@ -1,0 +1,179 @@
+// The engine's state as a directory of plain files (the CLI's --state-dir, the extension's global storage):
+//   devices/<id>.json    cursor, lastSyncAt, failures, user-control memory       (atomic rewrite)
+//   failed/<id>.json     failed punches with their raw BioTime records           (atomic rewrite)
+//   inflight/<id>.json   checkin writes in flight (crash recovery journal)       (atomic rewrite)
+//   runs/<runId>.json    run summary                                             (atomic rewrite)
+//   runs/<runId>.jsonl   per-punch outcomes, appended and fsync'd page by page
+// A corrupt file is moved aside, reported in `problems`, and replaced by defaults: it never crashes the engine
+// and never touches the other devices' files. Secrets never go here.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import type { FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
+import type { DeviceState, InflightEntry, RunRecordWriter, SyncStateStore } from '../ports';
+import { quarantine, readJsonFile, writeFileAtomic } from './atomicFile';
+
+export const RUNS_KEPT_PER_DEVICE = 200;
+
+export function emptyDeviceState(): DeviceState {
+  return { lastSyncAt: null, lastAttemptAt: null, cursor: null, consecutiveFailures: 0, userControlMemory: {} };
+}
+
+/** A line of a run's outcome file: an outcome, or a later patch of one (the user-control result). */
+type RunLine = { t: 'o'; o: PunchOutcome } | { t: 'p'; key: string; patch: Partial<PunchOutcome> };
+
+export class FileStateStore implements SyncStateStore {
+  readonly problems: string[] = [];
+
+  constructor(readonly dir: string, private readonly now: () => Date = () => new Date()) {}
+
+  private file(...parts: string[]): string {
+    return path.join(this.dir, ...parts);
+  }
+
+  private async readOr<T>(file: string, fallback: T, what: string): Promise<T> {
+    const r = await readJsonFile<T>(file);
+    if (r.kind === 'ok' && r.value !== null && typeof r.value === 'object') return r.value;
+    if (r.kind === 'missing') return fallback;
+    const aside = await quarantine(file, this.now());
+    const msg = `${what} (${file}) was unreadable (${r.kind === 'corrupt' ? r.error : 'not an object'}); moved to ${path.basename(aside)} and started afresh.`;
+    this.problems.push(msg);
+    return fallback;
+  }
+
+  async loadDevice(deviceId: string): Promise<DeviceState> {
+    const s = await this.readOr<Partial<DeviceState>>(this.file('devices', `${safe(deviceId)}.json`), {}, `State of device ${deviceId}`);
+    return { ...emptyDeviceState(), ...s, userControlMemory: { ...(s.userControlMemory ?? {}) } };
+  }
+
+  async saveDevice(deviceId: string, state: DeviceState): Promise<void> {
+    await writeFileAtomic(this.file('devices', `${safe(deviceId)}.json`), JSON.stringify(state));
+  }
+
+  async listFailed(deviceId?: string): Promise<FailedPunch[]> {
+    const ids = deviceId ? [deviceId] : await this.deviceIdsIn('failed');
+    const out: FailedPunch[] = [];
+    for (const id of ids) out.push(...Object.values(await this.failedMap(id)));
+    return out.sort((a, b) => (a.punchTime < b.punchTime ? -1 : a.punchTime > b.punchTime ? 1 : a.key.localeCompare(b.key)));
+  }
+
+  private failedMap(deviceId: string): Promise<Record<string, FailedPunch>> {
+    return this.readOr<Record<string, FailedPunch>>(this.file('failed', `${safe(deviceId)}.json`), {}, `Failed punches of device ${deviceId}`);
+  }
+
+  async updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void> {
+    if (!upsert.length && !remove.length) return;
+    const map = await this.failedMap(deviceId);
+    let changed = false;
+    for (const k of remove) if (k in map) changed = delete map[k];
+    for (const f of upsert) {
+      const prev = map[f.key];
+      map[f.key] = prev ? { ...f, firstFailedAt: prev.firstFailedAt, attempts: prev.attempts + 1 } : f;
+      changed = true;
+    }
+    if (changed) await writeFileAtomic(this.file('failed', `${safe(deviceId)}.json`), JSON.stringify(map));
+  }
+
+  async setInflight(deviceId: string, entries: InflightEntry[]): Promise<void> {
+    const file = this.file('inflight', `${safe(deviceId)}.json`);
+    if (!entries.length) {
+      await fs.promises.rm(file, { force: true });
+      return;
+    }
+    await writeFileAtomic(file, JSON.stringify(entries));
+  }
+
+  async getInflight(deviceId: string): Promise<InflightEntry[]> {
+    const v = await this.readOr<InflightEntry[]>(this.file('inflight', `${safe(deviceId)}.json`), [], `Write journal of device ${deviceId}`);
+    return Array.isArray(v) ? v : [];
+  }
+
+  async startRun(summary: RunSummary): Promise<RunRecordWriter> {
+    const base = this.file('runs', safe(summary.runId));
+    await writeFileAtomic(`${base}.json`, JSON.stringify(summary));
+    await this.pruneRuns(summary.deviceId);
+    const fh = await fs.promises.open(`${base}.jsonl`, 'a', 0o600);
+    let closed = false;
+    const writeLines = async (lines: RunLine[]) => {
+      if (!lines.length || closed) return;
+      await fh.write(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      await fh.sync();
+    };
+    return {
+      append: (outcomes) => writeLines(outcomes.map((o) => ({ t: 'o', o }))),
+      patch: (patches) => writeLines(patches.map((p) => ({ t: 'p', key: p.key, patch: p.patch }))),
+      finish: async (final) => {
+        if (!closed) {
+          closed = true;
+          await fh.close();
+        }
+        await writeFileAtomic(`${base}.json`, JSON.stringify(final));
+      },
+    };
+  }
+
+  async listRuns(deviceId?: string, limit = 50): Promise<RunSummary[]> {
+    const names = await fs.promises.readdir(this.file('runs')).catch(() => [] as string[]);
+    // Run ids start with a sortable timestamp, so the newest are last by name.
+    const summaries = names.filter((n) => n.endsWith('.json')).sort().reverse();
+    const out: RunSummary[] = [];
+    for (const n of summaries) {
+      if (out.length >= limit) break;
+      const r = await readJsonFile<RunSummary>(this.file('runs', n));
+      if (r.kind !== 'ok') continue;
+      if (!deviceId || r.value.deviceId === deviceId) out.push(r.value);
+    }
+    return out;
+  }
+
+  async getRun(runId: string): Promise<RunSummary | undefined> {
+    const r = await readJsonFile<RunSummary>(this.file('runs', `${safe(runId)}.json`));
+    return r.kind === 'ok' ? r.value : undefined;
+  }
+
+  async *readRunOutcomes(runId: string): AsyncIterable<PunchOutcome> {
+    const file = this.file('runs', `${safe(runId)}.jsonl`);
+    if (!fs.existsSync(file)) return;
+    // First pass: the (few) patches; second pass: stream outcomes with their patches applied.
+    const patches = new Map<string, Partial<PunchOutcome>>();
+    for await (const line of lines(file)) {
+      const l = parseLine(line);
+      if (l?.t === 'p') patches.set(l.key, { ...patches.get(l.key), ...l.patch });
+    }
+    for await (const line of lines(file)) {
+      const l = parseLine(line);
+      if (l?.t === 'o') yield patches.has(l.o.key) ? { ...l.o, ...patches.get(l.o.key) } : l.o;
+    }
+  }
+
+  private async deviceIdsIn(sub: string): Promise<string[]> {
+    const names = await fs.promises.readdir(this.file(sub)).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => decodeURIComponent(n.slice(0, -5)));
+  }
+
+  private async pruneRuns(deviceId: string): Promise<void> {
+    const runs = await this.listRuns(deviceId, RUNS_KEPT_PER_DEVICE + 50);
+    for (const r of runs.slice(RUNS_KEPT_PER_DEVICE)) {
+      const base = this.file('runs', safe(r.runId));
+      await fs.promises.rm(`${base}.json`, { force: true });
+      await fs.promises.rm(`${base}.jsonl`, { force: true });
+    }
+  }
+}
+
+function safe(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function lines(file: string): AsyncIterable<string> {
+  return readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+}
+
+function parseLine(line: string): RunLine | undefined {
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line) as RunLine;
+  } catch {
+    return undefined; // a line torn by a crash mid-append is skipped; the punch is re-read on the next run
+  }
+}
