@@ -22,6 +22,8 @@ export type SchedulerRole = 'runner' | 'follower';
 export class Scheduler implements Disposable {
   private timer: Disposable | undefined;
   private stopped = true;
+  /** Set by stop(): no new run starts, even from a tick already under way. */
+  private halted = false;
   private readonly abort = new Set<AbortController>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly roleEmitter = new Emitter<SchedulerRole>();
@@ -42,6 +44,7 @@ export class Scheduler implements Disposable {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halted = false;
     this.schedule(0);
   }
 
@@ -61,7 +64,7 @@ export class Scheduler implements Disposable {
 
   /** One pass: take (or keep) the runner role, then start every due device that is not running. */
   async tick(): Promise<void> {
-    if (this.stopped) return;
+    if (this.halted) return;
     const runner = this.o.lock.isHeld || (await this.o.lock.tryAcquire());
     this.setRole(runner ? 'runner' : 'follower');
     const now = this.o.clock.now();
@@ -74,7 +77,7 @@ export class Scheduler implements Disposable {
       const base = [st.lastSyncAt, st.lastAttemptAt].filter((x): x is string => !!x).sort().pop();
       const due = base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000) : now;
       this.next.set(dev.id, due);
-      if (!runner || due > now || this.stopped) continue;
+      if (!runner || due > now || this.halted) continue;
       if (this.o.engine.isRunning(dev.id)) {
         this.o.logger.info(`Device ${dev.id}: tick skipped, the previous run is still in progress.`);
         continue;
@@ -91,6 +94,11 @@ export class Scheduler implements Disposable {
     }
   }
 
+  /** Resolves when no tick or run started by this scheduler is in flight. */
+  async whenIdle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
   private setRole(role: SchedulerRole): void {
     if (role === this.role) return;
     this.role = role;
@@ -104,6 +112,7 @@ export class Scheduler implements Disposable {
    */
   async stop(abandon = false): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     this.timer?.dispose();
     if (abandon) for (const ac of this.abort) ac.abort();
     await Promise.allSettled([...this.inflight]);

@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { FileStateStore, emptyDeviceState } from '../../../src/core/state/fileStateStore';
+import { StateDirLock } from '../../../src/core/state/lock';
+import type { RunSummary } from '../../../src/shared/model';
+import { emptyCounts } from '../../../src/shared/model';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bts-state-'));
+const summary = (runId: string, deviceId = 'hq'): RunSummary => ({ runId, deviceId, kind: 'sync', status: 'running', startedAt: '2026-11-24T08:00:00Z', finishedAt: null, durationMs: null, counts: emptyCounts(), cursorBefore: null, cursorAfter: null });
+
+describe('core/state FileStateStore', () => {
+  it('round-trips device state with owner-only permissions', async () => {
+    const dir = tmp();
+    const s = new FileStateStore(dir);
+    await s.saveDevice('hq', { ...emptyDeviceState(), cursor: { hwm: 42, recent: [41, 42] } });
+    assert.equal((await new FileStateStore(dir).loadDevice('hq')).cursor!.hwm, 42);
+    assert.equal(fs.statSync(path.join(dir, 'devices', 'hq.json')).mode & 0o777, 0o600);
+  });
+
+  it('moves a corrupt file aside, reports it, and keeps the other devices', async () => {
+    const dir = tmp();
+    const s = new FileStateStore(dir);
+    await s.saveDevice('a', { ...emptyDeviceState(), lastSyncAt: 'x' });
+    await s.saveDevice('b', { ...emptyDeviceState(), lastSyncAt: 'y' });
+    fs.writeFileSync(path.join(dir, 'devices', 'a.json'), '{"lastSyncAt": "x", "curs');
+    const fresh = new FileStateStore(dir);
+    assert.equal((await fresh.loadDevice('a')).lastSyncAt, null);
+    assert.equal((await fresh.loadDevice('b')).lastSyncAt, 'y');
+    assert.equal(fresh.problems.length, 1);
+    assert.match(fresh.problems[0], /State of device a .* unreadable/);
+    assert.ok(fs.readdirSync(path.join(dir, 'devices')).some((n) => n.startsWith('a.json.corrupt-')));
+  });
+
+  it('appends run outcomes durably and applies later patches when reading', async () => {
+    const s = new FileStateStore(tmp());
+    const w = await s.startRun(summary('20261124T080000000Z-hq-aaaaaa'));
+    const o = { key: '1', deviceId: 'hq', transactionId: 1, empCode: '1', name: '', punchTime: 't', siteTime: 't', uploadTime: null, terminalSn: '', terminalAlias: '', punchState: '0', punchStateDisplay: '', logType: 'IN' as const, employee: 'E', employeeName: 'E', outcome: 'created' as const };
+    await w.append([o, { ...o, key: '2' }]);
+    await w.patch([{ key: '2', patch: { userControl: { action: 'enable', mode: 'area', result: 'applied' } } }]);
+    await w.finish({ ...summary('20261124T080000000Z-hq-aaaaaa'), status: 'completed' });
+    const got = [];
+    for await (const x of s.readRunOutcomes('20261124T080000000Z-hq-aaaaaa')) got.push(x);
+    assert.equal(got.length, 2);
+    assert.equal(got[1].userControl!.result, 'applied');
+    assert.equal((await s.listRuns('hq'))[0].status, 'completed');
+  });
+
+  it('skips a line torn by a crash mid-append', async () => {
+    const dir = tmp();
+    const s = new FileStateStore(dir);
+    const w = await s.startRun(summary('r1'));
+    await w.append([{ key: '1' } as never]);
+    fs.appendFileSync(path.join(dir, 'runs', 'r1.jsonl'), '{"t":"o","o":{"key":"2"');
+    const got = [];
+    for await (const x of s.readRunOutcomes('r1')) got.push(x);
+    assert.deepEqual(got.map((x) => x.key), ['1']);
+  });
+
+  it('keeps failed punches until they succeed or are dismissed, counting attempts', async () => {
+    const s = new FileStateStore(tmp());
+    const f = { key: '9', deviceId: 'hq', empCode: '9', name: 'N', punchTime: 't', terminalAlias: '', punchState: '0', reason: 'no employee', failure: 'unknownEmployee' as const, firstFailedAt: 'a', lastTriedAt: 'a', attempts: 1, runId: 'r', transactionId: 9, terminalSn: '', uploadTime: null, punchStateDisplay: '', latitude: null, longitude: null, raw: { id: 9 } };
+    await s.updateFailed('hq', [f], []);
+    await s.updateFailed('hq', [{ ...f, firstFailedAt: 'b' }], []);
+    const [got] = await s.listFailed('hq');
+    assert.equal(got.attempts, 2);
+    assert.equal(got.firstFailedAt, 'a');
+    await s.updateFailed('hq', [], ['9']);
+    assert.equal((await s.listFailed()).length, 0);
+  });
+});
+
+describe('core/state StateDirLock', () => {
+  it('lets one holder in at a time and releases', async () => {
+    const dir = tmp();
+    const a = new StateDirLock(dir, { owner: 'a' });
+    const b = new StateDirLock(dir, { owner: 'b' });
+    assert.equal(await a.tryAcquire(), true);
+    assert.equal(await b.tryAcquire(), false);
+    await assert.rejects(b.acquire(), /Another BioTime Sync process is syncing .* \(a, pid/);
+    await a.release();
+    assert.equal(await b.tryAcquire(), true);
+    await b.release();
+  });
+
+  it('takes over from a holder that died (pid gone)', async () => {
+    const dir = tmp();
+    const child = spawn(process.execPath, ['-e', '0']);
+    const pid: number = await new Promise((r) => child.on('exit', () => r(child.pid!)));
+    fs.writeFileSync(path.join(dir, 'sync.lock'), JSON.stringify({ pid, host: os.hostname(), startedAt: 'then', owner: 'crashed', token: 't' }));
+    const l = new StateDirLock(dir, { owner: 'me' });
+    assert.equal(await l.tryAcquire(), true);
+    await l.release();
+  });
+
+  it('takes over a lock whose heartbeat went stale even if the pid exists', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'sync.lock');
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: 'other-host', startedAt: 'then', owner: 'elsewhere', token: 't' }));
+    const old = new Date(Date.now() - 10 * 60_000);
+    fs.utimesSync(file, old, old);
+    const l = new StateDirLock(dir, { owner: 'me', staleMs: 60_000 });
+    assert.equal(await l.tryAcquire(), true);
+    await l.release();
+  });
+});
