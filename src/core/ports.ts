@@ -6,6 +6,7 @@ import type {
   LogType,
   PunchOutcome,
   RunSummary,
+  TerminalHealth,
   UserControlMode,
 } from '../shared/model';
 import type { Disposable } from './events';
@@ -255,7 +256,7 @@ export interface DeviceState {
   userControlMemory: Record<string, unknown>;
   /** Each employee's wanted final user-control state not yet applied (survives a crash before run end). */
   pendingUserControl?: Record<string, PendingUserControl>;
-  terminals?: import('../shared/model').TerminalHealth[];
+  terminals?: TerminalHealth[];
   terminalsCheckedAt?: string;
 }
 
