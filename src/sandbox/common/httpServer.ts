@@ -240,7 +240,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => void serve(req, res);
-  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
+  const server = opts.tls
+    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
+    : http.createServer(listener);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

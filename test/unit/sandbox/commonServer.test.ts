@@ -37,7 +37,10 @@ describe('sandbox common', () => {
     await Promise.all(servers.splice(0).map((server) => server.close()));
   });
 
-  async function start(handler: Handler, knobs: Partial<ServerKnobs> = {}): Promise<{ server: RunningServer; knobs: ServerKnobs }> {
+  async function start(
+    handler: Handler,
+    knobs: Partial<ServerKnobs> = {},
+  ): Promise<{ server: RunningServer; knobs: ServerKnobs }> {
     const full: ServerKnobs = { latencyMs: 0, workers: 0, faults: new FaultInjector(7), ...knobs };
     const server = await startServer({ name: 'test', handler, knobs: full });
     servers.push(server);
@@ -49,7 +52,10 @@ describe('sandbox common', () => {
       const a = createRng(42);
       const b = createRng(42);
       const values = Array.from({ length: 1000 }, () => a());
-      assert.deepEqual(values, Array.from({ length: 1000 }, () => b()));
+      assert.deepEqual(
+        values,
+        Array.from({ length: 1000 }, () => b()),
+      );
       assert.ok(values.every((v) => v >= 0 && v < 1));
       assert.notDeepEqual(values.slice(0, 5), Array.from({ length: 5 }, createRng(43)));
     });
@@ -120,12 +126,23 @@ describe('sandbox common', () => {
   describe('startServer', () => {
     it('hands the handler method, decoded path, query and body over a keep-alive connection', async () => {
       const { server } = await start(echo);
-      const first = await fetch(`${server.url}/api/resource/Employee%20Checkin?q=a+b`, { method: 'POST', body: '{"x":1}' });
-      assert.deepEqual(await first.json(), { method: 'POST', path: '/api/resource/Employee Checkin', q: 'a b', size: 7 });
+      const first = await fetch(`${server.url}/api/resource/Employee%20Checkin?q=a+b`, {
+        method: 'POST',
+        body: '{"x":1}',
+      });
+      assert.deepEqual(await first.json(), {
+        method: 'POST',
+        path: '/api/resource/Employee Checkin',
+        q: 'a b',
+        size: 7,
+      });
       const second = await fetch(`${server.url}/iclock/api/transactions/42/`);
       assert.equal(second.status, 200);
       assert.equal(server.stats.total, 2);
-      assert.deepEqual(server.stats.byRoute, { 'POST /api/resource/Employee Checkin': 1, 'GET /iclock/api/transactions/{id}/': 1 });
+      assert.deepEqual(server.stats.byRoute, {
+        'POST /api/resource/Employee Checkin': 1,
+        'GET /iclock/api/transactions/{id}/': 1,
+      });
       server.stats.reset();
       assert.equal(server.stats.total, 0);
       assert.deepEqual(server.stats.byRoute, {});
@@ -175,7 +192,10 @@ describe('sandbox common', () => {
       assert.equal(html.status, 200);
       assert.match(html.headers.get('content-type') ?? '', /text\/html/);
       assert.match(await html.text(), /Page not found/);
-      assert.deepEqual({ ...knobs.faults.counts }, { '500': 1, '502': 1, '503': 1, timeout: 0, reset: 0, '429': 1, malformed: 1, html: 1 });
+      assert.deepEqual(
+        { ...knobs.faults.counts },
+        { '500': 1, '502': 1, '503': 1, timeout: 0, reset: 0, '429': 1, malformed: 1, html: 1 },
+      );
       assert.equal((await fetch(server.url)).status, 200);
     });
 
@@ -228,7 +248,10 @@ describe('sandbox common', () => {
         { workers: 1 },
       );
       const results = await Promise.all([1, 2, 3, 4].map(() => fetch(server.url)));
-      assert.deepEqual(results.map((r) => r.status), [204, 204, 204, 204]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [204, 204, 204, 204],
+      );
       assert.equal(peak, 1);
     });
 
@@ -243,7 +266,10 @@ describe('sandbox common', () => {
         return { status: 204 };
       });
       const results = await Promise.all([1, 2, 3].map(() => fetch(server.url)));
-      assert.deepEqual(results.map((r) => r.status), [204, 204, 204]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [204, 204, 204],
+      );
     });
 
     it('adds latency without holding a worker', async () => {
@@ -258,12 +284,35 @@ describe('sandbox common', () => {
     it('serves HTTPS when given a key and certificate', async function () {
       const dir = mkdtempSync(join(tmpdir(), 'sandbox-tls-'));
       try {
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-keyout',
+            join(dir, 'k.pem'),
+            '-out',
+            join(dir, 'c.pem'),
+            '-days',
+            '1',
+            '-subj',
+            '/CN=localhost',
+          ],
+          { stdio: 'ignore' },
+        );
       } catch {
         this.skip();
       }
       const tls = { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
-      const server = await startServer({ name: 'tls', tls, handler: echo, knobs: { latencyMs: 0, workers: 0, faults: new FaultInjector() } });
+      const server = await startServer({
+        name: 'tls',
+        tls,
+        handler: echo,
+        knobs: { latencyMs: 0, workers: 0, faults: new FaultInjector() },
+      });
       servers.push(server);
       assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
       const body = await new Promise<string>((resolve, reject) => {
