@@ -243,6 +243,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const server = opts.tls
     ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
     : http.createServer(listener);
+  // Longer than undici's 4 s idle keep-alive so a pooled client never races the server closing the socket;
+  // close() destroys idle sockets anyway.
+  server.keepAliveTimeout = 30_000;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
