@@ -79,8 +79,3 @@ export function parseFilterDateTime(value: string, timeZone: string | undefined)
   }
   return undefined;
 }
-
-/** Calendar date ("YYYY-MM-DD") of an instant in the server zone. */
-export function localDate(date: Date, timeZone: string | undefined): string {
-  return formatLocal(date, timeZone).slice(0, 10);
-}
