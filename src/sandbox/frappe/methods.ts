@@ -1,0 +1,126 @@
+import type { DocContext } from './documents';
+import { type FrappeError, methodNotAllowed, notPermitted, pythonError, validationError } from './errors';
+import { parseJsonParam } from './filters';
+import type { FormDict } from './request';
+import { countDocs, createDoc, listDocs } from './resources';
+
+export interface MethodCall {
+  verb: string;
+  args: FormDict;
+  ctx: DocContext;
+}
+
+interface MethodDef {
+  /** Python parameters, in order: unknown form keys are dropped (`get_newargs`). */
+  params: string[];
+  required: string[];
+  /** `@frappe.whitelist(methods=[...])`; all verbs when absent. */
+  verbs?: string[];
+  allowGuest?: boolean;
+  /** Returns the value for `message`; undefined means the key is absent (Python returned None). */
+  run(call: MethodCall): unknown;
+}
+
+const addLogPath = 'hrms.hr.doctype.employee_checkin.employee_checkin.add_log_based_on_employee_field';
+const maxInsertMany = 200;
+
+function docArg(value: unknown): Record<string, unknown> {
+  const doc = parseJsonParam(value);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw validationError('doc must be a dict');
+  const record = doc as Record<string, unknown>;
+  if (!record.doctype) throw validationError('"doctype" is required');
+  return record;
+}
+
+function insertMany(call: MethodCall): string[] {
+  const docs = parseJsonParam(call.args.docs);
+  if (!Array.isArray(docs)) throw validationError('docs must be a list');
+  if (docs.length > maxInsertMany) throw validationError(`Only ${maxInsertMany} inserts allowed in one request`);
+  // One by one inside the request transaction: the first failure aborts and the caller rolls back all.
+  return docs.map((item) => {
+    const doc = docArg(item);
+    return String(createDoc(call.ctx, String(doc.doctype), doc).name);
+  });
+}
+
+/** `add_log_based_on_employee_field` (frappe-api.md §8.4). Check order per §12.4; the rest is `insert()`. */
+function addLog(call: MethodCall): unknown {
+  const { args, ctx } = call;
+  if (!args.employee_field_value || !args.timestamp) {
+    throw validationError("'employee_field_value' and 'timestamp' are required.");
+  }
+  const fieldname = String(args.employee_fieldname || 'attendance_device_id');
+  const [employee] = listDocsUnchecked(ctx, fieldname, args.employee_field_value);
+  if (!employee) {
+    throw validationError(`No Employee found for the given employee field value. '${fieldname}': ${String(args.employee_field_value)}`);
+  }
+  const doc: Record<string, unknown> = {
+    employee: employee.name,
+    time: args.timestamp,
+    device_id: args.device_id ?? null,
+    log_type: args.log_type ?? null,
+    skip_auto_attendance: Number(args.skip_auto_attendance) === 1 ? 1 : 0,
+  };
+  if (args.latitude !== undefined) doc.latitude = args.latitude;
+  if (args.longitude !== undefined) doc.longitude = args.longitude;
+  return createDoc(ctx, 'Employee Checkin', doc);
+}
+
+/** `frappe.db.get_values` on Employee: no permission check and no status filter, first row wins. */
+function listDocsUnchecked(ctx: DocContext, fieldname: string, value: unknown): Array<Record<string, unknown>> {
+  const admin: DocContext = { ...ctx, user: 'Administrator' };
+  return listDocs(admin, 'Employee', { fields: ['name'], filters: [[fieldname, '=', value]], limit_page_length: 1, order_by: 'creation asc' }) as Array<
+    Record<string, unknown>
+  >;
+}
+
+const listParams = ['doctype', 'fields', 'filters', 'group_by', 'order_by', 'limit_start', 'limit_page_length', 'parent', 'debug', 'as_dict', 'or_filters'];
+
+export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef>([
+  ['frappe.client.get_list', { params: listParams, required: ['doctype'], run: ({ ctx, args }) => listDocs(ctx, String(args.doctype), args) }],
+  ['frappe.client.get_count', { params: ['doctype', 'filters', 'debug', 'cache'], required: ['doctype'], run: ({ ctx, args }) => countDocs(ctx, String(args.doctype), args.filters) }],
+  ['frappe.client.insert', { params: ['doc'], required: ['doc'], verbs: ['POST', 'PUT'], run: ({ ctx, args }) => { const doc = docArg(args.doc); return createDoc(ctx, String(doc.doctype), doc, false); } }],
+  ['frappe.client.insert_many', { params: ['docs'], required: ['docs'], verbs: ['POST', 'PUT'], run: insertMany }],
+  ['frappe.client.get_time_zone', { params: [], required: [], allowGuest: true, run: ({ ctx }) => ({ time_zone: ctx.store.timeZone }) }],
+  ['frappe.auth.get_logged_user', { params: [], required: [], run: ({ ctx }) => ctx.user }],
+  [addLogPath, { params: ['employee_field_value', 'timestamp', 'device_id', 'log_type', 'skip_auto_attendance', 'employee_fieldname', 'latitude', 'longitude'], required: ['employee_field_value', 'timestamp'], run: addLog }],
+]);
+
+// Modules that exist on a v15 bench with HRMS: anything else fails to import.
+const knownModules = new Set(['frappe', 'frappe.client', 'frappe.auth', 'erpnext', 'hrms', 'hrms.hr', 'hrms.hr.doctype',
+  'hrms.hr.doctype.employee_checkin', 'hrms.hr.doctype.employee_checkin.employee_checkin']);
+
+/** `get_attr` failure → "Failed to get method for command {0} with {1}" (417), e.g. the ERPNext ≤ v13 path. */
+function importFailure(path: string): FrappeError {
+  const segments = path.split('.');
+  const module = segments.slice(0, -1).join('.');
+  let reason = `module '${module}' has no attribute '${segments[segments.length - 1]}'`;
+  for (let i = 1; i < segments.length; i++) {
+    const prefix = segments.slice(0, i).join('.');
+    if (!knownModules.has(prefix)) {
+      reason = `No module named '${prefix}'`;
+      break;
+    }
+  }
+  return validationError(`Failed to get method for command ${path} with ${reason}`);
+}
+
+function missingArgs(path: string, missing: string[]): FrappeError {
+  const fn = path.split('.').pop();
+  const quoted = missing.map((m) => `'${m}'`);
+  const list = quoted.length === 1 ? quoted[0] : quoted.length === 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1]}`;
+  const noun = missing.length === 1 ? 'argument' : 'arguments';
+  return pythonError('TypeError', 'TypeError', `${fn}() missing ${missing.length} required positional ${noun}: ${list}`);
+}
+
+/** `frappe.handler.execute_cmd`: import → whitelist/guest → HTTP verb → arguments → call. */
+export function callMethod(path: string, call: MethodCall): unknown {
+  const def = methods.get(path);
+  if (!def) throw importFailure(path);
+  if (call.ctx.user === 'Guest' && !def.allowGuest) throw methodNotAllowed(path);
+  if (def.verbs && !def.verbs.includes(call.verb)) throw notPermitted();
+  const missing = def.required.filter((p) => !(p in call.args));
+  if (missing.length > 0) throw missingArgs(path, missing);
+  const args = Object.fromEntries(Object.entries(call.args).filter(([key]) => def.params.includes(key)));
+  return def.run({ ...call, args });
+}

@@ -1,0 +1,46 @@
+import type { FrappeStore, PermissionOverrides } from './store';
+
+export type PermType = 'read' | 'write' | 'create' | 'delete';
+
+/** Roles that hold permlevel 1 on Employee Checkin (`time`) and full rights on the HR doctypes. */
+export const hrRoles = ['HR User', 'HR Manager', 'System Manager'];
+
+export function hasHrRole(store: FrappeStore, user: string): boolean {
+  return store.rolesOf(user).some((role) => hrRoles.includes(role));
+}
+
+// Role permissions as shipped (frappe-api.md §7, §8.1), reduced to what the sandbox serves. The Employee
+// role may create/read/write checkins at permlevel 0 but only read `time`, which is the permlevel trap.
+function byRole(store: FrappeStore, user: string, doctype: string, ptype: PermType): boolean {
+  const roles = store.rolesOf(user);
+  const hr = hasHrRole(store, user);
+  switch (doctype) {
+    case 'Employee':
+      return hr || (ptype === 'read' && roles.includes('Employee'));
+    case 'Employee Checkin':
+      return hr || roles.includes('Employee');
+    case 'Shift Type':
+      return hr;
+    case 'HR Settings':
+      return roles.includes('HR Manager') || roles.includes('System Manager') || (ptype === 'read' && hr);
+    case 'User':
+      return roles.includes('System Manager');
+    default:
+      return false;
+  }
+}
+
+function override(overrides: PermissionOverrides, doctype: string, ptype: PermType): boolean | undefined {
+  if (doctype === 'Employee' && ptype === 'read') return overrides.readEmployee;
+  if (doctype === 'Employee' && (ptype === 'write' || ptype === 'create')) return overrides.writeEmployee;
+  if (doctype === 'Employee Checkin' && ptype === 'create') return overrides.createCheckin;
+  if (doctype === 'Employee Checkin' && ptype === 'read') return overrides.readCheckin;
+  if (doctype === 'Shift Type' && ptype === 'write') return overrides.writeShiftType;
+  return undefined;
+}
+
+export function hasPermission(store: FrappeStore, user: string, doctype: string, ptype: PermType): boolean {
+  if (user === 'Administrator') return true;
+  if (user === 'Guest') return false;
+  return override(store.overridesOf(user), doctype, ptype) ?? byRole(store, user, doctype, ptype);
+}

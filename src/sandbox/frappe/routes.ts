@@ -1,0 +1,117 @@
+import type { SandboxRequest, SandboxResponse } from '../common/httpServer';
+import { authenticate } from './auth';
+import type { DocContext } from './documents';
+import { FrappeError, notFoundError, pythonError } from './errors';
+import { callMethod } from './methods';
+import type { RateLimiter } from './rateLimiter';
+import { formDict, resourceBody, siteUrl, type FormDict } from './request';
+import { createDoc, deleteDoc, listDocs, readDoc, saveDoc } from './resources';
+import { errorResponse, jsonResponse, type WireStyle } from './responses';
+import type { FrappeStore } from './store';
+
+export interface SiteEnv {
+  store: FrappeStore;
+  style: WireStyle;
+  permlevelTrap: boolean;
+  baseUrl: string;
+  limiter: RateLimiter;
+}
+
+export interface Outcome {
+  response: SandboxResponse;
+  committed: boolean;
+  checkinsWritten: number;
+  docsWritten: number;
+}
+
+type Route =
+  | { kind: 'method'; path: string }
+  | { kind: 'list'; doctype: string }
+  | { kind: 'doc'; doctype: string; name: string };
+
+/** `/api` and `/api/v1` are the same submount; trailing slashes are optional (`strict_slashes=False`). */
+export function parseRoute(path: string): Route | undefined {
+  const match = /^\/api(?:\/v1)?\/(method|resource)\/(.+?)\/*$/.exec(path);
+  if (!match) return undefined;
+  if (match[1] === 'method') return { kind: 'method', path: match[2] };
+  const slash = match[2].indexOf('/');
+  if (slash < 0) return { kind: 'list', doctype: match[2] };
+  return { kind: 'doc', doctype: match[2].slice(0, slash), name: match[2].slice(slash + 1) };
+}
+
+/** Stats key: one entry per endpoint, with document names folded to `{name}`. */
+export function frappeRouteKey(req: SandboxRequest): string {
+  const route = parseRoute(req.path);
+  if (!route) return `${req.method} ${req.path}`;
+  if (route.kind === 'method') return `${req.method} /api/method/${route.path}`;
+  return `${req.method} /api/resource/${route.doctype}${route.kind === 'doc' ? '/{name}' : ''}`;
+}
+
+function methodNotAllowedVerb(): FrappeError {
+  return new FrappeError('MethodNotAllowed', 405, '', { messages: [] });
+}
+
+function listArgs(form: FormDict): FormDict {
+  // v1 `document_list` accepts `limit` as an alias of `limit_page_length`.
+  return { ...form, limit_page_length: form.limit_page_length ?? form.limit };
+}
+
+function dispatch(route: Route, req: SandboxRequest, ctx: DocContext): { status: number; body: unknown } {
+  const form = formDict(req);
+  if (route.kind === 'method') {
+    const message = callMethod(route.path, { verb: req.method, args: form, ctx });
+    return { status: 200, body: message === undefined ? {} : { message } };
+  }
+  if (route.kind === 'list') {
+    if (req.method === 'GET') return { status: 200, body: { data: listDocs(ctx, route.doctype, listArgs(form)) } };
+    if (req.method === 'POST') return { status: 200, body: { data: createDoc(ctx, route.doctype, resourceBody(req, form)) } };
+    throw methodNotAllowedVerb();
+  }
+  switch (req.method) {
+    case 'GET':
+      return { status: 200, body: { data: readDoc(ctx, route.doctype, route.name) } };
+    case 'PUT':
+      return { status: 200, body: { data: saveDoc(ctx, route.doctype, route.name, resourceBody(req, form)) } };
+    case 'DELETE':
+      deleteDoc(ctx, route.doctype, route.name);
+      return { status: 202, body: { data: 'ok' } };
+    default:
+      throw methodNotAllowedVerb();
+  }
+}
+
+const writeVerbs = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
+
+/**
+ * One request = one transaction (frappe-api.md §2): committed only for POST/PUT/DELETE/PATCH that
+ * succeed; GETs and failures roll back, so a writing method called with GET answers 200 and stores nothing.
+ */
+export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
+  const ctx: DocContext = {
+    store: env.store,
+    user: 'Guest',
+    siteUrl: siteUrl(req, env.baseUrl),
+    permlevelTrap: env.permlevelTrap,
+    checkinsWritten: 0,
+    docsWritten: 0,
+  };
+  env.store.begin();
+  let committed = false;
+  let response: SandboxResponse;
+  try {
+    ctx.user = authenticate(env.store, req);
+    env.limiter.check();
+    const route = parseRoute(req.path);
+    if (!route) throw notFoundError('');
+    const { status, body } = dispatch(route, req, ctx);
+    committed = writeVerbs.has(req.method);
+    response = jsonResponse(status, body, env.style, env.limiter.headers());
+  } catch (err) {
+    // A sandbox bug still answers like a crashed Frappe worker would: a 500 with a Python-ish exc_type.
+    const error = err instanceof FrappeError ? err : pythonError('Exception', 'Exception', String(err));
+    response = errorResponse(error, req, env.style);
+  }
+  if (committed) env.store.commit();
+  else env.store.rollback();
+  return { response, committed, checkinsWritten: ctx.checkinsWritten, docsWritten: ctx.docsWritten };
+}

@@ -1,0 +1,147 @@
+import { FaultInjector } from '../common/faults';
+import { startServer, type ServerKnobs, type ServerStats } from '../common/httpServer';
+import { createRng } from '../common/rng';
+import { RateLimiter, type RateLimit } from './rateLimiter';
+import { handleRequest, frappeRouteKey, type SiteEnv } from './routes';
+import { FrappeStore, type ApiKey } from './store';
+
+export interface FrappeSandboxOptions {
+  port?: number;
+  host?: string;
+  tls?: { key: string; cert: string };
+  /** Default: one key for sync@example.com, whose user gets the HR Manager role unless `users` says otherwise. */
+  apiKeys?: ApiKey[];
+  users?: Array<{ name: string; enabled?: boolean; roles: string[] }>;
+  /** System Settings time zone: naive datetimes (creation, "now") are rendered in it. */
+  timeZone?: string;
+  latencyMs?: number;
+  /** Concurrent requests handled (gunicorn workers); 0 = unlimited. */
+  workers?: number;
+  /** Simulated server time per Employee Checkin written, spent inside the worker slot. */
+  perDocCostMs?: number;
+  seed?: number;
+  now?: () => Date;
+  allowErrorTraceback?: boolean;
+  /** Without HR User/HR Manager/System Manager, `time` is silently replaced by server now (sync-tool #64). */
+  permlevelTrap?: boolean;
+  orjsonStyle?: boolean;
+  /** Optional site-wide limiter (frappe-api.md §11); off by default like on a stock site. */
+  rateLimit?: RateLimit;
+}
+
+/** Flags read on every request, so a test may flip them on a running sandbox. */
+export interface FrappeSettings {
+  perDocCostMs: number;
+  allowErrorTraceback: boolean;
+  permlevelTrap: boolean;
+  orjsonStyle: boolean;
+  rateLimit: RateLimit | undefined;
+}
+
+/** What the server did, for the benchmark and for tests that must not measure wall time. */
+export interface FrappeCounters {
+  /** Documents inserted or updated and committed. */
+  docsWritten: number;
+  /** Employee Checkins inserted and committed. */
+  checkinsWritten: number;
+  /** Documents written and then rolled back (failed batch, GET, later error). */
+  rolledBack: number;
+  /** Total simulated work requested from worker slots (perDocCostMs × checkins written). */
+  workMs: number;
+  /** Handlers running right now / the most seen at once (bounded by `workers`). */
+  inFlight: number;
+  maxInFlight: number;
+  reset(): void;
+}
+
+export interface FrappeSandbox {
+  url: string;
+  close(): Promise<void>;
+  faults: FaultInjector;
+  stats: ServerStats;
+  store: FrappeStore;
+  knobs: ServerKnobs;
+  settings: FrappeSettings;
+  counters: FrappeCounters;
+}
+
+const defaultApiKeys: ApiKey[] = [{ key: 'demo-key', secret: 'demo-secret', user: 'sync@example.com' }];
+
+function createCounters(): FrappeCounters {
+  const counters: FrappeCounters = {
+    docsWritten: 0, checkinsWritten: 0, rolledBack: 0, workMs: 0, inFlight: 0, maxInFlight: 0,
+    reset(): void {
+      Object.assign(counters, { docsWritten: 0, checkinsWritten: 0, rolledBack: 0, workMs: 0, maxInFlight: counters.inFlight });
+    },
+  };
+  return counters;
+}
+
+function seedStore(store: FrappeStore, opts: FrappeSandboxOptions): void {
+  for (const user of opts.users ?? []) store.addUser(user);
+  // addApiKey creates a missing key user with HR Manager, so the default key works out of the box.
+  for (const apiKey of opts.apiKeys ?? defaultApiKeys) store.addApiKey(apiKey);
+}
+
+function excIdSource(seed: number): () => string {
+  const rng = createRng(seed);
+  const hex = (max: number, width: number): string => Math.floor(rng() * max).toString(16).padStart(width, '0');
+  return () => hex(0x100000000, 8) + hex(0x100, 2);
+}
+
+/** Starts the simulated Frappe HR site (frappe-api.md) on loopback; see docs/sandbox-contract.md. */
+export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promise<FrappeSandbox> {
+  const now = opts.now ?? ((): Date => new Date());
+  const store = new FrappeStore(opts.timeZone ?? 'Asia/Dubai', now);
+  seedStore(store, opts);
+  const settings: FrappeSettings = {
+    perDocCostMs: opts.perDocCostMs ?? 0,
+    allowErrorTraceback: opts.allowErrorTraceback ?? false,
+    permlevelTrap: opts.permlevelTrap ?? false,
+    orjsonStyle: opts.orjsonStyle ?? false,
+    rateLimit: opts.rateLimit,
+  };
+  const counters = createCounters();
+  const knobs: ServerKnobs = { latencyMs: opts.latencyMs ?? 0, workers: opts.workers ?? 0, faults: new FaultInjector(opts.seed ?? 1) };
+  const limiter = new RateLimiter(() => settings.rateLimit, now);
+  const excId = excIdSource(opts.seed ?? 1);
+  let baseUrl = 'http://127.0.0.1';
+
+  const env = (): SiteEnv => ({
+    store,
+    style: { allowTraceback: settings.allowErrorTraceback, orjson: settings.orjsonStyle, excId },
+    permlevelTrap: settings.permlevelTrap,
+    baseUrl,
+    limiter,
+  });
+
+  const server = await startServer({
+    name: 'frappe',
+    host: opts.host,
+    port: opts.port,
+    tls: opts.tls,
+    knobs,
+    routeKey: frappeRouteKey,
+    handler: async (req, ctx) => {
+      counters.inFlight++;
+      counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
+      try {
+        const outcome = handleRequest(env(), req);
+        if (outcome.committed) {
+          counters.docsWritten += outcome.docsWritten;
+          counters.checkinsWritten += outcome.checkinsWritten;
+        } else counters.rolledBack += outcome.docsWritten;
+        // The rows are already committed; the simulated CPU time still delays the answer and holds the slot.
+        const workMs = outcome.checkinsWritten * settings.perDocCostMs;
+        counters.workMs += workMs;
+        limiter.record(workMs);
+        if (workMs > 0) await ctx.work(workMs);
+        return outcome.response;
+      } finally {
+        counters.inFlight--;
+      }
+    },
+  });
+  baseUrl = server.url;
+  return { url: server.url, close: () => server.close(), faults: knobs.faults, stats: server.stats, store, knobs, settings, counters };
+}

@@ -1,0 +1,266 @@
+import { formatParsed, parseDatetime, siteDatetime } from './datetime';
+import { columnsOf, doctypes, strictLogTypeMode, type DocTypeMeta } from './doctypes';
+import { collate, Table, type Doc } from './table';
+
+export type EmployeeStatus = 'Active' | 'Inactive' | 'Suspended' | 'Left';
+
+export interface EmployeeSeed {
+  name?: string;
+  employee_name: string;
+  attendance_device_id?: string;
+  status?: EmployeeStatus;
+  user_id?: string;
+  company?: string;
+  employee_number?: string;
+  default_shift?: string;
+}
+
+export interface CheckinSeed {
+  employee: string;
+  time: string;
+  log_type?: '' | 'IN' | 'OUT';
+  device_id?: string;
+  skip_auto_attendance?: 0 | 1;
+  latitude?: number;
+  longitude?: number;
+}
+
+export interface ShiftTypeSeed {
+  name: string;
+  strictLogType?: boolean;
+  last_sync_of_checkin?: string;
+  auto_update_last_sync?: boolean;
+  start_time?: string;
+  end_time?: string;
+}
+
+/** Explicit grants or denials that override what the user's roles would allow. */
+export interface PermissionOverrides {
+  readEmployee?: boolean;
+  writeEmployee?: boolean;
+  createCheckin?: boolean;
+  readCheckin?: boolean;
+  writeShiftType?: boolean;
+}
+
+export interface ApiKey {
+  key: string;
+  secret: string;
+  user: string;
+}
+
+/** The duplicate rule of `validate_duplicate_log`: employee + identical time + identical log_type. */
+export function checkinDuplicateKey(doc: Doc): string {
+  return `${collate(doc.employee)}|${String(doc.time)}|${collate(doc.log_type)}`;
+}
+
+/**
+ * The sandbox database. Request handlers run synchronously between `begin()` and `commit()`/`rollback()`,
+ * so one undo journal is enough to give every request its own all-or-nothing transaction.
+ */
+export class FrappeStore {
+  private readonly tables = new Map<string, Table>();
+  private readonly series = new Map<string, number>();
+  private journal: Array<() => void> | undefined;
+  private readonly roles = new Map<string, string[]>();
+  private readonly overrides = new Map<string, PermissionOverrides>();
+  private readonly keys = new Map<string, ApiKey>();
+  private readonly assignments = new Map<string, string>();
+
+  constructor(
+    readonly timeZone: string,
+    private readonly clock: () => Date,
+  ) {
+    for (const meta of doctypes.values()) this.tables.set(meta.name, new Table(meta));
+    this.table('Employee').addIndex('device', (d) => (d.attendance_device_id ? collate(d.attendance_device_id) : undefined));
+    this.table('Employee Checkin').addIndex('duplicate', checkinDuplicateKey);
+    this.table('HR Settings').put({ ...this.blank(doctypes.get('HR Settings') as DocTypeMeta, 'Administrator'), name: 'HR Settings' });
+  }
+
+  // ---- engine side (used by the request pipeline) ----
+
+  table(doctype: string): Table {
+    const table = this.tables.get(doctype);
+    if (!table) throw new Error(`sandbox: unknown doctype ${doctype}`);
+    return table;
+  }
+
+  /** Site-local "now" as stored in creation/modified (microseconds kept, like `now()`). */
+  nowText(): string {
+    return formatParsed(siteDatetime(this.clock(), this.timeZone), true);
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  /** A new row: every column null, then standard fields and the doctype's static defaults. */
+  blank(meta: DocTypeMeta, user: string): Doc {
+    const doc: Doc = {};
+    for (const column of columnsOf(meta)) doc[column] = null;
+    for (const field of meta.fields) if (field.default !== undefined) doc[field.fieldname] = field.default;
+    const now = this.nowText();
+    Object.assign(doc, { owner: user, creation: now, modified: now, modified_by: user, docstatus: 0, idx: 0 });
+    return doc;
+  }
+
+  begin(): void {
+    this.journal = [];
+  }
+
+  commit(): void {
+    this.journal = undefined;
+  }
+
+  rollback(): void {
+    const undo = this.journal ?? [];
+    this.journal = undefined;
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+  }
+
+  write(doctype: string, doc: Doc): void {
+    const table = this.table(doctype);
+    const previous = table.put(doc);
+    this.journal?.push(() => (previous ? table.put(previous) : table.remove(String(doc.name))));
+  }
+
+  delete(doctype: string, name: string): void {
+    const table = this.table(doctype);
+    const previous = table.remove(name);
+    if (previous) this.journal?.push(() => table.put(previous));
+  }
+
+  /** Naming series counter: part of the transaction, like the `tabSeries` row in Frappe. */
+  nextName(prefix: string, digits: number): string {
+    const current = this.series.get(prefix) ?? 0;
+    this.series.set(prefix, current + 1);
+    this.journal?.push(() => this.series.set(prefix, current));
+    return `${prefix}${String(current + 1).padStart(digits, '0')}`;
+  }
+
+  rolesOf(user: string): string[] {
+    return this.roles.get(user) ?? [];
+  }
+
+  overridesOf(user: string): PermissionOverrides {
+    return this.overrides.get(user) ?? {};
+  }
+
+  apiKey(key: string): ApiKey | undefined {
+    return this.keys.get(key);
+  }
+
+  /** The shift `fetch_shift` would find: the assignment, else the employee's default shift. */
+  shiftOf(employee: Doc): Doc | undefined {
+    const name = this.assignments.get(String(employee.name)) ?? employee.default_shift;
+    return name ? this.table('Shift Type').get(String(name)) : undefined;
+  }
+
+  // ---- test side (the contract's store helpers) ----
+
+  addEmployee(seed: EmployeeSeed): string {
+    const meta = this.table('Employee').meta;
+    if (seed.name !== undefined && this.table('Employee').get(seed.name)) throw new Error(`sandbox: Employee ${seed.name} already exists`);
+    const name = seed.name ?? this.unusedSeriesName('Employee', 'HR-EMP-', 5);
+    this.assertUniqueDevice(name, seed.attendance_device_id);
+    const { name: _ignored, ...fields } = seed;
+    const doc = { ...this.blank(meta, 'Administrator'), ...fields, name, first_name: seed.employee_name };
+    this.table('Employee').put(doc);
+    return name;
+  }
+
+  setEmployee(name: string, patch: Partial<Omit<EmployeeSeed, 'name'>>): void {
+    const current = this.existing('Employee', name);
+    if ('attendance_device_id' in patch) this.assertUniqueDevice(String(current.name), patch.attendance_device_id);
+    this.table('Employee').put({ ...current, ...patch, modified: this.nowText() });
+  }
+
+  employees(): Doc[] {
+    return this.table('Employee').all().map((doc) => ({ ...doc }));
+  }
+
+  addUser(user: { name: string; enabled?: boolean; roles?: string[] }): void {
+    const table = this.table('User');
+    const existing = table.get(user.name);
+    const doc: Doc = existing ? { ...existing } : { ...this.blank(table.meta, 'Administrator'), name: user.name, email: user.name };
+    if (!existing) Object.assign(doc, { first_name: user.name.split('@')[0], full_name: user.name.split('@')[0] });
+    if (user.enabled !== undefined) doc.enabled = user.enabled ? 1 : 0;
+    table.put(doc);
+    if (user.roles || !existing) this.roles.set(String(doc.name), [...(user.roles ?? [])]);
+  }
+
+  users(): Array<Doc & { roles: string[] }> {
+    return this.table('User').all().map((doc) => ({ ...doc, roles: this.rolesOf(String(doc.name)) }));
+  }
+
+  addApiKey(apiKey: ApiKey): void {
+    if (!this.table('User').get(apiKey.user)) this.addUser({ name: apiKey.user, roles: ['HR Manager'] });
+    this.keys.set(apiKey.key, { ...apiKey });
+    const user = this.existing('User', apiKey.user);
+    this.table('User').put({ ...user, api_key: apiKey.key });
+  }
+
+  addCheckin(seed: CheckinSeed): string {
+    const table = this.table('Employee Checkin');
+    const doc: Doc = { ...this.blank(table.meta, 'Administrator'), log_type: '', ...seed };
+    const time = parseDatetime(seed.time);
+    if (!time) throw new Error(`sandbox: bad checkin time ${seed.time}`);
+    doc.time = time.seconds;
+    doc.employee_name = this.table('Employee').get(seed.employee)?.employee_name ?? null;
+    doc.name = this.unusedSeriesName('Employee Checkin', `EMP-CKIN-${String(doc.creation).slice(5, 7)}-${String(doc.creation).slice(0, 4)}-`, 6);
+    table.put(doc);
+    return String(doc.name);
+  }
+
+  checkins(): Doc[] {
+    return this.table('Employee Checkin').all().map((doc) => ({ ...doc }));
+  }
+
+  addShiftType(seed: ShiftTypeSeed): void {
+    const table = this.table('Shift Type');
+    const doc: Doc = { ...this.blank(table.meta, 'Administrator'), name: seed.name, start_time: seed.start_time ?? '09:00:00', end_time: seed.end_time ?? '18:00:00' };
+    if (seed.strictLogType) doc.determine_check_in_and_check_out = strictLogTypeMode;
+    if (seed.last_sync_of_checkin) doc.last_sync_of_checkin = seed.last_sync_of_checkin;
+    if (seed.auto_update_last_sync !== undefined) doc.auto_update_last_sync = seed.auto_update_last_sync ? 1 : 0;
+    table.put(doc);
+  }
+
+  shiftTypes(): Doc[] {
+    return this.table('Shift Type').all().map((doc) => ({ ...doc }));
+  }
+
+  assignShift(employee: string, shiftType: string): void {
+    this.existing('Employee', employee);
+    this.existing('Shift Type', shiftType);
+    this.assignments.set(employee, shiftType);
+  }
+
+  setHrSettings(settings: { allow_geolocation_tracking?: boolean | 0 | 1 }): void {
+    const current = this.existing('HR Settings', 'HR Settings');
+    const allow = settings.allow_geolocation_tracking;
+    this.table('HR Settings').put({ ...current, ...(allow === undefined ? {} : { allow_geolocation_tracking: allow ? 1 : 0 }) });
+  }
+
+  setPermissions(user: string, overrides: PermissionOverrides): void {
+    this.overrides.set(user, { ...this.overridesOf(user), ...overrides });
+  }
+
+  // Seeded names may sit on the series; a helper skips them instead of failing like a real insert would.
+  private unusedSeriesName(doctype: string, prefix: string, digits: number): string {
+    let name = this.nextName(prefix, digits);
+    while (this.table(doctype).get(name)) name = this.nextName(prefix, digits);
+    return name;
+  }
+
+  private existing(doctype: string, name: string): Doc {
+    const doc = this.table(doctype).get(name);
+    if (!doc) throw new Error(`sandbox: ${doctype} ${name} does not exist`);
+    return doc;
+  }
+
+  private assertUniqueDevice(name: string, deviceId: string | undefined): void {
+    if (!deviceId) return;
+    const clash = this.table('Employee').lookup('device', collate(deviceId)).find((doc) => doc.name !== name);
+    if (clash) throw new Error(`sandbox: attendance_device_id ${deviceId} already used by ${String(clash.name)}`);
+  }
+}
