@@ -1,0 +1,78 @@
+// The composition root shared by both hosts (CLI and extension): file state in a directory, the state lock,
+// the real BioTime and Frappe clients, one redaction step for everything logged, and the scheduler.
+import { systemClock } from '../core/clock';
+import type { SyncConfig } from '../core/configTypes';
+import { SyncEngine, type Connectors } from '../core/engine';
+import type { Clock, CredentialProvider, Logger } from '../core/ports';
+import { Redactor, redactingLogger } from '../core/redact';
+import { Scheduler } from '../core/scheduler';
+import { FileStateStore } from '../core/state/fileStateStore';
+import { StateDirLock } from '../core/state/lock';
+import { realConnectors } from './connectors';
+
+export interface CreateEngineOptions {
+  config: SyncConfig;
+  stateDir: string;
+  credentials: CredentialProvider;
+  logger: Logger;
+  clock?: Clock;
+  redactor?: Redactor;
+  /** Shown to other processes that find the state directory locked. */
+  lockOwner?: string;
+  connectors?: Connectors;
+  schedulerTickMs?: number;
+}
+
+export interface EngineHandle {
+  engine: SyncEngine;
+  scheduler: Scheduler;
+  lock: StateDirLock;
+  store: FileStateStore;
+  redactor: Redactor;
+  logger: Logger;
+  dispose(): Promise<void>;
+}
+
+export function createEngine(o: CreateEngineOptions): EngineHandle {
+  const clock = o.clock ?? systemClock;
+  const redactor = o.redactor ?? new Redactor();
+  const logger = redactingLogger(o.logger, redactor);
+  const credentials = redactingCredentials(o.credentials, redactor);
+  const store = new FileStateStore(o.stateDir, () => clock.now());
+  const lock = new StateDirLock(o.stateDir, { owner: o.lockOwner ?? 'BioTime Sync' });
+  const connectors = o.connectors ?? realConnectors({ credentials, clock, logger, redactor });
+  const engine = new SyncEngine({ config: o.config, store, credentials, connectors, clock, logger, redactor, lock });
+  const scheduler = new Scheduler({ engine, store, lock, clock, logger, tickMs: o.schedulerTickMs });
+  return {
+    engine,
+    scheduler,
+    lock,
+    store,
+    redactor,
+    logger,
+    async dispose() {
+      await scheduler.stop(true);
+      await lock.release();
+      engine.dispose();
+    },
+  };
+}
+
+/** Every secret handed to the engine is registered with the redactor first, so it can never be printed. */
+export function redactingCredentials(inner: CredentialProvider, redactor: Redactor): CredentialProvider {
+  const seen = async (p: Promise<string | undefined>) => {
+    const v = await p;
+    redactor.add(v);
+    return v;
+  };
+  return {
+    biotimePassword: (id) => seen(inner.biotimePassword(id)),
+    frappeApiKey: (id) => seen(inner.frappeApiKey(id)),
+    frappeApiSecret: (id) => seen(inner.frappeApiSecret(id)),
+    getToken: (id) => seen(inner.getToken(id)),
+    setToken: async (id, token) => {
+      redactor.add(token);
+      await inner.setToken(id, token);
+    },
+  };
+}

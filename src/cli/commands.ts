@@ -1,0 +1,114 @@
+// The CLI commands that work on a configured engine. Each returns the process exit code.
+import type { EngineHandle } from '../app/createEngine';
+import type { RunSummary } from '../shared/model';
+import type { CliArgs } from './args';
+import { doctorReport, failedTable, mappingTable, statusTable, summaryLine } from './format';
+import type { CliIo } from './main';
+
+type Cmd = (h: EngineHandle, a: CliArgs, io: CliIo) => Promise<number>;
+
+const exitFor = (runs: RunSummary[]) => (runs.some((r) => r.status !== 'completed') ? 1 : 0);
+
+function printRuns(runs: RunSummary[], a: CliArgs, io: CliIo): number {
+  if (a.json) io.out(JSON.stringify({ runs }, null, 2));
+  else if (!runs.length) io.out('Nothing to do.');
+  else for (const r of runs) io.out(summaryLine(r));
+  return exitFor(runs);
+}
+
+const run: Cmd = async (h, a, io) => {
+  if (!a.dryRun) await h.lock.acquire();
+  const ac = abortOnSignals();
+  const runs = a.device ? [await h.engine.runDevice(a.device, { dryRun: a.dryRun, signal: ac.signal })] : await h.engine.runAll({ dryRun: a.dryRun, signal: ac.signal });
+  if (a.dryRun && !a.json) for (const r of runs) io.out(mappingTable(await collect(h.engine.runOutcomes(r.runId))));
+  if (a.dryRun && a.json) {
+    const plans = await Promise.all(runs.map(async (r) => ({ ...r, outcomes: await collect(h.engine.runOutcomes(r.runId)) })));
+    io.out(JSON.stringify({ runs: plans }, null, 2));
+    return exitFor(runs);
+  }
+  return printRuns(runs, a, io);
+};
+
+const watch: Cmd = async (h, _a, io) => {
+  io.err(`Watching ${h.engine.config.devices.filter((d) => d.enabled).length} device(s); Ctrl+C to stop.`);
+  h.scheduler.start();
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      io.err(`${sig}: finishing the runs in flight (a second signal abandons them safely)…`);
+      process.once('SIGINT', () => void h.scheduler.stop(true).then(resolve));
+      process.once('SIGTERM', () => void h.scheduler.stop(true).then(resolve));
+      void h.scheduler.stop(false).then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+};
+
+const status: Cmd = async (h, a, io) => {
+  const list = await h.engine.status();
+  if (a.json) io.out(JSON.stringify({ devices: list, problems: h.store.problems }, null, 2));
+  else io.out(statusTable(list) + (h.store.problems.length ? `\n\nState problems:\n${h.store.problems.map((p) => `  - ${p}`).join('\n')}` : ''));
+  return 0;
+};
+
+const failed: Cmd = async (h, a, io) => {
+  const list = await h.engine.listFailed(a.device);
+  if (a.json) io.out(JSON.stringify({ failed: list }, null, 2));
+  else io.out(list.length ? failedTable(list) : 'No failed punches.');
+  return 0;
+};
+
+const rerun: Cmd = async (h, a, io) => {
+  await h.lock.acquire();
+  const runs = await h.engine.rerun({ deviceId: a.device, keys: a.punch.length ? a.punch : undefined, runId: a.run, signal: abortOnSignals().signal });
+  return printRuns(runs, a, io);
+};
+
+const dismiss: Cmd = async (h, a, io) => {
+  await h.lock.acquire();
+  await h.engine.dismiss(a.device!, a.punch);
+  io.out(`Dismissed ${a.punch.length} failed punch(es) of ${a.device}.`);
+  return 0;
+};
+
+const showRun: Cmd = async (h, a, io) => {
+  const id = a.positional[0];
+  const summary = await h.engine.getRun(id);
+  if (!summary) return io.err(`No run ${id} (see \`biotime-sync status\`).`), 2;
+  const outcomes = await collect(h.engine.runOutcomes(id));
+  if (a.json) io.out(JSON.stringify({ run: summary, outcomes }, null, 2));
+  else io.out(`${summaryLine(summary)}\n\n${mappingTable(outcomes)}`);
+  return 0;
+};
+
+const doctor: Cmd = async (h, a, io) => {
+  const checks = await h.engine.doctor(a.device, abortOnSignals().signal);
+  if (a.json) io.out(JSON.stringify({ checks }, null, 2));
+  else io.out(doctorReport(checks));
+  return checks.some((c) => c.status === 'fail') ? 1 : 0;
+};
+
+const resetCursor: Cmd = async (h, a, io) => {
+  await h.lock.acquire();
+  await h.engine.resetCursor(a.device!);
+  io.out(`The cursor of ${a.device} was reset: the next run reads every transaction again${h.engine.device(a.device!).importSince ? ` since ${h.engine.device(a.device!).importSince}` : ''}; existing checkins are recognised as duplicates.`);
+  return 0;
+};
+
+export const commands: Record<string, Cmd> = { run, watch, status, failed, rerun, dismiss, 'show-run': showRun, doctor, 'reset-cursor': resetCursor };
+
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** SIGINT/SIGTERM cancel a run at its next safe point instead of killing it mid-write. */
+function abortOnSignals(): AbortController {
+  const ac = new AbortController();
+  const onSig = () => ac.abort();
+  process.once('SIGINT', onSig);
+  process.once('SIGTERM', onSig);
+  return ac;
+}

@@ -1,0 +1,64 @@
+// Human output of the CLI: run summaries, the punch-to-checkin mapping, failed punches, status, doctor reports.
+import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunSummary } from '../shared/model';
+
+export function table(rows: string[][], header: string[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function summaryLine(s: RunSummary): string {
+  const c = s.counts;
+  const head = `${s.deviceId}: ${s.kind === 'dryRun' ? 'dry run (nothing written)' : s.kind} ${s.status}`;
+  const counts = `fetched ${c.fetched}, created ${c.created}, duplicates ${c.duplicate}, failed ${c.failed}, skipped ${c.skipped}, user-control calls ${c.userControlCalls}${c.userControlFailed ? ` (${c.userControlFailed} failed)` : ''}`;
+  const secs = s.durationMs !== null ? ` in ${(s.durationMs / 1000).toFixed(1)} s` : '';
+  const err = s.error ? `\n  error: ${s.error.message}${s.error.hint ? `\n  fix: ${s.error.hint}` : ''}` : '';
+  return `${head}${secs} — ${counts}${err}`;
+}
+
+export function mappingTable(outcomes: PunchOutcome[]): string {
+  return table(
+    outcomes.map((o) => [
+      o.transactionId === null ? o.key.slice(0, 12) : String(o.transactionId),
+      o.empCode,
+      o.name,
+      o.punchTime,
+      o.terminalAlias,
+      `${o.punchState}→${o.logType ?? '-'}`,
+      o.employee ?? '-',
+      o.outcome,
+      o.checkin ?? o.duplicateOf ?? o.reason ?? '',
+      o.userControl ? `${o.userControl.action}:${o.userControl.result}` : '',
+    ]),
+    ['id', 'code', 'name', 'punch time', 'terminal', 'state', 'employee', 'outcome', 'checkin / reason', 'user control'],
+  );
+}
+
+export function failedTable(list: FailedPunch[]): string {
+  return table(
+    list.map((f) => [f.deviceId, f.key, f.empCode, f.name, f.punchTime, f.terminalAlias, String(f.attempts), f.reason]),
+    ['device', 'punch', 'code', 'name', 'punch time', 'terminal', 'tries', 'reason'],
+  );
+}
+
+export function statusTable(list: DeviceStatus[]): string {
+  return table(
+    list.map((s) => [
+      s.deviceId,
+      s.health,
+      s.lastSyncAt ?? 'never',
+      s.nextRunAt ?? '-',
+      s.cursor === null ? '-' : String(s.cursor),
+      String(s.failedCount),
+      s.terminals.filter((t) => t.offline).map((t) => t.alias || t.sn).join(', ') || '-',
+      s.lastError?.message ?? '',
+    ]),
+    ['device', 'state', 'last sync', 'next run', 'cursor', 'failed', 'offline terminals', 'last error'],
+  );
+}
+
+export function doctorReport(checks: DoctorCheck[]): string {
+  const icon = { ok: '✔', warn: '!', fail: '✘' } as const;
+  return checks.map((c) => `${icon[c.status]} ${c.target} · ${c.check}: ${c.detail}${c.fix ? `\n    → ${c.fix}` : ''}`).join('\n');
+}

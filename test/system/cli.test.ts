@@ -1,0 +1,125 @@
+// The CLI as operators run it: a child process with a config file and env secrets, against the sandboxes.
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkins, punch, SECRETS, world, type World } from './world';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function files(w: World) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-cli-'));
+  const config = path.join(dir, 'config.json');
+  fs.writeFileSync(config, JSON.stringify(w.rawConfig));
+  return { dir, config, state: path.join(dir, 'state') };
+}
+
+const env = { ...process.env, BIOTIME_PASSWORD_HQ: SECRETS.biotimePassword, FRAPPE_API_KEY_ACME: SECRETS.frappeApiKey, FRAPPE_API_SECRET_ACME: SECRETS.frappeApiSecret };
+
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { env: { ...env, ...extraEnv } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+describe('system: the CLI', function () {
+  this.timeout(60_000);
+  let w: World;
+  before(function () {
+    if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does).');
+  });
+  afterEach(async () => w && (await w.close()));
+
+  it('run prints a summary and exits 0; --json gives machine output; status/failed/show-run work', async () => {
+    w = await world();
+    punch(w, '1001', '2026-11-20 08:00:00');
+    punch(w, '8888', '2026-11-20 08:01:00');
+    const f = files(w);
+    const r = await cli(['run', '--config', f.config, '--state-dir', f.state]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /hq: sync completed .* created 1, duplicates 0, failed 1/);
+    const st = JSON.parse((await cli(['status', '--json', '--config', f.config, '--state-dir', f.state])).out);
+    assert.equal(st.devices[0].failedCount, 1);
+    const failed = JSON.parse((await cli(['failed', '--json', '--config', f.config, '--state-dir', f.state])).out);
+    assert.equal(failed.failed[0].reason, 'no employee with Biometric ID 8888');
+    const runId = st.devices[0].lastRun.runId;
+    const shown = await cli(['show-run', runId, '--config', f.config, '--state-dir', f.state]);
+    assert.match(shown.out, /no employee with Biometric ID 8888/);
+    punch(w, '1002', '2026-11-20 08:02:00');
+    const j = JSON.parse((await cli(['run', '--json', '--config', f.config, '--state-dir', f.state])).out);
+    assert.equal(j.runs[0].counts.created, 1);
+  });
+
+  it('exits 2 for bad configuration, listing every problem by key, before contacting anything', async () => {
+    w = await world();
+    const f = files(w);
+    fs.writeFileSync(f.config, JSON.stringify({ sites: [{ id: 'acme', url: 'ftp://x' }], devices: [{ id: 'hq', url: 'http://u:p@host', username: 'api', site: 'nope', intervalMinutes: 0, colour: 'red' }] }));
+    const before = w.biotime.stats.total + w.frappe.stats.total;
+    const r = await cli(['run', '--config', f.config, '--state-dir', f.state]);
+    assert.equal(r.code, 2);
+    for (const key of ['sites[0].url', 'devices[0].url', 'devices[0].site', 'devices[0].intervalMinutes', 'devices[0].colour']) assert.ok(r.err.includes(key), `${key} missing in:\n${r.err}`);
+    assert.ok(!r.err.includes('u:p@'), 'credentials from the URL must not be echoed');
+    assert.equal(w.biotime.stats.total + w.frappe.stats.total, before);
+    const missing = await cli(['run', '--config', files(w).config, '--state-dir', f.state], { BIOTIME_PASSWORD_HQ: '', BIOTIME_PASSWORD: '' });
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /BIOTIME_PASSWORD_HQ/);
+  });
+
+  it('exits 1 when a device run fails, saying what to do', async () => {
+    w = await world();
+    const f = files(w);
+    const r = await cli(['run', '--config', f.config, '--state-dir', f.state], { BIOTIME_PASSWORD_HQ: 'wrong-password' });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /error: .*(refused|credentials)/i);
+    assert.ok(!(r.out + r.err).includes('wrong-password'));
+  });
+
+  it('killed mid-run and run again: nothing lost, nothing duplicated', async () => {
+    w = await world({ device: { pageSize: 10 }, frappe: { latencyMs: 15 }, biotime: { latencyMs: 5 } });
+    for (let i = 0; i < 120; i++) punch(w, ['1001', '1002', '1003'][i % 3], `2026-11-${10 + Math.floor(i / 60)} ${String(6 + Math.floor((i % 60) / 6)).padStart(2, '0')}:${String((i % 6) * 10).padStart(2, '0')}:00`, String(i % 2));
+    const f = files(w);
+    const p = spawn(process.execPath, [CLI, 'run', '--config', f.config, '--state-dir', f.state], { env });
+    await new Promise<void>((resolve) => {
+      const check = () => (checkins(w).length >= 30 ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    p.kill('SIGKILL');
+    await new Promise((r) => p.on('close', r));
+    assert.ok(checkins(w).length < 120, 'the run was still in progress when killed');
+    const r = await cli(['run', '--config', f.config, '--state-dir', f.state]);
+    assert.equal(r.code, 0, r.err + r.out);
+    const made = checkins(w);
+    assert.equal(made.length, 120);
+    assert.equal(new Set(made.map((c) => `${c.employee}|${c.time}`)).size, 120);
+  });
+
+  it('two processes on one state directory: the second says who holds it and exits 1', async () => {
+    w = await world({ frappe: { latencyMs: 20 } });
+    for (let i = 0; i < 40; i++) punch(w, '1001', `2026-11-20 08:${String(i).padStart(2, '0')}:00`);
+    const f = files(w);
+    const first = cli(['run', '--config', f.config, '--state-dir', f.state]);
+    await new Promise<void>((resolve) => {
+      const check = () => (fs.existsSync(path.join(f.state, 'sync.lock')) ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    const second = await cli(['run', '--config', f.config, '--state-dir', f.state]);
+    assert.equal(second.code, 1);
+    assert.match(second.err + second.out, /Another BioTime Sync process is syncing/);
+    assert.equal((await first).code, 0);
+    assert.equal(checkins(w).length, 40);
+  });
+
+  it('help and usage errors', () => {
+    const h = spawnSync(process.execPath, [CLI, 'help'], { encoding: 'utf8' });
+    assert.equal(h.status, 0);
+    assert.match(h.stdout, /Usage: biotime-sync/);
+    const bad = spawnSync(process.execPath, [CLI, 'frobnicate'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+  });
+});
