@@ -86,23 +86,24 @@ export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef
   [addLogPath, { params: ['employee_field_value', 'timestamp', 'device_id', 'log_type', 'skip_auto_attendance', 'employee_fieldname', 'latitude', 'longitude'], required: ['employee_field_value', 'timestamp'], run: addLog }],
 ]);
 
-// Modules that exist on a v15 bench with HRMS: anything else fails to import.
+// What a v15 bench with ERPNext + HRMS can import; anything else fails in `get_attr`.
+const installedApps = new Set(['frappe', 'erpnext', 'hrms']);
 const knownModules = new Set(['frappe', 'frappe.client', 'frappe.auth', 'erpnext', 'hrms', 'hrms.hr', 'hrms.hr.doctype',
   'hrms.hr.doctype.employee_checkin', 'hrms.hr.doctype.employee_checkin.employee_checkin']);
 
-/** `get_attr` failure → "Failed to get method for command {0} with {1}" (417), e.g. the ERPNext ≤ v13 path. */
-function importFailure(path: string): FrappeError {
+function importError(path: string): string {
   const segments = path.split('.');
-  const module = segments.slice(0, -1).join('.');
-  let reason = `module '${module}' has no attribute '${segments[segments.length - 1]}'`;
+  if (!installedApps.has(segments[0])) return `App ${segments[0]} is not installed`;
   for (let i = 1; i < segments.length; i++) {
     const prefix = segments.slice(0, i).join('.');
-    if (!knownModules.has(prefix)) {
-      reason = `No module named '${prefix}'`;
-      break;
-    }
+    if (!knownModules.has(prefix)) return `No module named '${prefix}'`;
   }
-  return validationError(`Failed to get method for command ${path} with ${reason}`);
+  return `module '${segments.slice(0, -1).join('.')}' has no attribute '${segments[segments.length - 1]}'`;
+}
+
+/** `get_attr` failure → "Failed to get method for command {0} with {1}" (417), e.g. the ERPNext ≤ v13 path. */
+function importFailure(path: string): FrappeError {
+  return validationError(`Failed to get method for command ${path} with ${importError(path)}`);
 }
 
 function missingArgs(path: string, missing: string[]): FrappeError {

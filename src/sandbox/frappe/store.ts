@@ -54,6 +54,16 @@ export function checkinDuplicateKey(doc: Doc): string {
   return `${collate(doc.employee)}|${String(doc.time)}|${collate(doc.log_type)}`;
 }
 
+/** Seed fields left undefined keep the column default. */
+function defined(fields: object): Doc {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+/** In a patch, an explicit undefined clears the column (stored as NULL). */
+function nullable(fields: object): Doc {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v ?? null]));
+}
+
 /**
  * The sandbox database. Request handlers run synchronously between `begin()` and `commit()`/`rollback()`,
  * so one undo journal is enough to give every request its own all-or-nothing transaction.
@@ -164,7 +174,7 @@ export class FrappeStore {
     const name = seed.name ?? this.unusedSeriesName('Employee', 'HR-EMP-', 5);
     this.assertUniqueDevice(name, seed.attendance_device_id);
     const { name: _ignored, ...fields } = seed;
-    const doc = { ...this.blank(meta, 'Administrator'), ...fields, name, first_name: seed.employee_name };
+    const doc = { ...this.blank(meta, 'Administrator'), ...defined(fields), name, first_name: seed.employee_name };
     this.table('Employee').put(doc);
     return name;
   }
@@ -172,7 +182,7 @@ export class FrappeStore {
   setEmployee(name: string, patch: Partial<Omit<EmployeeSeed, 'name'>>): void {
     const current = this.existing('Employee', name);
     if ('attendance_device_id' in patch) this.assertUniqueDevice(String(current.name), patch.attendance_device_id);
-    this.table('Employee').put({ ...current, ...patch, modified: this.nowText() });
+    this.table('Employee').put({ ...current, ...nullable(patch), modified: this.nowText() });
   }
 
   employees(): Doc[] {
@@ -202,7 +212,7 @@ export class FrappeStore {
 
   addCheckin(seed: CheckinSeed): string {
     const table = this.table('Employee Checkin');
-    const doc: Doc = { ...this.blank(table.meta, 'Administrator'), log_type: '', ...seed };
+    const doc: Doc = { ...this.blank(table.meta, 'Administrator'), log_type: '', ...defined(seed) };
     const time = parseDatetime(seed.time);
     if (!time) throw new Error(`sandbox: bad checkin time ${seed.time}`);
     doc.time = time.seconds;

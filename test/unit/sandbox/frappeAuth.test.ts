@@ -81,7 +81,7 @@ describe('Frappe sandbox: authentication', () => {
   });
 
   it('treats a missing or non-2-part header as Guest: 403 on protected calls', async () => {
-    for (const headers of [{}, { Authorization: 'token  demo-key:demo-secret' }]) {
+    for (const headers of [{}, { Authorization: 'token  demo-key:demo-secret' }] as Array<Record<string, string>>) {
       const reply = await call(sb, loggedUser, { headers });
       assert.equal(reply.status, 403);
       assert.equal(reply.body.exc_type, 'PermissionError');
