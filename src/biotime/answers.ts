@@ -48,6 +48,7 @@ export function detailOf(text: string): string {
       .map(([k, x]) => `${k}: ${(x as string[]).join(' ')}`)
       .join('; ');
   }
+  out = out.trim().replace(/\.+$/, '');
   return out.length > 200 ? `${out.slice(0, 200)}…` : out;
 }
 
