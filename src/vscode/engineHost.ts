@@ -1,0 +1,139 @@
+// Owns the engine for the extension: builds it from the settings, rebuilds it when they change, starts the
+// scheduler (which takes the state-directory lock: one window syncs, the others follow), forwards the engine's
+// events, and stops everything on deactivate. Everything else asks this class for the current engine.
+import * as vscode from 'vscode';
+import { createEngine } from '../app/createEngine';
+import type { SyncConfig } from '../core/configTypes';
+import type { EngineEvent, SyncEngineApi } from '../core/engineApi';
+import { describeError } from '../core/errors';
+import type { Logger } from '../core/ports';
+import type { Scheduler } from '../core/scheduler';
+import type { SecretStorageCredentials } from './adapters/secretStorageCredentials';
+import { readSyncSettings, readUiSettings, type SettingsIssue } from './adapters/settings';
+import { Disposable } from './disposable';
+import { UserFacingError } from './errors';
+
+export type Role = 'runner' | 'follower' | 'stopped';
+
+export type HostState =
+  | { kind: 'unconfigured' }
+  | { kind: 'invalid'; issues: SettingsIssue[] }
+  | { kind: 'ready'; engine: SyncEngineApi; config: SyncConfig };
+
+/** While following another window, the state on disk changes under us: re-read it this often. */
+const FOLLOWER_REFRESH_MS = 15_000;
+
+export class EngineHost extends Disposable {
+  private current: { engine: SyncEngineApi; scheduler: Scheduler; dispose(): Promise<void>; subs: vscode.Disposable[] } | undefined;
+  private _state: HostState = { kind: 'unconfigured' };
+  private _role: Role = 'stopped';
+  private chain: Promise<void> = Promise.resolve();
+  private followerTimer: ReturnType<typeof setInterval> | undefined;
+
+  private readonly eventEmitter = this._register(new vscode.EventEmitter<EngineEvent>());
+  /** Engine events, from whichever engine is current. */
+  readonly onEvent = this.eventEmitter.event;
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<void>());
+  /** The engine was rebuilt, the settings became (in)valid, the role changed, or a follower re-read the state. */
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(
+    readonly stateDir: string,
+    private readonly credentials: SecretStorageCredentials,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  get state(): HostState {
+    return this._state;
+  }
+
+  get role(): Role {
+    return this._role;
+  }
+
+  /** The engine, or a UserFacingError that says how to get one. */
+  requireEngine(): SyncEngineApi {
+    const s = this._state;
+    if (s.kind === 'ready') return s.engine;
+    if (s.kind === 'invalid') throw new UserFacingError(`The BioTime Sync settings have ${s.issues.length} problem(s): ${s.issues[0].key}: ${s.issues[0].message}`, 'openSettings');
+    throw new UserFacingError('No BioTime device is configured yet.', 'addDevice');
+  }
+
+  nextRunAt(deviceId: string): Date | null {
+    return this.current?.scheduler.nextRunAt(deviceId) ?? null;
+  }
+
+  /** (Re)builds the engine from the settings. Calls are serialised; the last one wins. */
+  reload(): Promise<void> {
+    this.chain = this.chain.then(() => this.rebuild()).catch((e) => this.logger.error(`Restart failed: ${describeError(e).message}`));
+    return this.chain;
+  }
+
+  private async rebuild(): Promise<void> {
+    await this.teardown();
+    if (this.disposed) return;
+    const settings = readSyncSettings();
+    if (!settings.ok) {
+      this.logger.error(`Settings are invalid; nothing will sync until they are fixed:\n${settings.issues.map((i) => `  ${i.key}: ${i.message}`).join('\n')}`);
+      this.setState({ kind: 'invalid', issues: settings.issues });
+      return;
+    }
+    if (!settings.config.devices.length) {
+      this.setState({ kind: 'unconfigured' });
+      return;
+    }
+    try {
+      const built = createEngine({ config: settings.config, stateDir: this.stateDir, credentials: this.credentials, logger: this.logger });
+      const subs = [
+        built.engine.onEvent((e) => this.eventEmitter.fire(e)),
+        built.scheduler.onDidChangeRole((role) => this.setRole(role)),
+      ];
+      this.current = { ...built, subs };
+      this.setState({ kind: 'ready', engine: built.engine, config: settings.config });
+      if (readUiSettings().schedulerEnabled) {
+        await built.scheduler.start();
+        this.setRole(built.scheduler.isRunner ? 'runner' : 'follower');
+      }
+      const n = settings.config.devices.length;
+      this.logger.info(`Engine started with ${n} device(s); this window is ${this._role === 'runner' ? 'running the syncs' : this._role === 'follower' ? 'following another window' : 'not scheduling (bioSync.scheduler.enabled is off)'}.`);
+    } catch (e) {
+      const err = describeError(e);
+      this.logger.error(`Could not start the engine: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      this.setState({ kind: 'invalid', issues: [{ key: 'bioSync', message: err.message }] });
+    }
+  }
+
+  private setState(state: HostState): void {
+    this._state = state;
+    void vscode.commands.executeCommand('setContext', 'bioSync.configured', state.kind !== 'unconfigured');
+    this.changeEmitter.fire();
+  }
+
+  private setRole(role: Role): void {
+    if (role === this._role) return;
+    this._role = role;
+    if (this.followerTimer) clearInterval(this.followerTimer);
+    this.followerTimer = role === 'follower' ? setInterval(() => this.changeEmitter.fire(), FOLLOWER_REFRESH_MS) : undefined;
+    if (role !== 'stopped') this.logger.info(role === 'runner' ? 'This window now runs the scheduled syncs.' : 'Another window runs the scheduled syncs; this one shows their state.');
+    this.changeEmitter.fire();
+  }
+
+  private async teardown(): Promise<void> {
+    const c = this.current;
+    this.current = undefined;
+    this.setRole('stopped');
+    if (!c) return;
+    c.subs.forEach((s) => s.dispose());
+    await c.scheduler.stop();
+    await c.dispose();
+  }
+
+  /** Stops the scheduler and releases the lock (deactivate awaits this). */
+  async shutdown(): Promise<void> {
+    await this.chain.catch(() => undefined);
+    await this.teardown();
+    this.dispose();
+  }
+}

@@ -1,0 +1,35 @@
+// One notification when a device has failed several background runs in a row (not one per tick, style rule 14).
+// Only the window that runs the syncs sees the run events, so only it notifies.
+import * as vscode from 'vscode';
+import type { RunSummary } from '../shared/model';
+import { readUiSettings } from './adapters/settings';
+import { Disposable } from './disposable';
+import type { EngineHost } from './engineHost';
+
+export class FailureNotifier extends Disposable {
+  private readonly notified = new Set<string>();
+
+  constructor(private readonly host: EngineHost) {
+    super();
+    this._register(host.onEvent((e) => (e.type === 'runFinished' ? void this.onRun(e.summary) : undefined)));
+  }
+
+  private async onRun(run: RunSummary): Promise<void> {
+    if (run.kind !== 'sync') return;
+    if (run.status === 'completed') {
+      this.notified.delete(run.deviceId);
+      return;
+    }
+    if (run.status !== 'failed' || this.notified.has(run.deviceId)) return;
+    const state = this.host.state;
+    if (state.kind !== 'ready') return;
+    const status = (await state.engine.status().catch(() => [])).find((s) => s.deviceId === run.deviceId);
+    const threshold = readUiSettings().failureThreshold;
+    if (!status || status.consecutiveFailures < threshold) return;
+    this.notified.add(run.deviceId);
+    const message = `BioTime Sync: ${status.name} failed ${status.consecutiveFailures} runs in a row. ${run.error?.message ?? ''}`.trim();
+    const choice = await vscode.window.showWarningMessage(message, 'Show Log', 'Test Connection');
+    if (choice === 'Show Log') await vscode.commands.executeCommand('bioSync.showLog');
+    if (choice === 'Test Connection') await vscode.commands.executeCommand('bioSync.testConnection', run.deviceId);
+  }
+}

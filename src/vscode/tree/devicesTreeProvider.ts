@@ -1,0 +1,74 @@
+// Maps the model to the Devices view. Settings problems and the window's role show as status nodes; with nothing
+// configured the view is empty so its viewsWelcome (Add Device / Try the sandbox) shows.
+import * as vscode from 'vscode';
+import { Disposable } from '../disposable';
+import { DeviceNode } from './nodes/deviceNode';
+import { StatusNode } from './nodes/statusNode';
+import type { TreeContext, TreeNode } from './nodes/treeNode';
+
+export class DevicesTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly nodes = new Map<string, DeviceNode>();
+  private readonly emitter = this._register(new vscode.EventEmitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly ctx: TreeContext) {
+    super();
+    this._register(
+      ctx.model.onDidChange((deviceId) => {
+        const node = deviceId ? this.nodes.get(deviceId) : undefined;
+        this.emitter.fire(node);
+      }),
+    );
+  }
+
+  async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
+    if (node instanceof DeviceNode) {
+      const fresh = (await this.ctx.model.status()).find((s) => s.deviceId === node.status.deviceId);
+      if (fresh) return new DeviceNode(fresh, this.ctx).getTreeItem();
+    }
+    return node.getTreeItem();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    try {
+      if (node) {
+        if (node instanceof DeviceNode) {
+          const fresh = (await this.ctx.model.status()).find((s) => s.deviceId === node.status.deviceId);
+          return fresh ? new DeviceNode(fresh, this.ctx).getChildren() : [];
+        }
+        return await node.getChildren();
+      }
+      return await this.roots();
+    } catch (e) {
+      return [new StatusNode('error', 'Could not show this', e instanceof Error ? e.message : String(e))];
+    }
+  }
+
+  private async roots(): Promise<TreeNode[]> {
+    const state = this.ctx.host.state;
+    if (state.kind === 'unconfigured') return [];
+    if (state.kind === 'invalid') {
+      const openSettings = (key: string): vscode.Command => ({ command: 'bioSync.openSettings', title: 'Open Settings', arguments: [key] });
+      return [
+        new StatusNode('error', `Settings have ${state.issues.length} problem(s)`, 'nothing syncs until they are fixed', openSettings('bioSync.devices')),
+        ...state.issues.map((i) => new StatusNode('error', i.key, i.message, openSettings(i.key))),
+      ];
+    }
+    const out: TreeNode[] = [];
+    if (this.ctx.host.role === 'follower') out.push(new StatusNode('info', 'Another window runs the scheduled syncs', 'this one shows their state and takes over when it closes'));
+    else if (this.ctx.host.role === 'stopped') out.push(new StatusNode('info', 'Scheduled sync is off', 'bioSync.scheduler.enabled', { command: 'bioSync.openSettings', title: 'Open Settings', arguments: ['bioSync.scheduler.enabled'] }));
+    const statuses = await this.ctx.model.status();
+    if (this.ctx.model.lastError) out.push(new StatusNode('warning', this.ctx.model.lastError));
+    this.nodes.clear();
+    for (const s of statuses) {
+      const n = new DeviceNode(s, this.ctx);
+      this.nodes.set(s.deviceId, n);
+      out.push(n);
+    }
+    return out;
+  }
+}

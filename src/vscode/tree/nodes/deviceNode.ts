@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import type { DeviceHealth, DeviceStatus } from '../../../shared/model';
+import { actionsFor, FIX_COMMANDS } from '../../errors';
+import { contextValue, ContextBase } from '../contextValues';
+import { relativeTime } from '../format';
+import type { NodeRef } from '../nodeRef';
+import { FailedGroupNode } from './failedGroupNode';
+import { RunNode } from './runNode';
+import { StatusNode } from './statusNode';
+import { TreeNode, type TreeContext } from './treeNode';
+
+const HEALTH_ICONS: Record<DeviceHealth, vscode.ThemeIcon> = {
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  never: new vscode.ThemeIcon('circle-large-outline'),
+  running: new vscode.ThemeIcon('sync~spin'),
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+  disabled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+};
+
+export class DeviceNode extends TreeNode {
+  override readonly ref: NodeRef;
+
+  constructor(
+    readonly status: DeviceStatus,
+    private readonly ctx: TreeContext,
+  ) {
+    super();
+    this.ref = { kind: 'device', deviceId: status.deviceId };
+  }
+
+  private describe(now: Date): string {
+    const s = this.status;
+    const live = this.ctx.model.live(s.deviceId);
+    if (live) return live.total ? `syncing ${live.processed}/${live.total}` : 'syncing…';
+    if (!s.enabled) return `disabled · last sync ${relativeTime(s.lastSyncAt, now)}`;
+    const next = this.ctx.host.nextRunAt(s.deviceId)?.toISOString() ?? s.nextRunAt;
+    const parts = [`synced ${relativeTime(s.lastSyncAt, now)}`];
+    if (this.ctx.host.role === 'runner' && next) parts.push(`next ${relativeTime(next, now)}`);
+    if (s.health === 'error') parts.unshift(`failing ×${s.consecutiveFailures}`);
+    return parts.join(' · ');
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const s = this.status;
+    const now = this.ctx.now();
+    const running = !!this.ctx.model.live(s.deviceId) || s.health === 'running';
+    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `device:${s.deviceId}`;
+    item.description = this.describe(now);
+    item.iconPath = HEALTH_ICONS[running ? 'running' : s.health];
+    item.contextValue = contextValue(ContextBase.device, {
+      enabled: s.enabled,
+      disabled: !s.enabled,
+      running,
+      error: s.health === 'error',
+      failed: s.failedCount > 0,
+    });
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escape(s.name)}** \`${escape(s.deviceId)}\`\n\n`);
+    md.appendMarkdown(`Last sync: ${s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : 'never'}  \n`);
+    if (s.nextRunAt && s.enabled) md.appendMarkdown(`Next run: ${relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`);
+    md.appendMarkdown(`Cursor (last transaction id): ${s.cursor ?? '—'}  \nFailed punches: ${s.failedCount}`);
+    if (s.lastError) md.appendMarkdown(`\n\n$(error) ${escape(s.lastError.message)}${s.lastError.hint ? `\n\n${escape(s.lastError.hint)}` : ''}`);
+    const offline = s.terminals.filter((t) => t.offline);
+    if (offline.length) md.appendMarkdown(`\n\n$(warning) Terminals offline: ${offline.map((t) => escape(t.alias || t.sn)).join(', ')}`);
+    item.tooltip = md;
+    return item;
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const s = this.status;
+    const out: TreeNode[] = [];
+    if (s.health === 'error' && s.lastError) {
+      const fix = actionsFor(s.lastError.code, s.lastError.message).find((a) => a !== 'showLog') ?? 'testConnection';
+      const command = FIX_COMMANDS[fix];
+      out.push(new StatusNode('error', s.lastError.message, s.lastError.hint, { command, title: 'Fix', arguments: [s.deviceId] }, this));
+      if (s.deviceId.startsWith('sandbox-')) {
+        out.push(new StatusNode('info', 'The sandbox servers stop with the window that started them', 'start them again', { command: 'bioSync.trySandbox', title: 'Try with the Built-in Sandbox' }, this));
+      }
+    }
+    const offline = s.terminals.filter((t) => t.offline);
+    if (offline.length) out.push(new StatusNode('warning', `${offline.length} terminal(s) offline`, offline.map((t) => t.alias || t.sn).join(', '), undefined, this));
+    const runs = await this.ctx.model.runs(s.deviceId, this.ctx.ui().recentRuns);
+    out.push(...runs.map((r) => new RunNode(r, this.ctx, false, this)));
+    if (s.failedCount > 0) out.push(new FailedGroupNode(s.deviceId, s.failedCount, this.ctx, this));
+    return out;
+  }
+}
+
+export function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

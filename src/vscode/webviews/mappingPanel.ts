@@ -1,0 +1,245 @@
+// The punch-to-checkin mapping panel (style rules 9 and 10): one panel per source, restored after a reload by a
+// WebviewPanelSerializer from the source kept in the webview's state. Messages are validated on arrival and handled
+// with an exhaustive switch; the host pages the rows, so the webview holds one page at a time.
+import * as vscode from 'vscode';
+import type { PunchOutcome, RunSummary } from '../../shared/model';
+import { parseWebviewState, parseWebviewToHost, type HostToWebview, type MappingSourceRef, type WebviewToHost } from '../../shared/webviewProtocol';
+import type { HostLogger } from '../adapters/outputChannelLogger';
+import { readUiSettings } from '../adapters/settings';
+import { Disposable } from '../disposable';
+import type { EngineHost } from '../engineHost';
+import { adviseOn } from '../errors';
+import { localResourceRoots, webviewHtml } from './html';
+import { collect, loadSource, type LoadedSource } from './mappingSource';
+
+export const MAPPING_VIEW_TYPE = 'bioSync.mapping';
+
+export interface PanelDeps {
+  host: EngineHost;
+  logger: HostLogger;
+  extensionUri: vscode.Uri;
+}
+
+const refKey = (ref: MappingSourceRef): string => (ref.kind === 'failed' ? `failed:${ref.deviceId}` : `${ref.kind}:${ref.runId}`);
+
+/** Creates, reveals and restores mapping panels. */
+export class MappingPanels extends Disposable {
+  private readonly panels = new Map<string, MappingPanel>();
+
+  constructor(private readonly deps: PanelDeps) {
+    super();
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(MAPPING_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          const s = parseWebviewState(state);
+          if (!s) {
+            panel.dispose();
+            return;
+          }
+          this.track(new MappingPanel(panel, this.deps, s.ref));
+        },
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the panel for `ref`. */
+  async open(ref: MappingSourceRef): Promise<MappingPanel> {
+    const existing = this.panels.get(refKey(ref));
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(MAPPING_VIEW_TYPE, 'Punch Mapping', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: localResourceRoots(this.deps.extensionUri),
+      // Not retained when hidden: the webview restores its page from getState and asks the host again.
+    });
+    return this.track(new MappingPanel(panel, this.deps, ref));
+  }
+
+  /** Open panels, for tests. */
+  get openPanels(): MappingPanel[] {
+    return [...this.panels.values()];
+  }
+
+  private track(p: MappingPanel): MappingPanel {
+    const key = () => refKey(p.ref);
+    this.panels.set(key(), p);
+    p.onDidChangeRef(({ before }) => {
+      this.panels.delete(refKey(before));
+      this.panels.set(key(), p);
+    });
+    p.onDidDispose(() => this.panels.delete(key()));
+    return p;
+  }
+
+  override dispose(): void {
+    for (const p of this.panels.values()) p.dispose();
+    super.dispose();
+  }
+}
+
+export class MappingPanel extends Disposable {
+  private source: LoadedSource | undefined;
+  private loading: Promise<LoadedSource | undefined> | undefined;
+  private readonly refEmitter = this._register(new vscode.EventEmitter<{ before: MappingSourceRef }>());
+  readonly onDidChangeRef = this.refEmitter.event;
+  private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposeEmitter.event;
+  /** Messages received (valid and not), for tests and the log. */
+  readonly received: WebviewToHost['type'][] = [];
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: PanelDeps,
+    public ref: MappingSourceRef,
+  ) {
+    super();
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'activity.svg');
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(deps.extensionUri) };
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, { title: 'Punch Mapping', script: 'mapping', styles: ['mapping.css'] });
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    this._register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  get title(): string {
+    return this.panel.title;
+  }
+
+  private post(msg: HostToWebview): void {
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private load(): Promise<LoadedSource | undefined> {
+    this.loading ??= (async () => {
+      try {
+        const engine = this.deps.host.requireEngine();
+        const names = (id: string) => {
+          const s = this.deps.host.state;
+          return (s.kind === 'ready' && s.config.devices.find((d) => d.id === id)?.name) || id;
+        };
+        this.source = await loadSource(engine, this.ref, names);
+        this.panel.title = `Punch Mapping: ${this.source.info.title}`;
+        return this.source;
+      } catch (e) {
+        this.post({ type: 'notice', level: 'error', message: adviseOn(e).message });
+        return undefined;
+      }
+    })();
+    return this.loading;
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const msg = parseWebviewToHost(raw);
+    if (!msg) {
+      this.deps.logger.warn(`Mapping panel: ignored an invalid message (${typeof raw === 'object' && raw ? String((raw as { type?: unknown }).type) : typeof raw}).`);
+      return;
+    }
+    this.received.push(msg.type);
+    try {
+      await this.handle(msg);
+    } catch (e) {
+      this.post({ type: 'busy', busy: false });
+      this.post({ type: 'notice', level: 'error', message: adviseOn(e).message });
+    }
+  }
+
+  private async handle(msg: WebviewToHost): Promise<void> {
+    switch (msg.type) {
+      case 'ready': {
+        this.post({ type: 'busy', busy: true, message: 'Loading punches…' });
+        const src = await this.load();
+        this.post({ type: 'busy', busy: false });
+        if (src) this.post({ type: 'source', source: src.info });
+        return;
+      }
+      case 'query': {
+        const src = await this.load();
+        if (src) this.post({ type: 'page', seq: msg.seq, ...src.dataset.query(msg.query, readUiSettings().mappingPageSize) });
+        return;
+      }
+      case 'rerun':
+        return this.rerun(msg.keys);
+      case 'apply':
+        return this.apply();
+      case 'open':
+        await vscode.commands.executeCommand('bioSync.openInFrappe', { deviceId: msg.deviceId, doctype: msg.doctype, name: msg.name });
+        return;
+      case 'link': {
+        const row = this.source?.dataset.get(msg.key);
+        if (!row) return;
+        const punch = { deviceId: row.deviceId, key: row.key, empCode: row.empCode, name: row.name, punchTime: row.punchTime, reason: row.reason ?? '', failure: row.failure, retryable: true };
+        const runs = await vscode.commands.executeCommand<RunSummary[] | undefined>('bioSync.linkEmployee', { kind: 'failedPunch', deviceId: row.deviceId, punch });
+        if (runs?.length) await this.applyRuns(runs);
+        return;
+      }
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  }
+
+  /** Reruns the failed rows among `keys` and replaces them in place with their new outcomes. */
+  private async rerun(keys: string[]): Promise<void> {
+    const src = this.source;
+    if (!src) return;
+    const failedKeys = keys.filter((k) => src.dataset.get(k)?.outcome === 'failed');
+    if (!failedKeys.length) return this.post({ type: 'notice', level: 'info', message: 'None of the selected rows is a failed punch.' });
+    const engine = this.deps.host.requireEngine();
+    this.post({ type: 'busy', busy: true, message: `Rerunning ${failedKeys.length} punch(es)…` });
+    const runs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BioTime Sync: rerunning ${failedKeys.length} punch(es)`, cancellable: true }, (_p, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      return engine.rerun({ deviceId: src.deviceId, keys: failedKeys, signal: ac.signal });
+    });
+    await this.applyRuns(runs);
+  }
+
+  private async applyRuns(runs: RunSummary[]): Promise<void> {
+    const src = this.source;
+    if (!src) return;
+    const engine = this.deps.host.requireEngine();
+    const outcomes: PunchOutcome[] = [];
+    for (const r of runs) outcomes.push(...(await collect(engine.runOutcomes(r.runId))));
+    const changed = src.dataset.replace(outcomes);
+    this.post({ type: 'rowsUpdated', rows: changed, totals: src.dataset.totals() });
+    this.post({ type: 'busy', busy: false });
+    const created = changed.filter((o) => o.outcome === 'created').length;
+    const stillFailed = changed.filter((o) => o.outcome === 'failed').length;
+    const error = runs.find((r) => r.status === 'failed')?.error;
+    this.post({ type: 'notice', level: error || stillFailed ? 'error' : 'info', message: error ? error.message : `Rerun: ${created} created, ${changed.length - created - stillFailed} other, ${stillFailed} still failing.` });
+  }
+
+  /** Runs the previewed sync for real and shows that run instead of the plan. */
+  private async apply(): Promise<void> {
+    const src = this.source;
+    if (!src?.info.isPlan) return;
+    this.post({ type: 'busy', busy: true, message: 'Syncing for real…' });
+    const summary = await vscode.commands.executeCommand<RunSummary[] | undefined>('bioSync.syncNow', src.deviceId);
+    const run = summary?.[0];
+    if (!run || run.status === 'failed') {
+      this.post({ type: 'busy', busy: false });
+      this.post({ type: 'notice', level: 'error', message: run?.error?.message ?? 'The sync did not run.' });
+      return;
+    }
+    const before = this.ref;
+    this.ref = { kind: 'run', runId: run.runId };
+    this.refEmitter.fire({ before });
+    this.loading = undefined;
+    const loaded = await this.load();
+    this.post({ type: 'busy', busy: false });
+    if (loaded) this.post({ type: 'source', source: loaded.info });
+  }
+
+  override dispose(): void {
+    if (this.disposed) return;
+    this.disposeEmitter.fire();
+    super.dispose();
+    this.panel.dispose();
+  }
+}
