@@ -165,10 +165,10 @@ export function frappeErrorFrom(d: DecodedFrappeError, ctx: ErrorContext): Frapp
   const said = d.message ? `: ${d.message}` : '';
   const { status } = d;
   if (status === 429) {
-    return new FrappeError('http', `${site} is rate-limiting requests (HTTP 429)${said}.`, 'Lower the concurrency, or raise rate_limit in the site config.', opts);
+    return new FrappeError('http', sentence(`${site} is rate-limiting requests (HTTP 429)${said}`), 'Lower the concurrency, or raise rate_limit in the site config.', opts);
   }
   if (status >= 500) {
-    return new FrappeError('http', `${site} failed with HTTP ${status}${d.excType ? ` (${d.excType})` : ''} during ${ctx.action}${said}`, 'Usually temporary; if it persists, check the site\'s Error Log.', opts);
+    return new FrappeError('http', sentence(`${site} failed with HTTP ${status}${d.excType ? ` (${d.excType})` : ''} during ${ctx.action}${said}`), 'Usually temporary; if it persists, check the site\'s Error Log.', opts);
   }
   if (status >= 300 && status < 400) {
     const to = ctx.location ? ` to ${ctx.location}` : '';
@@ -193,7 +193,11 @@ export function frappeErrorFrom(d: DecodedFrappeError, ctx: ErrorContext): Frapp
     const notFound = /Could not find Employee|No Employee found/i.test(d.message);
     return new FrappeError(notFound ? 'employeeNotFound' : 'validation', d.message || `${site} refused ${ctx.action} (${d.excType ?? `HTTP ${status}`}).`, undefined, opts);
   }
-  return new FrappeError('http', `${site} answered HTTP ${status}${d.excType ? ` (${d.excType})` : ''} to ${ctx.action}${said}`, undefined, opts);
+  return new FrappeError('http', sentence(`${site} answered HTTP ${status}${d.excType ? ` (${d.excType})` : ''} to ${ctx.action}${said}`), undefined, opts);
+}
+
+function sentence(s: string): string {
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
 /** 429 and 5xx: worth another try later. */

@@ -103,7 +103,10 @@ export class FrappeStub {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
-  /** Scripts a route ("POST /api/method/frappe.client.insert_many"); the hook runs `times` times, then normal answers. */
+  /**
+   * Scripts a route ("POST /api/method/frappe.client.insert_many"): the hook runs `times` times, then normal answers
+   * resume. The most recently added hook of a route wins.
+   */
   hook(route: string, fn: StubHook, times = Infinity): void {
     this.hooks.push({ route, fn, times });
   }
@@ -163,7 +166,7 @@ export class FrappeStub {
     const sreq: StubRequest = { method: req.method ?? 'GET', path, route: `${req.method} ${path}`, body: text ? safeJson(text) : undefined, headers: req.headers };
     this.requests.push(sreq);
     let reply: StubReply | 'default' = 'default';
-    const hook = this.hooks.find((h) => h.route === sreq.route && h.times > 0);
+    const hook = [...this.hooks].reverse().find((h) => h.route === sreq.route && h.times > 0);
     if (hook) {
       hook.times--;
       reply = await hook.fn(sreq, this);

@@ -1,0 +1,272 @@
+// Creating Employee Checkins: batched with insert_many, isolating bad documents, and never writing twice.
+//
+// - insert_many (≤200 docs) is all-or-nothing (frappe-api.md §4.1). When Frappe refuses a batch for a document
+//   reason (validation, duplicate, permission), the batch is bisected until the halves go through; parts of at
+//   most SINGLES_AT docs are sent one by one to /api/resource so each bad punch gets its own answer. With k bad
+//   punches in a batch of n this costs about k·log2(n) requests instead of n.
+// - An uncertain outcome (answer lost after sending, or a 5xx) is never retried blindly: after a back-off the
+//   batch's employees/time range is read back; documents that now exist (same employee, time, log type, device)
+//   are 'created' with `recovered: true`; only the rest is sent again, a bounded number of times.
+// - 429/503 still refused after HttpClient's retries (certainly not processed) → 'failed', 'transient'.
+// - A site-level failure (bad keys, HTML page, 404, TLS, refused/DNS) stops new batches. If nothing was created in
+//   this call it is thrown; otherwise the unfinished documents are returned as failed with that message, so the
+//   created ones are not lost to the caller.
+import { FrappeError } from '../core/errors';
+import type { ExistingCheckin, InsertResult, NewCheckin } from '../core/ports';
+import type { FrappeApi, SendResult } from './api';
+import { findCheckins } from './checkinQuery';
+import { duplicateCheckinName, failureCodeOf, isDocumentError, isTransientStatus } from './errors';
+import { planBatches, runPool } from './pool';
+
+export const INSERT_MANY_MAX = 200;
+/** Parts this small go one document per request. */
+export const SINGLES_AT = 8;
+const INSERT_MANY = '/api/method/frappe.client.insert_many';
+const INSERT_ONE = '/api/resource/Employee%20Checkin';
+
+export interface WriteRetry {
+  /** Sends of the same document in total, when answers keep getting lost. */
+  attempts: number;
+  /** Back-off before reading back after an uncertain answer; doubles each time. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_WRITE_RETRY: WriteRetry = { attempts: 3, baseDelayMs: 2000, maxDelayMs: 30_000 };
+
+interface Slot {
+  index: number;
+  doc: NewCheckin;
+  /** An earlier send of this doc may have been processed. */
+  uncertain: boolean;
+}
+
+type Failed = Extract<SendResult, { ok: false }>;
+
+export class CheckinWriter {
+  /** Set once the site refuses insert_many itself (not whitelisted): every doc then goes one by one. */
+  singlesOnly = false;
+
+  constructor(
+    readonly api: FrappeApi,
+    readonly concurrency: number,
+    readonly retry: WriteRetry = DEFAULT_WRITE_RETRY,
+  ) {}
+
+  async insert(docs: NewCheckin[], signal?: AbortSignal): Promise<InsertResult[]> {
+    return new InsertRun(this, docs, signal).run();
+  }
+}
+
+class InsertRun {
+  private readonly results: (InsertResult | undefined)[];
+  /** Checkin names already attributed to a doc of this call (a name is never given to two docs). */
+  private readonly claimed = new Set<string>();
+  private readonly api: FrappeApi;
+
+  constructor(
+    private readonly w: CheckinWriter,
+    private readonly docs: NewCheckin[],
+    private readonly signal?: AbortSignal,
+  ) {
+    this.api = w.api;
+    this.results = new Array(docs.length);
+  }
+
+  async run(): Promise<InsertResult[]> {
+    const slots: Slot[] = this.docs.map((doc, index) => ({ index, doc, uncertain: false }));
+    const batches: Slot[][] = [];
+    let at = 0;
+    for (const size of planBatches(slots.length, INSERT_MANY_MAX, this.w.concurrency)) batches.push(slots.slice(at, (at += size)));
+    const errors = await runPool(batches, this.w.concurrency, (batch) => this.insertSet(batch));
+    if (errors.length) {
+      const fatal = errors.find((e) => !(e instanceof FrappeError)) ?? errors[0];
+      if (!(fatal instanceof FrappeError) || !this.results.some((r) => r?.status === 'created')) throw fatal;
+      this.api.logger.warn(`Frappe site ${this.api.siteId}: stopped creating checkins: ${fatal.message}`);
+      for (const s of slots) if (!this.results[s.index]) this.fail(s, failureCodeOf(fatal), fatal.message);
+    }
+    return this.results.map((r, i) => r ?? { key: this.docs[i].key, status: 'failed', failure: 'transient', message: 'No answer was recorded for this checkin.' });
+  }
+
+  /** Sends `slots` with insert_many, until each has a result. Throws a FrappeError for site-level failures. */
+  private async insertSet(slots: Slot[]): Promise<void> {
+    if (slots.length === 1 || this.w.singlesOnly) return this.insertSingles(slots);
+    let pending = slots;
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.api.send({ method: 'POST', path: INSERT_MANY, data: { docs: pending.map((s) => checkinBody(s.doc, true)) }, retry: 'write', signal: this.signal });
+      if (r.ok && this.acceptNames(pending, r.body)) return;
+      const failed: Failed = r.ok ? { ok: false, error: this.api.badShape('insert_many'), maybeProcessed: true, frappeAnswered: false } : r;
+      if (!failed.maybeProcessed) return this.afterRefusal(pending, failed);
+      for (const s of pending) s.uncertain = true;
+      const rest = await this.reconcile(pending, failed.error, attempt);
+      if (!rest?.length) return;
+      if (attempt >= this.w.retry.attempts) return this.giveUp(rest, failed.error, attempt);
+      // Frappe itself raised (and rolled back): a bad document would fail the same way again, so isolate it.
+      if (failed.frappeAnswered) return this.split(rest);
+      pending = rest;
+    }
+  }
+
+  private async afterRefusal(pending: Slot[], r: Failed): Promise<void> {
+    const e = r.error;
+    if (e.status === 403 && /not whitelisted|Method Not Allowed/i.test(`${r.decoded?.message} ${e.message}`)) {
+      this.api.logger.warn(`Frappe site ${this.api.siteId}: insert_many is not allowed (${e.message}); sending checkins one by one.`);
+      this.w.singlesOnly = true;
+      return this.insertSingles(pending);
+    }
+    if (isDocumentError(e)) {
+      this.api.logger.debug(`Frappe site ${this.api.siteId}: insert_many of ${pending.length} refused (${e.message}); splitting it.`);
+      return this.split(pending);
+    }
+    if (isTransientStatus(e.status)) {
+      for (const s of pending) this.fail(s, 'transient', `${e.message} The checkin was not created; it will be retried.`);
+      return;
+    }
+    throw e;
+  }
+
+  private async split(slots: Slot[]): Promise<void> {
+    if (slots.length <= SINGLES_AT) return this.insertSingles(slots);
+    const half = Math.ceil(slots.length / 2);
+    await this.insertSet(slots.slice(0, half));
+    await this.insertSet(slots.slice(half));
+  }
+
+  private async insertSingles(slots: Slot[]): Promise<void> {
+    for (const s of slots) await this.insertOne(s);
+  }
+
+  private async insertOne(slot: Slot): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.api.send({ method: 'POST', path: INSERT_ONE, data: checkinBody(slot.doc, false), retry: 'write', signal: this.signal });
+      const name = r.ok ? createdName(r.body) : undefined;
+      if (name) return this.created(slot, name, false);
+      const failed: Failed = r.ok ? { ok: false, error: this.api.badShape('the new Employee Checkin'), maybeProcessed: true, frappeAnswered: false } : r;
+      if (!failed.maybeProcessed) {
+        const e = failed.error;
+        if (e.reason === 'duplicate') return this.duplicate(slot, e, failed.decoded?.rawMessage ?? '');
+        if (isDocumentError(e)) return this.fail(slot, failureCodeOf(e), e.message);
+        if (isTransientStatus(e.status)) return this.fail(slot, 'transient', `${e.message} The checkin was not created; it will be retried.`);
+        throw e;
+      }
+      slot.uncertain = true;
+      const rest = await this.reconcile([slot], failed.error, attempt);
+      if (!rest?.length) return;
+      if (attempt >= this.w.retry.attempts) return this.giveUp(rest, failed.error, attempt);
+    }
+  }
+
+  /**
+   * Frappe says the checkin exists. If an earlier send of ours may have created it and the existing one is
+   * identical (device too), it is ours: 'created', recovered. Otherwise a duplicate, named when we can tell.
+   */
+  private async duplicate(slot: Slot, e: FrappeError, rawMessage: string): Promise<void> {
+    const linked = duplicateCheckinName(rawMessage);
+    let same: ExistingCheckin[] = [];
+    if (slot.uncertain || !linked) {
+      try {
+        const d = slot.doc;
+        same = (await findCheckins(this.api, [d.employee], d.time, d.time, 1, this.signal)).filter((c) => c.employee === d.employee && c.time === d.time && c.logType === (d.logType ?? ''));
+      } catch (err) {
+        if (!(err instanceof FrappeError)) throw err;
+        this.api.logger.debug(`Frappe site ${this.api.siteId}: could not look up the checkin a duplicate collides with: ${err.message}`);
+      }
+    }
+    const ours = slot.uncertain ? same.find((c) => !this.claimed.has(c.name) && (c.deviceId ?? '') === slot.doc.deviceId) : undefined;
+    if (ours) return this.created(slot, ours.name, true);
+    const duplicateOf = linked ?? same[0]?.name;
+    this.results[slot.index] = { key: slot.doc.key, status: 'duplicate', ...(duplicateOf ? { duplicateOf } : {}), message: e.message };
+  }
+
+  /**
+   * After an uncertain answer: waits, then reads the slots' checkins back. Matching ones become 'created'
+   * (recovered); the others are returned for another send. If the site cannot even be read, the slots fail as
+   * transient and null is returned: without knowing, nothing is sent again.
+   */
+  private async reconcile(slots: Slot[], cause: FrappeError, attempt: number): Promise<Slot[] | null> {
+    const times = slots.map((s) => s.doc.time).sort();
+    const employees = [...new Set(slots.map((s) => s.doc.employee))];
+    let lastError: FrappeError = cause;
+    for (let i = 0; i < this.w.retry.attempts; i++) {
+      // Waiting first gives a request that is still running on the server (timeout, 504) time to finish.
+      await this.api.clock.sleep(this.backoff(attempt + i), this.signal);
+      try {
+        const existing = await findCheckins(this.api, employees, times[0], times[times.length - 1], 1, this.signal);
+        return this.claimExisting(slots, existing);
+      } catch (e) {
+        if (!(e instanceof FrappeError) || e.reason === 'auth' || e.reason === 'tls' || e.reason === 'badResponse') throw e;
+        lastError = e;
+      }
+    }
+    const msg = `The answer to creating this checkin was lost (${cause.message}) and Frappe site ${this.api.siteId} could not be read back to check it (${lastError.message}). It will be checked again before any retry.`;
+    for (const s of slots) this.fail(s, 'transient', msg);
+    return null;
+  }
+
+  private claimExisting(slots: Slot[], existing: ExistingCheckin[]): Slot[] {
+    const free = new Map<string, ExistingCheckin[]>();
+    for (const c of existing) {
+      if (this.claimed.has(c.name)) continue;
+      const k = matchKey(c.employee, c.time, c.logType, c.deviceId);
+      free.set(k, [...(free.get(k) ?? []), c]);
+    }
+    const rest: Slot[] = [];
+    for (const s of slots) {
+      const found = free.get(matchKey(s.doc.employee, s.doc.time, s.doc.logType, s.doc.deviceId))?.shift();
+      if (found) this.created(s, found.name, true);
+      else rest.push(s);
+    }
+    if (rest.length < slots.length) {
+      this.api.logger.info(`Frappe site ${this.api.siteId}: ${slots.length - rest.length} checkin(s) were created by a request whose answer was lost; recognised, not sent again.`);
+    }
+    return rest;
+  }
+
+  private acceptNames(slots: Slot[], body: Record<string, unknown>): boolean {
+    const names = body.message ?? body.data;
+    if (!Array.isArray(names) || names.length !== slots.length || !names.every((n) => typeof n === 'string' && n)) return false;
+    slots.forEach((s, i) => this.created(s, names[i] as string, false));
+    return true;
+  }
+
+  private giveUp(slots: Slot[], cause: FrappeError, attempts: number): void {
+    const msg = `No certain answer from Frappe site ${this.api.siteId} after ${attempts} attempts (${cause.message}); checked that the checkin was not created. It will be retried on the next run.`;
+    this.api.logger.warn(`${slots.length} checkin(s): ${msg}`);
+    for (const s of slots) this.fail(s, 'transient', msg);
+  }
+
+  private backoff(i: number): number {
+    return Math.min(this.w.retry.maxDelayMs, this.w.retry.baseDelayMs * 2 ** (i - 1));
+  }
+
+  private created(slot: Slot, name: string, recovered: boolean): void {
+    this.claimed.add(name);
+    this.results[slot.index] = { key: slot.doc.key, status: 'created', name, ...(recovered ? { recovered: true } : {}) };
+  }
+
+  private fail(slot: Slot, failure: Extract<InsertResult, { status: 'failed' }>['failure'], message: string): void {
+    this.results[slot.index] = { key: slot.doc.key, status: 'failed', failure, message };
+  }
+}
+
+/** The document as Frappe wants it: log_type omitted when there is none, coordinates only when known. */
+export function checkinBody(d: NewCheckin, withDoctype: boolean): Record<string, unknown> {
+  return {
+    ...(withDoctype ? { doctype: 'Employee Checkin' } : {}),
+    employee: d.employee,
+    time: d.time,
+    ...(d.logType ? { log_type: d.logType } : {}),
+    device_id: d.deviceId,
+    ...(typeof d.latitude === 'number' && Number.isFinite(d.latitude) ? { latitude: d.latitude } : {}),
+    ...(typeof d.longitude === 'number' && Number.isFinite(d.longitude) ? { longitude: d.longitude } : {}),
+  };
+}
+
+function createdName(body: Record<string, unknown>): string | undefined {
+  const doc = (body.data ?? body.message) as Record<string, unknown> | undefined;
+  return doc && typeof doc === 'object' && typeof doc.name === 'string' && doc.name ? doc.name : undefined;
+}
+
+function matchKey(employee: string, time: string, logType: string | null, deviceId: string | null): string {
+  return [employee, time, logType ?? '', (deviceId ?? '').trim()].join('\u0000');
+}

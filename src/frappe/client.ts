@@ -1,0 +1,84 @@
+// The Frappe HR side of the sync: implements the engine's CheckinSink over Frappe's REST/RPC API.
+// Each responsibility lives in its own file: api.ts (auth, transport, decoding), errors.ts, employees.ts,
+// checkinQuery.ts, checkinWriter.ts (batching, fallback, reconciliation), probe.ts, userControl.ts.
+import type { SiteConfig } from '../core/configTypes';
+import type { HttpClient, RetryPolicy } from '../core/http';
+import type {
+  CheckinSink,
+  Clock,
+  CredentialProvider,
+  EmployeeRecord,
+  ExistingCheckin,
+  InsertResult,
+  Logger,
+  NewCheckin,
+  SinkProbe,
+} from '../core/ports';
+import { FrappeApi } from './api';
+import { findCheckins } from './checkinQuery';
+import { CheckinWriter, DEFAULT_WRITE_RETRY, type WriteRetry } from './checkinWriter';
+import { findEmployeesByDeviceIds, searchEmployees, setEmployeeDeviceId } from './employees';
+import { probeSite, readTimeZone } from './probe';
+
+export interface FrappeClientOptions {
+  site: SiteConfig;
+  credentials: CredentialProvider;
+  clock: Clock;
+  logger: Logger;
+  /** Requests in flight at once (default 2: Frappe benches usually run about 2 workers). */
+  concurrency?: number;
+  /** HttpClient retry policy for every request (default: HttpClient's). */
+  retry?: RetryPolicy;
+  /** Re-sends and back-off after uncertain checkin writes (default 3 attempts, 2 s doubling). */
+  writeRetry?: WriteRetry;
+  /** An HttpClient to use instead of building one from `site`. */
+  http?: HttpClient;
+}
+
+export class FrappeClient implements CheckinSink {
+  /** Shared with FrappeUserControl; not meant for the engine. */
+  readonly api: FrappeApi;
+  readonly concurrency: number;
+  private readonly writer: CheckinWriter;
+
+  constructor(options: FrappeClientOptions) {
+    this.api = new FrappeApi(options);
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
+    this.writer = new CheckinWriter(this.api, this.concurrency, options.writeRetry ?? DEFAULT_WRITE_RETRY);
+  }
+
+  findEmployeesByDeviceIds(codes: string[], signal?: AbortSignal): Promise<EmployeeRecord[]> {
+    return findEmployeesByDeviceIds(this.api, codes, this.concurrency, signal);
+  }
+
+  findCheckins(employees: string[], from: string, to: string, signal?: AbortSignal): Promise<ExistingCheckin[]> {
+    return findCheckins(this.api, employees, from, to, this.concurrency, signal);
+  }
+
+  insertCheckins(docs: NewCheckin[], signal?: AbortSignal): Promise<InsertResult[]> {
+    return this.writer.insert(docs, signal);
+  }
+
+  /** The site's System Settings time zone, always asked (the engine applies a configured SiteConfig.timeZone itself). */
+  siteTimeZone(signal?: AbortSignal): Promise<string> {
+    return readTimeZone(this.api, signal);
+  }
+
+  searchEmployees(text: string, limit: number, signal?: AbortSignal): Promise<EmployeeRecord[]> {
+    return searchEmployees(this.api, text, limit, signal);
+  }
+
+  setEmployeeDeviceId(employee: string, deviceId: string, signal?: AbortSignal): Promise<void> {
+    return setEmployeeDeviceId(this.api, employee, deviceId, signal);
+  }
+
+  /** Always asks the site (the configured zone is not used), so doctor can compare the two. */
+  probe(signal?: AbortSignal): Promise<SinkProbe> {
+    return probeSite(this.api, signal);
+  }
+
+  deskUrl(doctype: 'Employee' | 'Employee Checkin', name: string): string {
+    const route = doctype === 'Employee' ? 'employee' : 'employee-checkin';
+    return `${this.api.baseUrl}/app/${route}/${encodeURIComponent(name)}`;
+  }
+}
