@@ -34,7 +34,8 @@ function inactiveEmployee(ctx: ControllerContext, employee: string): FrappeError
 function duplicateLog(existing: Doc): FrappeError {
   // `get_desk_link`: v15 form route with the doc's title field (employee_name), falling back to the name.
   const title = existing.employee_name || existing.name;
-  const link = `<a href="/app/Form/Employee Checkin/${String(existing.name)}" style="font-weight: bold;">Employee Checkin ${String(title)}</a>`;
+  const href = `/app/Form/Employee Checkin/${String(existing.name)}`;
+  const link = `<a href="${href}" style="font-weight: bold;">Employee Checkin ${String(title)}</a>`;
   return validationError(`This employee already has a log with the same timestamp.<Br>${link}`);
 }
 
@@ -45,7 +46,8 @@ function addMinutes(naive: string, minutes: number): string {
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mi, ss] = time.split(':').map(Number);
   const t = new Date(Date.UTC(y, m - 1, d, hh, mi + minutes, ss));
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+  const day = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  return `${day} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
 }
 
 function timeOfDay(value: unknown): string {
@@ -98,7 +100,8 @@ function geolocation(ctx: ControllerContext, doc: Doc): void {
   }
   if (hasCoordinate(doc.latitude) && hasCoordinate(doc.longitude)) {
     const point = { type: 'Point', coordinates: [Number(doc.longitude), Number(doc.latitude)] };
-    doc.geolocation = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: point }] });
+    const feature = { type: 'Feature', properties: {}, geometry: point };
+    doc.geolocation = JSON.stringify({ type: 'FeatureCollection', features: [feature] });
   }
 }
 
@@ -107,7 +110,8 @@ export function validateCheckin(ctx: ControllerContext, doc: Doc): void {
   const employee = doc.employee ? ctx.store.table('Employee').get(String(doc.employee)) : undefined;
   if (employee?.status === 'Inactive') throw inactiveEmployee(ctx, String(employee.name));
   if (employee && doc.time) {
-    const clash = ctx.store.table('Employee Checkin').lookup('duplicate', checkinDuplicateKey(doc)).find((d) => d.name !== doc.name);
+    const sameKey = ctx.store.table('Employee Checkin').lookup('duplicate', checkinDuplicateKey(doc));
+    const clash = sameKey.find((d) => d.name !== doc.name);
     if (clash) throw duplicateLog(clash);
   }
   if (employee && doc.time) fetchShift(ctx, doc, employee);

@@ -50,8 +50,8 @@ export function formatParsed(parsed: ParsedDatetime, keepMicro: boolean): string
 /** `get_datetime` on garbage ends in dateutil's ParserError, an unhandled 500. */
 export function requireDatetime(value: unknown): ParsedDatetime {
   const parsed = parseDatetime(value);
-  if (!parsed) throw pythonError('ParserError', 'dateutil.parser._parser.ParserError', `Unknown string format: ${String(value)}`);
-  return parsed;
+  if (parsed) return parsed;
+  throw pythonError('ParserError', 'dateutil.parser._parser.ParserError', `Unknown string format: ${String(value)}`);
 }
 
 /** Fixed-width key so naive datetimes compare correctly as strings. */

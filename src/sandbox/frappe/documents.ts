@@ -108,7 +108,10 @@ function validateValues(meta: DocTypeMeta, doc: Doc): void {
       throw validationError(`${field.label} cannot be "${String(value)}". It should be one of "${options}"`);
     }
     if (field.fieldtype === 'Data' && String(value).length > maxDataLength) {
-      const message = `${meta.name} ${String(doc.name)}: '<strong>${field.label}</strong>' (${String(value)}) will get truncated, as max characters allowed is ${maxDataLength}`;
+      const reference = `${meta.name} ${String(doc.name)}`;
+      const message =
+        `${reference}: '<strong>${field.label}</strong>' (${String(value)}) ` +
+        `will get truncated, as max characters allowed is ${maxDataLength}`;
       throw new FrappeError('CharacterLengthExceededError', 417, message, { title: 'Value too big' });
     }
   }
@@ -117,10 +120,13 @@ function validateValues(meta: DocTypeMeta, doc: Doc): void {
 /** Unique keys are enforced by the DB at write time (IntegrityError 1062 → UniqueValidationError). */
 function validateUnique(ctx: DocContext, meta: DocTypeMeta, doc: Doc): void {
   for (const field of meta.fields.filter((f) => f.unique && !isEmpty(doc[f.fieldname]))) {
-    const value = collate(doc[field.fieldname]);
-    const clash = ctx.store.table(meta.name).all().find((d) => d.name !== doc.name && !isEmpty(d[field.fieldname]) && collate(d[field.fieldname]) === value);
+    const key = field.fieldname;
+    const value = collate(doc[key]);
+    const rows = ctx.store.table(meta.name).all();
+    const clash = rows.find((d) => d.name !== doc.name && !isEmpty(d[key]) && collate(d[key]) === value);
     if (!clash) continue;
-    const detail = `('${meta.name}', '${String(doc.name)}', IntegrityError(1062, "Duplicate entry '${String(doc[field.fieldname])}' for key '${field.fieldname}'"))`;
+    const integrity = `IntegrityError(1062, "Duplicate entry '${String(doc[key])}' for key '${key}'")`;
+    const detail = `('${meta.name}', '${String(doc.name)}', ${integrity})`;
     throw new FrappeError('UniqueValidationError', 417, detail, { messages: [`${field.label} must be unique`] });
   }
 }

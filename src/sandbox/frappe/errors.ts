@@ -94,6 +94,9 @@ export function pythonError(excType: string, excPath: string, message: string): 
 }
 
 /** MariaDB error 1054, what an unknown field in `fields`, `filters` or `order_by` turns into. */
-export function unknownColumn(field: string, clause: 'field list' | 'where clause' | 'order clause'): FrappeError {
-  return pythonError('OperationalError', 'pymysql.err.OperationalError', `(1054, "Unknown column '${field}' in '${clause}'")`);
+export type SqlClause = 'field list' | 'where clause' | 'order clause';
+
+export function unknownColumn(field: string, clause: SqlClause): FrappeError {
+  const message = `(1054, "Unknown column '${field}' in '${clause}'")`;
+  return pythonError('OperationalError', 'pymysql.err.OperationalError', message);
 }

@@ -1,6 +1,6 @@
 import { datetimeKey, parseDatetime } from './datetime';
 import { fieldOf, type DocTypeMeta, type FieldMeta } from './doctypes';
-import { pythonError, unknownColumn, validationError } from './errors';
+import { pythonError, unknownColumn, validationError, type SqlClause } from './errors';
 import { collate, type Doc } from './table';
 
 /**
@@ -30,7 +30,7 @@ export function parseJsonParam(value: unknown): unknown {
   }
 }
 
-export function resolveField(meta: DocTypeMeta, raw: string, clause: 'field list' | 'where clause' | 'order clause'): FieldMeta {
+export function resolveField(meta: DocTypeMeta, raw: string, clause: SqlClause): FieldMeta {
   // Accept "`tabEmployee`.`name`" and "tabEmployee.name" the way SQL would.
   const bare = raw.replace(/`/g, '').trim();
   const dot = bare.lastIndexOf('.');

@@ -52,7 +52,8 @@ function addLog(call: MethodCall): unknown {
   const fieldname = String(args.employee_fieldname || 'attendance_device_id');
   const [employee] = listDocsUnchecked(ctx, fieldname, args.employee_field_value);
   if (!employee) {
-    throw validationError(`No Employee found for the given employee field value. '${fieldname}': ${String(args.employee_field_value)}`);
+    const value = String(args.employee_field_value);
+    throw validationError(`No Employee found for the given employee field value. '${fieldname}': ${value}`);
   }
   const doc: Record<string, unknown> = {
     employee: employee.name,
@@ -69,21 +70,42 @@ function addLog(call: MethodCall): unknown {
 /** `frappe.db.get_values` on Employee: no permission check and no status filter, first row wins. */
 function listDocsUnchecked(ctx: DocContext, fieldname: string, value: unknown): Array<Record<string, unknown>> {
   const admin: DocContext = { ...ctx, user: 'Administrator' };
-  return listDocs(admin, 'Employee', { fields: ['name'], filters: [[fieldname, '=', value]], limit_page_length: 1, order_by: 'creation asc' }) as Array<
-    Record<string, unknown>
-  >;
+  const args = { fields: ['name'], filters: [[fieldname, '=', value]], limit_page_length: 1, order_by: 'creation asc' };
+  return listDocs(admin, 'Employee', args) as Array<Record<string, unknown>>;
 }
 
-const listParams = ['doctype', 'fields', 'filters', 'group_by', 'order_by', 'limit_start', 'limit_page_length', 'parent', 'debug', 'as_dict', 'or_filters'];
+function insertOne({ ctx, args }: MethodCall): unknown {
+  const doc = docArg(args.doc);
+  return createDoc(ctx, String(doc.doctype), doc, false);
+}
+
+const listParams = ['doctype', 'fields', 'filters', 'group_by', 'order_by', 'limit_start', 'limit_page_length', 'parent',
+  'debug', 'as_dict', 'or_filters'];
+const addLogParams = ['employee_field_value', 'timestamp', 'device_id', 'log_type', 'skip_auto_attendance',
+  'employee_fieldname', 'latitude', 'longitude'];
+const writeVerbs = ['POST', 'PUT'];
 
 export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef>([
-  ['frappe.client.get_list', { params: listParams, required: ['doctype'], run: ({ ctx, args }) => listDocs(ctx, String(args.doctype), args) }],
-  ['frappe.client.get_count', { params: ['doctype', 'filters', 'debug', 'cache'], required: ['doctype'], run: ({ ctx, args }) => countDocs(ctx, String(args.doctype), args.filters) }],
-  ['frappe.client.insert', { params: ['doc'], required: ['doc'], verbs: ['POST', 'PUT'], run: ({ ctx, args }) => { const doc = docArg(args.doc); return createDoc(ctx, String(doc.doctype), doc, false); } }],
-  ['frappe.client.insert_many', { params: ['docs'], required: ['docs'], verbs: ['POST', 'PUT'], run: insertMany }],
-  ['frappe.client.get_time_zone', { params: [], required: [], allowGuest: true, run: ({ ctx }) => ({ time_zone: ctx.store.timeZone }) }],
+  [
+    'frappe.client.get_list',
+    { params: listParams, required: ['doctype'], run: ({ ctx, args }) => listDocs(ctx, String(args.doctype), args) },
+  ],
+  [
+    'frappe.client.get_count',
+    {
+      params: ['doctype', 'filters', 'debug', 'cache'],
+      required: ['doctype'],
+      run: ({ ctx, args }) => countDocs(ctx, String(args.doctype), args.filters),
+    },
+  ],
+  ['frappe.client.insert', { params: ['doc'], required: ['doc'], verbs: writeVerbs, run: insertOne }],
+  ['frappe.client.insert_many', { params: ['docs'], required: ['docs'], verbs: writeVerbs, run: insertMany }],
+  [
+    'frappe.client.get_time_zone',
+    { params: [], required: [], allowGuest: true, run: ({ ctx }) => ({ time_zone: ctx.store.timeZone }) },
+  ],
   ['frappe.auth.get_logged_user', { params: [], required: [], run: ({ ctx }) => ctx.user }],
-  [addLogPath, { params: ['employee_field_value', 'timestamp', 'device_id', 'log_type', 'skip_auto_attendance', 'employee_fieldname', 'latitude', 'longitude'], required: ['employee_field_value', 'timestamp'], run: addLog }],
+  [addLogPath, { params: addLogParams, required: ['employee_field_value', 'timestamp'], run: addLog }],
 ]);
 
 // What a v15 bench with ERPNext + HRMS can import; anything else fails in `get_attr`.
@@ -109,7 +131,10 @@ function importFailure(path: string): FrappeError {
 function missingArgs(path: string, missing: string[]): FrappeError {
   const fn = path.split('.').pop();
   const quoted = missing.map((m) => `'${m}'`);
-  const list = quoted.length === 1 ? quoted[0] : quoted.length === 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1]}`;
+  // Python's wording: 'a' / 'a' and 'b' / 'a', 'b', and 'c'.
+  const last = quoted[quoted.length - 1];
+  const head = quoted.slice(0, -1).join(', ');
+  const list = quoted.length === 1 ? last : quoted.length === 2 ? `${head} and ${last}` : `${head}, and ${last}`;
   const noun = missing.length === 1 ? 'argument' : 'arguments';
   return pythonError('TypeError', 'TypeError', `${fn}() missing ${missing.length} required positional ${noun}: ${list}`);
 }

@@ -36,6 +36,8 @@ function override(overrides: PermissionOverrides, doctype: string, ptype: PermTy
   if (doctype === 'Employee Checkin' && ptype === 'create') return overrides.createCheckin;
   if (doctype === 'Employee Checkin' && ptype === 'read') return overrides.readCheckin;
   if (doctype === 'Shift Type' && ptype === 'write') return overrides.writeShiftType;
+  if (doctype === 'User' && ptype === 'read') return overrides.readUser;
+  if (doctype === 'User' && ptype === 'write') return overrides.writeUser;
   return undefined;
 }
 

@@ -59,8 +59,8 @@ function parseOrderBy(meta: DocTypeMeta, raw: unknown): Sorter[] {
 function toInt(value: unknown, fallback: number, name: string): number {
   if (value === undefined || value === null || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw pythonError('ValueError', 'ValueError', `invalid literal for int() with base 10: '${String(value)}' (${name})`);
-  return n;
+  if (Number.isInteger(n)) return n;
+  throw pythonError('ValueError', 'ValueError', `invalid literal for int() with base 10: '${String(value)}' (${name})`);
 }
 
 /** `limit_page_length` defaults to 20 and 0 means "no limit". */
@@ -81,9 +81,8 @@ export function runList(meta: DocTypeMeta, rows: Doc[], args: ListArgs, today: s
   });
   const page = length > 0 ? matched.slice(start, start + length) : matched.slice(start);
   const asDict = args.as_dict === undefined || ![0, '0', false, 'false', 'False'].includes(args.as_dict as string);
-  return page.map((doc) =>
-    asDict ? Object.fromEntries(columns.map((c) => [c.alias, doc[c.field] ?? null])) : columns.map((c) => doc[c.field] ?? null),
-  );
+  const row = (doc: Doc): unknown[] => columns.map((c) => doc[c.field] ?? null);
+  return page.map((doc) => (asDict ? Object.fromEntries(columns.map((c) => [c.alias, doc[c.field] ?? null])) : row(doc)));
 }
 
 export function countRows(meta: DocTypeMeta, rows: Doc[], filters: unknown, today: string): number {

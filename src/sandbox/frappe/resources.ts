@@ -20,7 +20,13 @@ export function asDict(store: FrappeStore, meta: DocTypeMeta, doc: Doc, noNulls:
   if (meta.name === 'User') {
     const parent = String(doc.name);
     out.roles = store.rolesOf(parent).map((role, i) => ({
-      name: `${parent}-role-${i + 1}`, parent, parentfield: 'roles', parenttype: 'User', idx: i + 1, role, doctype: 'Has Role',
+      name: `${parent}-role-${i + 1}`,
+      parent,
+      parentfield: 'roles',
+      parenttype: 'User',
+      idx: i + 1,
+      role,
+      doctype: 'Has Role',
     }));
   }
   out.doctype = meta.name;
@@ -55,12 +61,14 @@ export function readDoc(ctx: DocContext, doctype: string, name: string): Record<
   return asDict(ctx.store, meta, doc, true);
 }
 
-export function createDoc(ctx: DocContext, doctype: string, body: Record<string, unknown>, noNulls = true): Record<string, unknown> {
+type Body = Record<string, unknown>;
+
+export function createDoc(ctx: DocContext, doctype: string, body: Body, noNulls = true): Record<string, unknown> {
   const meta = metaOf(doctype);
   return asDict(ctx.store, meta, insertDoc(ctx, meta.name, body), noNulls);
 }
 
-export function saveDoc(ctx: DocContext, doctype: string, name: string, body: Record<string, unknown>): Record<string, unknown> {
+export function saveDoc(ctx: DocContext, doctype: string, name: string, body: Body): Record<string, unknown> {
   const meta = metaOf(doctype);
   return asDict(ctx.store, meta, updateDoc(ctx, meta.name, name, body), true);
 }

@@ -13,7 +13,12 @@ export interface WireStyle {
 
 const jsonType = 'application/json';
 
-export function jsonResponse(status: number, value: unknown, style: WireStyle, headers: Record<string, string> = {}): SandboxResponse {
+export function jsonResponse(
+  status: number,
+  value: unknown,
+  style: WireStyle,
+  headers: Record<string, string> = {},
+): SandboxResponse {
   const body = pyDumps(value, { spaced: false, ensureAscii: !style.orjson });
   return { status, headers: { 'Content-Type': jsonType, ...headers }, body };
 }
@@ -72,7 +77,8 @@ function htmlPage(err: FrappeError): string {
   const message = err.messages.join('<br>') || escapeHtml(err.message) || title;
   return (
     `<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n` +
-    `<body>\n<div class="page-card"><h4 class="page-card-head">${escapeHtml(title)}</h4>\n<p>${message}</p></div>\n</body>\n</html>\n`
+    `<body>\n<div class="page-card"><h4 class="page-card-head">${escapeHtml(title)}</h4>\n` +
+    `<p>${message}</p></div>\n</body>\n</html>\n`
   );
 }
 

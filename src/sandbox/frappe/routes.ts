@@ -64,7 +64,9 @@ function dispatch(route: Route, req: SandboxRequest, ctx: DocContext): { status:
   }
   if (route.kind === 'list') {
     if (req.method === 'GET') return { status: 200, body: { data: listDocs(ctx, route.doctype, listArgs(form)) } };
-    if (req.method === 'POST') return { status: 200, body: { data: createDoc(ctx, route.doctype, resourceBody(req, form)) } };
+    if (req.method === 'POST') {
+      return { status: 200, body: { data: createDoc(ctx, route.doctype, resourceBody(req, form)) } };
+    }
     throw methodNotAllowedVerb();
   }
   switch (req.method) {

@@ -71,7 +71,8 @@ function createCounters(): FrappeCounters {
   const counters: FrappeCounters = {
     docsWritten: 0, checkinsWritten: 0, rolledBack: 0, workMs: 0, inFlight: 0, maxInFlight: 0,
     reset(): void {
-      Object.assign(counters, { docsWritten: 0, checkinsWritten: 0, rolledBack: 0, workMs: 0, maxInFlight: counters.inFlight });
+      const zero = { docsWritten: 0, checkinsWritten: 0, rolledBack: 0, workMs: 0 };
+      Object.assign(counters, zero, { maxInFlight: counters.inFlight });
     },
   };
   return counters;
@@ -102,7 +103,8 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
     rateLimit: opts.rateLimit,
   };
   const counters = createCounters();
-  const knobs: ServerKnobs = { latencyMs: opts.latencyMs ?? 0, workers: opts.workers ?? 0, faults: new FaultInjector(opts.seed ?? 1) };
+  const faults = new FaultInjector(opts.seed ?? 1);
+  const knobs: ServerKnobs = { latencyMs: opts.latencyMs ?? 0, workers: opts.workers ?? 0, faults };
   const limiter = new RateLimiter(() => settings.rateLimit, now);
   const excId = excIdSource(opts.seed ?? 1);
   let baseUrl = 'http://127.0.0.1';
@@ -143,5 +145,6 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
     },
   });
   baseUrl = server.url;
-  return { url: server.url, close: () => server.close(), faults: knobs.faults, stats: server.stats, store, knobs, settings, counters };
+  const close = (): Promise<void> => server.close();
+  return { url: server.url, close, faults, stats: server.stats, store, knobs, settings, counters };
 }

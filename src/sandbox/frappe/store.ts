@@ -1,5 +1,5 @@
-import { formatParsed, parseDatetime, siteDatetime } from './datetime';
-import { columnsOf, doctypes, strictLogTypeMode, type DocTypeMeta } from './doctypes';
+import { formatParsed, parseDatetime, requireDatetime, siteDatetime } from './datetime';
+import { columnsOf, doctypes, strictLogTypeMode, type DocTypeMeta, type Naming } from './doctypes';
 import { collate, Table, type Doc } from './table';
 
 export type EmployeeStatus = 'Active' | 'Inactive' | 'Suspended' | 'Left';
@@ -41,6 +41,9 @@ export interface PermissionOverrides {
   createCheckin?: boolean;
   readCheckin?: boolean;
   writeShiftType?: boolean;
+  /** The User doctype is System Manager-only by default (toggling `enabled` needs it). */
+  readUser?: boolean;
+  writeUser?: boolean;
 }
 
 export interface ApiKey {
@@ -84,7 +87,8 @@ export class FrappeStore {
     for (const meta of doctypes.values()) this.tables.set(meta.name, new Table(meta));
     this.table('Employee').addIndex('device', (d) => (d.attendance_device_id ? collate(d.attendance_device_id) : undefined));
     this.table('Employee Checkin').addIndex('duplicate', checkinDuplicateKey);
-    this.table('HR Settings').put({ ...this.blank(doctypes.get('HR Settings') as DocTypeMeta, 'Administrator'), name: 'HR Settings' });
+    const settings = this.blank(doctypes.get('HR Settings') as DocTypeMeta, 'Administrator');
+    this.table('HR Settings').put({ ...settings, name: 'HR Settings' });
   }
 
   // ---- engine side (used by the request pipeline) ----
@@ -170,7 +174,9 @@ export class FrappeStore {
 
   addEmployee(seed: EmployeeSeed): string {
     const meta = this.table('Employee').meta;
-    if (seed.name !== undefined && this.table('Employee').get(seed.name)) throw new Error(`sandbox: Employee ${seed.name} already exists`);
+    if (seed.name !== undefined && this.table('Employee').get(seed.name)) {
+      throw new Error(`sandbox: Employee ${seed.name} already exists`);
+    }
     const name = seed.name ?? this.unusedSeriesName('Employee', 'HR-EMP-', 5);
     this.assertUniqueDevice(name, seed.attendance_device_id);
     const { name: _ignored, ...fields } = seed;
@@ -192,7 +198,8 @@ export class FrappeStore {
   addUser(user: { name: string; enabled?: boolean; roles?: string[] }): void {
     const table = this.table('User');
     const existing = table.get(user.name);
-    const doc: Doc = existing ? { ...existing } : { ...this.blank(table.meta, 'Administrator'), name: user.name, email: user.name };
+    const fresh = (): Doc => ({ ...this.blank(table.meta, 'Administrator'), name: user.name, email: user.name });
+    const doc: Doc = existing ? { ...existing } : fresh();
     if (!existing) Object.assign(doc, { first_name: user.name.split('@')[0], full_name: user.name.split('@')[0] });
     if (user.enabled !== undefined) doc.enabled = user.enabled ? 1 : 0;
     table.put(doc);
@@ -217,7 +224,8 @@ export class FrappeStore {
     if (!time) throw new Error(`sandbox: bad checkin time ${seed.time}`);
     doc.time = time.seconds;
     doc.employee_name = this.table('Employee').get(seed.employee)?.employee_name ?? null;
-    doc.name = this.unusedSeriesName('Employee Checkin', `EMP-CKIN-${String(doc.creation).slice(5, 7)}-${String(doc.creation).slice(0, 4)}-`, 6);
+    const naming = table.meta.naming as Extract<Naming, { kind: 'series' }>;
+    doc.name = this.unusedSeriesName('Employee Checkin', naming.prefix(String(doc.creation)), naming.digits);
     table.put(doc);
     return String(doc.name);
   }
@@ -228,9 +236,10 @@ export class FrappeStore {
 
   addShiftType(seed: ShiftTypeSeed): void {
     const table = this.table('Shift Type');
-    const doc: Doc = { ...this.blank(table.meta, 'Administrator'), name: seed.name, start_time: seed.start_time ?? '09:00:00', end_time: seed.end_time ?? '18:00:00' };
+    const doc: Doc = { ...this.blank(table.meta, 'Administrator'), name: seed.name };
+    Object.assign(doc, { start_time: seed.start_time ?? '09:00:00', end_time: seed.end_time ?? '18:00:00' });
     if (seed.strictLogType) doc.determine_check_in_and_check_out = strictLogTypeMode;
-    if (seed.last_sync_of_checkin) doc.last_sync_of_checkin = seed.last_sync_of_checkin;
+    if (seed.last_sync_of_checkin) doc.last_sync_of_checkin = formatParsed(requireDatetime(seed.last_sync_of_checkin), true);
     if (seed.auto_update_last_sync !== undefined) doc.auto_update_last_sync = seed.auto_update_last_sync ? 1 : 0;
     table.put(doc);
   }
@@ -248,7 +257,7 @@ export class FrappeStore {
   setHrSettings(settings: { allow_geolocation_tracking?: boolean | 0 | 1 }): void {
     const current = this.existing('HR Settings', 'HR Settings');
     const allow = settings.allow_geolocation_tracking;
-    this.table('HR Settings').put({ ...current, ...(allow === undefined ? {} : { allow_geolocation_tracking: allow ? 1 : 0 }) });
+    if (allow !== undefined) this.table('HR Settings').put({ ...current, allow_geolocation_tracking: allow ? 1 : 0 });
   }
 
   setPermissions(user: string, overrides: PermissionOverrides): void {
