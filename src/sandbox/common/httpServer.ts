@@ -40,6 +40,13 @@ export interface ServerKnobs {
   faults: FaultInjector;
   /** For '429' faults (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * Sees every request once it is counted, before faults and the handler: the fault campaign acts on the exact
+   * request sequence with it (SIGKILL the client at the k-th insert, change the data mid-pagination), and tests
+   * answer with hostile bodies (100 MB, deep nesting) no fault kind produces. A returned response is sent instead
+   * of the handler's; undefined lets the request go on as usual.
+   */
+  intercept?: (req: SandboxRequest) => SandboxResponse | undefined;
 }
 
 export interface ServerStats {
@@ -225,6 +232,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       send(res, { status: 413, body: { detail: `Request body exceeds ${maxBodyBytes} bytes.` } });
       return;
     }
+    const intercepted = knobs.intercept?.(request);
+    if (intercepted) return send(res, intercepted);
     const fault = knobs.faults.take(request.method, request.path);
     if (fault) return serveFault(fault, req, res, knobs);
     const release = await pool.acquire();
