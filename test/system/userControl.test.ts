@@ -45,6 +45,8 @@ describe('system: post-checkin user control', function () {
 
   it('frappe-user mode toggles the linked Frappe User and never disables a System Manager', async () => {
     w = await world({ device: { userControl: { mode: 'frappe-user' } } });
+    // Writing User records needs more than HR Manager on a real site (System Manager, or a User permission).
+    w.frappe.store.setPermissions('sync@example.com', { readUser: true, writeUser: true });
     w.frappe.store.addUser({ name: 'u1@example.com', enabled: true, roles: ['Employee'] });
     w.frappe.store.addUser({ name: 'admin@example.com', enabled: true, roles: ['System Manager'] });
     w.frappe.store.setEmployee(w.emp['1001'], { user_id: 'u1@example.com' });
