@@ -24,6 +24,7 @@ export function mappingTable(outcomes: PunchOutcome[]): string {
       o.empCode,
       o.name,
       o.punchTime,
+      o.siteTime ?? '-',
       o.terminalAlias,
       `${o.punchState}→${o.logType ?? '-'}`,
       o.employee ?? '-',
@@ -31,7 +32,7 @@ export function mappingTable(outcomes: PunchOutcome[]): string {
       o.checkin ?? o.duplicateOf ?? o.reason ?? '',
       o.userControl ? `${o.userControl.action}:${o.userControl.result}` : '',
     ]),
-    ['id', 'code', 'name', 'punch time', 'terminal', 'state', 'employee', 'outcome', 'checkin / reason', 'user control'],
+    ['id', 'code', 'name', 'punch time (BioTime)', 'time sent (site)', 'terminal', 'state', 'employee', 'outcome', 'checkin / reason', 'user control'],
   );
 }
 
