@@ -17,7 +17,8 @@ import { describeRequest, expectJson, looksLikeHtml } from './answers';
 import { BioTimeApi } from './api';
 import { BioTimeAuth, type LoginGuard } from './auth';
 import { isObject, looseInt, parseEnvelope, parsePunch, parseTerminal, type ParseOptions } from './parse';
-import { TRANSACTIONS_PATH, TransactionReader, fetchTransactionPage, type ReaderDeps } from './transactions';
+import { TRANSACTIONS_PATH, fetchTransactionPage, type ReaderDeps } from './transactionPage';
+import { TransactionReader } from './transactions';
 
 const TERMINALS_PATH = '/iclock/api/terminals/';
 const TERMINAL_PAGE_SIZE = 100;

@@ -8,89 +8,39 @@
 //   hint page (where the previous run stopped) first, then binary-searches page numbers using `count` (one request
 //   per probe; a page whose last id ≤ cursor means "go right"). Without a `count`, it gallops (1, 2, 4, … pages).
 // - A start page is accepted only with evidence that nothing between the cursor and its first row was missed:
-//   either it straddles the cursor (first id ≤ cursor < last id), or it is page 1, or the previous page ends at or
-//   below the cursor and both were read with the same `count`. Reads that find nothing newer need no evidence:
-//   yielding nothing can skip nothing.
-// - Offset pagination shifts rows when the list changes under us: a late-committed lower id pushes rows right
-//   (overlap: harmless but it means positions moved); a deletion pulls rows left (a row could slip past us). So when
-//   `count` changes between consecutive reads, or a page starts at or below the highest id already yielded, we
-//   re-locate from that id and continue. Ids are yielded strictly ascending, so nothing is yielded twice.
+//   it straddles the cursor (first id ≤ cursor < last id), or it is page 1, or the page before it ends at or below
+//   the cursor and was read before it with no deletion in between. Reads that find nothing newer need no
+//   evidence: yielding nothing can skip nothing.
+// - Offset pagination shifts rows when the list changes under us. Inserts (a punch committed late with a lower id)
+//   push rows right: we may see a row again, which the id filter drops. Deletions pull rows left: a row could slip
+//   onto a page already read. `count` tells them apart. So when `count` changes between consecutive reads, or a
+//   page starts at or below the highest id yielded, we re-locate from that id; with the pages in hand as evidence
+//   this costs nothing when the list only grew, and a re-read of the previous page after a deletion. Ids are
+//   yielded strictly ascending, so nothing is yielded twice within a read. Blind spot (accepted): one insert and
+//   one delete between the same two reads leave `count` unchanged; punches are rarely deleted in BioTime.
 // - Page URLs are always built from our base URL with page + 1; `next` is only a hint that more pages exist, since
 //   BioTime builds it with its own idea of its host (often an internal address).
 // - We send both `page_size` and `limit` (the 8.5 manuals' name). A server that ignores both answers with its own
 //   page size; we notice (a non-last page with a different row count) and follow its size.
 import { BioTimeError, CancelledError } from '../core/errors';
-import type { Logger, Punch, TransactionPage, TransactionQuery } from '../core/ports';
-import { detailOf, expectJson, statusError } from './answers';
-import type { BioTimeApi } from './api';
-import { parseEnvelope, parsePunch, type ParseOptions } from './parse';
+import type { Punch, TransactionPage, TransactionQuery } from '../core/ports';
+import { clampPageSize, fetchTransactionPage, type PageRead, type ReaderDeps } from './transactionPage';
 
-export const TRANSACTIONS_PATH = '/iclock/api/transactions/';
 const MAX_LOCATE_ATTEMPTS = 8;
 const MAX_STUCK_RELOCATIONS = 6;
 const MAX_SIZE_CHANGES = 2;
 const MAX_PAGE = 1e9;
-
-export interface PageRead {
-  page: number;
-  count: number | null;
-  next: string | null;
-  punches: Punch[];
-  /** Lowest and highest id on the page (records without id ignored). */
-  first?: number;
-  last?: number;
-  /** No rows: a 404 "Invalid page." past the end, or an empty list. */
-  missing: boolean;
-}
 
 /** Internal: the located position is not trustworthy; start again at `candidate`. */
 class Restart {
   constructor(readonly candidate: number) {}
 }
 
-export interface ReaderDeps {
-  api: BioTimeApi;
-  logger: Logger;
-  parse: ParseOptions;
-}
-
-export function clampPageSize(n: number): number {
-  return Number.isFinite(n) ? Math.min(10_000, Math.max(1, Math.floor(n))) : 100;
-}
-
-/** Fetches one page of the transaction list (page_size + limit, optional start_time). */
-export async function fetchTransactionPage(d: ReaderDeps, page: number, size: number, startTime?: string, signal?: AbortSignal): Promise<PageRead & { rowCount: number }> {
-  const { api } = d;
-  const what = `GET ${TRANSACTIONS_PATH} (page ${page})`;
-  const params = { page, page_size: size, limit: size, start_time: startTime || undefined };
-  const res = await api.send({ method: 'GET', url: TRANSACTIONS_PATH, params, retry: 'read', signal });
-  if (res.status === 404) {
-    // DRF answers a page past the end with 404 {"detail": "Invalid page."}.
-    if (page > 1 || /invalid page/i.test(detailOf(res.text))) return { page, count: null, next: null, punches: [], missing: true, rowCount: 0 };
-    throw statusError(res, api.server, what);
-  }
-  const env = parseEnvelope(expectJson(res, api.server, what), api.server, what);
-  const punches = env.rows.map((r) => parsePunch(r, d.parse));
-  let first: number | undefined;
-  let last: number | undefined;
-  for (const p of punches) {
-    if (p.id === null) continue;
-    if (last !== undefined && p.id <= last) {
-      throw new BioTimeError(
-        'order',
-        `BioTime does not list transactions in id order; page ${page} lists id ${p.id} after id ${last} (${api.server}).`,
-        'BioTime Sync relies on the default ascending-id order of /iclock/api/transactions/. Check for a proxy or customisation that sorts the list, and report the BioTime version.',
-      );
-    }
-    first ??= p.id;
-    last = p.id;
-  }
-  return { page, count: env.count, next: env.next, punches, first, last, missing: punches.length === 0, rowCount: env.rows.length };
-}
-
 export class TransactionReader {
   private size: number;
   private sizeChanges = 0;
+  /** `count` of every page read so far, by read order: tells whether the list moved after a given read. */
+  private readonly counts: (number | null)[] = [];
   /** Highest id yielded so far (afterId before the first). */
   private cursor: number;
   /** Set once a row with id > afterId was seen: records without id are yielded only after that point. */
@@ -138,7 +88,7 @@ export class TransactionReader {
         continue;
       }
       this.checkSamePage(cur, nxt);
-      if (nxt.count === cur.count && (nxt.first === undefined || nxt.first > this.cursor)) {
+      if (this.unchanged(cur, nxt) && (nxt.first === undefined || nxt.first > this.cursor)) {
         cur = nxt;
         continue;
       }
@@ -148,7 +98,8 @@ export class TransactionReader {
         throw new BioTimeError('badResponse', `${this.d.api.server}: the transaction pages kept shifting while reading past id ${this.cursor}; stopped to avoid skipping punches.`, 'The next run continues from the same point; if this repeats, report it with the BioTime version.');
       }
       this.d.logger.debug(`${this.d.api.server}: transactions moved between page reads (count ${cur.count} → ${nxt.count}); locating id ${this.cursor} again`);
-      cur = await this.locate(cur.page + 1, nxt);
+      // Usually free: the pages in hand are the evidence when the list only grew.
+      cur = await this.locate(cur.page + 1, [cur, nxt]);
     }
   }
 
@@ -192,7 +143,8 @@ export class TransactionReader {
   }
 
   private async fetch(page: number): Promise<PageRead> {
-    const r = await fetchTransactionPage(this.d, page, this.size, this.q.startTime, this.q.signal);
+    const r: PageRead & { rowCount: number } = await fetchTransactionPage(this.d, page, this.size, this.q.startTime, this.q.signal);
+    r.seq = this.counts.push(r.count) - 1;
     const n = r.rowCount;
     // A server that ignores page_size (or caps it) pages with its own size; our page arithmetic must follow it.
     if (n > this.size || (n > 0 && n < this.size && r.next !== null)) {
@@ -207,48 +159,60 @@ export class TransactionReader {
     return r;
   }
 
-  private async locate(candidate: number, have?: PageRead): Promise<PageRead | null> {
+  private async locate(candidate: number, known: PageRead[] = []): Promise<PageRead | null> {
     for (let attempt = 1; attempt <= MAX_LOCATE_ATTEMPTS; attempt++) {
       try {
-        return await this.locateOnce(Math.max(1, candidate), have);
+        return await this.locateOnce(Math.max(1, candidate), known);
       } catch (e) {
         if (!(e instanceof Restart)) throw e;
         candidate = e.candidate;
-        have = undefined;
+        known = [];
       }
     }
     throw new BioTimeError('badResponse', `${this.d.api.server}: the transaction list kept changing while looking for id ${this.cursor} (${MAX_LOCATE_ATTEMPTS} attempts).`, 'The next run tries again from the same point.');
   }
 
-  private async locateOnce(c: number, have?: PageRead): Promise<PageRead | null> {
-    const probes = new Map<number, PageRead>();
+  /** No read between `a` and `b` (inclusive, either order) saw a `count` other than `a`'s. */
+  private unchanged(a: PageRead, b: PageRead): boolean {
+    const [lo, hi] = [Math.min(a.seq ?? 0, b.seq ?? 0), Math.max(a.seq ?? 0, b.seq ?? 0)];
+    return this.counts.slice(lo, hi + 1).every((c) => c === null || c === a.count);
+  }
+
+  /**
+   * Whether `count` never went down from read `a` to the later read `b`. Inserts only push rows right, which can
+   * make us see a row twice (filtered by id) but never miss one; a delete pulls rows left and can. An insert and a
+   * delete between the same two reads cancel out and go unnoticed (accepted: BioTime punches are rarely deleted).
+   * A 404 past the end carries no count and says nothing either way.
+   */
+  private noDecrease(a: PageRead, b: PageRead): boolean {
+    if (a.seq === undefined || b.seq === undefined || a.seq >= b.seq) return false;
+    let prev: number | null = null;
+    for (const c of this.counts.slice(a.seq, b.seq + 1)) {
+      if (c === null) continue;
+      if (prev !== null && c < prev) return false;
+      prev = c;
+    }
+    return true;
+  }
+
+  private async locateOnce(c: number, known: PageRead[]): Promise<PageRead | null> {
+    const probes = new Map<number, PageRead>(known.map((k) => [k.page, k]));
     const record = (r: PageRead): PageRead => {
       // A server that ignores `page` answers page 1 everywhere, which would look like "nothing new" for ever.
       for (const o of probes.values()) if (o.page !== r.page) this.checkSamePage(o, r);
       probes.set(r.page, r);
       return r;
     };
-    const probe = async (p: number): Promise<PageRead> => probes.get(p) ?? record(have?.page === p ? have : await this.fetch(p));
+    const probe = async (p: number): Promise<PageRead> => probes.get(p) ?? record(await this.fetch(p));
+    const ctx: Probing = { probes, record, probe };
     const P = await probe(c);
     if (P.missing) {
       if (c === 1) return null;
       const one = await probe(1);
-      return one.missing ? null : this.search(1, this.lastPage(one.count), probe, probes);
+      return one.missing ? null : this.search(1, this.lastPage(one.count), ctx);
     }
-    const cursor = this.cursor;
-    if (P.last === undefined || P.last <= cursor) {
-      return this.isLast(P) ? P : this.search(c + 1, this.lastPage(P.count), probe, probes, P);
-    }
-    if (P.first! <= cursor || c === 1) return P;
-    // P starts above the cursor: is anything between the cursor and P's first row on the page before?
-    const Q = record(await this.fetch(c - 1));
-    if (!Q.missing && Q.last === undefined && Q.count === P.count) return P;
-    if (!Q.missing && Q.last !== undefined) {
-      if (Q.last <= cursor && Q.count === P.count) return P;
-      if (Q.last > cursor && (Q.first! <= cursor || c - 1 === 1)) return Q;
-      if (Q.last > cursor) return this.search(1, c - 1, probe, probes);
-    }
-    throw new Restart(c);
+    if (P.last === undefined || P.last <= this.cursor) return this.isLast(P) ? P : this.search(c + 1, this.lastPage(P.count), ctx, P);
+    return this.confirm(P, ctx);
   }
 
   private lastPage(count: number | null): number | undefined {
@@ -259,14 +223,14 @@ export class TransactionReader {
    * Smallest page ≥ lo whose last id is above the cursor (or that is past the end), by binary search within
    * [lo, hi]; without `hi` (no count) it first gallops to find one. `before` is the page just left of `lo`.
    */
-  private async search(lo: number, hi: number | undefined, probe: (p: number) => Promise<PageRead>, probes: Map<number, PageRead>, before?: PageRead): Promise<PageRead | null> {
+  private async search(lo: number, hi: number | undefined, ctx: Probing, before?: PageRead): Promise<PageRead | null> {
     const cursor = this.cursor;
     const beyond = (r: PageRead) => r.missing || (r.last !== undefined && r.last > cursor);
     if (hi !== undefined && lo > hi) return before ?? null;
     if (hi === undefined) {
       for (let step = 1, at = lo; ; step *= 2, at = lo + step - 1) {
         if (at > MAX_PAGE) throw new BioTimeError('badResponse', `${this.d.api.server}: no end found in the transaction list.`);
-        if (beyond(await probe(at))) {
+        if (beyond(await ctx.probe(at))) {
           hi = at;
           break;
         }
@@ -275,16 +239,43 @@ export class TransactionReader {
     }
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      if (beyond(await probe(mid))) hi = mid;
+      if (beyond(await ctx.probe(mid))) hi = mid;
       else lo = mid + 1;
     }
-    const R = await probe(lo);
-    // Nothing newer than the cursor: the previous page (if read) still serves as the resume point.
-    if (R.missing) return probes.get(lo - 1) ?? before ?? null;
-    if (!beyond(R)) return R;
-    if (R.first! <= cursor || lo === 1) return R;
-    const E = probes.get(lo - 1);
-    if (E && !E.missing && E.last !== undefined && E.last <= cursor && E.count === R.count) return R;
-    throw new Restart(lo);
+    const R = await ctx.probe(lo);
+    // Nothing newer than the cursor: the page before (if read) still serves as the resume point.
+    if (R.missing) return ctx.probes.get(lo - 1) ?? before ?? null;
+    return beyond(R) ? this.confirm(R, ctx) : R;
   }
+
+  /**
+   * S holds ids above the cursor. Accept it as the start only when nothing between the cursor and its first row
+   * can be elsewhere: it straddles the cursor, or it is page 1, or the page before ends at or below the cursor and
+   * was read before S with no deletion in between (or with no change at all).
+   */
+  private async confirm(S: PageRead, ctx: Probing): Promise<PageRead | null> {
+    const cursor = this.cursor;
+    if (S.first! <= cursor || S.page === 1) return S;
+    const isEvidence = (e: PageRead) => !e.missing && (e.last === undefined || e.last <= cursor);
+    const E = ctx.probes.get(S.page - 1);
+    if (E && isEvidence(E) && this.noDecrease(E, S)) return S;
+    const Q = ctx.record(await this.fetch(S.page - 1));
+    if (Q.missing) throw new Restart(S.page);
+    if (isEvidence(Q)) {
+      if (this.unchanged(S, Q)) return S;
+      // The list changed between the two reads: read S again, after its evidence.
+      const S2 = ctx.record(await this.fetch(S.page));
+      if (S2.missing || S2.last === undefined || S2.last <= cursor || !this.noDecrease(Q, S2)) throw new Restart(S.page);
+      return S2;
+    }
+    // Q holds ids above the cursor: the start is Q or a page before it.
+    if (Q.first! <= cursor || Q.page === 1) return Q;
+    return this.search(1, Q.page, ctx);
+  }
+}
+
+interface Probing {
+  probes: Map<number, PageRead>;
+  record(r: PageRead): PageRead;
+  probe(page: number): Promise<PageRead>;
 }
