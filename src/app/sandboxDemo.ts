@@ -62,6 +62,7 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
     emp[code] = fs.addEmployee({ employee_name: `${first} ${last}`, attendance_device_id: code, status: code === '1008' ? 'Inactive' : 'Active' });
   }
   fs.addEmployee({ employee_name: 'Layla Haddad', status: 'Active' });
+  fs.addShiftType({ name: 'General Shift', last_sync_of_checkin: `${day} 00:00:00` });
   // Omar's morning punch was already entered by hand: the sync must see it and not create it twice.
   fs.addCheckin({ employee: emp['1002'], time: addSecondsNaive(at('08:02'), 3600), log_type: 'IN', device_id: 'manual entry' });
 
@@ -77,7 +78,7 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
   punch('1001', '17:05', '1');
 
   const config = {
-    sites: [{ id: 'demo-site', url: frappe.url, timeZone: DEMO_SITE_ZONE }],
+    sites: [{ id: 'demo-site', url: frappe.url, timeZone: DEMO_SITE_ZONE, shiftTypes: [{ shiftType: 'General Shift' }] }],
     devices: [
       {
         id: 'demo',
@@ -103,8 +104,10 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
     biotime,
     frappe,
     day,
-    addLateUpload: () =>
-      bt.addPunch({ emp_code: '1004', punch_time: `${addSecondsNaive(at('09:00'), -2 * 86400)}`, punch_state: '0', terminal_sn: 'CQUJ0002' }),
+    addLateUpload: () => {
+      bt.setTerminalActivity('CQUJ0002', formatInZone(now(), DEMO_BIOTIME_ZONE));
+      return bt.addPunch({ emp_code: '1004', punch_time: `${addSecondsNaive(at('09:00'), -2 * 86400)}`, punch_state: '0', terminal_sn: 'CQUJ0002' });
+    },
     async close() {
       await Promise.all([biotime.close(), frappe.close()]);
     },

@@ -2,7 +2,7 @@
 import type { EngineHandle } from '../app/createEngine';
 import type { RunSummary } from '../shared/model';
 import type { CliArgs } from './args';
-import { doctorReport, failedTable, mappingTable, statusTable, summaryLine } from './format';
+import { doctorReport, failedTable, mappingTable, shiftTable, statusTable, summaryLine } from './format';
 import type { CliIo } from './main';
 
 type Cmd = (h: EngineHandle, a: CliArgs, io: CliIo) => Promise<number>;
@@ -47,8 +47,13 @@ const watch: Cmd = async (h, _a, io) => {
 
 const status: Cmd = async (h, a, io) => {
   const list = await h.engine.status();
-  if (a.json) io.out(JSON.stringify({ devices: list, problems: h.store.problems }, null, 2));
-  else io.out(statusTable(list) + (h.store.problems.length ? `\n\nState problems:\n${h.store.problems.map((p) => `  - ${p}`).join('\n')}` : ''));
+  const shifts = await h.engine.shiftStatus();
+  if (a.json) return io.out(JSON.stringify({ devices: list, shifts, problems: h.store.problems }, null, 2)), 0;
+  const parts = [statusTable(list)];
+  const records = shifts.flatMap((s) => s.records);
+  if (records.length) parts.push(`Shift Types (Last Sync of Checkin):\n${shiftTable(records)}`);
+  if (h.store.problems.length) parts.push(`State problems:\n${h.store.problems.map((p) => `  - ${p}`).join('\n')}`);
+  io.out(parts.join('\n\n'));
   return 0;
 };
 

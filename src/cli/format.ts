@@ -1,5 +1,5 @@
 // Human output of the CLI: run summaries, the punch-to-checkin mapping, failed punches, status, doctor reports.
-import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunSummary } from '../shared/model';
+import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunSummary, ShiftSyncRecord } from '../shared/model';
 
 export function table(rows: string[][], header: string[]): string {
   const all = [header, ...rows];
@@ -56,6 +56,13 @@ export function statusTable(list: DeviceStatus[]): string {
       s.lastError?.message ?? '',
     ]),
     ['device', 'state', 'last sync', 'next run', 'cursor', 'failed', 'offline terminals', 'last error'],
+  );
+}
+
+export function shiftTable(records: ShiftSyncRecord[]): string {
+  return table(
+    records.map((r) => [r.site, r.shiftType, r.status, r.from ?? '-', r.to ?? '-', r.reason]),
+    ['site', 'shift type', 'status', 'was', 'moved to', 'why'],
   );
 }
 

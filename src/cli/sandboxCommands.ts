@@ -11,7 +11,7 @@ import type { CliArgs } from './args';
 import { collect } from './commands';
 import { consoleLogger } from './consoleLogger';
 import { envNameFor } from './envCredentials';
-import { failedTable, mappingTable, summaryLine } from './format';
+import { failedTable, mappingTable, shiftTable, summaryLine } from './format';
 import type { CliIo } from './main';
 
 export async function runSandbox(args: CliArgs, io: CliIo): Promise<number> {
@@ -54,12 +54,18 @@ export async function runDemo(io: CliIo): Promise<number> {
     runs.push(r);
     io.out(`\n== ${title}\n${summaryLine(r)}\n\n${mappingTable(await collect(engine.runOutcomes(r.runId)))}`);
   };
+  const showShifts = async (title: string) => {
+    const records = (await engine.shiftStatus()).flatMap((x) => x.records);
+    io.out(`\n-- ${title}\n${shiftTable(records)}`);
+  };
   try {
     io.out(`BioTime Sync demo — simulated BioTime at ${demo.biotimeUrl} (zone Asia/Riyadh), Frappe HR at ${demo.frappeUrl} (zone Asia/Dubai).
 Punch times are converted from BioTime's zone to the site's (+1 h). Omar's 08:02 punch was already entered by hand in Frappe.`);
     await show('1. First sync', await engine.runDevice('demo'));
+    await showShifts('The Warehouse terminal has been silent for 3 days, so the shift is held back');
     const late = demo.addLateUpload();
     await show(`2. The Warehouse terminal was offline for days; it now uploads an old punch (transaction ${late}). The next sync picks it up`, await engine.runDevice('demo'));
+    await showShifts('Every terminal has reported: the shift moves forward');
     const [layla] = await engine.searchEmployees('demo', 'Layla');
     await engine.linkEmployee('demo', layla.name, '2001');
     const [rerun] = await engine.rerun({ deviceId: 'demo', empCode: '2001' });

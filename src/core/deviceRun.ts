@@ -21,6 +21,7 @@ import type {
 } from './ports';
 import { PunchProcessor, recoverKey } from './punchProcessor';
 import type { Redactor } from './redact';
+import { terminalHealth } from './terminals';
 import { UserControlPlanner, type Patch } from './userControlPlan';
 
 /** Ids just below the cursor that every run reads again, for transactions committed out of id order. */
@@ -103,6 +104,7 @@ export class DeviceRun {
       this.summary.status = 'completed';
       if (this.req.kind === 'sync') {
         this.state.lastSyncAt = this.d.clock.now().toISOString();
+        this.state.lastSyncStartedAt = this.summary.startedAt;
         this.state.consecutiveFailures = 0;
         delete this.state.lastError;
       }
@@ -138,6 +140,7 @@ export class DeviceRun {
     const siteZone = await this.d.siteZone(this.req.signal);
     const inflight = this.dryRun ? [] : await store.getInflight(device.id);
     this.failedKeys = new Set((await store.listFailed(device.id)).map((f) => f.key));
+    if (this.req.kind !== 'rerun') await this.refreshTerminals(device.timeZone ?? siteZone);
     this.processor = new PunchProcessor({
       device,
       deviceZone: device.timeZone ?? siteZone,
@@ -148,6 +151,21 @@ export class DeviceRun {
       recovered: new Map(inflight.map((e) => [recoverKey(e.employee, e.time, e.logType), e])),
       journal: (entries) => store.setInflight(device.id, entries),
     });
+  }
+
+  /** Terminal health, read every run; a failure here is logged and never stops the sync. */
+  private async refreshTerminals(zone: string): Promise<void> {
+    try {
+      const list = await this.d.source.listTerminals(this.req.signal);
+      const now = this.d.clock.now();
+      this.state.terminals = list.map((t) => terminalHealth(t, zone, now, this.d.device.offlineAfterMinutes));
+      this.state.terminalsCheckedAt = now.toISOString();
+      const offline = this.state.terminals.filter((t) => t.offline);
+      if (offline.length) this.d.logger.info(`Device ${this.d.device.id}: ${offline.length} terminal(s) offline, their punches will arrive late: ${offline.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`);
+    } catch (e) {
+      if (CancelledError.is(e)) throw e;
+      this.d.logger.warn(`Device ${this.d.device.id}: could not read the terminal list: ${(e as Error).message}`);
+    }
   }
 
   /** Steps 3-5: every page after the cursor, each one a checkpoint. */

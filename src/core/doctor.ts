@@ -119,9 +119,40 @@ async function checkSite(d: DoctorDeps, device: DeviceConfig, push: Push): Promi
     } else push('checkin time', p.canWriteTime === true ? 'ok' : 'warn', p.canWriteTime === true ? `User ${p.user} can write Employee Checkin time.` : `Could not read the roles of ${p.user} to confirm it can write Employee Checkin time.`, p.canWriteTime === true ? undefined : 'Make sure the API user has HR User or HR Manager.');
     if (p.canCreateCheckin === false) push('create checkin', 'fail', `User ${p.user} cannot create Employee Checkin.`, `Give ${p.user} the HR User or HR Manager role.`);
     if (!p.canReadEmployee) push('read employee', 'fail', `User ${p.user} cannot read Employee records, so punches cannot be matched.`, `Give ${p.user} read access to Employee (HR User).`);
+    await shiftChecks(d, device, push);
+    await geolocationChecks(d, device, push);
     if (p.duplicateDeviceIds.length) {
       push('Biometric IDs', 'warn', `Biometric IDs set on several employees: ${p.duplicateDeviceIds.map((x) => `${x.deviceId} (${x.employees.join(', ')})`).join('; ')}.`, 'Punches with these codes fail until each code belongs to one employee.');
     } else push('Biometric IDs', 'ok', 'No Biometric ID is shared by two employees.');
+  });
+}
+
+async function shiftChecks(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
+  const site = d.config.sites.find((s) => s.id === device.site)!;
+  if (!site.shiftTypes.length) return;
+  await attempt(push, 'Shift Types', async () => {
+    for (const info of await d.engine.sink(device).getShiftTypes(site.shiftTypes.map((f) => f.shiftType), d.signal)) {
+      if (!info.exists) push('Shift Types', 'fail', `Shift Type "${info.name}" does not exist on the site.`, 'Create it in Frappe HR or correct sites[].shiftTypes.');
+      else if (info.autoUpdate)
+        push('Shift Types', 'warn', `Shift Type "${info.name}" has Frappe HR's own "Auto Update Last Sync of Checkin" on, so BioTime Sync leaves it alone.`, 'Turn that option off to have its Last Sync of Checkin moved only once every terminal feeding it has uploaded.');
+      else push('Shift Types', 'ok', `Shift Type "${info.name}": Last Sync of Checkin ${info.lastSyncOfCheckin ?? 'never set'}; moved forward after each run.`);
+    }
+  });
+}
+
+async function geolocationChecks(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
+  await attempt(push, 'geolocation', async () => {
+    const required = await d.engine.sink(device).geolocationRequired(d.signal);
+    if (required === 'unknown') return push('geolocation', 'warn', 'Could not read HR Settings to know whether checkins need coordinates.', 'Give the API user read access to HR Settings.');
+    if (!required) return push('geolocation', 'ok', 'The site does not require coordinates on checkins.');
+    for (const dev of d.devices.filter((x) => x.site === device.site)) {
+      if (dev.location) continue;
+      const terms = await d.engine.source(dev).listTerminals(d.signal);
+      const bare = terms.filter((t) => !dev.terminalLocations[t.sn]);
+      if (bare.length)
+        push('geolocation', 'warn', `The site requires coordinates on checkins (HR Settings "Allow Geolocation Tracking"), and ${bare.length} terminal(s) of device ${dev.id} have none configured: ${bare.map((t) => `${t.alias || t.sn} (${t.sn})`).join(', ')}. Their punches will be refused unless they carry their own (mobile punches).`, `Add devices[].terminalLocations["<serial>"] = {latitude, longitude} (or devices[].location).`);
+      else push('geolocation', 'ok', `Device ${dev.id}: every terminal has coordinates.`);
+    }
   });
 }
 

@@ -2,10 +2,11 @@
 // Clients are created once per device/site (keep-alive connections, cached tokens) through the connectors the
 // host supplies, so this file knows nothing about BioTime or Frappe.
 import { randomBytes } from 'node:crypto';
-import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/model';
+import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunKind, RunSummary, ShiftSyncRecord } from '../shared/model';
 import type { DeviceConfig, SiteConfig, SyncConfig } from './configTypes';
 import { DeviceRun } from './deviceRun';
 import { runDoctor } from './doctor';
+import { syncShifts } from './shiftSync';
 import type { EngineEvent, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
 import { Emitter } from './events';
 import { describeError, StateError } from './errors';
@@ -44,6 +45,7 @@ export class SyncEngine implements SyncEngineApi {
   private readonly sinks = new Map<string, CheckinSink>();
   private readonly zones = new Map<string, string>();
   private readonly controls = new Map<string, UserControl | undefined>();
+  private readonly shiftChains = new Map<string, Promise<void>>();
   /** Plans of recent dry runs (they are never written to the store). */
   private readonly plans = new Map<string, { summary: RunSummary; outcomes: PunchOutcome[] }>();
 
@@ -153,6 +155,7 @@ export class SyncEngine implements SyncEngineApi {
       );
       const summary = await run.execute();
       if (kind === 'dryRun') this.keepPlan(summary, run.plan);
+      if (kind === 'sync' && summary.status === 'completed') await this.moveShifts(device, signal);
       return summary;
     } catch (e) {
       // Only state I/O failures reach here (the run itself records its own errors).
@@ -160,6 +163,29 @@ export class SyncEngine implements SyncEngineApi {
       this.d.logger.error(`Device ${device.id}: ${err.message}`);
       return this.refused(device, kind, err.code, err.message, err.hint);
     }
+  }
+
+  /** Moves the site's Shift Types after a run; serialised per site, never fails the device's run. */
+  private moveShifts(device: DeviceConfig, signal?: AbortSignal): Promise<void> {
+    const site = this.site(device);
+    if (!site.shiftTypes.length) return Promise.resolve();
+    const prev = this.shiftChains.get(site.id) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      try {
+        const records = await syncShifts({ site, siteZone: await this.siteZone(device, signal), devices: this.d.config.devices, loadDevice: (id) => this.d.store.loadDevice(id), sink: this.sink(device), clock: this.d.clock, logger: this.d.logger, signal });
+        await this.d.store.saveSite(site.id, { shiftSync: records, checkedAt: this.d.clock.now().toISOString() });
+      } catch (e) {
+        this.d.logger.warn(`Site ${site.id}: could not update Shift Types: ${this.d.redactor.redact((e as Error).message)}`);
+      }
+    });
+    this.shiftChains.set(site.id, next);
+    return next;
+  }
+
+  async shiftStatus(): Promise<{ site: string; checkedAt: string | null; records: ShiftSyncRecord[] }[]> {
+    const out = [];
+    for (const s of this.d.config.sites) if (s.shiftTypes.length) out.push({ site: s.id, ...(await this.d.store.loadSite(s.id)) });
+    return out.map((x) => ({ site: x.site, checkedAt: x.checkedAt, records: x.shiftSync }));
   }
 
   private refused(device: DeviceConfig, kind: RunKind, code: string, message: string, hint?: string): RunSummary {

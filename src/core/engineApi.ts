@@ -7,6 +7,7 @@ import type {
   PunchOutcome,
   RunKind,
   RunSummary,
+  ShiftSyncRecord,
 } from '../shared/model';
 import type { Event } from './events';
 import type { EmployeeRecord } from './ports';
@@ -57,4 +58,6 @@ export interface SyncEngineApi {
   linkEmployee(deviceId: string, employee: string, empCode: string, signal?: AbortSignal): Promise<void>;
   deskUrl(deviceId: string, doctype: 'Employee' | 'Employee Checkin', name: string): string;
   isRunning(deviceId: string): boolean;
+  /** Per site with Shift Types configured: the last "Last Sync of Checkin" decisions and why. */
+  shiftStatus(): Promise<{ site: string; checkedAt: string | null; records: ShiftSyncRecord[] }[]>;
 }

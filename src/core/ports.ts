@@ -6,6 +6,7 @@ import type {
   LogType,
   PunchOutcome,
   RunSummary,
+  ShiftSyncRecord,
   TerminalHealth,
   UserControlMode,
 } from '../shared/model';
@@ -184,6 +185,16 @@ export interface SinkProbe {
   details: string[];
 }
 
+/** A Frappe HR Shift Type as the "Last Sync of Checkin" mover needs it. */
+export interface ShiftTypeInfo {
+  name: string;
+  exists: boolean;
+  /** Naive site time, or null when never set. */
+  lastSyncOfCheckin: string | null;
+  /** Frappe HR's own "Auto Update Last Sync of Checkin" is on: we leave the Shift Type alone. */
+  autoUpdate: boolean;
+}
+
 export interface CheckinSink {
   /** Employees whose attendance_device_id is one of `codes` (one request per batch, `in` filter). */
   findEmployeesByDeviceIds(codes: string[], signal?: AbortSignal): Promise<EmployeeRecord[]>;
@@ -198,6 +209,11 @@ export interface CheckinSink {
   searchEmployees(text: string, limit: number, signal?: AbortSignal): Promise<EmployeeRecord[]>;
   setEmployeeDeviceId(employee: string, deviceId: string, signal?: AbortSignal): Promise<void>;
   probe(signal?: AbortSignal): Promise<SinkProbe>;
+  getShiftTypes(names: string[], signal?: AbortSignal): Promise<ShiftTypeInfo[]>;
+  /** Sets Shift Type last_sync_of_checkin (naive site time). */
+  setShiftLastSync(name: string, time: string, signal?: AbortSignal): Promise<void>;
+  /** HR Settings allow_geolocation_tracking: the site refuses checkins without coordinates. */
+  geolocationRequired(signal?: AbortSignal): Promise<boolean | 'unknown'>;
   /** Desk URL of a document, for "Open in Frappe". */
   deskUrl(doctype: 'Employee' | 'Employee Checkin', name: string): string;
 }
@@ -249,6 +265,8 @@ export interface DeviceCursor {
 
 export interface DeviceState {
   lastSyncAt: string | null;
+  /** When the last successful sync run started: everything BioTime held before then has been read. */
+  lastSyncStartedAt?: string | null;
   lastAttemptAt: string | null;
   cursor: DeviceCursor | null;
   consecutiveFailures: number;
@@ -287,7 +305,14 @@ export interface InflightEntry {
   logType: LogType | null;
 }
 
+export interface SiteState {
+  shiftSync: ShiftSyncRecord[];
+  checkedAt: string | null;
+}
+
 export interface SyncStateStore {
+  loadSite(siteId: string): Promise<SiteState>;
+  saveSite(siteId: string, state: SiteState): Promise<void>;
   loadDevice(deviceId: string): Promise<DeviceState>;
   saveDevice(deviceId: string, state: DeviceState): Promise<void>;
   startRun(summary: RunSummary): Promise<RunRecordWriter>;

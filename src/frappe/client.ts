@@ -12,6 +12,7 @@ import type {
   InsertResult,
   Logger,
   NewCheckin,
+  ShiftTypeInfo,
   SinkProbe,
 } from '../core/ports';
 import { FrappeApi } from './api';
@@ -19,6 +20,7 @@ import { findCheckins } from './checkinQuery';
 import { CheckinWriter, DEFAULT_WRITE_RETRY, type WriteRetry } from './checkinWriter';
 import { findEmployeesByDeviceIds, searchEmployees, setEmployeeDeviceId } from './employees';
 import { probeSite, readTimeZone } from './probe';
+import { geolocationRequired, getShiftTypes, setShiftLastSync } from './shifts';
 
 export interface FrappeClientOptions {
   site: SiteConfig;
@@ -75,6 +77,18 @@ export class FrappeClient implements CheckinSink {
   /** Always asks the site (the configured zone is not used), so doctor can compare the two. */
   probe(signal?: AbortSignal): Promise<SinkProbe> {
     return probeSite(this.api, signal);
+  }
+
+  getShiftTypes(names: string[], signal?: AbortSignal): Promise<ShiftTypeInfo[]> {
+    return getShiftTypes(this.api, names, signal);
+  }
+
+  setShiftLastSync(name: string, time: string, signal?: AbortSignal): Promise<void> {
+    return setShiftLastSync(this.api, name, time, signal);
+  }
+
+  geolocationRequired(signal?: AbortSignal): Promise<boolean | 'unknown'> {
+    return geolocationRequired(this.api, signal);
   }
 
   deskUrl(doctype: 'Employee' | 'Employee Checkin', name: string): string {

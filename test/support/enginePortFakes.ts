@@ -1,6 +1,6 @@
 // In-memory fakes of the engine's ports for unit tests of the core. They model the behaviour the engine relies on
 // (ascending-id reads after a cursor; Frappe's duplicate rule and refusals), nothing more.
-import type { EmployeeRecord, ExistingCheckin, InsertResult, NewCheckin, Punch, TransactionPage, TransactionQuery, AttendanceSource, CheckinSink, SinkProbe, SourceProbe, TerminalInfo, UserControl, UserControlChange, UserControlMemory, UserControlResult } from '../../src/core/ports';
+import type { ShiftTypeInfo, EmployeeRecord, ExistingCheckin, InsertResult, NewCheckin, Punch, TransactionPage, TransactionQuery, AttendanceSource, CheckinSink, SinkProbe, SourceProbe, TerminalInfo, UserControl, UserControlChange, UserControlMemory, UserControlResult } from '../../src/core/ports';
 
 export function punch(id: number, empCode: string, punchTime: string, punchState = '0', extra: Partial<Punch> = {}): Punch {
   return {
@@ -113,6 +113,17 @@ export class FakeSink implements CheckinSink {
   }
   async probe(): Promise<SinkProbe> {
     return { user: 'sync@example.com', timeZone: 'Asia/Dubai', canWriteTime: true, canCreateCheckin: true, canReadEmployee: true, duplicateDeviceIds: [], details: [] };
+  }
+  shifts = new Map<string, ShiftTypeInfo>();
+  geolocation: boolean | 'unknown' = false;
+  async getShiftTypes(names: string[]): Promise<ShiftTypeInfo[]> {
+    return names.map((n) => this.shifts.get(n) ?? { name: n, exists: false, lastSyncOfCheckin: null, autoUpdate: false });
+  }
+  async setShiftLastSync(name: string, time: string): Promise<void> {
+    this.shifts.set(name, { ...(this.shifts.get(name) ?? { name, exists: true, autoUpdate: false }), lastSyncOfCheckin: time });
+  }
+  async geolocationRequired(): Promise<boolean | 'unknown'> {
+    return this.geolocation;
   }
   deskUrl(doctype: string, name: string): string {
     return `http://frappe.invalid/app/${doctype}/${name}`;

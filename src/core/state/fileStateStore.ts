@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
-import type { DeviceState, InflightEntry, RunRecordWriter, SyncStateStore } from '../ports';
+import type { DeviceState, InflightEntry, RunRecordWriter, SiteState, SyncStateStore } from '../ports';
 import { quarantine, readJsonFile, writeFileAtomic } from './atomicFile';
 
 export const RUNS_KEPT_PER_DEVICE = 200;
@@ -48,6 +48,15 @@ export class FileStateStore implements SyncStateStore {
 
   async saveDevice(deviceId: string, state: DeviceState): Promise<void> {
     await writeFileAtomic(this.file('devices', `${safe(deviceId)}.json`), JSON.stringify(state));
+  }
+
+  async loadSite(siteId: string): Promise<SiteState> {
+    const s = await this.readOr<Partial<SiteState>>(this.file('sites', `${safe(siteId)}.json`), {}, `State of site ${siteId}`);
+    return { shiftSync: Array.isArray(s.shiftSync) ? s.shiftSync : [], checkedAt: s.checkedAt ?? null };
+  }
+
+  async saveSite(siteId: string, state: SiteState): Promise<void> {
+    await writeFileAtomic(this.file('sites', `${safe(siteId)}.json`), JSON.stringify(state));
   }
 
   async listFailed(deviceId?: string): Promise<FailedPunch[]> {
