@@ -1,11 +1,12 @@
 // The CLI's CredentialProvider: secrets from the environment, BioTime tokens in `<stateDir>/tokens.json` (0600).
 // Secrets are never cached here, never written anywhere and never part of a message; only env var names are.
-import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SyncConfig } from '../core/configTypes';
 import type { ConfigIssue } from '../core/errors';
 import type { CredentialProvider, Logger } from '../core/ports';
+import { writeFileAtomic } from '../core/state/atomicFile';
+import { pidAlive } from '../core/state/lock';
 
 export type SecretKind = 'biotimePassword' | 'frappeApiKey' | 'frappeApiSecret';
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -146,7 +147,7 @@ export class EnvCredentials implements CredentialProvider {
     const pattern = /^\.tokens\.json\.(\d+)\.[0-9a-f]+\.tmp$/; // writeFileAtomic's names for TOKEN_FILE
     for (const name of names) {
       const pid = Number(pattern.exec(name)?.[1]);
-      if (pid && pid !== process.pid && !isAlive(pid))
+      if (pid && pid !== process.pid && !pidAlive(pid))
         await fsp.rm(path.join(dir, name), { force: true }).catch(() => undefined);
     }
   }
@@ -163,49 +164,7 @@ export class EnvCredentials implements CredentialProvider {
   }
 }
 
-/**
- * Replaces `file` atomically: write a temporary file beside it (created with `mode`), fsync, rename over the
- * target, fsync the directory. Readers see the old content or the new, never a torn file, even after a crash.
- */
-export async function writeFileAtomic(file: string, data: string, mode: number): Promise<void> {
-  const dir = path.dirname(file);
-  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fsp.open(tmp, 'wx', mode);
-  try {
-    // The umask may have cleared bits of `mode` but never adds any; chmod makes the mode exact.
-    if (process.platform !== 'win32') await handle.chmod(mode);
-    await handle.writeFile(data, 'utf8');
-    await handle.sync();
-    await handle.close();
-    await fsp.rename(tmp, file);
-  } catch (e) {
-    await handle.close().catch(() => undefined);
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
-  await syncDirectory(dir);
-}
-
-/** Makes the rename durable. Not possible on Windows, where directories cannot be opened; skipped there. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await fsp.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { writeFileAtomic };
 
 function describe(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));

@@ -6,19 +6,19 @@ import { randomBytes } from 'node:crypto';
 
 export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
   const dir = path.dirname(file);
-  await fs.promises.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await fs.promises.open(tmp, 'w', mode);
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await fs.promises.open(tmp, 'wx', mode);
   try {
+    // The umask may have cleared bits of `mode` but never adds any; chmod makes the mode exact.
+    if (process.platform !== 'win32') await fh.chmod(mode);
     await fh.writeFile(data, 'utf8');
     await fh.sync();
-  } finally {
     await fh.close();
-  }
-  try {
     await fs.promises.rename(tmp, file);
   } catch (e) {
-    await fs.promises.rm(tmp, { force: true });
+    await fh.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
     throw e;
   }
   await syncDir(dir);

@@ -119,7 +119,8 @@ export class StateDirLock {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this host. */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
