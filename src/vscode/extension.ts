@@ -28,6 +28,7 @@ export interface BioSyncTestApi {
   readonly secrets: SecretStore;
   readonly model: SyncTreeModel;
   readonly mapping: MappingPanels;
+  readonly trees: { readonly devices: DevicesTreeProvider; readonly runs: RunsTreeProvider };
   readonly stateDir: string;
 }
 
@@ -73,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
   registerSandboxCommands(deps);
 
   await host.reload();
-  return { host, secrets, model, mapping, stateDir };
+  return { host, secrets, model, mapping, trees: { devices, runs }, stateDir };
 }
 
 export async function deactivate(): Promise<void> {

@@ -65,6 +65,13 @@ const USER_CONTROL: { mode: UserControlMode; label: string; detail: string }[] =
   { mode: 'frappe-user', label: 'Frappe user', detail: "OUT disables the employee's Frappe User; IN enables it" },
 ];
 
+/** `https://hr.example.com` → `hr`; an IP address or localhost → `site`. */
+function siteIdFor(url: string, taken: string[]): string {
+  const host = new URL(url).hostname;
+  const first = /^[\d.]+$|^\[|^localhost$/.test(host) ? 'site' : host.split('.')[0];
+  return slugify(first, taken);
+}
+
 export function defaultAnswers(): DeviceAnswers {
   return { id: '', name: '', url: '', username: '', password: '', authScheme: 'jwt', siteId: '', intervalMinutes: 5, timeZone: '', punchStates: PRESETS[0].mapping, customStates: false, userControlMode: 'off', noAccessArea: '' };
 }
@@ -120,7 +127,7 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
     async (s, ui) => {
       const site = s.newSite!;
       site.url = normalizeUrl(await ui.input({ title, step: 6, totalSteps: total, value: site.url, prompt: 'Frappe site URL', placeholder: 'https://hr.example.com', validate: validateUrl }));
-      site.id = slugify(new URL(site.url).hostname.split('.')[0] || 'site', ctx.sites.map((x) => x.id));
+      site.id = siteIdFor(site.url, ctx.sites.map((x) => x.id));
       s.siteId = site.id;
     },
     async (s, ui) => {

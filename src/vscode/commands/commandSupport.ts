@@ -38,7 +38,8 @@ export function registerCommand(deps: CommandDeps, id: string, handler: (...args
 export async function showError(deps: CommandDeps, e: unknown, where: string, deviceId?: string): Promise<void> {
   const advice = adviseOn(e);
   if (advice.silent) return;
-  deps.logger.error(`${where}: ${advice.message}${e instanceof Error && !(e instanceof UserFacingError) && e.stack ? `\n${e.stack}` : ''}`);
+  deps.logger.error(`${where}: ${advice.message}`);
+  if (e instanceof Error && !(e instanceof UserFacingError) && e.stack) deps.logger.debug(e.stack);
   offerFixes(advice.message, advice.actions, deviceId);
 }
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { DoctorCheck } from '../../shared/model';
 import { deviceIdOf } from '../tree/nodeRef';
-import { abortSignalFor, registerCommand, type CommandDeps } from './commandSupport';
+import { abortSignalFor, configuredDevices, registerCommand, type CommandDeps } from './commandSupport';
 import { doctorMarkdown, tally, tallyText } from './doctorReport';
 
 const SCHEME = 'biosync-report';
@@ -16,7 +16,8 @@ export function registerDoctorCommands(deps: CommandDeps): void {
   );
   registerCommand(deps, 'bioSync.testConnection', async (arg) => {
     const engine = deps.host.requireEngine();
-    const deviceId = deviceIdOf(arg);
+    const deviceId = deviceIdOf(arg) ?? (await pickDeviceOrAll(deps));
+    if (deviceId === null) return;
     const state = deps.host.state;
     const name = (state.kind === 'ready' && state.config.devices.find((d) => d.id === deviceId)?.name) || deviceId || 'all devices';
     const checks = await vscode.window.withProgress(
@@ -32,6 +33,16 @@ export function registerDoctorCommands(deps: CommandDeps): void {
     else void vscode.window.showInformationMessage(summary);
     return checks;
   });
+}
+
+/** A device id, undefined for every device, or null when the operator dismissed the pick. */
+async function pickDeviceOrAll(deps: CommandDeps): Promise<string | undefined | null> {
+  const devices = configuredDevices(deps);
+  if (devices.length === 1) return devices[0].id;
+  const pick = await vscode.window.showQuickPick([{ label: '$(checklist) All devices', id: undefined as string | undefined }, ...devices.map((d) => ({ label: d.name, description: d.id, id: d.id as string | undefined }))], {
+    placeHolder: 'Test the connection of…',
+  });
+  return pick ? pick.id : null;
 }
 
 /** Opens the report as a read-only Markdown preview (falls back to the text when no Markdown preview exists). */

@@ -25,7 +25,7 @@ export async function linkEmployeeFlow(deps: CommandDeps, deviceId: string, empC
     engine.linkEmployee(deviceId, employee.name, empCode, abortSignalFor(token)),
   );
   deps.logger.info(`Linked Biometric ID ${empCode} to Employee ${employee.name} on device ${deviceId}'s site; rerunning its failed punches.`);
-  const runs = await withRunProgress(deps, `rerunning punches of ${empCode}`, (signal) => engine.rerun({ deviceId, empCode, signal }));
+  const runs = await withRunProgress(deps, `rerunning punches of ${empCode}`, (signal) => engine.rerun({ deviceId, empCode, signal }), deviceId);
   return report(deps, runs, `Linked ${empCode} to ${employee.name}; no failed punches were waiting.`);
 }
 

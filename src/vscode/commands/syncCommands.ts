@@ -19,7 +19,7 @@ export function registerSyncCommands(deps: CommandDeps): void {
       deviceId = pick.id;
     }
     const device = configuredDevices(deps).find((d) => d.id === deviceId);
-    return report(deps, await withRunProgress(deps, `syncing ${device?.name ?? deviceId}`, (signal) => engine.runDevice(deviceId, { signal }).then((s) => [s])));
+    return report(deps, await withRunProgress(deps, `syncing ${device?.name ?? deviceId}`, (signal) => engine.runDevice(deviceId, { signal }).then((s) => [s]), deviceId));
   });
 
   registerCommand(deps, 'bioSync.syncAll', async () => {
@@ -30,7 +30,7 @@ export function registerSyncCommands(deps: CommandDeps): void {
   registerCommand(deps, 'bioSync.previewSync', async (arg) => {
     const r = await engineAndDevice(deps, refOf(arg)?.deviceId, 'Preview the next sync of which device?');
     if (!r) return;
-    const [plan] = await withRunProgress(deps, `planning ${r.device.name} (nothing is written)`, (signal) => r.engine.runDevice(r.device.id, { dryRun: true, signal }).then((s) => [s]));
+    const [plan] = await withRunProgress(deps, `planning ${r.device.name} (nothing is written)`, (signal) => r.engine.runDevice(r.device.id, { dryRun: true, signal }).then((s) => [s]), r.device.id);
     if (plan.status !== 'completed') return report(deps, [plan]);
     await deps.mapping.open({ kind: 'plan', deviceId: r.device.id, runId: plan.runId });
     return plan;
@@ -41,14 +41,14 @@ export function registerSyncCommands(deps: CommandDeps): void {
     const r = await engineAndDevice(deps, ref?.deviceId, 'Rerun the failed punches of which device?');
     if (!r) return;
     const runId = ref?.kind === 'run' ? ref.runId : undefined;
-    return report(deps, await withRunProgress(deps, `rerunning failed punches of ${r.device.name}`, (signal) => r.engine.rerun({ deviceId: r.device.id, runId, signal })), 'No failed punches to rerun.');
+    return report(deps, await withRunProgress(deps, `rerunning failed punches of ${r.device.name}`, (signal) => r.engine.rerun({ deviceId: r.device.id, runId, signal }), r.device.id), 'No failed punches to rerun.');
   });
 
   registerCommand(deps, 'bioSync.rerunPunch', async (arg) => {
     const ref = refOf(arg);
     if (ref?.kind !== 'failedPunch') return;
     const engine = deps.host.requireEngine();
-    return report(deps, await withRunProgress(deps, `rerunning ${ref.punch.empCode} ${ref.punch.punchTime}`, (signal) => engine.rerun({ deviceId: ref.deviceId, keys: [ref.punch.key], signal })), 'That punch is no longer failing.');
+    return report(deps, await withRunProgress(deps, `rerunning ${ref.punch.empCode} ${ref.punch.punchTime}`, (signal) => engine.rerun({ deviceId: ref.deviceId, keys: [ref.punch.key], signal }), ref.deviceId), 'That punch is no longer failing.');
   });
 
   registerCommand(deps, 'bioSync.dismissPunch', async (arg) => {
@@ -64,9 +64,10 @@ export function registerSyncCommands(deps: CommandDeps): void {
 }
 
 /** Runs `work` under a cancellable notification that follows the engine's progress events. */
-export function withRunProgress(deps: CommandDeps, what: string, work: (signal: AbortSignal) => Promise<RunSummary[]>): Thenable<RunSummary[]> {
+export function withRunProgress(deps: CommandDeps, what: string, work: (signal: AbortSignal) => Promise<RunSummary[]>, deviceId?: string): Thenable<RunSummary[]> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BioTime Sync: ${what}`, cancellable: true }, async (progress, token) => {
     const sub = deps.host.onEvent((e) => {
+      if (deviceId && 'deviceId' in e && e.deviceId !== deviceId) return;
       if (e.type === 'pageFetched') progress.report({ message: `fetched page ${e.page} (${e.fetched}/${e.total})` });
       if (e.type === 'punchesProcessed') progress.report({ message: `${e.processed}/${e.total} punches · ${countsText(e.counts)}` });
     });

@@ -1,0 +1,222 @@
+// The UI end-to-end test: the packaged .vsix in code-server, used like an operator would — through the activity
+// bar, the command palette, the quick inputs, the tree, the webview, dialogs, toasts and the status bar — against
+// the sandbox servers e2e/run.sh started. Screenshots go to OUT_DIR (media/screenshots/ for the README).
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+
+const BASE = process.env.VSCODE_URL;
+const FOLDER = process.env.WS_FOLDER;
+const OUT = process.env.OUT_DIR;
+const FAIL_DIR = process.env.FAIL_DIR || OUT;
+const sandbox = JSON.parse(fs.readFileSync(process.env.SANDBOX_JSON, 'utf8'));
+const t0 = Date.now();
+const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+const results = [];
+let page;
+
+async function check(name, fn) {
+  const s = Date.now();
+  try {
+    await fn();
+    results.push(['ok', name]);
+    log(`ok   ${name} (${Date.now() - s} ms)`);
+  } catch (e) {
+    results.push(['FAIL', name]);
+    log(`FAIL ${name}: ${String(e.message).split('\n').slice(0, 3).join(' | ')}`);
+    await page.screenshot({ path: `${FAIL_DIR}/fail-${results.length}.png` }).catch(() => {});
+  }
+}
+const shot = (name) => page.screenshot({ path: `${OUT}/${name}.png` });
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+page = await context.newPage();
+const consoleLog = fs.createWriteStream(`${FAIL_DIR}/browser-console.log`);
+page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+const quickInput = () => page.locator('.quick-input-widget');
+const qiInput = () => page.locator('.quick-input-widget .quick-input-box input');
+const qiRow = (text) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text });
+const toast = (text) => page.locator('.notifications-toasts .notification-list-item', { hasText: text });
+const row = (text) => page.locator('.sidebar .monaco-list-row', { hasText: text });
+
+async function palette(title) {
+  await page.keyboard.press('F1');
+  await qiInput().waitFor({ state: 'visible', timeout: 10000 });
+  await qiInput().fill('>' + title);
+  await qiRow(title).first().click({ timeout: 10000 });
+}
+/** Waits for an input box step by (part of) its prompt, types `value` and accepts. */
+async function answer(prompt, value) {
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }).waitFor({ timeout: 15000 });
+  await qiInput().fill(value);
+  await qiInput().press('Enter');
+}
+/** Waits for a quick pick row and picks it. */
+async function choose(label) {
+  await qiRow(label).first().waitFor({ timeout: 15000 });
+  await qiRow(label).first().click();
+}
+function mapping() {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+// ---- the test -----------------------------------------------------------------------------------------------------
+await page.goto(`${BASE}/?folder=${encodeURIComponent(FOLDER)}`);
+await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+log('workbench loaded');
+
+await check('activity bar shows BioTime Sync; its welcome view offers Add Device and the sandbox', async () => {
+  const entry = page.locator('.activitybar [aria-label^="BioTime Sync"]').first();
+  await entry.waitFor({ timeout: 60000 });
+  await entry.click();
+  // A wider side bar, so the tree's descriptions show in the screenshots.
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width + 200, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+  }
+  await page.locator('.sidebar .welcome-view-content', { hasText: 'No BioTime device is configured yet' }).waitFor({ timeout: 20000 });
+  await page.locator('.sidebar .welcome-view-content a.monaco-button', { hasText: 'Add Device' }).first().waitFor();
+  await page.locator('.sidebar .welcome-view-content a.monaco-button', { hasText: 'Try with the built-in sandbox' }).first().waitFor();
+  await shot('welcome');
+});
+
+await check('status bar shows the idle "not configured" state', async () => {
+  await page.locator('.statusbar-item', { hasText: 'BioTime' }).first().waitFor({ timeout: 10000 });
+});
+
+await check('Add Device from the palette: every step validates as you type, then the connection is tested', async () => {
+  await palette('BioTime Sync: Add Device');
+  await answer('Name of the device', 'Head office');
+  // A bad URL is refused with a message, as the operator types it.
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'BioTime URL' }).waitFor({ timeout: 15000 });
+  await qiInput().fill('biotime server');
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'not a URL' }).waitFor({ timeout: 5000 });
+  await qiInput().fill(sandbox.biotimeUrl);
+  await qiInput().press('Enter');
+  await answer('BioTime user name', 'api');
+  await answer('BioTime password', sandbox.secrets.biotimePassword);
+  await choose('JWT');
+  await choose('New Frappe site');
+  await answer('Frappe site URL', sandbox.frappeUrl);
+  await answer('Frappe API key', sandbox.secrets.frappeApiKey);
+  await answer('Frappe API secret', sandbox.secrets.frappeApiSecret);
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes between syncs' }).waitFor({ timeout: 15000 });
+  await qiInput().fill('0');
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'at least 1 minute' }).waitFor({ timeout: 5000 });
+  await qiInput().fill('5');
+  await qiInput().press('Enter');
+  await answer("BioTime's time zone", 'Asia/Riyadh');
+  await shot('add-device');
+  await choose('Custom');
+  await answer('state=ACTION pairs', '0=IN, 1=OUT, 2=OUT, 5=OUT, 255=SKIP, other=IN');
+  await choose('Off');
+  await toast('Device "Head office" added').waitFor({ timeout: 30000 });
+});
+
+await check('the device appears in the tree and its first (scheduled) sync runs', async () => {
+  await row('Head office').first().waitFor({ timeout: 20000 });
+  await page.locator('.sidebar .monaco-list-row', { hasText: 'Head office' }).filter({ hasText: 'synced' }).first().waitFor({ timeout: 30000 });
+});
+
+await check('Sync Now from the palette runs and reports', async () => {
+  await palette('BioTime Sync: Sync Now');
+  await toast('Sync done').waitFor({ timeout: 30000 });
+});
+
+await check('device children: recent runs and "Failed punches (2)"; the Sync Runs view lists the runs', async () => {
+  await row('Head office').first().click();
+  await row('Failed punches (2)').waitFor({ timeout: 15000 });
+  const runs = page.locator('.sidebar .pane', { hasText: 'Sync Runs' }).locator('.monaco-list-row', { hasText: 'Sync ' });
+  await runs.first().waitFor({ timeout: 15000 });
+  if ((await runs.count()) < 2) throw new Error(`Sync Runs view shows ${await runs.count()} run(s)`);
+  await row('Failed punches (2)').click();
+  await row('2001').first().waitFor({ timeout: 10000 });
+  await shot('tree');
+});
+
+let rowCount = 0;
+await check('clicking the run opens the punch mapping webview with one row per punch', async () => {
+  await page.locator('.sidebar .monaco-list-row', { hasText: 'failed' }).filter({ hasText: 'created' }).first().click();
+  await page.locator('.tabs-container .tab', { hasText: 'Punch Mapping' }).waitFor({ timeout: 15000 });
+  const wv = mapping();
+  await wv.locator('tbody tr').first().waitFor({ timeout: 30000 });
+  rowCount = await wv.locator('tbody tr').count();
+  const outcomes = await wv.locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-outcome')));
+  for (const o of ['created', 'duplicate', 'failed', 'skipped']) if (!outcomes.includes(o)) throw new Error(`no ${o} row in ${outcomes.join(',')}`);
+  const filterText = await wv.locator('.filters').innerText();
+  if (!/All 9/.test(filterText.replace(/\s+/g, ' '))) throw new Error(`totals: ${filterText}`);
+  log(`mapping rows: ${rowCount} (${outcomes.join(', ')})`);
+});
+
+await check('the webview filters by outcome, searches and sorts', async () => {
+  const wv = mapping();
+  await wv.locator('button.filter.failed').click();
+  await wv.locator('#range', { hasText: '1–2 of 2 (filtered from 9)' }).waitFor({ timeout: 5000 });
+  const outcomes = await wv.locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-outcome')));
+  if (outcomes.join() !== 'failed,failed') throw new Error(`failed filter shows ${outcomes.join()}`);
+  await wv.locator('button.filter.all').click();
+  await wv.locator('#search').fill('Haddad');
+  await wv.locator('#range', { hasText: 'filtered' }).waitFor({ timeout: 5000 });
+  await wv.locator('#search').fill('');
+  await wv.locator('#range', { hasText: /^1–9 of 9$/ }).waitFor({ timeout: 5000 });
+  await wv.locator('button.sort[data-sort="empCode"]').click();
+  await wv.locator('th[aria-sort="ascending"] button[data-sort="empCode"]').waitFor();
+  const first = await wv.locator('tbody tr td.code').first().innerText();
+  if (first !== '0042') throw new Error(`sorted by code, first is ${first}`);
+  // keyboard: focus the first row and move down
+  await wv.locator('tbody tr').first().click();
+  await page.keyboard.press('ArrowDown');
+  const focused = await wv.locator('tbody tr:focus td.code').innerText();
+  if (!focused) throw new Error('arrow key did not move the focus');
+});
+
+await check('Link to Employee… from the unknown-code row: search, confirm, rerun; the row changes in place', async () => {
+  const wv = mapping();
+  const unknown = wv.locator('tbody tr', { hasText: '2001' });
+  await unknown.locator('button.link', { hasText: 'Link to Employee' }).click();
+  await qiRow('Layla Haddad').first().waitFor({ timeout: 15000 });
+  if ((await qiInput().inputValue()) !== 'Layla Haddad') throw new Error('search not prefilled with the BioTime name');
+  await shot('link-employee');
+  await qiRow('Layla Haddad').first().click();
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 10000 });
+  await dialog.locator('.monaco-button', { hasText: 'Link and Rerun' }).click();
+  await wv.locator('tbody tr[data-outcome="created"]', { hasText: '2001' }).waitFor({ timeout: 30000 });
+  await wv.locator('.status', { hasText: '1 created' }).waitFor({ timeout: 10000 });
+  await shot('mapping');
+});
+
+await check('the tree follows: "Failed punches (1)" is left (the inactive employee)', async () => {
+  await row('Failed punches (1)').waitFor({ timeout: 20000 });
+});
+
+await check('status bar shows the state and opens the view', async () => {
+  const item = page.locator('.statusbar-item', { hasText: 'BioTime' }).first();
+  await item.waitFor({ timeout: 10000 });
+  const label = (await item.getAttribute('aria-label')) ?? (await item.innerText());
+  if (!/BioTime/.test(label)) throw new Error(`status bar: ${label}`);
+  await item.click();
+  await page.locator('.sidebar .pane-header', { hasText: 'Devices' }).waitFor({ timeout: 5000 });
+});
+
+await check('Test Connection shows a readable report', async () => {
+  await palette('BioTime Sync: Test Connection');
+  await toast('Test Connection (Head office)').waitFor({ timeout: 30000 });
+  await page.locator('.tabs-container .tab', { hasText: 'Test Connection' }).waitFor({ timeout: 15000 });
+  await shot('test-connection');
+});
+
+await browser.close();
+const failed = results.filter((r) => r[0] !== 'ok').length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

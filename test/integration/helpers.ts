@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { BioSyncTestApi } from '../../src/vscode/extension';
+import type { TreeNode } from '../../src/vscode/tree/nodes/treeNode';
+
+export const EXTENSION_ID = 'biotime-sync.biotime-sync';
+
+export async function api(): Promise<BioSyncTestApi> {
+  const ext = vscode.extensions.getExtension<BioSyncTestApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
+  return ext.activate();
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('bioSync');
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await config().update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Runs a command that may open a quick input or dialog, dismissing whatever it opens until it returns. */
+export async function runDismissing<T>(id: string, ...args: unknown[]): Promise<T | undefined> {
+  let done = false;
+  const p = Promise.resolve(vscode.commands.executeCommand<T>(id, ...args)).finally(() => (done = true));
+  while (!done) {
+    await new Promise((r) => setTimeout(r, 250));
+    if (!done) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  }
+  return p;
+}
+
+export interface RenderedNode {
+  label: string;
+  description: string;
+  contextValue: string;
+  node: TreeNode;
+}
+
+export async function render(provider: vscode.TreeDataProvider<TreeNode>, parent?: TreeNode): Promise<RenderedNode[]> {
+  const nodes = (await provider.getChildren(parent)) ?? [];
+  return Promise.all(
+    nodes.map(async (node) => {
+      const item = await provider.getTreeItem(node);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      return { label, description: String(item.description ?? ''), contextValue: item.contextValue ?? '', node };
+    }),
+  );
+}

@@ -1,0 +1,28 @@
+// The extension-host test module (extensionTestsPath): mocha inside the real Node extension host, either in
+// code-server (npm run test:e2e) or in a downloaded desktop VS Code (npm run test:electron). Bundled by esbuild to
+// dist/test/integration.js with mocha and vscode external. Prints `N passed, N failed` last.
+import Mocha from 'mocha';
+import { activationTests } from './activation.test';
+import { commandTests } from './commands.test';
+import { lockTests } from './lock.test';
+import { secretsTests } from './secrets.test';
+import { settingsTests } from './settings.test';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
+  // Order matters: activation sees an empty configuration; the commands suite starts the sandbox the others use.
+  activationTests();
+  secretsTests();
+  settingsTests();
+  commandTests();
+  lockTests();
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const { passes = 0 } = runner.stats ?? {};
+      console.log(`${passes} passed, ${failures} failed`);
+      if (failures) reject(new Error(`${failures} test(s) failed`));
+      else resolve();
+    });
+  });
+}

@@ -1,0 +1,44 @@
+import * as assert from 'node:assert';
+import { createEngine } from '../../src/app/createEngine';
+import { validateConfig } from '../../src/core/config';
+import { nullLogger } from '../../src/core/redact';
+import type { CredentialProvider } from '../../src/core/ports';
+import { SecretStorageCredentials } from '../../src/vscode/adapters/secretStorageCredentials';
+import { api, config, render, setSetting, waitFor } from './helpers';
+
+export function lockTests(): void {
+  suite('multi-window lock (the state directory is shared by every window)', () => {
+    test('a second process on the same state directory follows; it runs when this window stops; this window then follows', async () => {
+      const a = await api();
+      await waitFor('this window runs the syncs', () => a.host.role === 'runner');
+      const credentials: CredentialProvider = new SecretStorageCredentials(a.secrets);
+      const other = createEngine({
+        config: validateConfig({ sites: config().get('sites'), devices: config().get('devices') }),
+        stateDir: a.stateDir,
+        credentials,
+        logger: nullLogger,
+        lockOwner: 'second window (test)',
+        schedulerTickMs: 200,
+      });
+      try {
+        other.scheduler.start();
+        await new Promise((r) => setTimeout(r, 600));
+        assert.strictEqual(other.scheduler.isRunner, false, 'the second one must follow while this window holds the lock');
+
+        await setSetting('scheduler.enabled', false);
+        await waitFor('the second one takes over', () => other.scheduler.isRunner, 10_000);
+        assert.strictEqual(a.host.role, 'stopped');
+
+        await setSetting('scheduler.enabled', true);
+        await waitFor('this window follows', () => a.host.role === 'follower', 10_000);
+        const roots = await render(a.trees.devices);
+        assert.ok(roots.some((r) => r.label === 'Another window runs the scheduled syncs'), JSON.stringify(roots.map((r) => r.label)));
+        const deviceId = a.host.state.kind === 'ready' ? a.host.state.config.devices[0].id : '';
+        const [refused] = await a.host.requireEngine().runAll();
+        assert.strictEqual(refused.error?.code, 'state.locked', `${deviceId}: ${JSON.stringify(refused)}`);
+      } finally {
+        await other.dispose();
+      }
+    });
+  });
+}
