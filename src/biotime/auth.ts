@@ -105,7 +105,13 @@ export class BioTimeAuth {
   async authorization(signal?: AbortSignal): Promise<Authorization> {
     if (!this.loadedStored) {
       this.loadedStored = true;
-      const stored = await this.o.credentials.getToken(this.o.device.id);
+      let stored: string | undefined;
+      try {
+        stored = await this.o.credentials.getToken(this.o.device.id);
+      } catch (e) {
+        // A broken token store costs one login, nothing more.
+        this.o.logger.warn(`${this.o.server}: could not read the stored BioTime token (${e instanceof Error ? e.message : String(e)}); logging in.`);
+      }
       if (stored && this.fitsScheme(stored)) this.remember(stored);
     }
     if (this.token && this.usable(this.token)) return this.header(this.token);

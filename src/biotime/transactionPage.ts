@@ -36,7 +36,7 @@ export function clampPageSize(n: number): number {
 export async function fetchTransactionPage(d: ReaderDeps, page: number, size: number, startTime?: string, signal?: AbortSignal): Promise<PageRead & { rowCount: number }> {
   const { api } = d;
   const what = `GET ${TRANSACTIONS_PATH} (page ${page})`;
-  const params = { page, page_size: size, limit: size, start_time: startTime || undefined };
+  const params = { page, page_size: size, limit: size, start_time: startTimeParam(startTime) };
   const res = await api.send({ method: 'GET', url: TRANSACTIONS_PATH, params, retry: 'read', signal });
   if (res.status === 404) {
     // DRF answers a page past the end with 404 {"detail": "Invalid page."}.
@@ -60,4 +60,11 @@ export async function fetchTransactionPage(d: ReaderDeps, page: number, size: nu
     last = p.id;
   }
   return { page, count: env.count, next: env.next, punches, first, last, missing: punches.length === 0, rowCount: env.rows.length };
+}
+
+/** start_time is documented as `YYYY-MM-DD HH:MM:SS`; a bare date (allowed in importSince) gets midnight. */
+export function startTimeParam(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  if (!t) return undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t} 00:00:00` : t;
 }

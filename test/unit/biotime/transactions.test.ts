@@ -55,6 +55,9 @@ describe('biotime/transactions: paging', () => {
     assert.deepEqual(ids, [3, 4, 5]);
     assert.equal(k.stub.calls.find((c) => c.path === TX)!.query.get('start_time'), '2026-03-03 00:00:00');
     assert.equal(pages[0].hint.startTime, '2026-03-03 00:00:00');
+    k.stub.calls.length = 0;
+    assert.deepEqual((await readAll(k.client, { startTime: '2026-03-04' })).ids, [4, 5]);
+    assert.equal(k.stub.calls.find((c) => c.path === TX)!.query.get('start_time'), '2026-03-04 00:00:00', 'a bare date is sent with midnight');
   });
 
   it('yields records without an id where they sit, but only after the first id above afterId', async () => {
