@@ -8,7 +8,7 @@ const noVscode = { name: 'vscode', message: 'Only src/vscode may import vscode: 
 const restrict = (patterns) => ['error', { paths: [noVscode], patterns }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.e2e-out/**', 'e2e/**/*.mjs', 'esbuild.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.e2e-out/**', 'e2e/**/*.mjs', 'esbuild.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
