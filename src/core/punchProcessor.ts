@@ -28,6 +28,8 @@ interface Candidate {
   logType: LogType | null;
 }
 
+/** Marks a claim whose checkin is still being created (value: the punch key). */
+const PENDING = '\u0000pending:';
 const dedupeKey = (employee: string, time: string) => `${employee}\u0000${time}`;
 const recoverKey = (employee: string, time: string, logType: LogType | null) => `${employee}\u0000${time}\u0000${logType ?? ''}`;
 export { recoverKey };
@@ -63,7 +65,10 @@ export class PunchProcessor {
       const c = this.resolve(punches[i], outcomes[i]);
       if (c) candidates.push(c);
     }
-    await this.create(await this.dropExisting(candidates));
+    const echoes: Candidate[] = [];
+    const fresh = await this.dropExisting(candidates, echoes);
+    await this.create(fresh);
+    this.settleEchoes(echoes, fresh);
     return outcomes;
   }
 
@@ -133,7 +138,7 @@ export class PunchProcessor {
   }
 
   /** Marks candidates that already have a checkin (in Frappe, or earlier in this run) and returns the rest. */
-  private async dropExisting(cands: Candidate[]): Promise<Candidate[]> {
+  private async dropExisting(cands: Candidate[], echoes: Candidate[]): Promise<Candidate[]> {
     if (!cands.length) return [];
     const times = cands.map((c) => c.time).sort();
     const employees = [...new Set(cands.map((c) => c.employee.name))];
@@ -157,16 +162,34 @@ export class PunchProcessor {
         c.outcome.duplicateOf = found.name;
         c.outcome.reason = `duplicate of ${found.name}`;
       } else if (this.claimed.has(k)) {
-        const of = this.claimed.get(k)!;
-        c.outcome.outcome = 'duplicate';
-        if (of.startsWith('EMP-') || !this.o.dryRun) c.outcome.duplicateOf = of;
-        c.outcome.reason = `duplicate of ${of} (BioTime sent the same punch twice)`;
+        echoes.push(c);
       } else {
-        this.claimed.set(k, `transaction ${c.punch.key}`);
+        this.claimed.set(k, PENDING + c.punch.key);
         rest.push(c);
       }
     }
     return rest;
+  }
+
+  /**
+   * BioTime sometimes stores the same punch twice (two ids, same person and second). The repeat is a duplicate of
+   * whatever the first became; if the first failed, the repeat fails the same way and is kept for a rerun.
+   */
+  private settleEchoes(echoes: Candidate[], batch: Candidate[]): void {
+    const firstOf = new Map(batch.map((c) => [dedupeKey(c.employee.name, c.time), c.outcome]));
+    for (const c of echoes) {
+      const k = dedupeKey(c.employee.name, c.time);
+      const first = firstOf.get(k);
+      const claim = this.claimed.get(k);
+      if (first?.outcome === 'failed') {
+        this.fail(c.outcome, first.failure ?? 'refused', first.reason ?? 'failed');
+        continue;
+      }
+      const of = claim && !claim.startsWith(PENDING) ? claim : `transaction ${(claim ?? '').slice(PENDING.length) || '?'}`;
+      c.outcome.outcome = 'duplicate';
+      if (!of.startsWith('transaction ')) c.outcome.duplicateOf = of;
+      c.outcome.reason = `duplicate of ${of} (BioTime sent the same punch twice)`;
+    }
   }
 
   private async create(cands: Candidate[]): Promise<void> {

@@ -211,3 +211,28 @@ describe('core/engine runs', () => {
     assert.equal(b.error!.code, 'busy');
   });
 });
+
+describe('core/engine repeated BioTime rows', () => {
+  it('a punch BioTime stored twice becomes one checkin and a duplicate naming it', async () => {
+    const w = world();
+    w.sink.employee('HR-EMP-1', '1001');
+    w.source.punches = [punch(1, '1001', '2026-11-24 08:00:00'), punch(2, '1001', '2026-11-24 08:00:00')];
+    const s = await w.engine.runDevice('hq');
+    const [a, b] = await outcomes(w, s.runId);
+    assert.equal(a.outcome, 'created');
+    assert.equal(b.outcome, 'duplicate');
+    assert.equal(b.duplicateOf, a.checkin);
+    assert.match(b.reason!, /BioTime sent the same punch twice/);
+  });
+
+  it('if the first copy is refused, the repeat is kept as failed with the same reason', async () => {
+    const w = world();
+    w.sink.employee('HR-EMP-1', '1001');
+    w.sink.refuse.set('HR-EMP-1', 'Log Type is required for check-ins falling in the shift: Day.');
+    w.source.punches = [punch(1, '1001', '2026-11-24 08:00:00'), punch(2, '1001', '2026-11-24 08:00:00')];
+    await w.engine.runDevice('hq');
+    const failed = await w.engine.listFailed('hq');
+    assert.deepEqual(failed.map((f) => f.key), ['1', '2']);
+    assert.ok(failed.every((f) => /Log Type is required/.test(f.reason)));
+  });
+});
