@@ -1,0 +1,351 @@
+// One run of the campaign: the scenario's cycles of the real CLI against its world, faults armed per cycle,
+// SIGKILL triggered by the exact request or state write the scenario names, observation after every cycle,
+// then a clean cycle and the final checks.
+import type { SandboxResponse } from '../src/sandbox/common/httpServer';
+import type { FailedPunch } from '../src/shared/model';
+import { CliProcess, cliEnv, type CliResult } from './cli';
+import { expectationOf } from './expectations';
+import { checkCursor, checkFinal, checkUserControl, findSecrets, scanStateDir, type Violation } from './invariants';
+import type { CycleSpec, FaultPlan, PunchSpec, Scenario } from './scenario';
+import { ChaosWorld, USERNAME } from './world';
+
+export interface RunReport {
+  index: number;
+  seed: number;
+  passed: boolean;
+  violations: Violation[];
+  punches: number;
+  created: number;
+  lost: number;
+  duplicated: number;
+  wrong: number;
+  failedByReason: Record<string, number>;
+  faults: Record<string, number>;
+  processes: number;
+  ms: number;
+  /** Kept for inspection (failed runs, or --keep). */
+  dir?: string;
+}
+
+export interface RunOptions {
+  cli: string;
+  keep: 'never' | 'failed' | 'always';
+}
+
+const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/;
+const STACK_TRACE = /Unexpected error|\n\s+at [^\n]+:\d+:\d+\)?(\n|$)/;
+
+export async function runScenario(s: Scenario, o: RunOptions): Promise<RunReport> {
+  const t0 = Date.now();
+  const world = await ChaosWorld.start(s);
+  const run = new ScenarioRun(world, o.cli);
+  try {
+    await run.execute();
+  } catch (e) {
+    run.violations.push({ kind: 'harness', detail: `the campaign itself failed: ${(e as Error)?.stack ?? String(e)}` });
+  }
+  const passed = run.violations.length === 0;
+  const keep = o.keep === 'always' || (o.keep === 'failed' && !passed);
+  await world.close(keep);
+  return {
+    index: s.index,
+    seed: s.seed,
+    passed,
+    violations: run.violations,
+    punches: world.ledger.length,
+    created: run.tally?.created ?? 0,
+    lost: run.tally?.lost ?? 0,
+    duplicated: run.tally?.duplicated ?? 0,
+    wrong: run.tally?.wrong ?? 0,
+    failedByReason: run.tally?.failedByReason ?? {},
+    faults: run.faultCounts(),
+    processes: run.results.length,
+    ms: Date.now() - t0,
+    ...(keep ? { dir: world.dir } : {}),
+  };
+}
+
+class ScenarioRun {
+  readonly violations: Violation[] = [];
+  readonly results: { result: CliResult; json: boolean; what: string }[] = [];
+  tally: ReturnType<typeof checkFinal> | undefined;
+  private readonly counts = new Map<string, number>();
+  private readonly s: Scenario;
+  private cursor = 0;
+  private readonly secrets: Map<string, string>;
+  private readonly rotatedPassword: string;
+
+  constructor(
+    private readonly world: ChaosWorld,
+    private readonly cliPath: string,
+  ) {
+    this.s = world.scenario;
+    this.rotatedPassword = `${this.s.secrets.wrongPassword}-rotated`;
+    const x = this.s.secrets;
+    this.secrets = new Map([
+      ['the BioTime password', x.biotimePassword],
+      ['the Frappe API key', x.frappeApiKey],
+      ['the Frappe API secret', x.frappeApiSecret],
+      ['a wrong BioTime password', x.wrongPassword],
+      ['a wrong Frappe API secret', x.wrongSecret],
+      ['the rotated BioTime password', this.rotatedPassword],
+    ]);
+  }
+
+  async execute(): Promise<void> {
+    for (let c = 0; c < this.s.cycles.length; c++) await this.cycle(c, this.s.cycles[c]);
+    await this.finalCycle();
+  }
+
+  faultCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const inj of [this.world.biotime.faults, this.world.frappe.faults]) {
+      for (const [kind, n] of Object.entries(inj.counts)) if (n) out[`http ${kind}`] = (out[`http ${kind}`] ?? 0) + n;
+    }
+    for (const [k, n] of this.counts) out[k] = n;
+    return out;
+  }
+
+  private count(kind: string, n = 1): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + n);
+  }
+
+  private commit(p: PunchSpec, cycle: number, midRead: boolean): void {
+    this.world.commit(p, cycle, midRead);
+    const kindCount: Record<string, string> = { late: 'late upload', dupRow: 'duplicated row', manual: 'hand-entered duplicate', emptyCode: 'odd record', badTime: 'odd record', noId: 'odd record', oddState: 'odd record', dstGap: 'DST-gap time' };
+    if (kindCount[p.kind]) this.count(kindCount[p.kind]);
+    if (midRead) this.count('upload mid-read');
+    const x = expectationOf(this.s, p, this.world.employees);
+    if (x.type === 'failed' && x.failure === 'refused') this.count('refused by Frappe');
+    if (x.type === 'failed' && x.failure === 'unknownEmployee') this.count('unknown employee');
+  }
+
+  private fill(p: PunchSpec, cycle: number, midRead: boolean): void {
+    this.world.fill(p, cycle, midRead);
+    this.count('out-of-order commit');
+  }
+
+  private args(command: string, extra: string[] = []): string[] {
+    return [command, '--config', this.world.configFile, '--state-dir', this.world.stateDir, ...extra];
+  }
+
+  private spawn(args: string[], env: NodeJS.ProcessEnv, failpoint?: { k: number; phase: 'before' | 'after' }): CliProcess {
+    return new CliProcess(args, { cli: this.cliPath, env, ...(failpoint ? { failpoint: { ...failpoint, root: this.world.stateDir } } : {}) });
+  }
+
+  private env(password = this.s.secrets.biotimePassword, apiSecret = this.s.secrets.frappeApiSecret): NodeJS.ProcessEnv {
+    return cliEnv(this.s.processTz, { password, apiKey: this.s.secrets.frappeApiKey, apiSecret });
+  }
+
+  private async cycle(c: number, spec: CycleSpec): Promise<void> {
+    const w = this.world;
+    for (const f of spec.fills) this.fill(f, c, false);
+    let r = 0;
+    spec.punches.forEach((p, i) => {
+      while (r < spec.reserved.length && spec.reserved[r].after <= i) w.reserve(spec.reserved[r++].punch);
+      this.commit(p, c, false);
+    });
+    while (r < spec.reserved.length) w.reserve(spec.reserved[r++].punch);
+
+    w.skewSeconds = spec.skewSeconds;
+    if (spec.skewSeconds) this.count('BioTime clock skew');
+    if (this.s.internalHost && c === 0) this.count('next link on internal host');
+    for (const plan of spec.http) this.sandbox(plan).faults.injectNext(plan.kind, plan.count, targetOf(plan));
+    if (spec.random) this.sandbox(spec.random).faults.setRandom({ rate: spec.random.rate, kinds: spec.random.kinds });
+    let env = this.env();
+    if (spec.auth) {
+      this.count(`bad credentials (${spec.auth})`);
+      if (spec.auth === 'biotimeWrongPassword') env = this.env(this.s.secrets.wrongPassword);
+      if (spec.auth === 'frappeWrongSecret') env = this.env(undefined, this.s.secrets.wrongSecret);
+      if (spec.auth === 'biotimePasswordChanged') w.biotime.store.setPassword(USERNAME, this.rotatedPassword);
+      // Tokens cached from earlier cycles would hide the bad password: the server dropped them.
+      if (spec.auth !== 'frappeWrongSecret') w.biotime.store.revokeTokens();
+    }
+    if (spec.jwtExpireAfter) {
+      w.biotime.store.expireTokensAfter(spec.jwtExpireAfter);
+      this.count('token expiry mid-pagination');
+    }
+
+    const from = this.results.length;
+    const runArgs = this.args('run', ['--verbose', ...(spec.json ? ['--json'] : [])]);
+    const kill = spec.kill;
+    let armed = !!kill;
+    let pages = 0;
+    let inserts = 0;
+    let frappeRequests = 0;
+    let midReadDone = false;
+    let second: CliProcess | undefined;
+    const primary = this.spawn(runArgs, env, kill?.at === 'stateWrite' ? { k: kill.k, phase: kill.phase } : undefined);
+    const startSecond = () => {
+      if (!spec.concurrent || second) return;
+      this.count(`second process (${spec.concurrent})`);
+      const extra = spec.concurrent === 'status' ? ['--json'] : ['--verbose'];
+      second = this.spawn(this.args(spec.concurrent, extra), env);
+    };
+    const killPrimary = (at: string): void => {
+      armed = false;
+      this.count(`SIGKILL at ${at}`);
+      primary.kill();
+    };
+    w.onBiotime = (req) => {
+      startSecond();
+      if (req.method !== 'GET' || req.path !== '/iclock/api/transactions/') return undefined;
+      pages++;
+      if (spec.midRead && !midReadDone && pages === spec.midRead.atPage) {
+        midReadDone = true;
+        for (const p of spec.midRead.punches) this.commit(p, c, true);
+        for (const f of spec.midRead.fills) this.fill(f, c, true);
+      }
+      if (armed && kill?.at === 'biotimePage' && pages === kill.k) killPrimary('BioTime page');
+      return undefined;
+    };
+    w.onFrappe = (req): SandboxResponse | undefined => {
+      startSecond();
+      frappeRequests++;
+      const insert = req.method === 'POST' && /frappe\.client\.insert_many$|^\/api\/resource\/Employee Checkin$/.test(req.path);
+      if (insert) inserts++;
+      const hit = armed && kill && ((kill.at === 'frappeInsert' && insert && inserts === kill.k) || (kill.at === 'frappeRequest' && frappeRequests === kill.k));
+      if (!hit) return undefined;
+      killPrimary(kill.at === 'frappeInsert' ? 'Frappe insert' : 'Frappe request');
+      // Killed with the request on the wire: either it still reaches the site (and commits), or it is lost.
+      return kill.drop ? { status: 502, body: { detail: 'Bad Gateway' } } : undefined;
+    };
+
+    const first = await primary.done;
+    this.results.push({ result: first, json: spec.json, what: `cycle ${c + 1} run` });
+    if (kill?.at === 'stateWrite' && first.killedByUs) this.count('SIGKILL mid-state-write');
+    if (spec.concurrent && !second) startSecond();
+    if (second) {
+      const r2 = await second.done;
+      this.results.push({ result: r2, json: spec.concurrent === 'status', what: `cycle ${c + 1} concurrent ${spec.concurrent}` });
+      if (spec.concurrent === 'status' && !r2.killedByUs && r2.code !== 0) this.violations.push({ kind: 'stateLoad', detail: `cycle ${c + 1}: \`status --json\` run beside a sync exited ${r2.code}: ${tail(r2.err)}` });
+    }
+    if (first.killedByUs) {
+      const restart = this.spawn(runArgs, env);
+      this.results.push({ result: await restart.done, json: spec.json, what: `cycle ${c + 1} run after SIGKILL` });
+    }
+
+    w.onBiotime = undefined;
+    w.onFrappe = undefined;
+    w.biotime.faults.clear();
+    w.frappe.faults.clear();
+    if (spec.auth === 'biotimePasswordChanged') w.biotime.store.setPassword(USERNAME, this.s.secrets.biotimePassword);
+    if (spec.jwtExpireAfter) w.biotime.store.expireTokensAfter(0);
+    // Uploads planned mid-read that the CLI never reached (it failed first) still arrive, just after the run.
+    if (spec.midRead && !midReadDone) {
+      for (const p of spec.midRead.punches) this.commit(p, c + 1, false);
+      for (const f of spec.midRead.fills) this.fill(f, c + 1, false);
+    }
+    for (const x of this.results.slice(from)) this.checkProcess(x.result, x.json, x.what);
+    await this.observe(c);
+  }
+
+  private async finalCycle(): Promise<void> {
+    const w = this.world;
+    w.biotime.faults.clear();
+    w.frappe.faults.clear();
+    // Ids the last cycle reserved are committed now, below the cursor: the clean run must still find them.
+    for (const x of this.s.cycles[this.s.cycles.length - 1]?.reserved ?? []) this.fill(x.punch, this.s.cycles.length, false);
+    const result = await this.spawn(this.args('run', ['--verbose', '--json']), this.env()).done;
+    this.results.push({ result, json: true, what: 'final clean run' });
+    this.checkProcess(result, true, 'final clean run');
+    if (result.code !== 0) this.violations.push({ kind: 'finalRun', detail: `the final clean run exited ${result.code ?? result.signal}:\n${tail(result.out, 1500)}\n${tail(result.err, 1500)}` });
+    const failed = await this.observe(this.s.cycles.length);
+    this.tally = checkFinal(w, failed ?? [], this.violations);
+    this.violations.push(...checkUserControl(w));
+    const tokens = new Set(w.seenTokens);
+    this.violations.push(...scanStateDir(w.stateDir, this.secrets, tokens));
+    this.scanOutputs(tokens);
+  }
+
+  /** `status --json` and `failed --json` after a cycle: the state loads, and the cursor passed nothing unprocessed. */
+  private async observe(c: number): Promise<FailedPunch[] | undefined> {
+    const env = this.env();
+    const [st, fl] = await Promise.all([this.spawn(this.args('status', ['--json']), env).done, this.spawn(this.args('failed', ['--json']), env).done]);
+    const when = c < this.s.cycles.length ? `after cycle ${c + 1}` : 'after the final run';
+    this.results.push({ result: st, json: true, what: `status ${when}` }, { result: fl, json: true, what: `failed ${when}` });
+    const status = parse<{ devices: { cursor: number | null }[]; problems: string[] }>(st);
+    const failed = parse<{ failed: FailedPunch[] }>(fl)?.failed;
+    if (!status || !failed) {
+      this.violations.push({ kind: 'stateLoad', detail: `${when}: status/failed --json did not load the state: exit ${st.code}/${fl.code}: ${tail(st.err)} ${tail(fl.err)}` });
+      return undefined;
+    }
+    if (status.problems?.length) this.violations.push({ kind: 'stateLoad', detail: `${when}: state problems: ${status.problems.join(' | ')}` });
+    const cursor = status.devices[0]?.cursor ?? 0;
+    if (cursor < this.cursor) this.violations.push({ kind: 'cursor', detail: `${when}: the cursor went back from ${this.cursor} to ${cursor}` });
+    this.violations.push(...checkCursor(this.world, c, this.cursor, cursor, failed));
+    this.cursor = Math.max(this.cursor, cursor);
+    return failed;
+  }
+
+  private checkProcess(r: CliResult, json: boolean, what: string): void {
+    if (r.hung) return void this.violations.push({ kind: 'hang', detail: `${what} (${r.args[0]}) did not finish in time; killed. ${tail(r.err)}` });
+    if (r.killedByUs) return;
+    if (r.signal) return void this.violations.push({ kind: 'crash', detail: `${what} died of ${r.signal}: ${tail(r.err)}` });
+    if (r.code !== 0 && r.code !== 1) this.violations.push({ kind: 'crash', detail: `${what} exited ${r.code}: ${tail(r.err)}` });
+    if (STACK_TRACE.test(r.err)) this.violations.push({ kind: 'crash', detail: `${what} printed a stack trace: ${tail(r.err, 1200)}` });
+    if (json && r.out.trim()) {
+      try {
+        JSON.parse(r.out);
+      } catch {
+        this.violations.push({ kind: 'json', detail: `${what}: --json output is not JSON: ${tail(r.out)}` });
+      }
+    }
+  }
+
+  /** Every line every CLI process wrote, against the planted secrets and every token seen on the wire. */
+  private scanOutputs(tokens: Set<string>): void {
+    const all = new Map(this.secrets);
+    let i = 0;
+    for (const t of tokens) if (t.length >= 16) all.set(`BioTime token #${++i}`, t);
+    const seen = new Set<string>();
+    for (const { result, what } of this.results) {
+      for (const [stream, text] of [['stdout', result.out], ['stderr', result.err]] as const) {
+        const hits = findSecrets(text, all);
+        if (JWT_SHAPE.test(text)) hits.push('a JWT');
+        for (const h of hits) {
+          const k = `${h}|${what}|${stream}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          this.violations.push({ kind: 'secretLeak', detail: `${h} appears on the ${stream} of ${what} (${result.args.slice(0, 1).join(' ')})` });
+        }
+      }
+    }
+  }
+
+  private sandbox(plan: Pick<FaultPlan, 'server'>) {
+    return plan.server === 'biotime' ? this.world.biotime : this.world.frappe;
+  }
+}
+
+function targetOf(plan: FaultPlan): RegExp | undefined {
+  switch (plan.target) {
+    case 'login':
+      return /^POST \/(jwt-)?api-token-auth\/$/;
+    case 'transactions':
+      return /^\/iclock\/api\/transactions\//;
+    case 'personnel':
+      return /^\/personnel\/api\//;
+    case 'insert':
+      return /^POST \/api\/(method\/frappe\.client\.insert_many|resource\/Employee Checkin)$/;
+    case 'lookup':
+      return /^GET |frappe\.client\.get_(list|count)$/;
+    case 'any':
+      return undefined;
+  }
+}
+
+function parse<T>(r: CliResult): T | undefined {
+  if (r.code !== 0) return undefined;
+  try {
+    return JSON.parse(r.out) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function tail(text: string, n = 400): string {
+  const t = text.trim();
+  return t.length > n ? `…${t.slice(-n)}` : t;
+}
+
