@@ -1,0 +1,104 @@
+// Command line of `npm run bench`. Defaults are sized so the whole run takes a few minutes on 2 cores.
+export interface BenchOptions {
+  /** Backlog synced by every contender of the comparison. */
+  punches: number;
+  /** Punches the seed contender syncs (≤ punches); when smaller, its rate is measured on that prefix of the run. */
+  seedPunches: number;
+  /** Engine-alone backlog for flat memory and linear time (0 skips it). */
+  large: number;
+  /** Engine-alone backlog with zero latency and zero server cost, for its CPU cost per punch (0 skips it). */
+  zero: number;
+  latencyMs: number;
+  perDocCostMs: number;
+  workers: number;
+  out?: string;
+  /** Write V8 CPU profiles of the contenders' processes here (node --cpu-prof). */
+  cpuProfDir?: string;
+  /** Parts to run (all by default); for profiling one of them. */
+  only: Part[];
+}
+
+export const PARTS = ['compare', 'large', 'zero'] as const;
+export type Part = (typeof PARTS)[number];
+
+export const DEFAULTS: BenchOptions = { punches: 5000, seedPunches: 5000, large: 200_000, zero: 50_000, latencyMs: 5, perDocCostMs: 0.5, workers: 2, only: [...PARTS] };
+
+export const USAGE = `npm run bench -- [--punches N] [--seed-punches N] [--large N] [--zero N] [--latency MS] [--doc-cost MS]
+                    [--workers N] [--out FILE] [--cpu-prof DIR] [--only compare,large,zero] [--quick]
+  --punches N       backlog of the three-way comparison (default ${DEFAULTS.punches})
+  --seed-punches N  the seed contender syncs only the first N punches (default: all of them)
+  --large N         engine-alone backlog for memory and linearity (default ${DEFAULTS.large}; 0 skips)
+  --zero N          engine-alone backlog with zero latency and server cost, for CPU per punch (default ${DEFAULTS.zero}; 0 skips)
+  --latency MS      round-trip latency added by both servers (default ${DEFAULTS.latencyMs})
+  --doc-cost MS     Frappe server time per Employee Checkin written (default ${DEFAULTS.perDocCostMs})
+  --workers N       Frappe workers (default ${DEFAULTS.workers})
+  --out FILE        also write the figures as JSON
+  --cpu-prof DIR    write a V8 CPU profile of each contender's process
+  --only PARTS      run only some of compare, large, zero (comma-separated)
+  --quick           --punches 1000 --large 20000 --zero 10000`;
+
+export class UsageError extends Error {}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const o: BenchOptions = { ...DEFAULTS };
+  let seedGiven = false;
+  const num = (flag: string, v: string | undefined, min: number, integer = true): number => {
+    const n = Number(v);
+    if (v === undefined || v === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`${flag} needs ${integer ? 'an integer' : 'a number'} ≥ ${min}, got ${v ?? 'nothing'}`);
+    }
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--punches':
+        o.punches = num(flag, value(), 1);
+        break;
+      case '--seed-punches':
+        o.seedPunches = num(flag, value(), 1);
+        seedGiven = true;
+        break;
+      case '--large':
+        o.large = num(flag, value(), 0);
+        break;
+      case '--zero':
+        o.zero = num(flag, value(), 0);
+        break;
+      case '--latency':
+        o.latencyMs = num(flag, value(), 0, false);
+        break;
+      case '--doc-cost':
+        o.perDocCostMs = num(flag, value(), 0, false);
+        break;
+      case '--workers':
+        o.workers = num(flag, value(), 1);
+        break;
+      case '--out':
+        o.out = value();
+        if (!o.out) throw new UsageError('--out needs a file name');
+        break;
+      case '--cpu-prof':
+        o.cpuProfDir = value();
+        if (!o.cpuProfDir) throw new UsageError('--cpu-prof needs a directory');
+        break;
+      case '--only': {
+        const parts = (value() ?? '').split(',').filter(Boolean);
+        const bad = parts.filter((x) => !(PARTS as readonly string[]).includes(x));
+        if (!parts.length || bad.length) throw new UsageError(`--only takes ${PARTS.join(', ')} (comma-separated), got ${parts.join(',') || 'nothing'}`);
+        o.only = parts as Part[];
+        break;
+      }
+      case '--quick':
+        Object.assign(o, { punches: 1000, large: 20_000, zero: 10_000 });
+        break;
+      default:
+        throw new UsageError(`unknown argument ${a}`);
+    }
+  }
+  if (!seedGiven) o.seedPunches = o.punches;
+  if (o.seedPunches > o.punches) throw new UsageError(`--seed-punches (${o.seedPunches}) cannot exceed --punches (${o.punches})`);
+  return o;
+}
