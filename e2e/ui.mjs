@@ -27,6 +27,17 @@ async function check(name, fn) {
   }
 }
 const shot = (name) => page.screenshot({ path: `${OUT}/${name}.png` });
+/** For README screenshots: no toasts over the content, the webview scrolled to its top. */
+async function tidy() {
+  await page.keyboard.press('Escape');
+  await palette('Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+  await quickInput().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  await page.waitForTimeout(300); // the palette fades out
+  if (await page.locator('iframe.webview.ready').count()) {
+    await mapping().locator('body').evaluate((b) => { b.ownerDocument.defaultView.scrollTo(0, 0); b.querySelector('.table-wrap').scrollLeft = 0; }, undefined, { timeout: 2000 }).catch(() => {});
+  }
+}
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -63,8 +74,9 @@ async function choose(label) {
   await qiRow(label).first().waitFor({ timeout: 15000 });
   await qiRow(label).first().click();
 }
+/** The visible webview's content (hidden webviews are not kept: retainContextWhenHidden is off). */
 function mapping() {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
 }
 
 // ---- the test -----------------------------------------------------------------------------------------------------
@@ -81,7 +93,7 @@ await check('activity bar shows BioTime Sync; its welcome view offers Add Device
   if (box) {
     await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width + 200, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width + 110, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
   }
   await page.locator('.sidebar .welcome-view-content', { hasText: 'No BioTime device is configured yet' }).waitFor({ timeout: 20000 });
@@ -137,10 +149,10 @@ await check('device children: recent runs and "Failed punches (2)"; the Sync Run
   await row('Head office').first().click();
   await row('Failed punches (2)').waitFor({ timeout: 15000 });
   const runs = page.locator('.sidebar .pane', { hasText: 'Sync Runs' }).locator('.monaco-list-row', { hasText: 'Sync ' });
-  await runs.first().waitFor({ timeout: 15000 });
-  if ((await runs.count()) < 2) throw new Error(`Sync Runs view shows ${await runs.count()} run(s)`);
+  await runs.nth(1).waitFor({ timeout: 15000 }); // the scheduled run and the Sync Now run
   await row('Failed punches (2)').click();
   await row('2001').first().waitFor({ timeout: 10000 });
+  await tidy();
   await shot('tree');
 });
 
@@ -193,11 +205,43 @@ await check('Link to Employee… from the unknown-code row: search, confirm, rer
   await dialog.locator('.monaco-button', { hasText: 'Link and Rerun' }).click();
   await wv.locator('tbody tr[data-outcome="created"]', { hasText: '2001' }).waitFor({ timeout: 30000 });
   await wv.locator('.status', { hasText: '1 created' }).waitFor({ timeout: 10000 });
+  await row('Failed punches (1)').waitFor({ timeout: 20000 });
+  await tidy();
   await shot('mapping');
 });
 
 await check('the tree follows: "Failed punches (1)" is left (the inactive employee)', async () => {
   await row('Failed punches (1)').waitFor({ timeout: 20000 });
+});
+
+await check('Rerun selected: the still-failing row is rerun from the panel and says why it still fails', async () => {
+  const wv = mapping();
+  const rami = wv.locator('tbody tr[data-outcome="failed"]', { hasText: '1008' });
+  await rami.locator('input[type="checkbox"]').click();
+  await wv.locator('#rerun', { hasText: 'Rerun selected (1)' }).click();
+  await wv.locator('.status', { hasText: '1 still failing' }).waitFor({ timeout: 20000 });
+  await wv.locator('tbody tr[data-outcome="failed"]', { hasText: 'Inactive' }).waitFor();
+});
+
+await check('Preview Sync opens the plan in the same panel with Apply; Apply syncs and the panel shows that run', async () => {
+  await palette('BioTime Sync: Preview Sync');
+  await page.locator('.tabs-container .tab', { hasText: 'Preview of the next sync' }).waitFor({ timeout: 20000 });
+  const wv = mapping();
+  await wv.locator('h1', { hasText: 'Preview of the next sync' }).waitFor({ timeout: 20000 });
+  await wv.locator('#apply').click();
+  await wv.locator('h1', { hasText: /^Sync \d/ }).waitFor({ timeout: 30000 });
+});
+
+await check('the mapping panel comes back after a window reload, with its filter (serializer + webview state)', async () => {
+  await page.locator('.tabs-container .tab', { hasText: 'Punch Mapping: Sync' }).first().click();
+  await mapping().locator('button.filter.created').click();
+  await mapping().locator('button.filter.created[aria-pressed="true"]').waitFor({ timeout: 5000 });
+  // Developer: Reload Window shuts the workbench down in order (state flushed), as a user's reload does.
+  await palette('Developer: Reload Window');
+  await page.waitForLoadState('load');
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  await page.locator('.tabs-container .tab', { hasText: 'Punch Mapping' }).first().waitFor({ timeout: 30000 });
+  await mapping().locator('button.filter.created[aria-pressed="true"]').waitFor({ timeout: 30000 });
 });
 
 await check('status bar shows the state and opens the view', async () => {
@@ -213,6 +257,7 @@ await check('Test Connection shows a readable report', async () => {
   await palette('BioTime Sync: Test Connection');
   await toast('Test Connection (Head office)').waitFor({ timeout: 30000 });
   await page.locator('.tabs-container .tab', { hasText: 'Test Connection' }).waitFor({ timeout: 15000 });
+  await tidy();
   await shot('test-connection');
 });
 

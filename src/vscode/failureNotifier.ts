@@ -5,6 +5,7 @@ import type { RunSummary } from '../shared/model';
 import { readUiSettings } from './adapters/settings';
 import { Disposable } from './disposable';
 import type { EngineHost } from './engineHost';
+import { failureDecision } from './statusBarState';
 
 export class FailureNotifier extends Disposable {
   private readonly notified = new Set<string>();
@@ -15,17 +16,12 @@ export class FailureNotifier extends Disposable {
   }
 
   private async onRun(run: RunSummary): Promise<void> {
-    if (run.kind !== 'sync') return;
-    if (run.status === 'completed') {
-      this.notified.delete(run.deviceId);
-      return;
-    }
-    if (run.status !== 'failed' || this.notified.has(run.deviceId)) return;
     const state = this.host.state;
-    if (state.kind !== 'ready') return;
-    const status = (await state.engine.status().catch(() => [])).find((s) => s.deviceId === run.deviceId);
-    const threshold = readUiSettings().failureThreshold;
-    if (!status || status.consecutiveFailures < threshold) return;
+    if (run.kind !== 'sync' || state.kind !== 'ready') return;
+    const status = run.status === 'failed' ? (await state.engine.status().catch(() => [])).find((s) => s.deviceId === run.deviceId) : undefined;
+    const decision = failureDecision(run, status, readUiSettings().failureThreshold, this.notified.has(run.deviceId));
+    if (decision === 'reset') this.notified.delete(run.deviceId);
+    if (decision !== 'notify' || !status) return;
     this.notified.add(run.deviceId);
     const message = `BioTime Sync: ${status.name} failed ${status.consecutiveFailures} runs in a row. ${run.error?.message ?? ''}`.trim();
     const choice = await vscode.window.showWarningMessage(message, 'Show Log', 'Test Connection');

@@ -1,5 +1,6 @@
-// What the status bar item says, as a pure function of the engine's state (style rule 16). vscode-free.
-import type { DeviceStatus } from '../shared/model';
+// What the status bar item says and when a failing device deserves a notification, as pure functions of the
+// engine's state (style rules 14 and 16). vscode-free.
+import type { DeviceStatus, RunSummary } from '../shared/model';
 
 export type BarState =
   | { kind: 'unconfigured' }
@@ -42,4 +43,15 @@ export function barText(s: BarState): { text: string; tooltip: string; error: bo
       return never;
     }
   }
+}
+
+/**
+ * After a background sync: 'notify' once when a device reaches `threshold` failures in a row, 'reset' when it
+ * succeeds again (so the next streak notifies), 'none' otherwise. Reruns and previews never count.
+ */
+export function failureDecision(run: RunSummary, status: DeviceStatus | undefined, threshold: number, alreadyNotified: boolean): 'notify' | 'reset' | 'none' {
+  if (run.kind !== 'sync') return 'none';
+  if (run.status === 'completed') return alreadyNotified ? 'reset' : 'none';
+  if (run.status !== 'failed' || alreadyNotified || !status) return 'none';
+  return status.consecutiveFailures >= threshold ? 'notify' : 'none';
 }

@@ -65,10 +65,10 @@ const USER_CONTROL: { mode: UserControlMode; label: string; detail: string }[] =
   { mode: 'frappe-user', label: 'Frappe user', detail: "OUT disables the employee's Frappe User; IN enables it" },
 ];
 
-/** `https://hr.example.com` → `hr`; an IP address or localhost → `site`. */
+/** `https://hr.example.com` → `hr`; an IP address or localhost → `frappe`. */
 function siteIdFor(url: string, taken: string[]): string {
   const host = new URL(url).hostname;
-  const first = /^[\d.]+$|^\[|^localhost$/.test(host) ? 'site' : host.split('.')[0];
+  const first = /^[\d.]+$|^\[|^localhost$/.test(host) ? 'frappe' : host.split('.')[0];
   return slugify(first, taken);
 }
 

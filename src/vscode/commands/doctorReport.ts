@@ -2,7 +2,8 @@
 // failing check. vscode-free and unit-tested.
 import type { DoctorCheck } from '../../shared/model';
 
-const MARK: Record<DoctorCheck['status'], string> = { ok: '✅', warn: '⚠️', fail: '❌' };
+// Text symbols rather than emoji: they render in every font the Markdown preview may fall back to.
+const MARK: Record<DoctorCheck['status'], string> = { ok: '✔ ok', warn: '⚠ warning', fail: '✖ failed' };
 
 export interface DoctorTally {
   ok: number;
@@ -36,7 +37,7 @@ export function doctorMarkdown(checks: DoctorCheck[], generatedAt: Date, scope: 
   const byTarget = new Map<string, DoctorCheck[]>();
   for (const c of checks) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c]);
   for (const [target, list] of byTarget) {
-    lines.push('', `## ${target}`, '', '| | Check | Result |', '|---|---|---|');
+    lines.push('', `## ${target}`, '', '| Status | Check | Result |', '|---|---|---|');
     for (const c of list) lines.push(`| ${MARK[c.status]} | ${cell(c.check)} | ${cell(c.detail)}${c.fix && c.status !== 'ok' ? `<br>**Fix:** ${cell(c.fix)}` : ''} |`);
   }
   return lines.join('\n') + '\n';

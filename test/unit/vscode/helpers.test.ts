@@ -1,10 +1,10 @@
 import * as assert from 'node:assert';
-import type { DeviceStatus, DoctorCheck } from '../../../src/shared/model';
+import type { DeviceStatus, DoctorCheck, RunSummary } from '../../../src/shared/model';
 import { CredentialsMissingError, BioTimeError, CancelledError } from '../../../src/core/errors';
 import { doctorMarkdown, tally, tallyText, worstCheck } from '../../../src/vscode/commands/doctorReport';
 import { formatPunchStates, parsePunchStates, slugify, validateInterval, validateName, validateTimeZone, validateUrl } from '../../../src/vscode/commands/deviceValidation';
 import { actionsFor, adviseOn, UserFacingError } from '../../../src/vscode/errors';
-import { barState, barText } from '../../../src/vscode/statusBarState';
+import { barState, barText, failureDecision } from '../../../src/vscode/statusBarState';
 import { countsText, duration, relativeTime } from '../../../src/vscode/tree/format';
 import { refOf } from '../../../src/vscode/tree/nodeRef';
 
@@ -61,7 +61,7 @@ describe('Test Connection report', () => {
     const md = doctorMarkdown(checks, new Date(0), 'hq');
     assert.match(md, /^# BioTime Sync — Test Connection \(hq\)/);
     assert.match(md, /## device hq[\s\S]*## site main/);
-    assert.match(md, /❌ \| can write time \| API user lacks HR User \\\| permlevel<br>\*\*Fix:\*\* Give the user the HR User role \|/);
+    assert.match(md, /✖ failed \| can write time \| API user lacks HR User \\\| permlevel<br>\*\*Fix:\*\* Give the user the HR User role \|/);
     assert.strictEqual(tallyText(tally(checks)), '1 ok, 1 warning, 1 failed');
     assert.strictEqual(worstCheck(checks)?.check, 'can write time');
   });
@@ -92,6 +92,17 @@ describe('tree and status bar text', () => {
     assert.strictEqual(barText(barState('ready', 0, 0, [status('ok', '2026-03-01T11:00:00Z')], true)).text, '$(check) BioTime');
     assert.match(barText(barState('invalid', 3, 0, [], false)).tooltip, /3 problem/);
     assert.strictEqual(barState('unconfigured', 0, 0, [], false).kind, 'unconfigured');
+  });
+
+  it('one notification per failure streak, only for scheduled syncs, only at the threshold', () => {
+    const run = (status: RunSummary['status'], kind: RunSummary['kind'] = 'sync') => ({ kind, status, deviceId: 'd' }) as RunSummary;
+    const dev = (n: number) => ({ deviceId: 'd', consecutiveFailures: n }) as DeviceStatus;
+    assert.strictEqual(failureDecision(run('failed'), dev(2), 3, false), 'none');
+    assert.strictEqual(failureDecision(run('failed'), dev(3), 3, false), 'notify');
+    assert.strictEqual(failureDecision(run('failed'), dev(4), 3, true), 'none', 'not again on the next tick');
+    assert.strictEqual(failureDecision(run('failed', 'rerun'), dev(9), 3, false), 'none');
+    assert.strictEqual(failureDecision(run('completed'), dev(0), 3, true), 'reset');
+    assert.strictEqual(failureDecision(run('cancelled'), dev(5), 3, false), 'none');
   });
 
   it('command arguments: a node, a ref, a device id', () => {
