@@ -120,20 +120,24 @@ export class EngineHost extends Disposable {
     this.changeEmitter.fire();
   }
 
-  private async teardown(): Promise<void> {
+  /**
+   * A settings change lets scheduled runs in flight finish (graceful); closing the window abandons them at their
+   * next safe point instead (VS Code gives deactivate a few seconds), and the next runner resumes from the cursor.
+   */
+  private async teardown(graceful = true): Promise<void> {
     const c = this.current;
     this.current = undefined;
     this.setRole('stopped');
     if (!c) return;
     c.subs.forEach((s) => s.dispose());
-    await c.scheduler.stop();
+    if (graceful) await c.scheduler.stop();
     await c.dispose();
   }
 
   /** Stops the scheduler and releases the lock (deactivate awaits this). */
   async shutdown(): Promise<void> {
     await this.chain.catch(() => undefined);
-    await this.teardown();
+    await this.teardown(false);
     this.dispose();
   }
 }
