@@ -274,6 +274,11 @@ export interface DeviceState {
   userControlMemory: Record<string, unknown>;
   /** Each employee's wanted final user-control state not yet applied (survives a crash before run end). */
   pendingUserControl?: Record<string, PendingUserControl>;
+  /**
+   * Per employee code, the punch time (BioTime naive) of the punch whose user-control decision was last applied.
+   * An older punch arriving later (a terminal back online) must not override it.
+   */
+  userControlApplied?: Record<string, string>;
   terminals?: TerminalHealth[];
   terminalsCheckedAt?: string;
 }

@@ -40,10 +40,30 @@ function formatParts(p: NaiveParts): string {
   return `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)} ${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}`;
 }
 
+/**
+ * The zone's UTC offset (minutes) when it is the same all through the UTC days d-1 .. d+1, else null (a DST change
+ * is near). Memoised per zone and day: conversions then cost a map lookup, not an Intl call.
+ */
+const stable = new Map<string, number | null>();
+function stableOffset(zone: string, dayUtcMs: number): number | null {
+  const key = `${zone}|${dayUtcMs}`;
+  let v = stable.get(key);
+  if (v === undefined) {
+    const offs = [-1, 0, 1, 2].map((k) => tzOffset(zone, new Date(dayUtcMs + k * 86_400_000)));
+    v = offs.every((o) => o === offs[0]) ? offs[0] : null;
+    if (stable.size > 50_000) stable.clear();
+    stable.set(key, v);
+  }
+  return v;
+}
+
+const DAY = 86_400_000;
+
 /** The wall-clock time of an instant in a zone. */
 export function formatInZone(instant: Date, zone: string): string {
-  const offsetMin = tzOffset(zone, instant);
-  const local = new Date(instant.getTime() + offsetMin * 60_000);
+  const t = instant.getTime();
+  const offsetMin = stableOffset(zone, t - (((t % DAY) + DAY) % DAY)) ?? tzOffset(zone, instant);
+  const local = new Date(t + offsetMin * 60_000);
   return formatParts({
     y: local.getUTCFullYear(),
     mo: local.getUTCMonth() + 1,
@@ -60,15 +80,18 @@ export type ToInstant = { ok: true; instant: Date } | { ok: false; reason: strin
 export function naiveToInstant(text: string, zone: string): ToInstant {
   const p = parseNaive(text);
   if (!p) return { ok: false, reason: `'${text}' is not a date-time` };
+  return partsToInstant(p, zone);
+}
+
+function partsToInstant(p: NaiveParts, zone: string): ToInstant {
   const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
+  const quick = stableOffset(zone, Date.UTC(p.y, p.mo - 1, p.d));
+  if (quick !== null) return { ok: true, instant: new Date(asUtc - quick * 60_000) };
   const wanted = formatParts(p);
-  // Try the offsets in force just before and just after: the earlier one wins for repeated hours.
-  const candidates = [tzOffset(zone, new Date(asUtc - 86_400_000)), tzOffset(zone, new Date(asUtc)), tzOffset(zone, new Date(asUtc + 86_400_000))];
-  const seen = new Set<number>();
+  // Near a DST change: try the offsets in force around it; the earlier instant wins for repeated hours.
+  const candidates = [tzOffset(zone, new Date(asUtc - DAY)), tzOffset(zone, new Date(asUtc)), tzOffset(zone, new Date(asUtc + DAY))];
   const matches: number[] = [];
-  for (const off of candidates) {
-    if (seen.has(off)) continue;
-    seen.add(off);
+  for (const off of new Set(candidates)) {
     const instant = asUtc - off * 60_000;
     if (formatInZone(new Date(instant), zone) === wanted) matches.push(instant);
   }
@@ -76,14 +99,16 @@ export function naiveToInstant(text: string, zone: string): ToInstant {
   return { ok: true, instant: new Date(Math.min(...matches)) };
 }
 
-/** Converts a naive time from one zone to another; identical zones only normalise the text. */
+/**
+ * Converts a naive time from one zone to another. With identical zones the text is only normalised — but a wall
+ * time that does not exist there (a DST gap) is still refused: the terminal's clock cannot have shown it.
+ */
 export function convertNaive(text: string, fromZone: string, toZone: string): { ok: true; time: string } | { ok: false; reason: string } {
-  if (fromZone === toZone) {
-    const n = normaliseNaive(text);
-    return n ? { ok: true, time: n } : { ok: false, reason: `'${text}' is not a date-time` };
-  }
-  const r = naiveToInstant(text, fromZone);
-  return r.ok ? { ok: true, time: formatInZone(r.instant, toZone) } : r;
+  const p = parseNaive(text);
+  if (!p) return { ok: false, reason: `'${text}' is not a date-time` };
+  const r = partsToInstant(p, fromZone);
+  if (!r.ok) return r;
+  return { ok: true, time: fromZone === toZone ? formatParts(p) : formatInZone(r.instant, toZone) };
 }
 
 /** Adds seconds to a naive time (zone-free arithmetic on wall-clock fields). */

@@ -35,6 +35,11 @@ export class UserControlPlanner {
         o.userControl = { action, mode: uc.mode, result: 'exempt', detail: `${o.empCode} is on the exemption list` };
         continue;
       }
+      const applied = state.userControlApplied?.[o.empCode];
+      if (applied && applied > o.punchTime) {
+        o.userControl = { action, mode: uc.mode, result: 'superseded', detail: `a later punch (${applied}) already decided` };
+        continue;
+      }
       const prev = pending[o.empCode];
       if (prev && prev.punchTime > o.punchTime) {
         o.userControl = { action, mode: uc.mode, result: 'superseded', detail: `a later punch (${prev.punchTime}) decides` };
@@ -74,6 +79,7 @@ export class UserControlPlanner {
         if (p.attempts >= MAX_USER_CONTROL_ATTEMPTS) delete pending[p.empCode];
       } else {
         delete pending[p.empCode];
+        (state.userControlApplied ??= {})[p.empCode] = p.punchTime;
       }
     }
     return { patches, calls: items.length, failed };

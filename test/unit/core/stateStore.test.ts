@@ -53,6 +53,7 @@ describe('core/state FileStateStore', () => {
     const s = new FileStateStore(dir);
     const w = await s.startRun(summary('r1'));
     await w.append([{ key: '1' } as never]);
+    await w.finish(summary('r1'));
     fs.appendFileSync(path.join(dir, 'runs', 'r1.jsonl'), '{"t":"o","o":{"key":"2"');
     const got = [];
     for await (const x of s.readRunOutcomes('r1')) got.push(x);

@@ -33,3 +33,18 @@ describe('core/time', () => {
     assert.equal(addSecondsNaive('2026-12-31 23:59:30', 45), '2027-01-01 00:00:15');
   });
 });
+
+describe('core/time DST edges', () => {
+  it('refuses a DST-gap time even when BioTime and Frappe share the zone', () => {
+    const r = convertNaive('2026-03-08 02:30:00', 'America/New_York', 'America/New_York');
+    assert.equal(r.ok, false);
+  });
+  it('converts correctly on both sides of a DST change (memoised fast path and slow path agree)', () => {
+    // 2026-03-29 01:00Z Europe/London goes from GMT to BST.
+    assert.deepEqual(convertNaive('2026-03-29 00:30:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-03-29 00:30:00' });
+    assert.deepEqual(convertNaive('2026-03-29 02:30:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-03-29 01:30:00' });
+    assert.deepEqual(convertNaive('2026-03-27 12:00:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-03-27 12:00:00' });
+    assert.deepEqual(convertNaive('2026-04-02 12:00:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-04-02 11:00:00' });
+    assert.deepEqual(convertNaive('2026-03-29 01:30:00', 'UTC', 'Europe/London'), { ok: true, time: '2026-03-29 02:30:00' });
+  });
+});
