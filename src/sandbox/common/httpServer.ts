@@ -49,6 +49,11 @@ export interface ServerKnobs {
   intercept?: (req: SandboxRequest) => SandboxResponse | undefined;
   /** Simulated work (HandlerContext.work) exact below 1 ms (the benchmark's 0.5 ms per document); default off. */
   preciseWork?: boolean;
+  /**
+   * Awaited after the handler ran (its writes are committed) and before the answer is sent: a delay here is an
+   * answer lost after the commit, the case a client must not turn into a duplicate by resending blindly.
+   */
+  beforeAnswer?: (req: SandboxRequest, res: SandboxResponse) => Promise<void> | void;
 }
 
 export interface ServerStats {
@@ -247,6 +252,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     } finally {
       release();
     }
+    await knobs.beforeAnswer?.(request, response);
     send(res, response);
   };
 
