@@ -28,7 +28,7 @@ export function checkinsOf(world: ChaosWorld): Checkin[] {
 
 const key = (employee: string, time: string) => `${employee}|${time}`;
 
-function byKey(checkins: Checkin[]): Map<string, Checkin[]> {
+export function byKey(checkins: Checkin[]): Map<string, Checkin[]> {
   const m = new Map<string, Checkin[]>();
   for (const c of checkins) m.set(key(c.employee, c.time), [...(m.get(key(c.employee, c.time)) ?? []), c]);
   return m;

@@ -21,7 +21,7 @@ export function renderTable(r: CampaignResult, header: string): string {
     row('other violations', t.violations.filter((v) => !['lost', 'duplicated', 'wrong'].includes(v.kind)).length),
     '',
     'faults injected by kind',
-    ...order(t.faults).map(([k, n]) => `  ${k.padEnd(40)}${String(n).padStart(6)}`),
+    ...order(t.faults).map(([k, n]) => `  ${k.padEnd(48)}${String(n).padStart(6)}`),
   ];
   if (t.failed) {
     lines.push('', 'FAILED RUNS');

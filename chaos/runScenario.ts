@@ -1,13 +1,14 @@
 // One run of the campaign: the scenario's cycles of the real CLI against its world, faults armed per cycle,
 // SIGKILL triggered by the exact request or state write the scenario names, observation after every cycle,
 // then a clean cycle and the final checks.
-import type { SandboxResponse } from '../src/sandbox/common/httpServer';
+import type { SandboxRequest, SandboxResponse } from '../src/sandbox/common/httpServer';
 import type { FailedPunch } from '../src/shared/model';
 import { CliProcess, cliEnv, type CliResult } from './cli';
 import { expectationOf } from './expectations';
 import { checkCursor, checkFinal, checkUserControl, findSecrets, scanStateDir, type Violation } from './invariants';
 import type { CycleSpec, FaultPlan, PunchSpec, Scenario } from './scenario';
-import { ChaosWorld, USERNAME } from './world';
+import { Rng } from './rng';
+import { ChaosWorld, CLIENT_TIMEOUT_MS, USERNAME } from './world';
 
 export interface RunReport {
   index: number;
@@ -195,6 +196,7 @@ class ScenarioRun {
         midReadDone = true;
         for (const p of spec.midRead.punches) this.commit(p, c, true);
         for (const f of spec.midRead.fills) this.fill(f, c, true);
+        this.deleteSynced(c, spec.midRead.deletes);
       }
       if (armed && kill?.at === 'biotimePage' && pages === kill.k) killPrimary('BioTime page');
       return undefined;
@@ -202,7 +204,7 @@ class ScenarioRun {
     w.onFrappe = (req): SandboxResponse | undefined => {
       startSecond();
       frappeRequests++;
-      const insert = req.method === 'POST' && /frappe\.client\.insert_many$|^\/api\/resource\/Employee Checkin$/.test(req.path);
+      const insert = isInsert(req);
       if (insert) inserts++;
       const hit = armed && kill && ((kill.at === 'frappeInsert' && insert && inserts === kill.k) || (kill.at === 'frappeRequest' && frappeRequests === kill.k));
       if (!hit) return undefined;
@@ -211,6 +213,14 @@ class ScenarioRun {
       return kill.drop ? { status: 502, body: { detail: 'Bad Gateway' } } : undefined;
     };
 
+    let heldInserts = 0;
+    w.frappe.knobs.beforeAnswer = spec.lateAnswer
+      ? async (req) => {
+          if (!isInsert(req) || ++heldInserts !== spec.lateAnswer!.k) return;
+          this.count('answer lost after commit (held past the timeout)');
+          await new Promise((resolve) => setTimeout(resolve, CLIENT_TIMEOUT_MS + 1500));
+        }
+      : undefined;
     const first = await primary.done;
     this.results.push({ result: first, json: spec.json, what: `cycle ${c + 1} run` });
     if (kill?.at === 'stateWrite' && first.killedByUs) this.count('SIGKILL mid-state-write');
@@ -227,6 +237,7 @@ class ScenarioRun {
 
     w.onBiotime = undefined;
     w.onFrappe = undefined;
+    w.frappe.knobs.beforeAnswer = undefined;
     w.biotime.faults.clear();
     w.frappe.faults.clear();
     if (spec.auth === 'biotimePasswordChanged') w.biotime.store.setPassword(USERNAME, this.s.secrets.biotimePassword);
@@ -238,6 +249,17 @@ class ScenarioRun {
     }
     for (const x of this.results.slice(from)) this.checkProcess(x.result, x.json, x.what);
     await this.observe(c);
+  }
+
+  /** Deletes rows already synced (ids under the cursor seen after the previous cycle): later rows move up a page. */
+  private deleteSynced(c: number, n: number): void {
+    const synced = this.world.ledger.filter((e) => e.id !== null && e.id <= this.cursor && !e.deleted);
+    const r = new Rng(this.s.seed ^ (c + 1) * 0x2545f491);
+    for (const e of r.sample(synced, Math.min(n, synced.length))) {
+      this.world.biotime.store.deletePunch(e.id!);
+      e.deleted = true;
+      this.count('synced row deleted mid-read');
+    }
   }
 
   private async finalCycle(): Promise<void> {
@@ -316,6 +338,10 @@ class ScenarioRun {
   private sandbox(plan: Pick<FaultPlan, 'server'>) {
     return plan.server === 'biotime' ? this.world.biotime : this.world.frappe;
   }
+}
+
+function isInsert(req: SandboxRequest): boolean {
+  return req.method === 'POST' && /frappe\.client\.insert_many$|^\/api\/resource\/Employee Checkin$/.test(req.path);
 }
 
 function targetOf(plan: FaultPlan): RegExp | undefined {

@@ -76,8 +76,13 @@ export interface CycleSpec {
   kill?: KillSpec;
   /** A second CLI process started on the same state directory while the first syncs. */
   concurrent?: 'run' | 'rerun' | 'status';
-  /** Uploads that land while the CLI pages through the transactions (at its k-th page request). */
-  midRead?: { atPage: number; punches: PunchSpec[]; fills: PunchSpec[] };
+  /**
+   * While the CLI pages through the transactions (at its k-th page request): uploads, commits into reserved ids,
+   * and deletions of rows already synced (rows shift between pages both ways).
+   */
+  midRead?: { atPage: number; punches: PunchSpec[]; fills: PunchSpec[]; deletes: number };
+  /** The k-th checkin insert of the cycle is committed but its answer held past the client's timeout. */
+  lateAnswer?: { k: number };
   json: boolean;
 }
 
@@ -151,7 +156,9 @@ export function generateScenario(campaignSeed: number, index: number): Scenario 
   const skew = r.chance(0.5) ? r.int(-86_400, 86_400) : 0;
   const states = [...Object.keys(punchStates), '0', '1', '0', '1'];
   const cycles = r.int(3, 5);
+  // Each timeout costs the CLI's 5 s timeout (plus retries): at most one of each kind per scenario, in some.
   let timeoutBudget = r.chance(0.3) ? 1 : 0;
+  let lateAnswerBudget = r.chance(0.25) ? 1 : 0;
   let pendingReserved: PunchSpec[] = [];
   for (let c = 0; c < cycles; c++) {
     const day = addDays(FIRST_DAY, c);
@@ -168,7 +175,7 @@ export function generateScenario(campaignSeed: number, index: number): Scenario 
     if (midRead) {
       const punches: PunchSpec[] = [];
       for (let i = r.int(1, 4); i > 0; i--) punches.push(g.punch(c, 'normal', day, people, states));
-      cycle.midRead = { atPage: r.int(1, 3), punches, fills: fillsNow === pendingReserved ? [] : pendingReserved };
+      cycle.midRead = { atPage: r.int(1, 3), punches, fills: fillsNow === pendingReserved ? [] : pendingReserved, deletes: c > 0 && r.chance(0.5) ? r.int(1, 3) : 0 };
     }
     pendingReserved = cycle.reserved.map((x) => x.punch);
     for (let i = r.int(0, 4); i > 0; i--) {
@@ -177,6 +184,10 @@ export function generateScenario(campaignSeed: number, index: number): Scenario 
       const server = r.pick<Server>(['biotime', 'frappe']);
       const target = server === 'biotime' ? r.pick<FaultTarget>(['login', 'transactions', 'transactions', 'personnel', 'any']) : r.pick<FaultTarget>(['insert', 'insert', 'lookup', 'any']);
       cycle.http.push({ server, kind, count: r.int(1, 2), target });
+    }
+    if (lateAnswerBudget > 0 && r.chance(0.3)) {
+      lateAnswerBudget--;
+      cycle.lateAnswer = { k: r.int(1, 3) };
     }
     if (r.chance(0.3)) cycle.random = { server: r.pick<Server>(['biotime', 'frappe']), rate: r.int(3, 12) / 100, kinds: r.sample(HTTP_KINDS.filter((k) => k !== 'timeout'), r.int(2, 5)) };
     if (r.chance(0.15)) cycle.auth = r.pick<AuthFault>(['biotimeWrongPassword', 'biotimePasswordChanged', 'frappeWrongSecret']);
@@ -292,7 +303,8 @@ export function describeScenario(s: Scenario): string {
       c.skewSeconds ? `BioTime clock ${c.skewSeconds > 0 ? '+' : ''}${c.skewSeconds} s` : '',
       c.kill ? `SIGKILL at ${c.kill.at} #${c.kill.k}${c.kill.drop ? ' (request lost)' : ''}${c.kill.at === 'stateWrite' ? ` ${c.kill.phase}` : ''}` : '',
       c.concurrent ? `concurrent ${c.concurrent}` : '',
-      c.midRead ? `mid-read at page ${c.midRead.atPage}: ${c.midRead.punches.length} uploads, ${c.midRead.fills.length} out-of-order commits` : '',
+      c.midRead ? `mid-read at page ${c.midRead.atPage}: ${c.midRead.punches.length} uploads, ${c.midRead.fills.length} out-of-order commits, ${c.midRead.deletes} synced rows deleted` : '',
+      c.lateAnswer ? `answer to insert #${c.lateAnswer.k} held past the timeout after the commit` : '',
       c.json ? '--json' : '',
     ];
     lines.push(`  cycle ${i + 1}: ${parts.filter(Boolean).join('; ')}`);

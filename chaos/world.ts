@@ -15,6 +15,8 @@ export const DEVICE_ID = 'hq';
 export const SITE_ID = 'acme';
 export const USERNAME = 'api';
 export const NO_ACCESS_AREA = 'NOACCESS';
+/** timeoutSeconds of the device and the site (the validator's minimum): an injected timeout costs this much. */
+export const CLIENT_TIMEOUT_MS = 5000;
 const TERMINAL = { sn: 'T1', alias: 'Main gate' };
 
 export interface LedgerEntry {
@@ -24,6 +26,8 @@ export interface LedgerEntry {
   /** Cycle before which it was committed (0-based), or during which for mid-read uploads. */
   cycle: number;
   midRead: boolean;
+  /** Deleted from BioTime after it was synced (its checkin or failed punch stays). */
+  deleted?: boolean;
 }
 
 export type Intercept = (req: SandboxRequest) => SandboxResponse | undefined;
@@ -108,7 +112,7 @@ export class ChaosWorld {
   config(): object {
     const s = this.scenario;
     return {
-      sites: [{ id: SITE_ID, url: this.frappe.url, ...(s.siteZoneInConfig ? { timeZone: s.siteZone } : {}), timeoutSeconds: 5 }],
+      sites: [{ id: SITE_ID, url: this.frappe.url, ...(s.siteZoneInConfig ? { timeZone: s.siteZone } : {}), timeoutSeconds: CLIENT_TIMEOUT_MS / 1000 }],
       devices: [
         {
           id: DEVICE_ID,
@@ -119,7 +123,7 @@ export class ChaosWorld {
           ...(s.deviceZone ? { timeZone: s.deviceZone } : {}),
           authScheme: s.authScheme,
           pageSize: s.pageSize,
-          timeoutSeconds: 5,
+          timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
           punchStates: s.punchStates,
           otherPunchStates: s.otherPunchStates,
           userControl: s.userControl === 'off' ? { mode: 'off' } : { mode: s.userControl, ...(s.userControl === 'area' ? { noAccessArea: NO_ACCESS_AREA } : {}), exempt: s.people.filter((p) => p.exempt).map((p) => p.code) },

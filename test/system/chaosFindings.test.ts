@@ -1,10 +1,10 @@
 // Engine problems found by the fault campaign (`npm run chaos`), each reduced to a minimal deterministic
-// reproduction. They are kept skipped until the engine is fixed (the campaign's owner does not patch src/core,
-// src/biotime or src/frappe); un-skip a test together with its fix.
+// reproduction. A new one is added skipped (the campaign's owner does not patch src/core, src/biotime or
+// src/frappe) and un-skipped with its fix; fixed ones stay as regression tests.
 import * as assert from 'node:assert/strict';
-import { punch, world, type World } from './world';
+import { checkins, punch, world, type World } from './world';
 
-describe('system: fault-campaign findings (skipped until fixed)', function () {
+describe('system: fault-campaign findings', function () {
   this.timeout(30_000);
   let w: World | undefined;
   afterEach(async () => {
@@ -14,10 +14,10 @@ describe('system: fault-campaign findings (skipped until fixed)', function () {
 
   const areaCodes = (x: World, code: string) => (x.biotime.store.employees().find((e) => e.emp_code === code) as { area: { area_code: string }[] }).area.map((a) => a.area_code);
 
-  // Found by `npm run chaos -- --seed 7 --only 2` (and --seed 11 --only 11): the user-control planner keeps "the
+  // Found by `npm run chaos -- --seed 7 --only 2` (and --seed 11 --only 11), fixed in a9c3e85: the planner kept "the
   // latest punch decides" only within a run (pendingUserControl is emptied once applied), so an older punch that
   // reaches a later run — a terminal back online uploading the morning, a transaction committed out of id order —
-  // re-applies its stale decision. Payroll impact: none; access impact: an employee who checked out keeps (or
+  // re-applied its stale decision. Payroll impact: none; access impact: an employee who checked out keeps (or
   // regains) access, or the opposite.
   it('user control: an older IN uploaded late does not re-enable an employee whose later OUT was applied', async () => {
     w = await world({ device: { userControl: { mode: 'area', noAccessArea: 'NOACCESS' } } });
@@ -28,5 +28,19 @@ describe('system: fault-campaign findings (skipped until fixed)', function () {
     punch(w, '1001', '2026-11-20 08:00:00', '0', { upload_time: '2026-11-20 18:00:00' });
     assert.equal((await w.handle.engine.runDevice('hq')).status, 'completed');
     assert.deepEqual(areaCodes(w, '1001'), ['NOACCESS'], 'the 17:00 OUT is still the latest punch: the employee stays disabled');
+  });
+
+  // Found by `npm run chaos -- --seed 1 --only 4` (and 7, 24, 46), fixed in a9c3e85: README "Time zones" promises
+  // that a wall time in the hour skipped when clocks go forward becomes a failed punch rather than a guess, but
+  // convertNaive (src/core/time.ts) returned the text unchecked when the device and the site share the zone, so
+  // 01:30 on the night London springs forward became a checkin at a time that never existed.
+  it('a wall time in the DST gap is a failed punch also when BioTime and Frappe share the zone', async () => {
+    w = await world({ device: { timeZone: 'Europe/London' }, site: { timeZone: 'Europe/London' } });
+    punch(w, '1001', '2026-03-29 01:30:00');
+    const s = await w.handle.engine.runDevice('hq');
+    assert.equal(s.status, 'completed');
+    assert.equal(checkins(w).length, 0, 'no checkin at a time that does not exist');
+    const [f] = await w.handle.engine.listFailed('hq');
+    assert.equal(f?.failure, 'timeZone');
   });
 });
