@@ -79,7 +79,7 @@ export function commandTests(): void {
       const [firstRun] = (await a.host.requireEngine().listRuns(deviceId, 50)).filter((r) => r.counts.failed > 0);
       await vscode.commands.executeCommand('bioSync.showMapping', { kind: 'run', deviceId, runId: firstRun.runId });
       const panel = await waitFor('mapping panel of the run', () => a.mapping.openPanels.find((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId));
-      await waitFor('ready + query from the webview', () => panel.received.includes('ready') && panel.received.includes('query'), 60_000).catch((e) => {
+      await waitFor('ready + query from the webview', () => panel.received.includes('ready') && panel.received.includes('query'), 45_000).catch((e) => {
         throw new Error(`${(e as Error).message}; received: ${JSON.stringify(panel.received)}`);
       });
       assert.match(panel.title, /Punch Mapping/);
