@@ -12,11 +12,14 @@ export interface CampaignOptions {
   jobs: number;
   cli: string;
   keep: 'never' | 'failed' | 'always';
+  /** Scenarios without the faults that cost a full client timeout (the short campaign of npm test). */
+  quick?: boolean;
   onRun?: (report: RunReport, scenario: Scenario, done: number, total: number) => void;
 }
 
 export interface CampaignTotals {
   seed: number;
+  quick: boolean;
   runs: number;
   passed: number;
   failed: number;
@@ -42,7 +45,7 @@ export interface CampaignResult {
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = Date.now();
   const indexes = o.only?.length ? o.only : Array.from({ length: o.runs }, (_, i) => i);
-  const scenarios = new Map(indexes.map((i) => [i, generateScenario(o.seed, i)]));
+  const scenarios = new Map(indexes.map((i) => [i, generateScenario(o.seed, i, { quick: o.quick })]));
   const reports: RunReport[] = [];
   let next = 0;
   const worker = async () => {
@@ -55,16 +58,16 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, indexes.length)) }, worker));
   reports.sort((a, b) => a.index - b.index);
-  return { totals: totalsOf(o.seed, reports, Date.now() - t0), reports, scenarios };
+  return { totals: totalsOf(o.seed, reports, Date.now() - t0, o.quick), reports, scenarios };
 }
 
-export function totalsOf(seed: number, reports: RunReport[], durationMs: number): CampaignTotals {
-  const t: CampaignTotals = { seed, runs: reports.length, passed: 0, failed: 0, punches: 0, created: 0, lost: 0, duplicated: 0, wrong: 0, failedByReason: {}, faults: {}, cliProcesses: 0, durationMs, violations: [], failedRuns: [] };
+export function totalsOf(seed: number, reports: RunReport[], durationMs: number, quick = false): CampaignTotals {
+  const t: CampaignTotals = { seed, quick, runs: reports.length, passed: 0, failed: 0, punches: 0, created: 0, lost: 0, duplicated: 0, wrong: 0, failedByReason: {}, faults: {}, cliProcesses: 0, durationMs, violations: [], failedRuns: [] };
   for (const r of reports) {
     if (r.passed) t.passed++;
     else {
       t.failed++;
-      t.failedRuns.push({ run: r.index, runSeed: r.seed, replay: replayCommand(seed, r.index) });
+      t.failedRuns.push({ run: r.index, runSeed: r.seed, replay: replayCommand(seed, r.index, quick) });
     }
     t.punches += r.punches;
     t.created += r.created;
@@ -79,6 +82,6 @@ export function totalsOf(seed: number, reports: RunReport[], durationMs: number)
   return t;
 }
 
-export function replayCommand(seed: number, index: number): string {
-  return `npm run chaos -- --seed ${seed} --only ${index}`;
+export function replayCommand(seed: number, index: number, quick = false): string {
+  return `npm run chaos -- --seed ${seed} --only ${index}${quick ? ' --quick' : ''}`;
 }

@@ -7,14 +7,15 @@ import { runCampaign } from './campaign';
 import { renderTable } from './report';
 import { describeScenario, generateScenario } from './scenario';
 
-const USAGE = `Usage: npm run chaos -- [--runs N] [--seed S] [--only I[,J...]] [--jobs J] [--out FILE] [--cli PATH] [--keep failed|always|never] [--describe]
+const USAGE = `Usage: npm run chaos -- [--runs N] [--seed S] [--only I[,J...]] [--jobs J] [--out FILE] [--cli PATH] [--keep failed|always|never] [--quick] [--describe]
   --runs N      scenarios to run (default 20)
   --seed S      campaign seed (default 1); the same seed runs the same scenarios
   --only I,J    run only these run indexes of the seed (replay a failure)
-  --jobs J      scenarios at a time (default 2)
+  --jobs J      scenarios at a time (default 4)
   --out FILE    also write the totals as JSON
   --cli PATH    the CLI bundle to test (default dist/cli.js)
   --keep WHAT   keep state directories of failed runs (default), of all runs, or none
+  --quick       leave out the faults that cost a full 5 s client timeout (the short campaign of npm test)
   --describe    print the scenarios and exit without running them`;
 
 function int(v: string | undefined, name: string, dflt: number): number {
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
         cli: { type: 'string' },
         keep: { type: 'string' },
         describe: { type: 'boolean' },
+        quick: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -45,13 +47,13 @@ async function main(argv: string[]): Promise<number> {
     const keep = (values.keep ?? 'failed') as 'failed' | 'always' | 'never';
     if (!['failed', 'always', 'never'].includes(keep)) throw new Error(`--keep must be failed, always or never`);
     const only = (values.only ?? []).flatMap((x) => x.split(',')).filter(Boolean).map((x) => int(x.trim(), 'only', 0));
-    o = { runs: int(values.runs, 'runs', 20), seed: int(values.seed, 'seed', 1), only, jobs: Math.max(1, int(values.jobs, 'jobs', 2)), out: values.out, cli: path.resolve(values.cli ?? 'dist/cli.js'), keep, describe: !!values.describe };
+    o = { runs: int(values.runs, 'runs', 20), seed: int(values.seed, 'seed', 1), only, jobs: Math.max(1, int(values.jobs, 'jobs', 4)), out: values.out, cli: path.resolve(values.cli ?? 'dist/cli.js'), keep, describe: !!values.describe, quick: !!values.quick };
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (o.describe) {
-    for (const i of o.only.length ? o.only : Array.from({ length: o.runs }, (_, k) => k)) console.log(describeScenario(generateScenario(o.seed, i)));
+    for (const i of o.only.length ? o.only : Array.from({ length: o.runs }, (_, k) => k)) console.log(describeScenario(generateScenario(o.seed, i, { quick: o.quick })));
     return 0;
   }
   if (!fs.existsSync(o.cli)) {
@@ -67,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`  run ${String(r.index).padStart(4)} ${r.passed ? 'ok  ' : 'FAIL'} ${(r.ms / 1000).toFixed(1).padStart(5)} s  punches ${r.punches}, created ${r.created}, SIGKILLs ${kills}${r.passed ? '' : `, ${r.violations.length} violation(s): ${[...new Set(r.violations.map((v) => v.kind))].join(', ')}`}  [${done}/${all}]`);
     },
   });
-  console.log(renderTable(result, `BioTime Sync fault campaign — seed ${o.seed}`));
+  console.log(renderTable(result, `BioTime Sync fault campaign — seed ${o.seed}${o.quick ? ' (quick)' : ''}`));
   if (o.out) fs.writeFileSync(o.out, JSON.stringify(result.totals, null, 2) + '\n');
   return result.totals.failed ? 1 : 0;
 }

@@ -32,7 +32,7 @@ export function renderTable(r: CampaignResult, header: string): string {
       if (rep.violations.length > shown.length) lines.push(`  … ${rep.violations.length - shown.length} more`);
       const s = r.scenarios.get(rep.index);
       if (s) lines.push(describeScenario(s).replace(/^/gm, '  '));
-      lines.push(`  replay: ${replayCommand(t.seed, rep.index)}`);
+      lines.push(`  replay: ${replayCommand(t.seed, rep.index, t.quick)}`);
     }
   }
   lines.push('', `${t.passed} passed, ${t.failed} failed`);
