@@ -16,6 +16,8 @@ export interface BenchOptions {
   cpuProfDir?: string;
   /** Parts to run (all by default); for profiling one of them. */
   only: Part[];
+  /** Contenders of the comparison to run (all by default), by name. */
+  contenders?: string[];
 }
 
 export const PARTS = ['compare', 'large', 'zero'] as const;
@@ -35,6 +37,8 @@ export const USAGE = `npm run bench -- [--punches N] [--seed-punches N] [--large
   --out FILE        also write the figures as JSON
   --cpu-prof DIR    write a V8 CPU profile of each contender's process
   --only PARTS      run only some of compare, large, zero (comma-separated)
+  --contenders LIST run only these comparison contenders: engine, engine-user-control, seed-per-punch,
+                    add-log-per-punch (comma-separated; ratios need both sides)
   --quick           --punches 1000 --large 20000 --zero 10000`;
 
 export class UsageError extends Error {}
@@ -89,6 +93,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         const bad = parts.filter((x) => !(PARTS as readonly string[]).includes(x));
         if (!parts.length || bad.length) throw new UsageError(`--only takes ${PARTS.join(', ')} (comma-separated), got ${parts.join(',') || 'nothing'}`);
         o.only = parts as Part[];
+        break;
+      }
+      case '--contenders': {
+        const names = (value() ?? '').split(',').filter(Boolean);
+        if (!names.length) throw new UsageError('--contenders needs a comma-separated list of names');
+        o.contenders = names;
         break;
       }
       case '--quick':

@@ -21,8 +21,8 @@ function moduleLocator(bundle: string): (line: number) => string {
     fs.readFileSync(bundle, 'utf8')
       .split('\n')
       .forEach((l, i) => {
-        const m = /^\/\/ ((?:src|bench|node_modules)\/\S+)$/.exec(l);
-        if (m) marks.push([i, m[1]]);
+        const m = /^\/\/ (\S+\.(?:ts|js|mjs|cjs|json))$/.exec(l);
+        if (m) marks.push([i, m[1].replace(/^.*?node_modules\//, 'node_modules/').replace(/^(\.\.\/)+(work\/main\/)?/, '')]);
       });
   }
   return (line) => {

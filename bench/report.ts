@@ -17,6 +17,8 @@ export interface ContenderFigures {
   cpuSeconds: number;
   /** CPU of the parent process (both sandboxes) while this contender ran. */
   sandboxCpuSeconds: number;
+  /** The machine's 1-minute load average when this contender finished (other work on the box skews wall times). */
+  loadAverage: number;
   counts: Counts;
   /** Employee Checkins the Frappe sandbox really wrote during this run. */
   checkinsWritten: number;
@@ -25,7 +27,7 @@ export interface ContenderFigures {
 
 export interface BenchReport {
   generatedAt: string;
-  machine: { cpus: number; node: string; platform: string };
+  machine: { cpus: number; node: string; platform: string; loadAverageAtStart: number };
   settings: Omit<BenchOptions, 'out' | 'cpuProfDir'> & { pageSize: number; sandboxes: string };
   workload: { punches: number; employees: number; unknownCodes: number; unknownPunches: number; alreadyCheckedIn: number; lateUploads: number; byState: Record<string, number>; days: number };
   contenders: ContenderFigures[];
@@ -91,14 +93,14 @@ const boundText = (t: Target) => `${t.kind === 'min' ? '≥' : t.strict ? '<' : 
 export function formatText(r: BenchReport): string {
   const out: string[] = [];
   const s = r.settings;
-  out.push(`BioTime Sync benchmark — ${r.generatedAt}, ${r.machine.cpus} CPUs, Node ${r.machine.node}`);
+  out.push(`BioTime Sync benchmark — ${r.generatedAt}, ${r.machine.cpus} CPUs, Node ${r.machine.node}, load average ${f(r.machine.loadAverageAtStart, 2)} at start`);
   out.push(`Servers: ${s.latencyMs} ms latency per request on both, ${s.perDocCostMs} ms Frappe work per Employee Checkin written, ${s.workers} Frappe workers; ${s.sandboxes}.`);
   const w = r.workload;
   out.push(`Backlog: ${int(w.punches)} punches over ${w.days} days, ${w.employees} employees (${w.unknownCodes} codes unknown to Frappe → ${int(w.unknownPunches)} punches), ${int(w.alreadyCheckedIn)} already checked in, ${int(w.lateUploads)} late uploads, states ${Object.entries(w.byState).map(([k, v]) => `${k}:${v}`).join(' ')}; BioTime page size ${s.pageSize} for every contender.`);
   out.push('');
   if (r.contenders.length) out.push(...pad(contenderRows(r)), '');
   for (const c of r.contenders) {
-    out.push(`${c.label}: created ${c.counts.created}, duplicate ${c.counts.duplicate}, failed ${c.counts.failed}, skipped ${c.counts.skipped}; checkins written by Frappe ${c.checkinsWritten}`);
+    out.push(`${c.label}: created ${c.counts.created}, duplicate ${c.counts.duplicate}, failed ${c.counts.failed}, skipped ${c.counts.skipped}; checkins written by Frappe ${c.checkinsWritten}; load average ${f(c.loadAverage, 2)}`);
     const eps = Object.entries(c.requestsPerPunch.byEndpoint).sort((a, b) => b[1] - a[1]);
     out.push(`    requests per punch: ${eps.map(([k, v]) => `${k} ${f(v, 4)}`).join('; ')}`);
     out.push(`    Frappe besides user control: ${f(c.requestsPerPunch.frappeBesidesUserControl, 4)} per punch`);

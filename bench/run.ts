@@ -64,11 +64,13 @@ async function measure(spec: Spec, backlog: Backlog, costs: Costs, o: BenchOptio
       processMaxRssMb: result.maxRssMb,
       cpuSeconds: result.cpuMs / 1000,
       sandboxCpuSeconds,
+      loadAverage: os.loadavg()[0],
       counts: result.counts,
       checkinsWritten: world.frappe.counters.checkinsWritten,
       notes: result.notes,
     };
     log(`    ${figures.wallSeconds.toFixed(2)} s, ${figures.punchesPerSecond.toFixed(0)} punches/s`);
+    for (const n of result.notes) log(`    note: ${n}`);
     return { result, figures, sandboxProgress };
   } finally {
     await world.close();
@@ -76,15 +78,9 @@ async function measure(spec: Spec, backlog: Backlog, costs: Costs, o: BenchOptio
 }
 
 async function main(): Promise<void> {
-  let o: BenchOptions;
-  try {
-    o = parseBenchArgs(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    log(`${e.message}\n${USAGE}`);
-    process.exit(2);
-  }
+  const o: BenchOptions = parseBenchArgs(process.argv.slice(2));
   if (o.cpuProfDir) fs.mkdirSync(o.cpuProfDir, { recursive: true });
+  const loadAverageAtStart = os.loadavg()[0];
   const costs: Costs = { latencyMs: o.latencyMs, perDocCostMs: o.perDocCostMs, workers: o.workers };
   const pageSize = benchConfig('http://127.0.0.1:1', 'http://127.0.0.1:2', 'off').devices.find((d) => d.id === DEVICE_ID)!.pageSize;
   const backlog = planBacklog({ punches: o.punches });
@@ -93,7 +89,9 @@ async function main(): Promise<void> {
   const measured: Measured[] = [];
   if (o.only.includes('compare')) {
     log(`Comparison on ${o.punches} punches (sandboxes in this process, pid ${process.pid}; each contender in its own child process)`);
-    for (const spec of COMPARISON) measured.push(await measure(spec, spec.kind === 'seed' ? seedBacklog : backlog, costs, o, pageSize));
+    const unknown = (o.contenders ?? []).filter((n) => !COMPARISON.some((c) => c.name === n));
+    if (unknown.length) throw new UsageError(`unknown contender(s) ${unknown.join(', ')}; known: ${COMPARISON.map((c) => c.name).join(', ')}`);
+    for (const spec of COMPARISON.filter((c) => !o.contenders || o.contenders.includes(c.name))) measured.push(await measure(spec, spec.kind === 'seed' ? seedBacklog : backlog, costs, o, pageSize));
   }
   const by = (name: string) => measured.find((m) => m.figures.name === name)?.figures;
   const engine = by('engine');
@@ -154,7 +152,7 @@ async function main(): Promise<void> {
   const w = backlog.stats;
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverageAtStart },
     settings: { punches: o.punches, seedPunches: o.seedPunches, large: o.large, zero: o.zero, latencyMs: o.latencyMs, perDocCostMs: o.perDocCostMs, workers: o.workers, only: o.only, pageSize, sandboxes: 'both sandboxes in the parent process, each contender in its own child process' },
     workload: { punches: w.punches, employees: backlog.employees.length, unknownCodes: backlog.employees.filter((e) => !e.known).length, unknownPunches: w.unknown, alreadyCheckedIn: w.already, lateUploads: w.late, byState: w.byState, days: w.days },
     contenders: measured.map((m) => m.figures),
@@ -177,6 +175,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof UsageError) {
+    log(`${e.message}\n${USAGE}`);
+    process.exit(2);
+  }
   log(e instanceof Error ? (e.stack ?? e.message) : String(e));
   process.exit(1);
 });

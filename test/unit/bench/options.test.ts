@@ -24,6 +24,13 @@ describe('bench/options', () => {
     assert.throws(() => parseBenchArgs(['--punches', '100', '--seed-punches', '200']), UsageError);
   });
 
+  it('runs only the parts and contenders asked for', () => {
+    const o = parseBenchArgs(['--only', 'zero,large', '--contenders', 'engine,add-log-per-punch']);
+    assert.deepEqual(o.only, ['zero', 'large']);
+    assert.deepEqual(o.contenders, ['engine', 'add-log-per-punch']);
+    assert.throws(() => parseBenchArgs(['--only', 'compare,speed']), UsageError);
+  });
+
   it('refuses unknown flags and bad numbers', () => {
     assert.throws(() => parseBenchArgs(['--fast']), UsageError);
     assert.throws(() => parseBenchArgs(['--punches', '0']), UsageError);
