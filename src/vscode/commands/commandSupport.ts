@@ -9,6 +9,8 @@ import { adviseOn, FIX_COMMANDS, FIX_LABELS, UserFacingError, type FixAction } f
 import type { SyncTreeModel } from '../tree/treeModel';
 import type { MappingPanels } from '../webviews/mappingPanel';
 
+export { abortSignalFor } from '../cancellation';
+
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
   readonly host: EngineHost;
@@ -84,12 +86,4 @@ export async function engineAndDevice(deps: CommandDeps, deviceId: string | unde
   const engine = deps.host.requireEngine();
   const device = await resolveDevice(deps, deviceId, placeHolder, filter);
   return device ? { engine, device } : undefined;
-}
-
-/** Maps a CancellationToken to the AbortSignal the engine takes. */
-export function abortSignalFor(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }

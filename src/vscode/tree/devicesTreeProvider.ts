@@ -21,12 +21,15 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
     );
   }
 
+  /** Device nodes are fired individually when their device changes: render them from the current status. */
+  private async fresh(node: DeviceNode): Promise<DeviceNode | undefined> {
+    const status = (await this.ctx.model.status()).find((s) => s.deviceId === node.status.deviceId);
+    return status && new DeviceNode(status, this.ctx);
+  }
+
   async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
-    if (node instanceof DeviceNode) {
-      const fresh = (await this.ctx.model.status()).find((s) => s.deviceId === node.status.deviceId);
-      if (fresh) return new DeviceNode(fresh, this.ctx).getTreeItem();
-    }
-    return node.getTreeItem();
+    const current = node instanceof DeviceNode ? ((await this.fresh(node)) ?? node) : node;
+    return current.getTreeItem();
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -36,10 +39,7 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     try {
       if (node) {
-        if (node instanceof DeviceNode) {
-          const fresh = (await this.ctx.model.status()).find((s) => s.deviceId === node.status.deviceId);
-          return fresh ? new DeviceNode(fresh, this.ctx).getChildren() : [];
-        }
+        if (node instanceof DeviceNode) return (await (await this.fresh(node))?.getChildren()) ?? [];
         return await node.getChildren();
       }
       return await this.roots();

@@ -6,6 +6,7 @@ import type { PunchOutcome, RunSummary } from '../../shared/model';
 import { parseWebviewState, parseWebviewToHost, type HostToWebview, type MappingSourceRef, type WebviewToHost } from '../../shared/webviewProtocol';
 import type { HostLogger } from '../adapters/outputChannelLogger';
 import { readUiSettings } from '../adapters/settings';
+import { abortSignalFor } from '../cancellation';
 import { Disposable } from '../disposable';
 import type { EngineHost } from '../engineHost';
 import { adviseOn } from '../errors';
@@ -192,11 +193,9 @@ export class MappingPanel extends Disposable {
     if (!failedKeys.length) return this.post({ type: 'notice', level: 'info', message: 'None of the selected rows is a failed punch.' });
     const engine = this.deps.host.requireEngine();
     this.post({ type: 'busy', busy: true, message: `Rerunning ${failedKeys.length} punch(es)…` });
-    const runs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BioTime Sync: rerunning ${failedKeys.length} punch(es)`, cancellable: true }, (_p, token) => {
-      const ac = new AbortController();
-      token.onCancellationRequested(() => ac.abort());
-      return engine.rerun({ deviceId: src.deviceId, keys: failedKeys, signal: ac.signal });
-    });
+    const runs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BioTime Sync: rerunning ${failedKeys.length} punch(es)`, cancellable: true }, (_p, token) =>
+      engine.rerun({ deviceId: src.deviceId, keys: failedKeys, signal: abortSignalFor(token) }),
+    );
     await this.applyRuns(runs);
   }
 
