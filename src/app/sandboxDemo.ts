@@ -45,7 +45,8 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
   const secrets = { biotimePassword: 'demo-biotime-pass', frappeApiKey: 'demo-api-key', frappeApiSecret: 'demo-api-secret' };
   const biotime = await startBioTimeSandbox({ port: o.biotimePort ?? 0, users: [{ username: 'api', password: secrets.biotimePassword }], timeZone: DEMO_BIOTIME_ZONE, now, internalHost: 'biotime.internal.invalid:8081' });
   const frappe = await startFrappeSandbox({ port: o.frappePort ?? 0, apiKeys: [{ key: secrets.frappeApiKey, secret: secrets.frappeApiSecret, user: 'sync@example.com' }], timeZone: DEMO_SITE_ZONE, now });
-  const day = formatInZone(now(), DEMO_BIOTIME_ZONE).slice(0, 10);
+  // Yesterday: every demo punch is in the past whatever the hour, so no punch looks like a clock running ahead.
+  const day = addSecondsNaive(formatInZone(now(), DEMO_BIOTIME_ZONE), -86_400).slice(0, 10);
   const at = (hhmm: string) => `${day} ${hhmm}:00`;
 
   const bt = biotime.store;
