@@ -1,14 +1,15 @@
 // One run of the campaign: the scenario's cycles of the real CLI against its world, faults armed per cycle,
 // SIGKILL triggered by the exact request or state write the scenario names, observation after every cycle,
 // then a clean cycle and the final checks.
-import type { SandboxRequest, SandboxResponse } from '../src/sandbox/common/httpServer';
 import type { FailedPunch } from '../src/shared/model';
 import { CliProcess, cliEnv, type CliResult } from './cli';
 import { expectationOf } from './expectations';
-import { checkCursor, checkFinal, checkUserControl, findSecrets, scanStateDir, type Violation } from './invariants';
+import { checkCursor, checkFinal, checkUserControl, scanStateDir, type Violation } from './invariants';
+import { checkProcess, scanOutputs, tail, type Recorded } from './outputChecks';
 import type { CycleSpec, FaultPlan, PunchSpec, Scenario } from './scenario';
 import { Rng } from './rng';
-import { ChaosWorld, CLIENT_TIMEOUT_MS, USERNAME } from './world';
+import { armTriggers, targetOf } from './triggers';
+import { ChaosWorld, USERNAME } from './world';
 
 export interface RunReport {
   index: number;
@@ -33,8 +34,6 @@ export interface RunOptions {
   keep: 'never' | 'failed' | 'always';
 }
 
-const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/;
-const STACK_TRACE = /Unexpected error|\n\s+at [^\n]+:\d+:\d+\)?(\n|$)/;
 
 export async function runScenario(s: Scenario, o: RunOptions): Promise<RunReport> {
   const t0 = Date.now();
@@ -68,7 +67,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunReport
 
 class ScenarioRun {
   readonly violations: Violation[] = [];
-  readonly results: { result: CliResult; json: boolean; what: string }[] = [];
+  readonly results: Recorded[] = [];
   tally: ReturnType<typeof checkFinal> | undefined;
   private readonly counts = new Map<string, number>();
   private readonly s: Scenario;
@@ -139,116 +138,89 @@ class ScenarioRun {
   }
 
   private async cycle(c: number, spec: CycleSpec): Promise<void> {
-    const w = this.world;
+    this.upload(c, spec);
+    const env = this.armFaults(c, spec);
+    const from = this.results.length;
+    await this.runProcesses(c, spec, env);
+    this.disarmFaults(spec);
+    for (const x of this.results.slice(from)) this.violations.push(...checkProcess(x));
+    await this.observe(c);
+  }
+
+  /** Before the cycle: out-of-order commits into ids reserved earlier, the cycle's uploads, new reservations. */
+  private upload(c: number, spec: CycleSpec): void {
     for (const f of spec.fills) this.fill(f, c, false);
     let r = 0;
     spec.punches.forEach((p, i) => {
-      while (r < spec.reserved.length && spec.reserved[r].after <= i) w.reserve(spec.reserved[r++].punch);
+      while (r < spec.reserved.length && spec.reserved[r].after <= i) this.world.reserve(spec.reserved[r++].punch);
       this.commit(p, c, false);
     });
-    while (r < spec.reserved.length) w.reserve(spec.reserved[r++].punch);
+    while (r < spec.reserved.length) this.world.reserve(spec.reserved[r++].punch);
+  }
 
+  /** The cycle's faults on the servers; returns the CLI's environment (with a wrong secret when planned). */
+  private armFaults(c: number, spec: CycleSpec): NodeJS.ProcessEnv {
+    const w = this.world;
     w.skewSeconds = spec.skewSeconds;
     if (spec.skewSeconds) this.count('BioTime clock skew');
     if (this.s.internalHost && c === 0) this.count('next link on internal host');
     for (const plan of spec.http) this.sandbox(plan).faults.injectNext(plan.kind, plan.count, targetOf(plan));
     if (spec.random) this.sandbox(spec.random).faults.setRandom({ rate: spec.random.rate, kinds: spec.random.kinds });
-    let env = this.env();
-    if (spec.auth) {
-      this.count(`bad credentials (${spec.auth})`);
-      if (spec.auth === 'biotimeWrongPassword') env = this.env(this.s.secrets.wrongPassword);
-      if (spec.auth === 'frappeWrongSecret') env = this.env(undefined, this.s.secrets.wrongSecret);
-      if (spec.auth === 'biotimePasswordChanged') w.biotime.store.setPassword(USERNAME, this.rotatedPassword);
-      // Tokens cached from earlier cycles would hide the bad password: the server dropped them.
-      if (spec.auth !== 'frappeWrongSecret') w.biotime.store.revokeTokens();
-    }
     if (spec.jwtExpireAfter) {
       w.biotime.store.expireTokensAfter(spec.jwtExpireAfter);
       this.count('token expiry mid-pagination');
     }
+    if (!spec.auth) return this.env();
+    this.count(`bad credentials (${spec.auth})`);
+    // Tokens cached from earlier cycles would hide the bad password: the server dropped them.
+    if (spec.auth !== 'frappeWrongSecret') w.biotime.store.revokeTokens();
+    if (spec.auth === 'biotimePasswordChanged') w.biotime.store.setPassword(USERNAME, this.rotatedPassword);
+    if (spec.auth === 'biotimeWrongPassword') return this.env(this.s.secrets.wrongPassword);
+    if (spec.auth === 'frappeWrongSecret') return this.env(undefined, this.s.secrets.wrongSecret);
+    return this.env();
+  }
 
-    const from = this.results.length;
+  /** Credentials fixed, faults cleared; uploads planned mid-read that the CLI never reached arrive now. */
+  private disarmFaults(spec: CycleSpec): void {
+    const w = this.world;
+    w.biotime.faults.clear();
+    w.frappe.faults.clear();
+    if (spec.auth === 'biotimePasswordChanged') w.biotime.store.setPassword(USERNAME, this.s.secrets.biotimePassword);
+    if (spec.jwtExpireAfter) w.biotime.store.expireTokensAfter(0);
+  }
+
+  /** The cycle's `run` (SIGKILLed at the planned point, then restarted), with a second process beside it if planned. */
+  private async runProcesses(c: number, spec: CycleSpec, env: NodeJS.ProcessEnv): Promise<void> {
     const runArgs = this.args('run', ['--verbose', ...(spec.json ? ['--json'] : [])]);
     const kill = spec.kill;
-    let armed = !!kill;
-    let pages = 0;
-    let inserts = 0;
-    let frappeRequests = 0;
-    let midReadDone = false;
-    let second: CliProcess | undefined;
     const primary = this.spawn(runArgs, env, kill?.at === 'stateWrite' ? { k: kill.k, phase: kill.phase } : undefined);
+    let second: CliProcess | undefined;
     const startSecond = () => {
       if (!spec.concurrent || second) return;
       this.count(`second process (${spec.concurrent})`);
-      const extra = spec.concurrent === 'status' ? ['--json'] : ['--verbose'];
-      second = this.spawn(this.args(spec.concurrent, extra), env);
+      second = this.spawn(this.args(spec.concurrent, spec.concurrent === 'status' ? ['--json'] : ['--verbose']), env);
     };
-    const killPrimary = (at: string): void => {
-      armed = false;
-      this.count(`SIGKILL at ${at}`);
-      primary.kill();
+    const midRead = () => {
+      for (const p of spec.midRead!.punches) this.commit(p, c, true);
+      for (const f of spec.midRead!.fills) this.fill(f, c, true);
+      this.deleteSynced(c, spec.midRead!.deletes);
     };
-    w.onBiotime = (req) => {
-      startSecond();
-      if (req.method !== 'GET' || req.path !== '/iclock/api/transactions/') return undefined;
-      pages++;
-      if (spec.midRead && !midReadDone && pages === spec.midRead.atPage) {
-        midReadDone = true;
-        for (const p of spec.midRead.punches) this.commit(p, c, true);
-        for (const f of spec.midRead.fills) this.fill(f, c, true);
-        this.deleteSynced(c, spec.midRead.deletes);
-      }
-      if (armed && kill?.at === 'biotimePage' && pages === kill.k) killPrimary('BioTime page');
-      return undefined;
-    };
-    w.onFrappe = (req): SandboxResponse | undefined => {
-      startSecond();
-      frappeRequests++;
-      const insert = isInsert(req);
-      if (insert) inserts++;
-      const hit = armed && kill && ((kill.at === 'frappeInsert' && insert && inserts === kill.k) || (kill.at === 'frappeRequest' && frappeRequests === kill.k));
-      if (!hit) return undefined;
-      killPrimary(kill.at === 'frappeInsert' ? 'Frappe insert' : 'Frappe request');
-      // Killed with the request on the wire: either it still reaches the site (and commits), or it is lost.
-      return kill.drop ? { status: 502, body: { detail: 'Bad Gateway' } } : undefined;
-    };
-
-    let heldInserts = 0;
-    w.frappe.knobs.beforeAnswer = spec.lateAnswer
-      ? async (req) => {
-          if (!isInsert(req) || ++heldInserts !== spec.lateAnswer!.k) return;
-          this.count('answer lost after commit (held past the timeout)');
-          await new Promise((resolve) => setTimeout(resolve, CLIENT_TIMEOUT_MS + 1500));
-        }
-      : undefined;
+    const triggers = armTriggers(this.world, spec, { kill: (at) => (this.count(`SIGKILL at ${at}`), primary.kill()), midRead, request: startSecond, count: (k) => this.count(k) });
     const first = await primary.done;
     this.results.push({ result: first, json: spec.json, what: `cycle ${c + 1} run` });
     if (kill?.at === 'stateWrite' && first.killedByUs) this.count('SIGKILL mid-state-write');
-    if (spec.concurrent && !second) startSecond();
+    startSecond();
     if (second) {
       const r2 = await second.done;
       this.results.push({ result: r2, json: spec.concurrent === 'status', what: `cycle ${c + 1} concurrent ${spec.concurrent}` });
       if (spec.concurrent === 'status' && !r2.killedByUs && r2.code !== 0) this.violations.push({ kind: 'stateLoad', detail: `cycle ${c + 1}: \`status --json\` run beside a sync exited ${r2.code}: ${tail(r2.err)}` });
     }
-    if (first.killedByUs) {
-      const restart = this.spawn(runArgs, env);
-      this.results.push({ result: await restart.done, json: spec.json, what: `cycle ${c + 1} run after SIGKILL` });
-    }
-
-    w.onBiotime = undefined;
-    w.onFrappe = undefined;
-    w.frappe.knobs.beforeAnswer = undefined;
-    w.biotime.faults.clear();
-    w.frappe.faults.clear();
-    if (spec.auth === 'biotimePasswordChanged') w.biotime.store.setPassword(USERNAME, this.s.secrets.biotimePassword);
-    if (spec.jwtExpireAfter) w.biotime.store.expireTokensAfter(0);
-    // Uploads planned mid-read that the CLI never reached (it failed first) still arrive, just after the run.
-    if (spec.midRead && !midReadDone) {
+    if (first.killedByUs) this.results.push({ result: await this.spawn(runArgs, env).done, json: spec.json, what: `cycle ${c + 1} run after SIGKILL` });
+    triggers.disarm();
+    if (spec.midRead && !triggers.midReadDone) {
       for (const p of spec.midRead.punches) this.commit(p, c + 1, false);
       for (const f of spec.midRead.fills) this.fill(f, c + 1, false);
     }
-    for (const x of this.results.slice(from)) this.checkProcess(x.result, x.json, x.what);
-    await this.observe(c);
   }
 
   /** Deletes rows already synced (ids under the cursor seen after the previous cycle): later rows move up a page. */
@@ -270,14 +242,14 @@ class ScenarioRun {
     for (const x of this.s.cycles[this.s.cycles.length - 1]?.reserved ?? []) this.fill(x.punch, this.s.cycles.length, false);
     const result = await this.spawn(this.args('run', ['--verbose', '--json']), this.env()).done;
     this.results.push({ result, json: true, what: 'final clean run' });
-    this.checkProcess(result, true, 'final clean run');
+    this.violations.push(...checkProcess({ result, json: true, what: 'final clean run' }));
     if (result.code !== 0) this.violations.push({ kind: 'finalRun', detail: `the final clean run exited ${result.code ?? result.signal}:\n${tail(result.out, 1500)}\n${tail(result.err, 1500)}` });
     const failed = await this.observe(this.s.cycles.length);
     this.tally = checkFinal(w, failed ?? [], this.violations);
     this.violations.push(...checkUserControl(w));
     const tokens = new Set(w.seenTokens);
     this.violations.push(...scanStateDir(w.stateDir, this.secrets, tokens));
-    this.scanOutputs(tokens);
+    this.violations.push(...scanOutputs(this.results, this.secrets, tokens));
   }
 
   /** `status --json` and `failed --json` after a cycle: the state loads, and the cursor passed nothing unprocessed. */
@@ -300,64 +272,8 @@ class ScenarioRun {
     return failed;
   }
 
-  private checkProcess(r: CliResult, json: boolean, what: string): void {
-    if (r.hung) return void this.violations.push({ kind: 'hang', detail: `${what} (${r.args[0]}) did not finish in time; killed. ${tail(r.err)}` });
-    if (r.killedByUs) return;
-    if (r.signal) return void this.violations.push({ kind: 'crash', detail: `${what} died of ${r.signal}: ${tail(r.err)}` });
-    if (r.code !== 0 && r.code !== 1) this.violations.push({ kind: 'crash', detail: `${what} exited ${r.code}: ${tail(r.err)}` });
-    if (STACK_TRACE.test(r.err)) this.violations.push({ kind: 'crash', detail: `${what} printed a stack trace: ${tail(r.err, 1200)}` });
-    if (json && r.out.trim()) {
-      try {
-        JSON.parse(r.out);
-      } catch {
-        this.violations.push({ kind: 'json', detail: `${what}: --json output is not JSON: ${tail(r.out)}` });
-      }
-    }
-  }
-
-  /** Every line every CLI process wrote, against the planted secrets and every token seen on the wire. */
-  private scanOutputs(tokens: Set<string>): void {
-    const all = new Map(this.secrets);
-    let i = 0;
-    for (const t of tokens) if (t.length >= 16) all.set(`BioTime token #${++i}`, t);
-    const seen = new Set<string>();
-    for (const { result, what } of this.results) {
-      for (const [stream, text] of [['stdout', result.out], ['stderr', result.err]] as const) {
-        const hits = findSecrets(text, all);
-        if (JWT_SHAPE.test(text)) hits.push('a JWT');
-        for (const h of hits) {
-          const k = `${h}|${what}|${stream}`;
-          if (seen.has(k)) continue;
-          seen.add(k);
-          this.violations.push({ kind: 'secretLeak', detail: `${h} appears on the ${stream} of ${what} (${result.args.slice(0, 1).join(' ')})` });
-        }
-      }
-    }
-  }
-
   private sandbox(plan: Pick<FaultPlan, 'server'>) {
     return plan.server === 'biotime' ? this.world.biotime : this.world.frappe;
-  }
-}
-
-function isInsert(req: SandboxRequest): boolean {
-  return req.method === 'POST' && /frappe\.client\.insert_many$|^\/api\/resource\/Employee Checkin$/.test(req.path);
-}
-
-function targetOf(plan: FaultPlan): RegExp | undefined {
-  switch (plan.target) {
-    case 'login':
-      return /^POST \/(jwt-)?api-token-auth\/$/;
-    case 'transactions':
-      return /^\/iclock\/api\/transactions\//;
-    case 'personnel':
-      return /^\/personnel\/api\//;
-    case 'insert':
-      return /^POST \/api\/(method\/frappe\.client\.insert_many|resource\/Employee Checkin)$/;
-    case 'lookup':
-      return /^GET |frappe\.client\.get_(list|count)$/;
-    case 'any':
-      return undefined;
   }
 }
 
@@ -370,8 +286,4 @@ function parse<T>(r: CliResult): T | undefined {
   }
 }
 
-function tail(text: string, n = 400): string {
-  const t = text.trim();
-  return t.length > n ? `…${t.slice(-n)}` : t;
-}
 
