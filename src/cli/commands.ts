@@ -32,6 +32,8 @@ const run: Cmd = async (h, a, io) => {
 const watch: Cmd = async (h, _a, io) => {
   io.err(`Watching ${h.engine.config.devices.filter((d) => d.enabled).length} device(s); Ctrl+C to stop.`);
   h.scheduler.start();
+  // The scheduler's timers do not hold the process open (they must not in the extension host): this does.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       io.err(`${sig}: finishing the runs in flight (a second signal abandons them safely)…`);
@@ -42,6 +44,7 @@ const watch: Cmd = async (h, _a, io) => {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  clearInterval(keepAlive);
   return 0;
 };
 

@@ -115,6 +115,24 @@ describe('system: the CLI', function () {
     assert.equal(checkins(w).length, 40);
   });
 
+  it('watch syncs on its schedule and stops cleanly on SIGTERM, releasing the state lock', async () => {
+    w = await world();
+    punch(w, '1001', '2026-11-20 08:00:00');
+    const f = files(w);
+    const p = spawn(process.execPath, [CLI, 'watch', '--config', f.config, '--state-dir', f.state], { env });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    await new Promise<void>((resolve) => {
+      const check = () => (checkins(w).length === 1 ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    p.kill('SIGTERM');
+    const code = await new Promise((r) => p.on('close', r));
+    assert.equal(code, 0, err);
+    assert.match(err, /Watching 1 device/);
+    assert.ok(!fs.existsSync(path.join(f.state, 'sync.lock')), 'the lock is released');
+  });
+
   it('help and usage errors', () => {
     const h = spawnSync(process.execPath, [CLI, 'help'], { encoding: 'utf8' });
     assert.equal(h.status, 0);
