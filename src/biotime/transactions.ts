@@ -106,6 +106,9 @@ export class TransactionReader {
   /** Punches on the page that are new to this read, updating the cursor. */
   private take(page: PageRead): Punch[] {
     const out: Punch[] = [];
+    // Records without an id cannot be placed by id: keep those on any page that holds new rows (wherever they sit on
+    // it), and every one when reading from the very beginning.
+    if (this.q.afterId === 0 || page.punches.some((p) => p.id !== null && p.id > this.q.afterId)) this.started = true;
     for (const p of page.punches) {
       if (p.id !== null) {
         if (p.id > this.q.afterId) this.started = true;

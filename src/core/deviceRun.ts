@@ -244,6 +244,8 @@ export class DeviceRun {
 
   /** Makes a batch's outcomes durable, then (for new punches) the cursor that passes them. */
   private async record(outcomes: PunchOutcome[], punches: Punch[], cursor?: DeviceCursor): Promise<void> {
+    // Reasons quote what servers said, and servers may echo credentials: they pass the redactor before being kept.
+    for (const o of outcomes) if (o.reason) o.reason = this.d.redactor.redact(o.reason);
     const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
     this.count(outcomes);
     this.processed += outcomes.length;

@@ -146,7 +146,7 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
   // detailOf) before the redactor sees them, so a secret the server echoes across the cut is no longer the
   // registered value and its first half is kept: "Received Sesame-BT-pw é…" lands in the run record, `show-run`,
   // stdout/stderr and the webview. Redact before truncating. Un-skip with the fix.
-  it.skip('a secret echoed across the 200-character cut of an error detail leaves no piece behind', async () => {
+  it('a secret echoed across the 200-character cut of an error detail leaves no piece behind', async () => {
     p = await startPair();
     const pair = p;
     const dir = tempDir('bts-sec-cut-');
@@ -169,7 +169,7 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
   // (runs/<id>.jsonl), the failed punch, `show-run`, `failed --json` and the mapping webview then hold
   // "token <api key>:<api secret>": outcome reasons are stored without the redactor, and the redactor's generic
   // pattern only knows "Token" capitalised while Frappe's scheme is written "token". Un-skip with the fix.
-  it.skip('a Frappe error quoting the Authorization header does not put the API key and secret in run records or output', async () => {
+  it('a Frappe error quoting the Authorization header does not put the API key and secret in run records or output', async () => {
     p = await startPair();
     const pair = p;
     const dir = tempDir('bts-sec-frappe-echo-');

@@ -60,14 +60,21 @@ describe('biotime/transactions: paging', () => {
     assert.equal(k.stub.calls.find((c) => c.path === TX)!.query.get('start_time'), '2026-03-04 00:00:00', 'a bare date is sent with midnight');
   });
 
-  it('yields records without an id where they sit, but only after the first id above afterId', async () => {
+  it('yields records without an id where they sit on any page holding new rows (the engine skips ones already recorded)', async () => {
     k = await biotimeKit();
     k.stub.transactions = [tx(1), tx(2), tx(null, { emp_code: 'A' }), tx(3), tx(null, { emp_code: 'B' }), tx(4)];
     const { pages } = await readAll(k.client, { afterId: 2 });
     const got = pages.flatMap((p) => p.punches.map((x) => x.id ?? x.empCode));
-    assert.deepEqual(got, [3, 'B', 4]);
-    assert.match(pages[0].punches[1].key, /^raw:/);
-    assert.match(pages[0].punches[1].problem!, /no id/);
+    assert.deepEqual(got, ['A', 3, 'B', 4]);
+    assert.match(pages[0].punches[0].key, /^raw:/);
+    assert.match(pages[0].punches[0].problem!, /no id/);
+  });
+
+  it('does not yield id-less records on pages with nothing new', async () => {
+    k = await biotimeKit();
+    k.stub.transactions = [tx(1), tx(null, { emp_code: 'A' }), ...range(2, 12).map((i) => tx(i)), tx(13)];
+    const { pages } = await readAll(k.client, { afterId: 12 });
+    assert.deepEqual(pages.flatMap((p) => p.punches.map((x) => x.id ?? x.empCode)), [13]);
   });
 
   it('404 "Invalid page." past the end means done; an empty page with a next link is done too (logged)', async () => {
