@@ -22,6 +22,7 @@ import type {
 import { PunchProcessor, recoverKey } from './punchProcessor';
 import type { Redactor } from './redact';
 import { terminalHealth } from './terminals';
+import { GAP_WATCH_MS, GapSet } from './gaps';
 import { UserControlPlanner, type Patch } from './userControlPlan';
 
 /** Ids just below the cursor that every run reads again, for transactions committed out of id order. */
@@ -168,21 +169,28 @@ export class DeviceRun {
     }
   }
 
-  /** Steps 3-5: every page after the cursor, each one a checkpoint. */
+  /** Steps 3-5: every page after the cursor (and after the oldest watched gap), each one a checkpoint. */
   private async readNew(): Promise<void> {
     const { device, source } = this.d;
     const cursor: DeviceCursor = this.state.cursor ?? { hwm: 0, recent: [] };
     await this.checkRestore(cursor);
     const recent = new Set(cursor.recent);
-    const pages = prefetch(source.readTransactions({ afterId: Math.max(0, cursor.hwm - OVERLAP_IDS), pageSize: device.pageSize, startTime: device.importSince, hint: cursor.hint, signal: this.req.signal }));
+    const gaps = new GapSet(cursor.gaps, this.d.clock.now(), ([a, b]) =>
+      this.d.logger.warn(`Device ${device.id}: BioTime transaction${a === b ? ` ${a}` : `s ${a}-${b}`} never appeared within ${GAP_WATCH_MS / 3_600_000} h of later ones; treating ${a === b ? 'it' : 'them'} as deleted or unused.`),
+    );
+    // importSince filters the first import on BioTime's side; afterwards every id is read (old punches that arrive
+    // late are skipped locally), so a missing id is a real gap worth watching.
+    const filtered = !!device.importSince && cursor.hwm === 0;
+    const afterId = Math.max(0, Math.min(cursor.hwm - OVERLAP_IDS, (gaps.min ?? Infinity) - 1));
+    const pages = prefetch(source.readTransactions({ afterId, pageSize: device.pageSize, startTime: filtered ? device.importSince : undefined, hint: cursor.hint, signal: this.req.signal }));
     let total = 0;
     for await (const page of pages) {
       total = Math.max(total, page.totalCount);
       this.d.emit({ type: 'pageFetched', runId: this.req.runId, deviceId: device.id, page: page.page, fetched: page.punches.length, total });
-      const fresh = page.punches.filter((p) => (p.id === null ? !this.failedKeys.has(p.key) : p.id > cursor.hwm || !recent.has(p.id)));
+      const fresh = page.punches.filter((p) => (p.id === null ? !this.failedKeys.has(p.key) : p.id > cursor.hwm || gaps.has(p.id) || (p.id > cursor.hwm - OVERLAP_IDS && !recent.has(p.id))));
       this.summary.counts.fetched += fresh.length;
       const outcomes = await this.processor.process(fresh);
-      const next = advance(cursor, page.punches, recent);
+      const next = advance(cursor, page.punches, recent, filtered ? undefined : gaps, this.d.clock.now());
       next.hint = page.hint;
       await this.record(outcomes, fresh, next);
       Object.assign(cursor, next);
@@ -293,19 +301,31 @@ export class DeviceRun {
 }
 
 /** The cursor after a page: past every id on it (all of them have outcomes now). */
-function advance(cursor: DeviceCursor, page: Punch[], recent: Set<number>): DeviceCursor {
+/**
+ * The cursor after a page: past every id on it (all of them have outcomes now). Ids skipped over above the old
+ * cursor become watched gaps; ids that were gaps and now appeared are no longer watched.
+ */
+function advance(cursor: DeviceCursor, page: Punch[], recent: Set<number>, gaps: GapSet | undefined, now: Date): DeviceCursor {
   let hwm = cursor.hwm;
   let top: Punch | undefined;
   for (const p of page) {
     if (p.id === null) continue;
     recent.add(p.id);
+    gaps?.remove(p.id);
     if (p.id > hwm) {
+      if (gaps && hwm > 0 && p.id > hwm + 1) gaps.add(hwm + 1, p.id - 1, now);
       hwm = p.id;
       top = p;
     }
   }
   for (const id of recent) if (id <= hwm - OVERLAP_IDS) recent.delete(id);
-  return { hwm, recent: [...recent].sort((a, b) => a - b), hint: cursor.hint, hwmFingerprint: top ? fingerprint(top) : cursor.hwmFingerprint };
+  return {
+    hwm,
+    recent: [...recent].sort((a, b) => a - b),
+    hint: cursor.hint,
+    hwmFingerprint: top ? fingerprint(top) : cursor.hwmFingerprint,
+    ...(gaps ? { gaps: gaps.toJSON() } : cursor.gaps ? { gaps: cursor.gaps } : {}),
+  };
 }
 
 function toFailed(o: PunchOutcome, p: Punch, runId: string, now: Date): FailedPunch {

@@ -261,6 +261,8 @@ export interface DeviceCursor {
   hint?: PageHint;
   /** Fingerprint of the `hwm` transaction, to detect a BioTime database restore that reuses ids. */
   hwmFingerprint?: string;
+  /** Id ranges passed over without being seen, still watched (see gaps.ts). */
+  gaps?: [from: number, to: number, firstSeenAt: string][];
 }
 
 export interface DeviceState {

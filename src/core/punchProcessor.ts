@@ -54,6 +54,8 @@ export class PunchProcessor {
     const live: number[] = [];
     punches.forEach((p, i) => {
       if (p.problem) return this.fail(outcomes[i], 'badRecord', `unusable BioTime record: ${p.problem}`);
+      const since = this.o.device.importSince;
+      if (since && p.punchTime < since) return this.skip(outcomes[i], `punched before importSince (${since})`);
       const action = actionForState(p.punchState, this.o.device);
       if (action === 'SKIP') return this.skip(outcomes[i], `punch state '${p.punchState}' is configured to be skipped`);
       outcomes[i].logType = logTypeOf(action);

@@ -236,3 +236,51 @@ describe('core/engine repeated BioTime rows', () => {
     assert.ok(failed.every((f) => /Log Type is required/.test(f.reason)));
   });
 });
+
+describe('core/engine watched gaps', () => {
+  it('an id committed long after higher ids (beyond the overlap window) is still processed, once', async () => {
+    const w = world(device({ pageSize: 20 }));
+    w.sink.employee('HR-EMP-1', '1001');
+    const at = (i: number) => `2026-11-24 ${String(6 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+    w.source.punches = [1, 2, 3, 4, 6, 7].map((i) => punch(i, '1001', at(i)));
+    await w.engine.runDevice('hq');
+    for (let i = 8; i <= 120; i++) w.source.punches.push(punch(i, '1001', at(i)));
+    await w.engine.runDevice('hq');
+    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => [g[0], g[1]]), [[5, 5]]);
+    w.source.punches.push(punch(5, '1001', at(5))); // the long transaction finally commits
+    const s = await w.engine.runDevice('hq');
+    assert.equal(s.counts.created, 1);
+    assert.equal(w.source.reads[2].afterId, 4);
+    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps, []);
+    const s4 = await w.engine.runDevice('hq');
+    assert.equal(s4.counts.fetched, 0);
+    assert.equal(w.sink.checkins.length, 120);
+  });
+
+  it('stops watching a gap after the watch period (a deleted transaction) and says so', async () => {
+    const w = world();
+    w.sink.employee('HR-EMP-1', '1001');
+    w.source.punches = [1, 3].map((i) => punch(i, '1001', `2026-11-24 08:0${i}:00`));
+    await w.engine.runDevice('hq');
+    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]), [2]);
+    w.source.punches.push(punch(5, '1001', '2026-11-24 08:05:00'));
+    await w.engine.runDevice('hq');
+    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]), [2, 4]);
+    (w.engine as unknown as { d: { clock: FakeClock } }).d.clock.advance(3 * 3600_000);
+    await w.engine.runDevice('hq');
+    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps, []);
+  });
+
+  it('importSince: the first import is filtered by BioTime, later old uploads are skipped with a reason', async () => {
+    const w = world(device({ importSince: '2026-11-01 00:00:00' }));
+    w.sink.employee('HR-EMP-1', '1001');
+    w.source.punches = [punch(1, '1001', '2026-11-24 08:00:00')];
+    await w.engine.runDevice('hq');
+    assert.equal(w.source.reads[0].startTime, '2026-11-01 00:00:00');
+    w.source.punches.push(punch(2, '1001', '2026-10-30 08:00:00'));
+    const s = await w.engine.runDevice('hq');
+    assert.equal(w.source.reads[1].startTime, undefined);
+    assert.equal(s.counts.skipped, 1);
+    assert.match((await outcomes(w, s.runId))[0].reason!, /before importSince/);
+  });
+});
