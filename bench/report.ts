@@ -22,6 +22,8 @@ export interface ContenderFigures {
   counts: Counts;
   /** Employee Checkins the Frappe sandbox really wrote during this run. */
   checkinsWritten: number;
+  /** Simulated server work ÷ (workers × wall time): how busy the contender kept the Frappe workers. */
+  frappeWorkerBusyShare: number;
   notes: string[];
 }
 
@@ -103,7 +105,7 @@ export function formatText(r: BenchReport): string {
     out.push(`${c.label}: created ${c.counts.created}, duplicate ${c.counts.duplicate}, failed ${c.counts.failed}, skipped ${c.counts.skipped}; checkins written by Frappe ${c.checkinsWritten}; load average ${f(c.loadAverage, 2)}`);
     const eps = Object.entries(c.requestsPerPunch.byEndpoint).sort((a, b) => b[1] - a[1]);
     out.push(`    requests per punch: ${eps.map(([k, v]) => `${k} ${f(v, 4)}`).join('; ')}`);
-    out.push(`    Frappe besides user control: ${f(c.requestsPerPunch.frappeBesidesUserControl, 4)} per punch`);
+    out.push(`    Frappe besides user control: ${f(c.requestsPerPunch.frappeBesidesUserControl, 4)} per punch; Frappe workers busy ${f(100 * c.frappeWorkerBusyShare, 0)}% of the run with checkin work`);
     for (const n of c.notes) out.push(`    note: ${n}`);
   }
   if (r.contenders.length) out.push('');

@@ -67,6 +67,7 @@ async function measure(spec: Spec, backlog: Backlog, costs: Costs, o: BenchOptio
       loadAverage: os.loadavg()[0],
       counts: result.counts,
       checkinsWritten: world.frappe.counters.checkinsWritten,
+      frappeWorkerBusyShare: world.frappe.counters.workMs / (Math.max(1, costs.workers) * result.wallMs),
       notes: result.notes,
     };
     log(`    ${figures.wallSeconds.toFixed(2)} s, ${figures.punchesPerSecond.toFixed(0)} punches/s`);
