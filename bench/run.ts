@@ -78,93 +78,101 @@ async function measure(spec: Spec, backlog: Backlog, costs: Costs, o: BenchOptio
   }
 }
 
-async function main(): Promise<void> {
-  const o: BenchOptions = parseBenchArgs(process.argv.slice(2));
-  if (o.cpuProfDir) fs.mkdirSync(o.cpuProfDir, { recursive: true });
-  const loadAverageAtStart = os.loadavg()[0];
-  const costs: Costs = { latencyMs: o.latencyMs, perDocCostMs: o.perDocCostMs, workers: o.workers };
-  const pageSize = benchConfig('http://127.0.0.1:1', 'http://127.0.0.1:2', 'off').devices.find((d) => d.id === DEVICE_ID)!.pageSize;
-  const backlog = planBacklog({ punches: o.punches });
-  const seedBacklog = o.seedPunches < o.punches ? planBacklog({ punches: o.seedPunches }) : backlog;
+interface Context {
+  o: BenchOptions;
+  costs: Costs;
+  pageSize: number;
+}
 
-  const measured: Measured[] = [];
-  if (o.only.includes('compare')) {
-    log(`Comparison on ${o.punches} punches (sandboxes in this process, pid ${process.pid}; each contender in its own child process)`);
-    const unknown = (o.contenders ?? []).filter((n) => !COMPARISON.some((c) => c.name === n));
-    if (unknown.length) throw new UsageError(`unknown contender(s) ${unknown.join(', ')}; known: ${COMPARISON.map((c) => c.name).join(', ')}`);
-    for (const spec of COMPARISON.filter((c) => !o.contenders || o.contenders.includes(c.name))) measured.push(await measure(spec, spec.kind === 'seed' ? seedBacklog : backlog, costs, o, pageSize));
+async function runComparison(c: Context, backlog: Backlog, seedBacklog: Backlog): Promise<Measured[]> {
+  const { o } = c;
+  const unknown = (o.contenders ?? []).filter((n) => !COMPARISON.some((x) => x.name === n));
+  if (unknown.length) throw new UsageError(`unknown contender(s) ${unknown.join(', ')}; known: ${COMPARISON.map((x) => x.name).join(', ')}`);
+  log(`Comparison on ${o.punches} punches (sandboxes in this process, pid ${process.pid}; each contender in its own child process)`);
+  const out: Measured[] = [];
+  for (const spec of COMPARISON.filter((x) => !o.contenders || o.contenders.includes(x.name))) {
+    out.push(await measure(spec, spec.kind === 'seed' ? seedBacklog : backlog, c.costs, o, c.pageSize));
   }
-  const by = (name: string) => measured.find((m) => m.figures.name === name)?.figures;
-  const engine = by('engine');
-  const floor = engine ? computeFloor({ documents: engine.checkinsWritten, perDocCostMs: o.perDocCostMs, workers: o.workers, biotimeLatencyMs: o.latencyMs, frappeLatencyMs: o.latencyMs }) : undefined;
+  return out;
+}
 
-  let large: BenchReport['largeBacklog'] = null;
-  if (o.large > 0 && o.only.includes('large')) {
-    log(`Large backlog: ${o.large} punches, engine alone`);
-    const m = await measure({ name: 'engine-large', label: 'engine, large backlog', kind: 'engine', userControl: 'off' }, planBacklog({ punches: o.large }), costs, o, pageSize, true);
-    const lin = linearity(m.result.progress);
-    const engineCpu = linearity(m.result.progress, 'cpuMs');
-    const sandboxCpu = linearity(m.sandboxProgress, 'cpuMs');
-    large = {
-      punches: m.figures.punches,
-      wallSeconds: m.figures.wallSeconds,
-      punchesPerSecond: m.figures.punchesPerSecond,
-      peakRssMb: m.figures.peakRssMb,
-      processMaxRssMb: m.figures.processMaxRssMb,
-      rssSamplesMb: spread(m.result.rssSamples, 8),
-      linearity: lin ?? null,
-      engineCpuLinearity: engineCpu ?? null,
-      sandboxCpuLinearity: sandboxCpu ?? null,
-      sandboxCpuSeconds: m.figures.sandboxCpuSeconds,
-      cpuSeconds: m.figures.cpuSeconds,
-      requestsPerPunch: m.figures.requestsPerPunch,
-      counts: m.figures.counts,
-    };
+async function runLarge(c: Context): Promise<BenchReport['largeBacklog']> {
+  log(`Large backlog: ${c.o.large} punches, engine alone`);
+  const spec: Spec = { name: 'engine-large', label: 'engine, large backlog', kind: 'engine', userControl: 'off' };
+  const m = await measure(spec, planBacklog({ punches: c.o.large }), c.costs, c.o, c.pageSize, true);
+  const f = m.figures;
+  return {
+    punches: f.punches,
+    wallSeconds: f.wallSeconds,
+    punchesPerSecond: f.punchesPerSecond,
+    peakRssMb: f.peakRssMb,
+    processMaxRssMb: f.processMaxRssMb,
+    rssSamplesMb: spread(m.result.rssSamples, 8),
+    linearity: linearity(m.result.progress) ?? null,
+    engineCpuLinearity: linearity(m.result.progress, 'cpuMs') ?? null,
+    sandboxCpuLinearity: linearity(m.sandboxProgress, 'cpuMs') ?? null,
+    sandboxCpuSeconds: f.sandboxCpuSeconds,
+    cpuSeconds: f.cpuSeconds,
+    requestsPerPunch: f.requestsPerPunch,
+    counts: f.counts,
+  };
+}
+
+async function runZero(c: Context): Promise<BenchReport['zeroLatency']> {
+  log(`Zero latency and zero server cost: ${c.o.zero} punches, engine alone`);
+  const spec: Spec = { name: 'engine-zero', label: 'engine, zero latency', kind: 'engine', userControl: 'off' };
+  const { figures: f } = await measure(spec, planBacklog({ punches: c.o.zero }), { latencyMs: 0, perDocCostMs: 0, workers: c.o.workers }, c.o, c.pageSize);
+  return { punches: f.punches, wallSeconds: f.wallSeconds, cpuSeconds: f.cpuSeconds, punchesPerCpuSecond: f.punches / f.cpuSeconds, punchesPerSecond: f.punchesPerSecond, peakRssMb: f.peakRssMb };
+}
+
+/** Ratios, floor and targets from whatever parts ran (a part that did not run leaves its figures null). */
+function judge(o: BenchOptions, contenders: ContenderFigures[], large: BenchReport['largeBacklog'], zero: BenchReport['zeroLatency'], seedOnSubset: boolean) {
+  const by = (name: string) => contenders.find((x) => x.name === name);
+  const [engine, engineUc, seed, fbast] = ['engine', 'engine-user-control', 'seed-per-punch', 'add-log-per-punch'].map(by);
+  const ratios = { engineVsSeed: ratio(engineUc?.punchesPerSecond, seed?.punchesPerSecond), engineVsFbast: ratio(engine?.punchesPerSecond, fbast?.punchesPerSecond), seedOnSubset };
+  let floor: BenchReport['floor'] = null;
+  if (engine) {
+    const fl = computeFloor({ documents: engine.checkinsWritten, perDocCostMs: o.perDocCostMs, workers: o.workers, biotimeLatencyMs: o.latencyMs, frappeLatencyMs: o.latencyMs });
+    floor = { ...fl, documents: engine.checkinsWritten, perDocCostMs: o.perDocCostMs, workers: o.workers, latencyMs: o.latencyMs, engineSeconds: engine.wallSeconds, engineRatio: ratio(engine.wallSeconds, fl.seconds) };
   }
-
-  let zero: BenchReport['zeroLatency'] = null;
-  if (o.zero > 0 && o.only.includes('zero')) {
-    log(`Zero latency and zero server cost: ${o.zero} punches, engine alone`);
-    const m = await measure({ name: 'engine-zero', label: 'engine, zero latency', kind: 'engine', userControl: 'off' }, planBacklog({ punches: o.zero }), { latencyMs: 0, perDocCostMs: 0, workers: o.workers }, o, pageSize);
-    zero = {
-      punches: m.figures.punches,
-      wallSeconds: m.figures.wallSeconds,
-      cpuSeconds: m.figures.cpuSeconds,
-      punchesPerCpuSecond: m.figures.punches / m.figures.cpuSeconds,
-      punchesPerSecond: m.figures.punchesPerSecond,
-      peakRssMb: m.figures.peakRssMb,
-    };
-  }
-
-  const engineUc = by('engine-user-control');
-  const seed = by('seed-per-punch');
-  const fbast = by('add-log-per-punch');
-  const ratios = { engineVsSeed: ratio(engineUc?.punchesPerSecond, seed?.punchesPerSecond), engineVsFbast: ratio(engine?.punchesPerSecond, fbast?.punchesPerSecond), seedOnSubset: seedBacklog !== backlog };
-  const engineRatio = floor && engine ? ratio(engine.wallSeconds, floor.seconds) : null;
   const besides = [engine, engineUc].filter((x) => x !== undefined).map((x) => x.requestsPerPunch.frappeBesidesUserControl);
   const targets: Target[] = [
     target('engineVsSeed', 'engine ÷ seed per punch, punches/s (both frappe-user control)', ratios.engineVsSeed, 'min', 30),
     target('engineVsFbast', 'engine ÷ add_log per punch, punches/s (no user control)', ratios.engineVsFbast, 'min', 10),
-    target('floor', 'engine wall time ÷ floor', engineRatio, 'max', 1.5),
+    target('floor', 'engine wall time ÷ floor', floor?.engineRatio, 'max', 1.5),
     target('frappeRequests', 'engine Frappe requests per punch besides user control', besides.length ? Math.max(...besides) : null, 'max', 0.05),
     target('largeRss', `engine peak RSS at ${large?.punches ?? 0} punches, MB`, large && large.punches >= 200_000 ? large.peakRssMb : null, 'max', 200, true),
     target('cpu', 'engine punches per CPU second, zero latency', zero?.punchesPerCpuSecond, 'min', 20_000),
   ];
+  return { ratios, floor, targets };
+}
+
+async function main(): Promise<void> {
+  const o = parseBenchArgs(process.argv.slice(2));
+  if (o.cpuProfDir) fs.mkdirSync(o.cpuProfDir, { recursive: true });
+  const loadAverageAtStart = os.loadavg()[0];
+  const pageSize = benchConfig('http://127.0.0.1:1', 'http://127.0.0.1:2', 'off').devices.find((d) => d.id === DEVICE_ID)!.pageSize;
+  const c: Context = { o, costs: { latencyMs: o.latencyMs, perDocCostMs: o.perDocCostMs, workers: o.workers }, pageSize };
+  const backlog = planBacklog({ punches: o.punches });
+  const seedBacklog = o.seedPunches < o.punches ? planBacklog({ punches: o.seedPunches }) : backlog;
+
+  const measured = o.only.includes('compare') ? await runComparison(c, backlog, seedBacklog) : [];
+  const large = o.large > 0 && o.only.includes('large') ? await runLarge(c) : null;
+  const zero = o.zero > 0 && o.only.includes('zero') ? await runZero(c) : null;
+  const contenders = measured.map((m) => m.figures);
   const w = backlog.stats;
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverageAtStart },
     settings: { punches: o.punches, seedPunches: o.seedPunches, large: o.large, zero: o.zero, latencyMs: o.latencyMs, perDocCostMs: o.perDocCostMs, workers: o.workers, only: o.only, pageSize, sandboxes: 'both sandboxes in the parent process, each contender in its own child process' },
     workload: { punches: w.punches, employees: backlog.employees.length, unknownCodes: backlog.employees.filter((e) => !e.known).length, unknownPunches: w.unknown, alreadyCheckedIn: w.already, lateUploads: w.late, byState: w.byState, days: w.days },
-    contenders: measured.map((m) => m.figures),
-    ratios,
-    floor: floor && engine ? { ...floor, documents: engine.checkinsWritten, perDocCostMs: o.perDocCostMs, workers: o.workers, latencyMs: o.latencyMs, engineSeconds: engine.wallSeconds, engineRatio } : null,
+    contenders,
+    ...judge(o, contenders, large, zero, seedBacklog !== backlog),
     largeBacklog: large,
     zeroLatency: zero,
-    targets,
   };
   if (large && large.punches < 200_000) log(`note: the large backlog has ${large.punches} punches; the RSS target is judged at 200,000 or more only.`);
-  const written = new Set(measured.filter((m) => m.figures.punches === o.punches).map((m) => m.figures.checkinsWritten));
+  const written = new Set(contenders.filter((x) => x.punches === o.punches).map((x) => x.checkinsWritten));
   if (written.size > 1) log(`WARNING: the contenders did not write the same number of checkins: ${[...written].join(', ')}`);
   console.log(formatText(report));
   console.log('\nREADME table:\n');
