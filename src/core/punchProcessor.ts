@@ -50,6 +50,9 @@ export class PunchProcessor {
   }
 
   async process(punches: Punch[]): Promise<PunchOutcome[]> {
+    // A real run finds earlier pages' checkins in Frappe itself, so the in-run claims only need to span one batch
+    // (keeping them for the whole run made memory grow with the backlog). A dry run creates nothing: it keeps them.
+    if (!this.o.dryRun) this.claimed.clear();
     const outcomes = punches.map((p) => this.baseOutcome(p));
     const live: number[] = [];
     punches.forEach((p, i) => {

@@ -4,6 +4,7 @@
 import { FrappeError } from '../core/errors';
 import type { Logger, UserControl, UserControlChange, UserControlMemory, UserControlResult } from '../core/ports';
 import type { FrappeApi } from './api';
+import { mapPool } from './pool';
 import type { FrappeClient } from './client';
 import { loggedUser, parseUser, userRoles } from './probe';
 
@@ -18,16 +19,17 @@ export class FrappeUserControl implements UserControl {
   readonly mode = 'frappe-user' as const;
   private readonly api: FrappeApi;
   private readonly logger: Logger;
+  private readonly concurrency: number;
 
   constructor(options: FrappeUserControlOptions) {
     this.api = options.client.api;
     this.logger = options.logger ?? this.api.logger;
+    this.concurrency = options.client.concurrency;
   }
 
   async apply(changes: UserControlChange[], _memory: UserControlMemory, signal?: AbortSignal): Promise<UserControlResult[]> {
-    const out: UserControlResult[] = [];
-    for (const change of changes) out.push(await this.applyOne(change, signal));
-    return out;
+    // Each employee is independent: as many in flight as the site's workers take (results keep their order).
+    return mapPool(changes, this.concurrency, (change) => this.applyOne(change, signal));
   }
 
   async check(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {

@@ -1,6 +1,6 @@
 // The engine's state as a directory of plain files (the CLI's --state-dir, the extension's global storage):
 //   devices/<id>.json    cursor, lastSyncAt, failures, user-control memory       (atomic rewrite)
-//   failed/<id>.json     failed punches with their raw BioTime records           (atomic rewrite)
+//   failed/<id>.jsonl    failed punches with their raw BioTime records           (append-only journal)
 //   inflight/<id>.json   checkin writes in flight (crash recovery journal)       (atomic rewrite)
 //   runs/<runId>.json    run summary                                             (atomic rewrite)
 //   runs/<runId>.jsonl   per-punch outcomes, appended and fsync'd page by page
@@ -12,6 +12,7 @@ import * as readline from 'node:readline';
 import type { FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
 import type { DeviceState, InflightEntry, RunRecordWriter, SiteState, SyncStateStore } from '../ports';
 import { quarantine, readJsonFile, writeFileAtomic } from './atomicFile';
+import { FailedJournal } from './failedJournal';
 
 export const RUNS_KEPT_PER_DEVICE = 200;
 
@@ -24,6 +25,7 @@ type RunLine = { t: 'o'; o: PunchOutcome } | { t: 'p'; key: string; patch: Parti
 
 export class FileStateStore implements SyncStateStore {
   readonly problems: string[] = [];
+  private readonly journals = new Map<string, FailedJournal>();
 
   constructor(readonly dir: string, private readonly now: () => Date = () => new Date()) {}
 
@@ -62,25 +64,20 @@ export class FileStateStore implements SyncStateStore {
   async listFailed(deviceId?: string): Promise<FailedPunch[]> {
     const ids = deviceId ? [deviceId] : await this.deviceIdsIn('failed');
     const out: FailedPunch[] = [];
-    for (const id of ids) out.push(...Object.values(await this.failedMap(id)));
+    for (const id of ids) out.push(...(await this.failed(id).load()).values());
     return out.sort((a, b) => (a.punchTime < b.punchTime ? -1 : a.punchTime > b.punchTime ? 1 : a.key.localeCompare(b.key)));
   }
 
-  private failedMap(deviceId: string): Promise<Record<string, FailedPunch>> {
-    return this.readOr<Record<string, FailedPunch>>(this.file('failed', `${safe(deviceId)}.json`), {}, `Failed punches of device ${deviceId}`);
+  private failed(deviceId: string): FailedJournal {
+    let j = this.journals.get(deviceId);
+    if (!j) this.journals.set(deviceId, (j = new FailedJournal(this.file('failed', `${safe(deviceId)}.jsonl`))));
+    return j;
   }
 
   async updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void> {
     if (!upsert.length && !remove.length) return;
-    const map = await this.failedMap(deviceId);
-    let changed = false;
-    for (const k of remove) if (k in map) changed = delete map[k];
-    for (const f of upsert) {
-      const prev = map[f.key];
-      map[f.key] = prev ? { ...f, firstFailedAt: prev.firstFailedAt, attempts: prev.attempts + 1 } : f;
-      changed = true;
-    }
-    if (changed) await writeFileAtomic(this.file('failed', `${safe(deviceId)}.json`), JSON.stringify(map));
+    await fs.promises.mkdir(this.file('failed'), { recursive: true, mode: 0o700 });
+    await this.failed(deviceId).update(upsert, remove);
   }
 
   async setInflight(deviceId: string, entries: InflightEntry[]): Promise<void> {
@@ -157,7 +154,7 @@ export class FileStateStore implements SyncStateStore {
 
   private async deviceIdsIn(sub: string): Promise<string[]> {
     const names = await fs.promises.readdir(this.file(sub)).catch(() => [] as string[]);
-    return names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => decodeURIComponent(n.slice(0, -5)));
+    return [...new Set(names.filter((n) => /\.jsonl?$/.test(n) && !n.startsWith('.')).map((n) => decodeURIComponent(n.replace(/\.jsonl?$/, ''))))];
   }
 
   private async pruneRuns(deviceId: string): Promise<void> {

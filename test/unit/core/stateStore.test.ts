@@ -107,3 +107,40 @@ describe('core/state StateDirLock', () => {
     await l.release();
   });
 });
+
+describe('core/state failed-punch journal', () => {
+  const fp = (key: string, reason = 'no employee') => ({ key, deviceId: 'hq', empCode: key, name: 'N', punchTime: 't', terminalAlias: '', punchState: '0', reason, failure: 'unknownEmployee' as const, firstFailedAt: 'a', lastTriedAt: 'a', attempts: 1, runId: 'r', transactionId: Number(key), terminalSn: '', uploadTime: null, punchStateDisplay: '', latitude: null, longitude: null, raw: { id: Number(key) } });
+
+  it('appends changes instead of rewriting, and another process sees them', async () => {
+    const dir = tmp();
+    const a = new FileStateStore(dir);
+    await a.updateFailed('hq', [fp('1'), fp('2')], []);
+    const size1 = fs.statSync(path.join(dir, 'failed', 'hq.jsonl')).size;
+    await a.updateFailed('hq', [fp('3')], ['1']);
+    const size2 = fs.statSync(path.join(dir, 'failed', 'hq.jsonl')).size;
+    assert.ok(size2 > size1);
+    assert.deepEqual((await new FileStateStore(dir).listFailed('hq')).map((f) => f.key), ['2', '3']);
+    // The other process dismisses one; the first sees it on its next read.
+    await new FileStateStore(dir).updateFailed('hq', [], ['2']);
+    assert.deepEqual((await a.listFailed('hq')).map((f) => f.key), ['3']);
+  });
+
+  it('a line torn by a crash is skipped and the next append does not glue onto it', async () => {
+    const dir = tmp();
+    const s = new FileStateStore(dir);
+    await s.updateFailed('hq', [fp('1')], []);
+    fs.appendFileSync(path.join(dir, 'failed', 'hq.jsonl'), '{"p":{"key":"torn');
+    const again = new FileStateStore(dir);
+    await again.updateFailed('hq', [fp('2')], []);
+    assert.deepEqual((await new FileStateStore(dir).listFailed('hq')).map((f) => f.key), ['1', '2']);
+  });
+
+  it('compacts when the journal is mostly history', async () => {
+    const dir = tmp();
+    const s = new FileStateStore(dir);
+    for (let i = 0; i < 1100; i++) await s.updateFailed('hq', [fp(String(i))], i > 0 ? [String(i - 1)] : []);
+    const lines = fs.readFileSync(path.join(dir, 'failed', 'hq.jsonl'), 'utf8').trim().split('\n').length;
+    assert.ok(lines < 1100, `journal has ${lines} lines`);
+    assert.deepEqual((await new FileStateStore(dir).listFailed('hq')).map((f) => f.key), ['1099']);
+  });
+});
