@@ -4,7 +4,7 @@
 import type { FailedPunch } from '../src/shared/model';
 import { CliProcess, cliEnv, type CliResult } from './cli';
 import { expectationOf } from './expectations';
-import { checkCursor, checkFinal, checkUserControl, scanStateDir, type Violation } from './invariants';
+import { byKey, checkCursor, checkFinal, checkUserControl, checkinsOf, processed, scanStateDir, type Violation } from './invariants';
 import { checkProcess, scanOutputs, tail, type Recorded } from './outputChecks';
 import type { CycleSpec, FaultPlan, PunchSpec, Scenario } from './scenario';
 import { Rng } from './rng';
@@ -72,6 +72,8 @@ class ScenarioRun {
   private readonly counts = new Map<string, number>();
   private readonly s: Scenario;
   private cursor = 0;
+  /** The failed punches listed after the last cycle (what the sync has recorded so far). */
+  private lastFailed: FailedPunch[] = [];
   private readonly secrets: Map<string, string>;
   private readonly rotatedPassword: string;
 
@@ -225,7 +227,10 @@ class ScenarioRun {
 
   /** Deletes rows already synced (ids under the cursor seen after the previous cycle): later rows move up a page. */
   private deleteSynced(c: number, n: number): void {
-    const synced = this.world.ledger.filter((e) => e.id !== null && e.id <= this.cursor && !e.deleted);
+    // Only rows the sync has really dealt with (a checkin or a failed punch): an id below the cursor may still be
+    // a watched gap (committed out of order), and deleting it before it was ever visible is not a loss.
+    const checkins = byKey(checkinsOf(this.world));
+    const synced = this.world.ledger.filter((e) => e.id !== null && e.id <= this.cursor && !e.deleted && processed(this.world, e, checkins, this.lastFailed));
     const r = new Rng(this.s.seed ^ (c + 1) * 0x2545f491);
     for (const e of r.sample(synced, Math.min(n, synced.length))) {
       this.world.biotime.store.deletePunch(e.id!);
@@ -269,6 +274,7 @@ class ScenarioRun {
     if (cursor < this.cursor) this.violations.push({ kind: 'cursor', detail: `${when}: the cursor went back from ${this.cursor} to ${cursor}` });
     this.violations.push(...checkCursor(this.world, c, this.cursor, cursor, failed));
     this.cursor = Math.max(this.cursor, cursor);
+    this.lastFailed = failed;
     return failed;
   }
 
