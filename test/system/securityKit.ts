@@ -10,12 +10,11 @@ import { startFrappeSandbox, type FrappeSandbox } from '../../src/sandbox/frappe
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
 /**
- * Recognisable values, with characters that encodings change (non-ASCII, %, space), so a secret that slips out
- * URL-encoded or escaped is still found. Quotes and backslashes are left to the skipped finding in
- * test/unit/securityRedaction.test.ts (the redactor misses JSON-escaped secrets today).
+ * Recognisable values, with the characters that escaping and encoding change (quote, backslash, non-ASCII, %,
+ * space), so a secret that slips out JSON-escaped or URL-encoded is still found.
  */
 export const PLANTED = {
-  password: 'Sesame-BT-pw é7%41',
+  password: 'Sesame-BT-pw "q" \\x é7%41',
   apiKey: 'planted-key-5c1f2a',
   apiSecret: 'hushhush-secret-9e8d7c',
   wrongPassword: 'Wrongful-guess-3b é',

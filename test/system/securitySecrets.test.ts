@@ -47,9 +47,8 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
       if (mode === 'loginEcho' && req.path === '/jwt-api-token-auth/') {
         echoes.login++;
         const pw = String((JSON.parse(req.text() || '{}') as { password?: unknown }).password ?? '');
-        // Worded without "password:" (that form crashes the run today) and early in the text (a secret cut by the
-        // 200-character limit keeps its first half today): both are skipped findings below and in test/unit.
-        return { status: 400, body: { non_field_errors: [`Received ${pw} for api. ${'Unable to log in with provided credentials. '.repeat(4)}`] } };
+        // "password: …" once made the run's error a SyntaxError (test/unit/securityRedaction.test.ts).
+        return { status: 400, body: { non_field_errors: [`Received password: ${pw} for api. ${'Unable to log in with provided credentials. '.repeat(4)}`] } };
       }
       if (mode === 'biotime500Echo' && req.path === '/iclock/api/transactions/' && typeof auth === 'string') {
         echoes.biotime500++;
@@ -142,10 +141,9 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     assert.deepEqual(problems, [], `secrets leaked:\n${problems.join('\n')}`);
   });
 
-  // FINDING (engine, not fixed here): server error details are cut to 200 characters (src/biotime/answers.ts
-  // detailOf) before the redactor sees them, so a secret the server echoes across the cut is no longer the
-  // registered value and its first half is kept: "Received Sesame-BT-pw é…" lands in the run record, `show-run`,
-  // stdout/stderr and the webview. Redact before truncating. Un-skip with the fix.
+  // Finding (fixed in 02bbff6): server error details are cut to 200 characters (src/biotime/answers.ts detailOf)
+  // before the redactor saw them, so a secret echoed across the cut was no longer the registered value and its
+  // first half was kept in the run record, `show-run`, stdout/stderr and the webview.
   it('a secret echoed across the 200-character cut of an error detail leaves no piece behind', async () => {
     p = await startPair();
     const pair = p;
@@ -164,11 +162,9 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     assert.deepEqual(found, []);
   });
 
-  // FINDING (engine, not fixed here): a Frappe error message that quotes the request's Authorization header — as a
-  // proxy or a debug-mode site can — becomes the punch's failure reason verbatim. The run record
-  // (runs/<id>.jsonl), the failed punch, `show-run`, `failed --json` and the mapping webview then hold
-  // "token <api key>:<api secret>": outcome reasons are stored without the redactor, and the redactor's generic
-  // pattern only knows "Token" capitalised while Frappe's scheme is written "token". Un-skip with the fix.
+  // Finding (fixed in 02bbff6): a Frappe error message that quotes the request's Authorization header — as a proxy
+  // or a debug-mode site can — became the punch's failure reason verbatim, so the run record, the failed punch,
+  // `show-run`, `failed --json` and the mapping webview held "token <api key>:<api secret>".
   it('a Frappe error quoting the Authorization header does not put the API key and secret in run records or output', async () => {
     p = await startPair();
     const pair = p;
