@@ -196,6 +196,14 @@ export class DeviceRun {
       Object.assign(cursor, next);
       this.d.emit({ type: 'punchesProcessed', runId: this.req.runId, deviceId: device.id, processed: this.processed, total, counts: { ...this.summary.counts } });
     }
+    // Every open gap was looked for by this complete read (gaps made during it count from the next one).
+    if (!filtered && !this.dryRun && cursor.gaps?.length) {
+      const seen = new GapSet(cursor.gaps, this.d.clock.now());
+      seen.countRead(this.summary.startedAt);
+      cursor.gaps = seen.toJSON();
+      this.state.cursor = cursor;
+      await this.d.store.saveDevice(device.id, this.state);
+    }
   }
 
   /** A BioTime database restore reuses transaction ids: the punch under our cursor would then be another one. */

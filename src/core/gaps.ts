@@ -2,7 +2,10 @@
 // commits, so a long transaction (an attendance import, a slow upload) can make a low id visible after higher ids
 // were read. Such ids are remembered as gaps and every run reads again from the oldest open gap, until the id
 // appears (it is then processed) or the watch period ends (it was deleted, or the id was never used).
-export type GapRange = [from: number, to: number, firstSeenAt: string];
+export type GapRange = [from: number, to: number, firstSeenAt: string, reads?: number];
+
+/** Reads that must have looked for a gap, besides its age, before it is dropped (a laptop closed overnight must not expire it). */
+export const GAP_MIN_READS = 3;
 
 export const GAP_WATCH_MS = 2 * 60 * 60_000;
 const MAX_RANGES = 500;
@@ -14,7 +17,7 @@ export class GapSet {
     const cutoff = now.getTime() - GAP_WATCH_MS;
     this.ranges = [];
     for (const r of ranges ?? []) {
-      if (Date.parse(r[2]) < cutoff) onExpire?.(r);
+      if (Date.parse(r[2]) < cutoff && (r[3] ?? 0) >= GAP_MIN_READS) onExpire?.(r);
       else this.ranges.push(r);
     }
   }
@@ -45,6 +48,11 @@ export class GapSet {
       }
     }
     this.ranges = out;
+  }
+
+  /** A complete read that started at `startedAt` looked for every gap already open then. */
+  countRead(startedAt: string): void {
+    for (const r of this.ranges) if (r[2] < startedAt) r[3] = (r[3] ?? 0) + 1;
   }
 
   toJSON(): GapRange[] {

@@ -262,7 +262,7 @@ export interface DeviceCursor {
   /** Fingerprint of the `hwm` transaction, to detect a BioTime database restore that reuses ids. */
   hwmFingerprint?: string;
   /** Id ranges passed over without being seen, still watched (see gaps.ts). */
-  gaps?: [from: number, to: number, firstSeenAt: string][];
+  gaps?: [from: number, to: number, firstSeenAt: string, reads?: number][];
 }
 
 export interface DeviceState {
