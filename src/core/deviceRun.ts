@@ -22,7 +22,7 @@ import type {
 import { PunchProcessor, recoverKey } from './punchProcessor';
 import type { Redactor } from './redact';
 import { terminalHealth } from './terminals';
-import { GAP_WATCH_MS, GapSet } from './gaps';
+import { GAP_MIN_READS, GAP_WATCH_MS, GapSet } from './gaps';
 import { UserControlPlanner, type Patch } from './userControlPlan';
 
 /** Ids just below the cursor that every run reads again, for transactions committed out of id order. */
@@ -176,7 +176,7 @@ export class DeviceRun {
     await this.checkRestore(cursor);
     const recent = new Set(cursor.recent);
     const gaps = new GapSet(cursor.gaps, this.d.clock.now(), ([a, b]) =>
-      this.d.logger.warn(`Device ${device.id}: BioTime transaction${a === b ? ` ${a}` : `s ${a}-${b}`} never appeared within ${GAP_WATCH_MS / 3_600_000} h of later ones; treating ${a === b ? 'it' : 'them'} as deleted or unused.`),
+      this.d.logger.warn(`Device ${device.id}: BioTime transaction${a === b ? ` ${a}` : `s ${a}-${b}`} never appeared within ${GAP_WATCH_MS / 3_600_000} h and ${GAP_MIN_READS} reads; treating ${a === b ? 'it' : 'them'} as deleted or unused.`),
     );
     // importSince filters the first import on BioTime's side; afterwards every id is read (old punches that arrive
     // late are skipped locally), so a missing id is a real gap worth watching.
