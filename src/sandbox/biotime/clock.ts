@@ -2,26 +2,8 @@
  * BioTime speaks naive server-local wall-clock time ("YYYY-MM-DD HH:MM:SS", no zone). The sandbox renders
  * its own clock (opts.now()) in the zone named by the `timeZone` option, like a server whose OS zone is set.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = timeZone ?? '';
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(key, formatter);
-  }
-  return formatter;
-}
+import { zoneFormatter } from '../common/zoneFormatter';
+const formatterFor = zoneFormatter;
 
 // Seeding 300k punches renders the same clock second over and over; Intl formatting is the slow part.
 const lastRendered = new Map<string, { second: number; text: string }>();

@@ -1,3 +1,4 @@
+import { zoneFormatter } from '../common/zoneFormatter';
 import { pythonError } from './errors';
 
 /**
@@ -61,25 +62,7 @@ export function datetimeKey(value: unknown): string {
   return parsed ? `${parsed.seconds}.${pad(parsed.micro, 6)}` : String(value);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
+const formatterFor = zoneFormatter;
 
 /** `now_datetime()`: the instant rendered as naive wall-clock time in the site zone. */
 export function siteDatetime(date: Date, timeZone: string): ParsedDatetime {
