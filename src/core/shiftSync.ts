@@ -89,10 +89,3 @@ export async function syncShifts(d: ShiftSyncDeps): Promise<ShiftSyncRecord[]> {
   }
   return out;
 }
-
-/** Naive site time of an instant, used when a record needs "now". */
-export function siteNow(clock: Clock, zone: string): string {
-  return formatInZone(clock.now(), zone);
-}
-
-export { naiveToInstant };

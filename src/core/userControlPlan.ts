@@ -4,7 +4,7 @@
 // between creating checkins and applying them does not lose the decision.
 import type { PunchOutcome, UserControlRecord } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
-import type { DeviceState, EmployeeRecord, PendingUserControl, UserControl, UserControlMemory } from './ports';
+import type { DeviceState, EmployeeRecord, UserControl, UserControlMemory } from './ports';
 
 export const MAX_USER_CONTROL_ATTEMPTS = 5;
 
@@ -86,4 +86,3 @@ export class UserControlPlanner {
   }
 }
 
-export type { PendingUserControl };
