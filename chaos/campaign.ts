@@ -77,7 +77,7 @@ export function totalsOf(seed: number, reports: RunReport[], durationMs: number,
     t.cliProcesses += r.processes;
     for (const [k, n] of Object.entries(r.failedByReason)) t.failedByReason[k] = (t.failedByReason[k] ?? 0) + n;
     for (const [k, n] of Object.entries(r.faults)) t.faults[k] = (t.faults[k] ?? 0) + n;
-    for (const v of r.violations) t.violations.push({ ...v, run: r.index, runSeed: r.seed });
+    for (const { kind, detail } of r.violations) t.violations.push({ kind, detail, run: r.index, runSeed: r.seed });
   }
   return t;
 }

@@ -12,6 +12,8 @@ export type ViolationKind = 'lost' | 'duplicated' | 'wrong' | 'cursor' | 'userCo
 export interface Violation {
   kind: ViolationKind;
   detail: string;
+  /** The punch it is about, when there is one. */
+  entry?: LedgerEntry;
 }
 
 export interface Checkin {
@@ -76,7 +78,7 @@ export function checkCursor(world: ChaosWorld, cycle: number, before: number, af
   for (const e of world.ledger) {
     if (e.id === null || e.id <= before || e.id > after) continue;
     if (e.cycle > cycle || (e.cycle === cycle && e.midRead)) continue;
-    if (!processed(world, e, checkins, failed)) out.push({ kind: 'cursor', detail: `after cycle ${cycle + 1} the cursor is ${after} (was ${before}) but ${label(e)} has no checkin and no failed punch` });
+    if (!processed(world, e, checkins, failed)) out.push({ kind: 'cursor', entry: e, detail: `after cycle ${cycle + 1} the cursor is ${after} (was ${before}) but ${label(e)} has no checkin and no failed punch` });
   }
   return out;
 }

@@ -251,6 +251,9 @@ class ScenarioRun {
     if (result.code !== 0) this.violations.push({ kind: 'finalRun', detail: `the final clean run exited ${result.code ?? result.signal}:\n${tail(result.out, 1500)}\n${tail(result.err, 1500)}` });
     const failed = await this.observe(this.s.cycles.length);
     this.tally = checkFinal(w, failed ?? [], this.violations);
+    // A punch the cursor passed that a later run synced was deferred, not lost: say so, it tells the two bugs apart.
+    const checkins = byKey(checkinsOf(w));
+    for (const v of this.violations) if (v.kind === 'cursor' && v.entry && processed(w, v.entry, checkins, failed ?? [])) v.detail += '; a later run synced it (deferred, not lost)';
     this.violations.push(...checkUserControl(w));
     const tokens = new Set(w.seenTokens);
     this.violations.push(...scanStateDir(w.stateDir, this.secrets, tokens));
