@@ -84,6 +84,8 @@ export interface Authorization {
 
 export class BioTimeAuth {
   private token: string | undefined;
+  /** Expiry on our clock of tokens received in this process (see usable()). */
+  private readonly localExpiry = new Map<string, number | undefined>();
   private loadedStored = false;
   private loginInFlight: Promise<string> | undefined;
   private readonly guard: LoginGuard;
@@ -129,10 +131,31 @@ export class BioTimeAuth {
     return { header: `${this.scheme === 'jwt' ? 'JWT' : 'Token'} ${token}`, token };
   }
 
-  /** A JWT is good while `exp` is more than a minute away; a token without `exp` is good until BioTime says 401. */
+  /**
+   * A JWT is good while `exp` is more than a minute away; a token without `exp` is good until BioTime says 401.
+   * `exp` is BioTime's clock, which may be hours off ours: for a token we just received, its lifetime is measured
+   * on our clock from the moment it arrived (iat..exp), or, without `iat`, trusted until BioTime answers 401 —
+   * otherwise a BioTime clock running behind would make every request log in again.
+   */
   private usable(token: string): boolean {
+    const now = this.o.clock.now().getTime();
+    if (this.localExpiry.has(token)) {
+      const local = this.localExpiry.get(token);
+      return local === undefined || local > now + EXPIRY_MARGIN_MS;
+    }
     const exp = jwtExpiry(token);
-    return !exp || exp.getTime() > this.o.clock.now().getTime() + EXPIRY_MARGIN_MS;
+    return !exp || exp.getTime() > now + EXPIRY_MARGIN_MS;
+  }
+
+  /** Our-clock expiry of a token just received (undefined: until a 401). */
+  private noteReceived(token: string): void {
+    const exp = jwtExpiry(token);
+    if (!exp) return;
+    const iat = jwtPayload(token)?.orig_iat ?? jwtPayload(token)?.iat;
+    const now = this.o.clock.now().getTime();
+    const local = typeof iat === 'number' && Number.isFinite(iat) && exp.getTime() > iat * 1000 ? now + (exp.getTime() - iat * 1000) : exp.getTime() > now + EXPIRY_MARGIN_MS ? exp.getTime() : undefined;
+    this.localExpiry.clear();
+    this.localExpiry.set(token, local);
   }
 
   /** A stored token from another scheme (the setting changed) or another user is dropped rather than tried. */
@@ -197,6 +220,7 @@ export class BioTimeAuth {
     if (!token) throw new BioTimeError('badResponse', `${server} answered the login without a token.`, `Check the device URL.${schemeHint}`);
     this.guard.clear(key);
     this.remember(token);
+    this.noteReceived(token);
     await this.storeToken(token);
     const exp = jwtExpiry(token);
     this.o.logger.debug(`${server}: logged in${exp ? `; token valid until ${exp.toISOString()}` : ''}`);

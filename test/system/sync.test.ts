@@ -147,3 +147,18 @@ describe('system: sync cycle against the sandboxes', function () {
     assert.equal(checkins(w).length, 2);
   });
 });
+
+describe('system: BioTime clock far behind ours', function () {
+  this.timeout(30_000);
+  it('reuses the JWT instead of logging in for every request', async () => {
+    const w = await world({ biotime: { now: () => new Date(Date.now() - 3 * 3600_000), jwtLifetimeSeconds: 3600 } });
+    try {
+      for (let i = 0; i < 40; i++) punch(w, '1001', `2026-11-20 08:${String(i).padStart(2, '0')}:00`);
+      const s = await w.handle.engine.runDevice('hq');
+      assert.equal(s.status, 'completed');
+      assert.equal(w.biotime.stats.byRoute['POST /jwt-api-token-auth/'], 1);
+    } finally {
+      await w.close();
+    }
+  });
+});
