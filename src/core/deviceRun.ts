@@ -198,9 +198,8 @@ export class DeviceRun {
     }
     // Every open gap was looked for by this complete read (gaps made during it count from the next one).
     if (!filtered && !this.dryRun && cursor.gaps?.length) {
-      const seen = new GapSet(cursor.gaps, this.d.clock.now());
-      seen.countRead(this.summary.startedAt);
-      cursor.gaps = seen.toJSON();
+      gaps.countRead(this.summary.startedAt);
+      cursor.gaps = gaps.toJSON();
       this.state.cursor = cursor;
       await this.d.store.saveDevice(device.id, this.state);
     }
