@@ -2,7 +2,7 @@
 // employees and resignations) and the CLI's public output (`status --json`, `failed --json`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FailedPunch } from '../src/shared/model';
+import type { FailedPunch, WatchedGap } from '../src/shared/model';
 import { expectationOf, type Expectation } from './expectations';
 import type { LedgerEntry, ChaosWorld } from './world';
 import { NO_ACCESS_AREA } from './world';
@@ -70,17 +70,35 @@ export function processed(world: ChaosWorld, e: LedgerEntry, checkins: Map<strin
 
 /**
  * The cursor never passes a punch without an outcome: every transaction that existed when the cycle began and
- * whose id the cursor moved past in this cycle has a checkin or a failed punch now.
+ * whose id the cursor moved past in this cycle has a checkin or a failed punch now, or is still a watched gap
+ * (`status --json` lists them): the engine has not passed that id, every run reads it again. A punch deferred so is
+ * checked again after each later cycle (the caller carries `deferred` over) until it has an outcome; once it is
+ * no longer watched without one, the cursor has passed it for good.
  */
-export function checkCursor(world: ChaosWorld, cycle: number, before: number, after: number, failed: FailedPunch[]): Violation[] {
+export function checkCursor(world: ChaosWorld, c: CursorCheck): { violations: Violation[]; deferred: LedgerEntry[] } {
   const checkins = byKey(checkinsOf(world));
-  const out: Violation[] = [];
-  for (const e of world.ledger) {
-    if (e.id === null || e.id <= before || e.id > after) continue;
-    if (e.cycle > cycle || (e.cycle === cycle && e.midRead)) continue;
-    if (!processed(world, e, checkins, failed)) out.push({ kind: 'cursor', entry: e, detail: `after cycle ${cycle + 1} the cursor is ${after} (was ${before}) but ${label(e)} has no checkin and no failed punch` });
+  const violations: Violation[] = [];
+  const deferred: LedgerEntry[] = [];
+  const watched = (id: number) => c.watched.some((g) => id >= g.from && id <= g.to);
+  const fresh = world.ledger.filter((e) => e.id !== null && e.id > c.before && e.id <= c.after && (e.cycle < c.cycle || (e.cycle === c.cycle && !e.midRead)));
+  for (const e of new Set([...c.deferred, ...fresh])) {
+    if (processed(world, e, checkins, c.failed)) continue;
+    if (watched(e.id!)) deferred.push(e);
+    else violations.push({ kind: 'cursor', entry: e, detail: `after cycle ${c.cycle + 1} the cursor is ${c.after} (was ${c.before}) but ${label(e)} has no checkin and no failed punch${c.deferred.includes(e) ? ' and is no longer a watched gap' : ''}` });
   }
-  return out;
+  return { violations, deferred };
+}
+
+export interface CursorCheck {
+  cycle: number;
+  /** The cursor after the previous cycle and after this one. */
+  before: number;
+  after: number;
+  failed: FailedPunch[];
+  /** The engine's watched gaps after this cycle (`status --json`). */
+  watched: WatchedGap[];
+  /** Punches an earlier check left for later because their ids were watched gaps. */
+  deferred: LedgerEntry[];
 }
 
 export interface FinalTally {

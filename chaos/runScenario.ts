@@ -1,7 +1,7 @@
 // One run of the campaign: the scenario's cycles of the real CLI against its world, faults armed per cycle,
 // SIGKILL triggered by the exact request or state write the scenario names, observation after every cycle,
 // then a clean cycle and the final checks.
-import type { FailedPunch } from '../src/shared/model';
+import type { FailedPunch, WatchedGap } from '../src/shared/model';
 import { CliProcess, cliEnv, type CliResult } from './cli';
 import { expectationOf } from './expectations';
 import { byKey, checkCursor, checkFinal, checkUserControl, checkinsOf, processed, scanStateDir, type Violation } from './invariants';
@@ -9,7 +9,7 @@ import { checkProcess, scanOutputs, tail, type Recorded } from './outputChecks';
 import type { CycleSpec, FaultPlan, PunchSpec, Scenario } from './scenario';
 import { Rng } from './rng';
 import { armTriggers, targetOf } from './triggers';
-import { ChaosWorld, USERNAME } from './world';
+import { ChaosWorld, USERNAME, type LedgerEntry } from './world';
 
 export interface RunReport {
   index: number;
@@ -72,6 +72,8 @@ class ScenarioRun {
   private readonly counts = new Map<string, number>();
   private readonly s: Scenario;
   private cursor = 0;
+  /** Punches below the cursor whose ids the engine still watches as gaps (not passed yet; see checkCursor). */
+  private deferred: LedgerEntry[] = [];
   /** The failed punches listed after the last cycle (what the sync has recorded so far). */
   private lastFailed: FailedPunch[] = [];
   private readonly secrets: Map<string, string>;
@@ -266,7 +268,7 @@ class ScenarioRun {
     const [st, fl] = await Promise.all([this.spawn(this.args('status', ['--json']), env).done, this.spawn(this.args('failed', ['--json']), env).done]);
     const when = c < this.s.cycles.length ? `after cycle ${c + 1}` : 'after the final run';
     this.results.push({ result: st, json: true, what: `status ${when}` }, { result: fl, json: true, what: `failed ${when}` });
-    const status = parse<{ devices: { cursor: number | null }[]; problems: string[] }>(st);
+    const status = parse<{ devices: { cursor: number | null; watchedGaps?: WatchedGap[] }[]; problems: string[] }>(st);
     const failed = parse<{ failed: FailedPunch[] }>(fl)?.failed;
     if (!status || !failed) {
       this.violations.push({ kind: 'stateLoad', detail: `${when}: status/failed --json did not load the state: exit ${st.code}/${fl.code}: ${tail(st.err)} ${tail(fl.err)}` });
@@ -275,7 +277,9 @@ class ScenarioRun {
     if (status.problems?.length) this.violations.push({ kind: 'stateLoad', detail: `${when}: state problems: ${status.problems.join(' | ')}` });
     const cursor = status.devices[0]?.cursor ?? 0;
     if (cursor < this.cursor) this.violations.push({ kind: 'cursor', detail: `${when}: the cursor went back from ${this.cursor} to ${cursor}` });
-    this.violations.push(...checkCursor(this.world, c, this.cursor, cursor, failed));
+    const checked = checkCursor(this.world, { cycle: c, before: this.cursor, after: cursor, failed, watched: status.devices[0]?.watchedGaps ?? [], deferred: this.deferred });
+    this.violations.push(...checked.violations);
+    this.deferred = checked.deferred;
     this.cursor = Math.max(this.cursor, cursor);
     this.lastFailed = failed;
     return failed;

@@ -2,7 +2,7 @@
 // Clients are created once per device/site (keep-alive connections, cached tokens) through the connectors the
 // host supplies, so this file knows nothing about BioTime or Frappe.
 import { randomBytes } from 'node:crypto';
-import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunKind, RunSummary, ShiftSyncRecord } from '../shared/model';
+import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunKind, RunSummary, ShiftSyncRecord, WatchedGap } from '../shared/model';
 import type { DeviceConfig, SiteConfig, SyncConfig } from './configTypes';
 import { DeviceRun } from './deviceRun';
 import { runDoctor } from './doctor';
@@ -10,6 +10,7 @@ import { syncShifts } from './shiftSync';
 import type { EngineEvent, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
 import { Emitter } from './events';
 import { describeError, StateError } from './errors';
+import { GapSet, type GapRange } from './gaps';
 import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, EmployeeRecord, Logger, SyncStateStore, UserControl } from './ports';
 import type { Redactor } from './redact';
 
@@ -239,6 +240,7 @@ export class SyncEngine implements SyncEngineApi {
         lastSyncAt: st.lastSyncAt,
         nextRunAt: !dev.enabled ? null : base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000).toISOString() : this.d.clock.now().toISOString(),
         cursor: st.cursor?.hwm ?? null,
+        watchedGaps: watchedGaps(st.cursor?.gaps, this.d.clock.now()),
         failedCount: failed.length,
         consecutiveFailures: st.consecutiveFailures,
         lastRun: lastRun ?? null,
@@ -288,6 +290,11 @@ export class SyncEngine implements SyncEngineApi {
   dispose(): void {
     this.emitter.dispose();
   }
+}
+
+/** The gaps the next run still looks for (expired ones are dropped by that run without reading them). */
+function watchedGaps(gaps: GapRange[] | undefined, now: Date): WatchedGap[] {
+  return new GapSet(gaps, now).toJSON().map(([from, to, since, reads]) => ({ from, to, since, reads: reads ?? 0 }));
 }
 
 /** Sortable, unique run id: UTC timestamp, device, random suffix. */

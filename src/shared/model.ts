@@ -128,6 +128,19 @@ export interface TerminalHealth {
 
 export type DeviceHealth = 'ok' | 'never' | 'running' | 'error' | 'disabled';
 
+/**
+ * Transaction ids below the cursor that no read has seen yet (committed out of id order, or rows that moved left
+ * between two page reads). The cursor has not passed them: every run reads them again until they appear or expire.
+ */
+export interface WatchedGap {
+  from: number;
+  to: number;
+  /** When the ids were first passed over. */
+  since: string;
+  /** Complete reads that looked for them since then. */
+  reads: number;
+}
+
 export interface DeviceStatus {
   deviceId: string;
   name: string;
@@ -136,6 +149,8 @@ export interface DeviceStatus {
   lastSyncAt: string | null;
   nextRunAt: string | null;
   cursor: number | null;
+  /** Ids below `cursor` still looked for by every run (see WatchedGap); empty when there are none. */
+  watchedGaps: WatchedGap[];
   failedCount: number;
   consecutiveFailures: number;
   lastRun: RunSummary | null;

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeviceConfig } from '../../../src/core/configTypes';
+import { statusTable } from '../../../src/cli/format';
 import { SyncEngine } from '../../../src/core/engine';
 import { Redactor, nullLogger } from '../../../src/core/redact';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
@@ -247,11 +248,16 @@ describe('core/engine watched gaps', () => {
     for (let i = 8; i <= 120; i++) w.source.punches.push(punch(i, '1001', at(i)));
     await w.engine.runDevice('hq');
     assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => [g[0], g[1]]), [[5, 5]]);
+    // Status shows the watched id as part of the cursor: 120 passed, 5 not yet.
+    const [st] = await w.engine.status();
+    assert.deepEqual(st.watchedGaps.map((g) => [g.from, g.to, g.reads]), [[5, 5, 0]]);
+    assert.match(statusTable([st]), /watched ids[\s\S]*\b120\s+1\s+0\b/);
     w.source.punches.push(punch(5, '1001', at(5))); // the long transaction finally commits
     const s = await w.engine.runDevice('hq');
     assert.equal(s.counts.created, 1);
     assert.equal(w.source.reads[2].afterId, 4);
     assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps, []);
+    assert.deepEqual((await w.engine.status())[0].watchedGaps, []);
     const s4 = await w.engine.runDevice('hq');
     assert.equal(s4.counts.fetched, 0);
     assert.equal(w.sink.checkins.length, 120);

@@ -60,6 +60,8 @@ export class DeviceNode extends TreeNode {
     md.appendMarkdown(`Last sync: ${s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : 'never'}  \n`);
     if (s.nextRunAt && s.enabled) md.appendMarkdown(`Next run: ${relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`);
     md.appendMarkdown(`Cursor (last transaction id): ${s.cursor ?? '—'}  \nFailed punches: ${s.failedCount}`);
+    const watched = s.watchedGaps.reduce((n, g) => n + g.to - g.from + 1, 0);
+    if (watched) md.appendMarkdown(`  \nWatched ids below the cursor: ${watched} (not seen yet; every run looks for them)`);
     if (s.lastError) md.appendMarkdown(`\n\n$(error) ${escape(s.lastError.message)}${s.lastError.hint ? `\n\n${escape(s.lastError.hint)}` : ''}`);
     const offline = s.terminals.filter((t) => t.offline);
     if (offline.length) md.appendMarkdown(`\n\n$(warning) Terminals offline: ${offline.map((t) => escape(t.alias || t.sn)).join(', ')}`);
