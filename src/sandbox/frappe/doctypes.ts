@@ -32,6 +32,10 @@ export interface DocTypeMeta {
   sortField: string;
   sortOrder: 'asc' | 'desc';
   titleField?: string;
+  /** A child doctype (`istable`): its rows live in a parent's Table field and carry parent/parentfield/parenttype. */
+  istable?: boolean;
+  /** Table fields (`fieldtype: "Table"`): not columns of this doctype; `options` names the child doctype. */
+  tables?: Array<{ fieldname: string; label: string; options: string }>;
 }
 
 export const standardFields: FieldMeta[] = [
@@ -42,6 +46,13 @@ export const standardFields: FieldMeta[] = [
   { fieldname: 'modified_by', label: 'Last Updated By', fieldtype: 'Link', options: 'User' },
   { fieldname: 'docstatus', label: 'Document Status', fieldtype: 'Int' },
   { fieldname: 'idx', label: 'Index', fieldtype: 'Int' },
+];
+
+/** The extra standard columns of every child doctype row (`child_table_fields` in frappe/model/__init__.py). */
+export const childTableFields: FieldMeta[] = [
+  { fieldname: 'parent', label: 'Parent', fieldtype: 'Data' },
+  { fieldname: 'parentfield', label: 'Parent Field', fieldtype: 'Data' },
+  { fieldname: 'parenttype', label: 'Parent Type', fieldtype: 'Data' },
 ];
 
 const employee: DocTypeMeta = {
@@ -130,6 +141,18 @@ const user: DocTypeMeta = {
     },
     { fieldname: 'api_key', label: 'API Key', fieldtype: 'Data', readOnly: true },
   ],
+  tables: [{ fieldname: 'roles', label: 'Roles Assigned', options: 'Has Role' }],
+};
+
+// frappe/core/doctype/has_role/has_role.json: the child table of User.roles (also of Page, Report, Role
+// Profile... on a real site; the sandbox only has User parents).
+const hasRole: DocTypeMeta = {
+  name: 'Has Role',
+  naming: { kind: 'prompt' },
+  sortField: 'modified',
+  sortOrder: 'desc',
+  istable: true,
+  fields: [{ fieldname: 'role', label: 'Role', fieldtype: 'Link', options: 'Role' }],
 };
 
 export const strictLogTypeMode = 'Strictly based on Log Type in Employee Checkin';
@@ -190,16 +213,20 @@ const hrSettings: DocTypeMeta = {
 };
 
 export const doctypes: ReadonlyMap<string, DocTypeMeta> = new Map(
-  [employee, employeeCheckin, user, shiftType, hrSettings].map((meta) => [meta.name, meta]),
+  [employee, employeeCheckin, user, hasRole, shiftType, hrSettings].map((meta) => [meta.name, meta]),
 );
 
-export function fieldOf(meta: DocTypeMeta, fieldname: string): FieldMeta | undefined {
-  return standardFields.find((f) => f.fieldname === fieldname) ?? meta.fields.find((f) => f.fieldname === fieldname);
+function baseFields(meta: DocTypeMeta): FieldMeta[] {
+  return meta.istable ? [...standardFields, ...childTableFields] : standardFields;
 }
 
-/** Column order of a row: standard columns first, then the doctype's own fields. */
+export function fieldOf(meta: DocTypeMeta, fieldname: string): FieldMeta | undefined {
+  return baseFields(meta).find((f) => f.fieldname === fieldname) ?? meta.fields.find((f) => f.fieldname === fieldname);
+}
+
+/** Column order of a row: standard columns (plus parent/parentfield/parenttype on a child), then its own fields. */
 export function columnsOf(meta: DocTypeMeta): string[] {
-  return [...standardFields, ...meta.fields].map((f) => f.fieldname);
+  return [...baseFields(meta), ...meta.fields].map((f) => f.fieldname);
 }
 
 export function selectOptions(field: FieldMeta): string[] {

@@ -60,6 +60,11 @@ export function noPermission(doctype: string): FrappeError {
   return new FrappeError('PermissionError', 403, message, { errorMessage: message });
 }
 
+/** A bare `raise frappe.PermissionError`: no msgprint, so no `_server_messages` and no `_error_message`. */
+export function bareNoPermission(): FrappeError {
+  return new FrappeError('PermissionError', 403, '', { messages: [] });
+}
+
 /** `frappe.throw_permission_error()`, e.g. a POST-only method called with GET. */
 export function notPermitted(): FrappeError {
   return new FrappeError('PermissionError', 403, 'Not permitted');

@@ -12,6 +12,8 @@ export interface ListArgs {
   limit_start?: unknown;
   limit_page_length?: unknown;
   as_dict?: unknown;
+  /** Parent doctype, required for a child doctype (permission is checked on the parent). */
+  parent?: unknown;
 }
 
 interface Column {

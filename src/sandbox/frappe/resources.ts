@@ -1,11 +1,11 @@
 import { siteToday } from './datetime';
-import { columnsOf, type DocTypeMeta } from './doctypes';
+import { columnsOf, doctypes, type DocTypeMeta } from './doctypes';
 import { type DocContext, getDoc, insertDoc, metaOf, updateDoc } from './documents';
-import { noPermission } from './errors';
+import { bareNoPermission, noPermission } from './errors';
 import { hasPermission, type PermType } from './permissions';
 import { countRows, runList, type ListArgs } from './query';
 import type { FrappeStore } from './store';
-import type { Doc } from './table';
+import { collate, type Doc } from './table';
 
 /**
  * Documents as Frappe serialises them: `as_dict()` column order plus `doctype`. Objects returned as
@@ -39,12 +39,26 @@ export function requirePermission(ctx: DocContext, doctype: string, ptype: PermT
   if (!hasPermission(ctx.store, ctx.user, doctype, ptype)) throw noPermission(doctype);
 }
 
+/**
+ * `check_parent_permission(parent, child_doctype)` (frappe/model/db_query.py), which v15 `frappe.client.get_list`
+ * runs first for a child doctype: the parent must be given, must have a Table field of that child doctype, and the
+ * caller needs read permission on the parent. Every refusal is a bare `raise frappe.PermissionError` (403, no
+ * message). The rows are not limited to that parenttype; callers filter on `parenttype` themselves.
+ */
+function checkParentPermission(ctx: DocContext, child: DocTypeMeta, parent: unknown): void {
+  const name = typeof parent === 'string' ? parent : '';
+  const parentMeta = name ? [...doctypes.values()].find((m) => collate(m.name) === collate(name)) : undefined;
+  const hasTable = !!parentMeta?.tables?.some((t) => t.options === child.name);
+  if (!parentMeta || !hasTable || !hasPermission(ctx.store, ctx.user, parentMeta.name, 'read')) throw bareNoPermission();
+}
+
 /** `frappe.client.get_list` and `GET /api/resource/{DocType}`. */
 export function listDocs(ctx: DocContext, doctype: string, args: ListArgs): unknown[] {
   const meta = metaOf(doctype);
-  requirePermission(ctx, meta.name, 'read');
+  if (meta.istable) checkParentPermission(ctx, meta, args.parent);
+  else requirePermission(ctx, meta.name, 'read');
   const today = siteToday(ctx.store.now(), ctx.store.timeZone);
-  return runList(meta, ctx.store.table(meta.name).all(), args, today);
+  return runList(meta, ctx.store.rows(meta.name), args, today);
 }
 
 export function countDocs(ctx: DocContext, doctype: string, filters: unknown): number {

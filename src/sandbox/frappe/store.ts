@@ -206,6 +206,21 @@ export class FrappeStore {
     if (user.roles || !existing) this.roles.set(String(doc.name), [...(user.roles ?? [])]);
   }
 
+  /**
+   * The rows a query over `doctype` sees. Has Role (User.roles, the only child doctype) is built from the roles
+   * kept per user, its rows named `<user>-role-<idx>` like those `asDict` embeds in a User document.
+   */
+  rows(doctype: string): Doc[] {
+    if (doctype !== 'Has Role') return this.table(doctype).all();
+    return this.table('User').all().flatMap((user) =>
+      this.rolesOf(String(user.name)).map((role, i) => ({
+        name: `${String(user.name)}-role-${i + 1}`,
+        owner: user.owner, creation: user.creation, modified: user.modified, modified_by: user.modified_by,
+        docstatus: 0, idx: i + 1, parent: user.name, parentfield: 'roles', parenttype: 'User', role,
+      })),
+    );
+  }
+
   users(): Array<Doc & { roles: string[] }> {
     return this.table('User').all().map((doc) => ({ ...doc, roles: this.rolesOf(String(doc.name)) }));
   }
