@@ -226,11 +226,14 @@ export class FrappeStub {
     return { json: { data: emp } };
   }
 
-  private getList(args: { doctype: string; fields?: string[]; filters?: unknown[]; or_filters?: unknown[]; limit_page_length?: number }): StubReply {
+  private getList(args: { doctype: string; fields?: string[]; filters?: unknown[]; or_filters?: unknown[]; limit_page_length?: number; parent?: string }): StubReply {
+    // A child doctype is listed only with `parent` naming its parent doctype, readable by the caller (bare 403).
+    if (args.doctype === 'Has Role' && (args.parent !== 'User' || this.denyRead.has('User'))) return this.error(403, 'PermissionError', '');
     if (this.denyRead.has(args.doctype)) {
       return this.error(403, 'PermissionError', `User <strong>${this.user}</strong> does not have doctype access via role permission for document <strong>${args.doctype}</strong>`);
     }
-    const source = args.doctype === 'Employee' ? this.employees : args.doctype === 'Employee Checkin' ? this.checkins : args.doctype === 'User' ? [...this.users.values()] : [];
+    const hasRole = () => [...this.users.values()].flatMap((u) => u.roles.map((role) => ({ parent: u.name, parenttype: 'User', parentfield: 'roles', role })));
+    const source = args.doctype === 'Employee' ? this.employees : args.doctype === 'Employee Checkin' ? this.checkins : args.doctype === 'User' ? [...this.users.values()] : args.doctype === 'Has Role' ? hasRole() : [];
     const table = source as unknown as Record<string, unknown>[];
     let rows = table.filter((row) => (args.filters ?? []).every((f) => matches(row, f as unknown[])));
     if (args.or_filters?.length) rows = rows.filter((row) => args.or_filters!.some((f) => matches(row, f as unknown[])));
