@@ -144,6 +144,8 @@ export interface GetListArgs {
   /** 0 = no limit. */
   limit_page_length: number;
   limit_start?: number;
+  /** Parent doctype: required for a child doctype such as Has Role (permission is checked on the parent). */
+  parent?: string;
 }
 
 function transportError(e: HttpTransportError): FrappeError {

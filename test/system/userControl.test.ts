@@ -53,9 +53,13 @@ describe('system: post-checkin user control', function () {
     w.frappe.store.setEmployee(w.emp['1002'], { user_id: 'admin@example.com' });
     punch(w, '1001', '2026-11-20 17:00:00', '1');
     punch(w, '1002', '2026-11-20 17:00:00', '1');
+    w.frappe.stats.reset();
     await w.handle.engine.runDevice('hq');
     const users = new Map(w.frappe.store.users().map((u) => [u.name, u]));
     assert.ok(!users.get('u1@example.com')!.enabled);
     assert.ok(users.get('admin@example.com')!.enabled);
+    // Both Users were read with the User and Has Role lists, not one GET each; only u1 was written.
+    assert.equal(w.frappe.stats.byRoute['GET /api/resource/User/{name}'], undefined);
+    assert.equal(w.frappe.stats.byRoute['PUT /api/resource/User/{name}'], 1);
   });
 });
