@@ -1,7 +1,7 @@
-// One run of one device: steps 2-6 of the cycle. Pages are processed in id order and each page is a checkpoint:
-// its outcomes are appended to the run record, failed punches are stored with their raw records, and only then is
-// the cursor moved past the page (steps 4-5). A crash anywhere repeats at most the page in flight, and the write
-// journal plus the duplicate check make the repeat create nothing twice.
+// One run of one device: steps 2-6 of the cycle. Pages are read in id order and grouped into batches; each batch
+// is a checkpoint: its outcomes are appended to the run record, failed punches are stored with their raw records,
+// and only then is the cursor moved past it (steps 4-5). A crash anywhere repeats at most the two batches in
+// flight, and the write journal plus the duplicate check make the repeat create nothing twice.
 import type { FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/model';
 import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
@@ -13,9 +13,11 @@ import type {
   Clock,
   DeviceCursor,
   DeviceState,
+  InflightEntry,
   Logger,
   Punch,
   RunRecordWriter,
+  TransactionPage,
   SyncStateStore,
   UserControl,
 } from './ports';
@@ -27,6 +29,10 @@ import { UserControlPlanner, type Patch } from './userControlPlan';
 
 /** Ids just below the cursor that every run reads again, for transactions committed out of id order. */
 export const OVERLAP_IDS = 50;
+/** New punches per batch: two insert_many requests of 200, one per Frappe worker the client uses by default. */
+export const BATCH_PUNCHES = 400;
+/** Pages per batch at most, so a stretch of pages with nothing new still checkpoints the cursor regularly. */
+export const BATCH_MAX_PAGES = 8;
 /** Failed punches with a transient cause are retried by every sync run up to this many attempts. */
 export const AUTO_RETRY_ATTEMPTS = 20;
 
@@ -64,6 +70,8 @@ export class DeviceRun {
   private planner: UserControlPlanner;
   private failedKeys = new Set<string>();
   private processed = 0;
+  private readonly journalled = new Map<string, InflightEntry>();
+  private journalDirty = false;
 
   constructor(
     private readonly d: RunDeps,
@@ -101,6 +109,7 @@ export class DeviceRun {
       if (this.req.kind === 'rerun') await this.processFailed(this.req.failed ?? []);
       else await this.readNew();
       if (this.req.kind === 'sync') await this.processFailed((await store.listFailed(device.id)).filter((f) => f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS));
+      await this.closeJournal(true);
       await this.applyUserControl();
       this.summary.status = 'completed';
       if (this.req.kind === 'sync') {
@@ -128,6 +137,7 @@ export class DeviceRun {
     this.summary.durationMs = now.getTime() - Date.parse(this.summary.startedAt);
     this.summary.cursorAfter = this.state.cursor?.hwm ?? null;
     if (!this.dryRun) {
+      await this.closeJournal(false).catch((e) => this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`));
       this.state.lastAttemptAt = now.toISOString();
       await this.d.store.saveDevice(this.d.device.id, this.state);
       await this.writer.finish(this.summary);
@@ -140,6 +150,7 @@ export class DeviceRun {
     const { device, store } = this.d;
     const siteZone = await this.d.siteZone(this.req.signal);
     const inflight = this.dryRun ? [] : await store.getInflight(device.id);
+    for (const e of inflight) this.journalled.set(e.key, e);
     this.failedKeys = new Set((await store.listFailed(device.id)).map((f) => f.key));
     if (this.req.kind !== 'rerun') await this.refreshTerminals(device.timeZone ?? siteZone);
     this.processor = new PunchProcessor({
@@ -150,8 +161,34 @@ export class DeviceRun {
       dryRun: this.dryRun,
       signal: this.req.signal,
       recovered: new Map(inflight.map((e) => [recoverKey(e.employee, e.time, e.logType), e])),
-      journal: (entries) => store.setInflight(device.id, entries),
+      journal: (entries) => this.journal(entries),
     });
+  }
+
+  /**
+   * The write journal holds every checkin sent and not yet recorded: the batch about to be sent and, while it is
+   * still being recorded, the one before. Recording only forgets entries; the next journal write drops them.
+   */
+  private async journal(entries: InflightEntry[]): Promise<void> {
+    for (const e of entries) this.journalled.set(e.key, e);
+    this.journalDirty = true;
+    await this.d.store.setInflight(this.d.device.id, [...this.journalled.values()]);
+  }
+
+  /**
+   * After the run's batches: the journal keeps exactly what was sent and not recorded. After a complete sync every
+   * batch is recorded, so entries carried over from an interrupted earlier run are settled too (their punches were
+   * read again and recorded, or had been recorded before the interruption).
+   */
+  private async closeJournal(complete: boolean): Promise<void> {
+    if (this.dryRun) return;
+    if (complete && this.req.kind === 'sync' && this.journalled.size) {
+      this.journalled.clear();
+      this.journalDirty = true;
+    }
+    if (!this.journalDirty) return;
+    this.journalDirty = false;
+    await this.d.store.setInflight(this.d.device.id, [...this.journalled.values()]);
   }
 
   /** Terminal health, read every run; a failure here is logged and never stops the sync. */
@@ -183,18 +220,38 @@ export class DeviceRun {
     const filtered = !!device.importSince && cursor.hwm === 0;
     const afterId = Math.max(0, Math.min(cursor.hwm - OVERLAP_IDS, (gaps.min ?? Infinity) - 1));
     const pages = prefetch(source.readTransactions({ afterId, pageSize: device.pageSize, startTime: filtered ? device.importSince : undefined, hint: cursor.hint, signal: this.req.signal }));
-    let total = 0;
-    for await (const page of pages) {
-      total = Math.max(total, page.totalCount);
-      this.d.emit({ type: 'pageFetched', runId: this.req.runId, deviceId: device.id, page: page.page, fetched: page.punches.length, total });
-      const fresh = page.punches.filter((p) => (p.id === null ? !this.failedKeys.has(p.key) : p.id > cursor.hwm || gaps.has(p.id) || (p.id > cursor.hwm - OVERLAP_IDS && !recent.has(p.id))));
-      this.summary.counts.fetched += fresh.length;
-      const outcomes = await this.processor.process(fresh);
-      const next = advance(cursor, page.punches, recent, filtered ? undefined : gaps, this.d.clock.now());
-      next.hint = page.hint;
-      await this.record(outcomes, fresh, next);
-      Object.assign(cursor, next);
-      this.d.emit({ type: 'punchesProcessed', runId: this.req.runId, deviceId: device.id, processed: this.processed, total, counts: { ...this.summary.counts } });
+    const read: Reading = { cursor, recent, gaps: filtered ? undefined : gaps, pending: new Set(), total: 0 };
+    // A pipeline of depth two: batch k+1 is read and prepared (employee match, duplicate query, write journal)
+    // while batch k's checkins are being written, and batch k becomes durable (outcomes, failed punches, cursor)
+    // while batch k+1's are. Batches are committed one at a time and recorded strictly in order, so the cursor
+    // never passes a punch whose outcome is not on disk; a failure waits for what is in flight before it is thrown.
+    let inserting: Promise<unknown> = Promise.resolve();
+    let recorded: Promise<void> = Promise.resolve();
+    let recordedBefore: Promise<void> = Promise.resolve();
+    try {
+      for await (const { fresh, next } of this.batches(pages, read)) {
+        const batch = await this.processor.prepare(fresh);
+        await this.processor.journal(batch);
+        // The previous batch's checkins exist in Frappe before this one is sent, and at most one batch waits to
+        // be recorded, so memory and the journal stay bounded by two batches.
+        await Promise.all([inserting, recordedBefore]);
+        const inserted = this.processor.commit(batch);
+        const done = Promise.all([recorded, inserted]).then(async ([, outcomes]) => {
+          await this.record(outcomes, fresh, next);
+          for (const p of fresh) read.pending.delete(p.key);
+          this.d.emit({ type: 'punchesProcessed', runId: this.req.runId, deviceId: device.id, processed: this.processed, total: read.total, counts: { ...this.summary.counts } });
+        });
+        inserted.catch(() => undefined);
+        done.catch(() => undefined);
+        recordedBefore = recorded;
+        inserting = inserted;
+        recorded = done;
+      }
+      await recorded;
+    } catch (e) {
+      // Let the batch in flight finish (its outcomes are recorded if the one before was); nothing is left running.
+      await Promise.allSettled([inserting, recorded]);
+      throw e;
     }
     // Every open gap was looked for by this complete read (gaps made during it count from the next one).
     if (!filtered && !this.dryRun && cursor.gaps?.length) {
@@ -203,6 +260,47 @@ export class DeviceRun {
       this.state.cursor = cursor;
       await this.d.store.saveDevice(device.id, this.state);
     }
+  }
+
+  /**
+   * Pages grouped into batches of about BATCH_PUNCHES new punches: each batch is one employee lookup, one duplicate
+   * query, insert_many requests that fill the site's workers, and one checkpoint. The reading cursor moves on as
+   * pages arrive; each batch carries the cursor that passes it, saved once the batch is durable.
+   */
+  private async *batches(pages: AsyncIterable<TransactionPage>, r: Reading): AsyncIterable<{ fresh: Punch[]; next: DeviceCursor }> {
+    const { cursor, recent, gaps } = r;
+    let fresh: Punch[] = [];
+    let pagesIn = 0;
+    let next: DeviceCursor | undefined;
+    try {
+      for await (const page of pages) {
+        r.total = Math.max(r.total, page.totalCount);
+        this.d.emit({ type: 'pageFetched', runId: this.req.runId, deviceId: this.d.device.id, page: page.page, fetched: page.punches.length, total: r.total });
+        const mine = page.punches.filter((p) =>
+          p.id === null ? !this.failedKeys.has(p.key) && !r.pending.has(p.key) : p.id > cursor.hwm || !!gaps?.has(p.id) || (p.id > cursor.hwm - OVERLAP_IDS && !recent.has(p.id)),
+        );
+        for (const p of mine) {
+          r.pending.add(p.key);
+          fresh.push(p);
+        }
+        this.summary.counts.fetched += mine.length;
+        next = advance(cursor, page.punches, recent, gaps, this.d.clock.now());
+        next.hint = page.hint;
+        Object.assign(cursor, next);
+        if (fresh.length >= BATCH_PUNCHES || ++pagesIn >= BATCH_MAX_PAGES) {
+          yield { fresh, next };
+          fresh = [];
+          pagesIn = 0;
+          next = undefined;
+        }
+      }
+    } catch (e) {
+      // Pages read before a failed read are complete: they are processed and checkpointed before the error stops
+      // the run, so the next run starts after them.
+      if (next && !CancelledError.is(e)) yield { fresh, next };
+      throw e;
+    }
+    if (next) yield { fresh, next };
   }
 
   /** A BioTime database restore reuses transaction ids: the punch under our cursor would then be another one. */
@@ -280,7 +378,7 @@ export class DeviceRun {
     for (const f of upsert) this.failedKeys.add(f.key);
     if (cursor) this.state.cursor = cursor;
     await this.d.store.saveDevice(this.d.device.id, this.state);
-    await this.d.store.setInflight(this.d.device.id, []);
+    for (const o of outcomes) this.journalled.delete(o.key);
   }
 
   private count(outcomes: PunchOutcome[]): void {
@@ -358,6 +456,18 @@ function toFailed(o: PunchOutcome, p: Punch, runId: string, now: Date): FailedPu
     longitude: p.longitude,
     raw: p.raw,
   };
+}
+
+/** What a run's read of new pages carries from page to page. */
+interface Reading {
+  /** The reading cursor: past every page read so far (the saved one lags behind until batches are durable). */
+  cursor: DeviceCursor;
+  recent: Set<number>;
+  /** Watched gaps; undefined on a first import filtered by importSince. */
+  gaps: GapSet | undefined;
+  /** Keys of punches handed to the pipeline and not yet recorded (id-less rows can repeat on the next page). */
+  pending: Set<string>;
+  total: number;
 }
 
 type MemoryWriter = RunRecordWriter & { outcomes: PunchOutcome[] };

@@ -28,8 +28,28 @@ interface Candidate {
   logType: LogType | null;
 }
 
-/** Marks a claim whose checkin is still being created (value: the punch key). */
-const PENDING = '\u0000pending:';
+/** The first punch of this run at an employee+time: later ones with the same employee and time are its echoes. */
+interface Claim {
+  /** Key of the punch that claimed it. */
+  key: string;
+  /** Its outcome, final once its batch is committed. */
+  first: PunchOutcome;
+}
+
+/**
+ * A batch after step 4's reads (employee match, existing checkins), before anything is written. Batches are
+ * committed in the order they were prepared; the next one may be prepared while this one's checkins are written.
+ */
+export interface PreparedBatch {
+  outcomes: PunchOutcome[];
+  /** Candidates to create. */
+  fresh: Candidate[];
+  /** Candidates repeating an employee+time claimed earlier in this batch or the one before. */
+  echoes: Candidate[];
+  claims: Map<string, Claim>;
+  journalled?: boolean;
+}
+
 const dedupeKey = (employee: string, time: string) => `${employee}\u0000${time}`;
 const recoverKey = (employee: string, time: string, logType: LogType | null) => `${employee}\u0000${time}\u0000${logType ?? ''}`;
 export { recoverKey };
@@ -37,8 +57,12 @@ export { recoverKey };
 export class PunchProcessor {
   /** Employees by Biometric ID, looked up once per run. */
   private readonly employees = new Map<string, EmployeeRecord[]>();
-  /** employee+time already claimed in this run (created or planned), to catch BioTime's repeated rows. */
-  private readonly claimed = new Map<string, string>();
+  /**
+   * employee+time claimed by the batch being prepared and the one before it (whose checkins may still be in flight),
+   * to catch BioTime's repeated rows. Older batches' checkins are in Frappe, where the duplicate query finds them.
+   * A dry run creates nothing, so its one set spans the whole run.
+   */
+  private claimSets: Map<string, Claim>[] = [];
 
   constructor(private readonly o: ProcessorOptions) {}
 
@@ -49,10 +73,21 @@ export class PunchProcessor {
     return m;
   }
 
+  /** Prepares and commits one batch. */
   async process(punches: Punch[]): Promise<PunchOutcome[]> {
-    // A real run finds earlier pages' checkins in Frappe itself, so the in-run claims only need to span one batch
-    // (keeping them for the whole run made memory grow with the backlog). A dry run creates nothing: it keeps them.
-    if (!this.o.dryRun) this.claimed.clear();
+    const b = await this.prepare(punches);
+    await this.journal(b);
+    return this.commit(b);
+  }
+
+  /**
+   * Reads only: match, map, convert, and find existing checkins. May run while the previous batch is being
+   * committed, never while an older one is (its claims are dropped here).
+   */
+  async prepare(punches: Punch[]): Promise<PreparedBatch> {
+    // Keeping claims for the whole run made memory grow with the backlog; two batches are enough (see claimSets).
+    const claims = this.o.dryRun && this.claimSets.length ? this.claimSets[0] : new Map<string, Claim>();
+    this.claimSets = this.o.dryRun ? [claims] : [...this.claimSets.slice(-1), claims];
     const outcomes = punches.map((p) => this.baseOutcome(p));
     const live: number[] = [];
     punches.forEach((p, i) => {
@@ -71,10 +106,34 @@ export class PunchProcessor {
       if (c) candidates.push(c);
     }
     const echoes: Candidate[] = [];
-    const fresh = await this.dropExisting(candidates, echoes);
-    await this.create(fresh);
-    this.settleEchoes(echoes, fresh);
-    return outcomes;
+    const fresh = await this.dropExisting(candidates, echoes, claims);
+    return { outcomes, fresh, echoes, claims };
+  }
+
+  /**
+   * Persists the write journal of the batch's checkins (before commit; it may overlap the previous batch's
+   * commit). A crash after this lets the next run recognise the checkins as its own instead of duplicates.
+   */
+  async journal(b: PreparedBatch): Promise<void> {
+    if (this.o.dryRun || !b.fresh.length) return;
+    await this.o.journal(b.fresh.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })));
+    b.journalled = true;
+  }
+
+  /** Creates the batch's checkins (journalled first); call in the order batches were prepared, one at a time. */
+  async commit(b: PreparedBatch): Promise<PunchOutcome[]> {
+    if (!this.o.dryRun && b.fresh.length && !b.journalled) throw new Error('internal: a batch was committed before its write journal was saved');
+    await this.create(b.fresh);
+    this.settleEchoes(b.echoes);
+    return b.outcomes;
+  }
+
+  private claimOf(k: string): Claim | undefined {
+    for (let i = this.claimSets.length - 1; i >= 0; i--) {
+      const c = this.claimSets[i].get(k);
+      if (c) return c;
+    }
+    return undefined;
   }
 
   private baseOutcome(p: Punch): PunchOutcome {
@@ -143,7 +202,7 @@ export class PunchProcessor {
   }
 
   /** Marks candidates that already have a checkin (in Frappe, or earlier in this run) and returns the rest. */
-  private async dropExisting(cands: Candidate[], echoes: Candidate[]): Promise<Candidate[]> {
+  private async dropExisting(cands: Candidate[], echoes: Candidate[], claims: Map<string, Claim>): Promise<Candidate[]> {
     if (!cands.length) return [];
     const times = cands.map((c) => c.time).sort();
     const employees = [...new Set(cands.map((c) => c.employee.name))];
@@ -156,20 +215,21 @@ export class PunchProcessor {
     for (const c of cands) {
       const k = dedupeKey(c.employee.name, c.time);
       const found = existing.get(k);
+      // The journal names the punch that was being written: only that punch's checkin is "ours".
       const mine = found && this.o.recovered.get(recoverKey(c.employee.name, c.time, c.logType));
-      if (found && mine && (found.deviceId ?? '') === this.o.device.url) {
+      if (found && mine && mine.key === c.punch.key && (found.deviceId ?? '') === this.o.device.url) {
         c.outcome.outcome = 'created';
         c.outcome.checkin = found.name;
         c.outcome.recovered = true;
-        this.claimed.set(k, found.name);
+        claims.set(k, { key: c.punch.key, first: c.outcome });
       } else if (found) {
         c.outcome.outcome = 'duplicate';
         c.outcome.duplicateOf = found.name;
         c.outcome.reason = `duplicate of ${found.name}`;
-      } else if (this.claimed.has(k)) {
+      } else if (this.claimOf(k)) {
         echoes.push(c);
       } else {
-        this.claimed.set(k, PENDING + c.punch.key);
+        claims.set(k, { key: c.punch.key, first: c.outcome });
         rest.push(c);
       }
     }
@@ -180,17 +240,15 @@ export class PunchProcessor {
    * BioTime sometimes stores the same punch twice (two ids, same person and second). The repeat is a duplicate of
    * whatever the first became; if the first failed, the repeat fails the same way and is kept for a rerun.
    */
-  private settleEchoes(echoes: Candidate[], batch: Candidate[]): void {
-    const firstOf = new Map(batch.map((c) => [dedupeKey(c.employee.name, c.time), c.outcome]));
+  private settleEchoes(echoes: Candidate[]): void {
     for (const c of echoes) {
-      const k = dedupeKey(c.employee.name, c.time);
-      const first = firstOf.get(k);
-      const claim = this.claimed.get(k);
+      const claim = this.claimOf(dedupeKey(c.employee.name, c.time));
+      const first = claim?.first;
       if (first?.outcome === 'failed') {
         this.fail(c.outcome, first.failure ?? 'refused', first.reason ?? 'failed');
         continue;
       }
-      const of = claim && !claim.startsWith(PENDING) ? claim : `transaction ${(claim ?? '').slice(PENDING.length) || '?'}`;
+      const of = first?.outcome === 'created' && first.checkin ? first.checkin : `transaction ${claim?.key ?? '?'}`;
       c.outcome.outcome = 'duplicate';
       if (!of.startsWith('transaction ')) c.outcome.duplicateOf = of;
       c.outcome.reason = `duplicate of ${of} (BioTime sent the same punch twice)`;
@@ -206,7 +264,6 @@ export class PunchProcessor {
       }
       return;
     }
-    await this.o.journal(cands.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })));
     const docs: NewCheckin[] = cands.map((c) => ({
       key: c.punch.key,
       employee: c.employee.name,
@@ -219,20 +276,17 @@ export class PunchProcessor {
     const byKey = new Map(results.map((r) => [r.key, r]));
     for (const c of cands) {
       const r = byKey.get(c.punch.key);
-      const k = dedupeKey(c.employee.name, c.time);
       if (!r) {
         this.fail(c.outcome, 'transient', 'Frappe returned no result for this checkin');
       } else if (r.status === 'created') {
         c.outcome.outcome = 'created';
         c.outcome.checkin = r.name;
         if (r.recovered) c.outcome.recovered = true;
-        this.claimed.set(k, r.name);
       } else if (r.status === 'duplicate') {
         c.outcome.outcome = 'duplicate';
         c.outcome.duplicateOf = r.duplicateOf;
         c.outcome.reason = r.duplicateOf ? `duplicate of ${r.duplicateOf}` : r.message;
       } else {
-        this.claimed.delete(k);
         this.fail(c.outcome, r.failure, r.message);
       }
     }

@@ -59,6 +59,10 @@ export class FakeSink implements CheckinSink {
   refuse = new Map<string, string>();
   /** Create the documents, then throw (a write whose answer was lost). */
   loseAnswerOnce = false;
+  /** Awaited before each insert request writes anything (to hold a batch "in flight"). */
+  beforeInsert?: () => Promise<void>;
+  /** Called on each duplicate query, before it answers. */
+  onFindCheckins?: () => void;
   private seq = 0;
 
   private hit(k: string) {
@@ -76,10 +80,12 @@ export class FakeSink implements CheckinSink {
   }
   async findCheckins(employees: string[], from: string, to: string): Promise<ExistingCheckin[]> {
     this.hit('findCheckins');
+    this.onFindCheckins?.();
     return this.checkins.filter((c) => employees.includes(c.employee) && c.time >= from && c.time <= to);
   }
   async insertCheckins(docs: NewCheckin[]): Promise<InsertResult[]> {
     this.hit('insert');
+    await this.beforeInsert?.();
     const out: InsertResult[] = [];
     for (const d of docs) {
       const refusal = this.refuse.get(d.employee);
