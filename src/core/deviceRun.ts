@@ -209,7 +209,9 @@ export class DeviceRun {
   /** Steps 3-5: every page after the cursor (and after the oldest watched gap), each one a checkpoint. */
   private async readNew(): Promise<void> {
     const { device, source } = this.d;
-    const cursor: DeviceCursor = this.state.cursor ?? { hwm: 0, recent: [] };
+    // The reading cursor runs ahead of the saved one (this.state.cursor, replaced batch by batch once durable): a
+    // copy, so a failed run never saves a cursor past punches it read but did not record.
+    const cursor: DeviceCursor = structuredClone(this.state.cursor ?? { hwm: 0, recent: [] });
     await this.checkRestore(cursor);
     const recent = new Set(cursor.recent);
     const gaps = new GapSet(cursor.gaps, this.d.clock.now(), ([a, b]) =>

@@ -165,4 +165,23 @@ describe('core/engine pipeline', () => {
     assert.equal(s2.counts.created, FIRST_BATCH);
     assert.equal(sink.checkins.length, 2 * FIRST_BATCH);
   });
+
+  it('a run that fails after reading ahead never saves a cursor past what it recorded (starting from a saved cursor)', async () => {
+    const { dir, source, sink, dev } = setup(0);
+    const { engine, store } = world(dev, dir, source, sink);
+    await engine.runDevice('hq');
+    assert.equal((await store.loadDevice('hq')).cursor!.hwm, FIRST_BATCH);
+    for (let i = FIRST_BATCH + 1; i <= 4 * FIRST_BATCH; i++) source.punches.push(punch(i, '1001', at(i)));
+    // The second run's first insert fails after it has read ahead (the next batch's pages): nothing is recorded.
+    sink.beforeInsert = async () => {
+      throw new Error('Frappe site went away');
+    };
+    const s = await engine.runDevice('hq');
+    assert.equal(s.status, 'failed');
+    assert.equal((await store.loadDevice('hq')).cursor!.hwm, FIRST_BATCH);
+    sink.beforeInsert = undefined;
+    await engine.runDevice('hq');
+    assert.equal(sink.checkins.length, 4 * FIRST_BATCH);
+    assert.equal((await store.loadDevice('hq')).cursor!.hwm, 4 * FIRST_BATCH);
+  });
 });
