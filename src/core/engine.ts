@@ -2,7 +2,7 @@
 // Clients are created once per device/site (keep-alive connections, cached tokens) through the connectors the
 // host supplies, so this file knows nothing about BioTime or Frappe.
 import { randomBytes } from 'node:crypto';
-import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunKind, RunSummary, ShiftSyncRecord, WatchedGap } from '../shared/model';
+import { emptyCounts, type DeviceStatus, type DoctorCheck, type FailedPunch, type PunchOutcome, type RunKind, type RunSummary, type ShiftSyncRecord, type WatchedGap } from '../shared/model';
 import type { DeviceConfig, SiteConfig, SyncConfig } from './configTypes';
 import { DeviceRun } from './deviceRun';
 import { runDoctor } from './doctor';
@@ -13,6 +13,11 @@ import { describeError, StateError } from './errors';
 import { GapSet, type GapRange } from './gaps';
 import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, EmployeeRecord, Logger, SyncStateStore, UserControl } from './ports';
 import type { Redactor } from './redact';
+
+/** Runs started in this process and not finished, across engines (a host may rebuild its engine during a run). */
+const runsInThisProcess = new Set<string>();
+
+const INTERRUPTED_MESSAGE = 'The process stopped before the run finished (killed or crashed); its completed pages were kept.';
 
 /** Builds the API clients; supplied by the host's composition root. */
 export interface Connectors {
@@ -138,6 +143,8 @@ export class SyncEngine implements SyncEngineApi {
       return this.refused(device, kind, 'state.locked', 'Another BioTime Sync window or process is syncing this state directory; the run happens there.');
     }
     const runId = newRunId(this.d.clock.now(), device.id);
+    if (kind !== 'dryRun') await this.closeInterrupted(device);
+    runsInThisProcess.add(runId);
     try {
       const run = new DeviceRun(
         {
@@ -163,6 +170,33 @@ export class SyncEngine implements SyncEngineApi {
       const err = this.d.redactor.redactValue(describeError(e));
       this.d.logger.error(`Device ${device.id}: ${err.message}`);
       return this.refused(device, kind, err.code, err.message, err.hint);
+    } finally {
+      runsInThisProcess.delete(runId);
+    }
+  }
+
+  /**
+   * Closes the device's runs left "running" by a process that stopped mid-run (killed, crashed, power lost) as
+   * interrupted. Only under the state-directory lock: no other live process syncs this directory then, so a run
+   * still "running" is either this process's own (known) or one whose process is gone. Never stops the new run.
+   */
+  private async closeInterrupted(device: DeviceConfig): Promise<void> {
+    if (!this.d.lock?.isHeld) return;
+    try {
+      for (const r of await this.d.store.listRuns(device.id, Number.MAX_SAFE_INTEGER)) {
+        if (r.status !== 'running' || runsInThisProcess.has(r.runId)) continue;
+        // The summary on disk was written at the start; what the run did is in its outcomes, page by page.
+        const counts = emptyCounts();
+        for await (const o of this.d.store.readRunOutcomes(r.runId)) {
+          counts.fetched++;
+          counts[o.outcome]++;
+        }
+        const error = { code: 'interrupted', message: INTERRUPTED_MESSAGE, hint: 'Nothing is lost: a later run went on from the last completed page.' };
+        await this.d.store.updateRun({ ...r, status: 'interrupted', counts, error });
+        this.d.logger.warn(`Device ${device.id}: run ${r.runId} (started ${r.startedAt}) was interrupted. ${INTERRUPTED_MESSAGE}`);
+      }
+    } catch (e) {
+      this.d.logger.warn(`Device ${device.id}: could not close interrupted runs: ${this.d.redactor.redact((e as Error).message)}`);
     }
   }
 

@@ -323,6 +323,8 @@ export interface SyncStateStore {
   loadDevice(deviceId: string): Promise<DeviceState>;
   saveDevice(deviceId: string, state: DeviceState): Promise<void>;
   startRun(summary: RunSummary): Promise<RunRecordWriter>;
+  /** Rewrites the summary of a run started earlier (an interrupted run closed by a later one). */
+  updateRun(summary: RunSummary): Promise<void>;
   listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;
   readRunOutcomes(runId: string): AsyncIterable<PunchOutcome>;

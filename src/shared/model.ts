@@ -98,7 +98,11 @@ export interface OutcomeCounts {
 }
 
 export type RunKind = 'sync' | 'rerun' | 'dryRun';
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+/**
+ * `interrupted`: the process running it stopped before it finished (killed or crashed). Set by a later run of the
+ * device in the process that holds the state-directory lock; the outcomes it had recorded are kept.
+ */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 /** Summary of one device run (the per-punch outcomes are stored beside it). */
 export interface RunSummary {

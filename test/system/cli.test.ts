@@ -92,11 +92,20 @@ describe('system: the CLI', function () {
     p.kill('SIGKILL');
     await new Promise((r) => p.on('close', r));
     assert.ok(checkins(w).length < 120, 'the run was still in progress when killed');
+    const killed = JSON.parse((await cli(['status', '--json', '--config', f.config, '--state-dir', f.state])).out).devices[0].lastRun;
+    assert.equal(killed.status, 'running', 'status (without the lock) leaves the killed run as it found it');
     const r = await cli(['run', '--config', f.config, '--state-dir', f.state]);
     assert.equal(r.code, 0, r.err + r.out);
     const made = checkins(w);
     assert.equal(made.length, 120);
     assert.equal(new Set(made.map((c) => `${c.employee}|${c.time}`)).size, 120);
+    // The run that holds the lock closed the killed one: interrupted, with the pages it had completed.
+    assert.match(r.err + r.out, new RegExp(`run ${killed.runId} .* was interrupted`));
+    const shown = JSON.parse((await cli(['show-run', killed.runId, '--json', '--config', f.config, '--state-dir', f.state])).out);
+    assert.equal(shown.run.status, 'interrupted');
+    assert.match(shown.run.error.message, /process stopped before the run finished \(killed or crashed\)/);
+    // Its counts are what it had recorded (none when it died inside its first batch), not the zeros written at start.
+    assert.equal(shown.run.counts.fetched, shown.outcomes.length);
   });
 
   it('two processes on one state directory: the second says who holds it and exits 1', async () => {

@@ -118,6 +118,10 @@ export class FileStateStore implements SyncStateStore {
     };
   }
 
+  async updateRun(summary: RunSummary): Promise<void> {
+    await writeFileAtomic(this.file('runs', `${safe(summary.runId)}.json`), JSON.stringify(summary));
+  }
+
   async listRuns(deviceId?: string, limit = 50): Promise<RunSummary[]> {
     const names = await fs.promises.readdir(this.file('runs')).catch(() => [] as string[]);
     // Run ids start with a sortable timestamp, so the newest are last by name.

@@ -52,6 +52,7 @@ export function runLabel(run: RunSummary, now: Date): string {
 export function runDescription(run: RunSummary): string {
   if (run.status === 'running') return 'running…';
   if (run.status === 'cancelled') return `cancelled after ${duration(run.durationMs)}`;
+  if (run.status === 'interrupted') return 'interrupted: the process stopped (killed or crashed)';
   if (run.status === 'failed' && run.error) return `failed: ${run.error.message}`;
   return `${duration(run.durationMs)} · ${countsText(run.counts)}`;
 }

@@ -10,6 +10,7 @@ function runIcon(run: RunSummary): vscode.ThemeIcon {
   if (run.status === 'running') return new vscode.ThemeIcon('sync~spin');
   if (run.status === 'failed') return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   if (run.status === 'cancelled') return new vscode.ThemeIcon('circle-slash');
+  if (run.status === 'interrupted') return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('editorWarning.foreground'));
   if (run.kind === 'dryRun') return new vscode.ThemeIcon('eye');
   if (run.counts.failed) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
   return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
@@ -40,7 +41,7 @@ export class RunNode extends TreeNode {
     const c = r.counts;
     item.tooltip = [
       `${runLabel(r, now)} — ${r.status} on ${this.deviceName()}`,
-      `Started ${new Date(r.startedAt).toLocaleString()}, took ${duration(r.durationMs)}`,
+      `Started ${new Date(r.startedAt).toLocaleString()}, ${r.status === 'interrupted' ? 'stopped at an unknown time' : `took ${duration(r.durationMs)}`}`,
       `Fetched ${c.fetched} · created ${c.created} · duplicate ${c.duplicate} · failed ${c.failed} · skipped ${c.skipped}`,
       c.userControlCalls ? `User control: ${c.userControlCalls} call(s), ${c.userControlFailed} failed` : '',
       r.error ? `Error: ${r.error.message}${r.error.hint ? `\n${r.error.hint}` : ''}` : '',
