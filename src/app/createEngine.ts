@@ -39,7 +39,14 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
   const logger = redactingLogger(o.logger, redactor);
   const credentials = redactingCredentials(o.credentials, redactor);
   const store = new FileStateStore(o.stateDir, () => clock.now());
-  const lock = new StateDirLock(o.stateDir, { owner: o.lockOwner ?? 'BioTime Sync' });
+  const lock = new StateDirLock(o.stateDir, {
+    owner: o.lockOwner ?? 'BioTime Sync',
+    onAcquire: () =>
+      store.sweepStaleTemps().then(
+        (removed) => void (removed.length && logger.info(`Removed ${removed.length} temporary state file(s) left by a process stopped mid-write: ${removed.join(', ')}`)),
+        (e: Error) => logger.warn(`Could not remove stale temporary files in ${o.stateDir}: ${e.message}`),
+      ),
+  });
   const connectors = o.connectors ?? realConnectors({ credentials, clock, logger, redactor });
   const engine = new SyncEngine({ config: o.config, store, credentials, connectors, clock, logger, redactor, lock });
   const scheduler = new Scheduler({ engine, store, lock, clock, logger, tickMs: o.schedulerTickMs });

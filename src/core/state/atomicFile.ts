@@ -24,6 +24,30 @@ export async function writeFileAtomic(file: string, data: string, mode = 0o600):
   await syncDir(dir);
 }
 
+/** writeFileAtomic's temporary names: `.<target name>.<pid>.<12 hex digits>.tmp`. */
+const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/** A write takes milliseconds: a temporary file older than this was left by a writer killed before its rename. */
+export const STALE_TEMP_MS = 60_000;
+
+/**
+ * Removes writeFileAtomic's temporary files in `dir` (not below it) older than `olderThanMs`, and nothing else.
+ * Age decides, not the pid in the name: pids are reused, and a state directory on a share may be written from
+ * another host, where a pid check here means nothing. Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string, now: Date, olderThanMs = STALE_TEMP_MS): Promise<string[]> {
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter((n) => TEMP_NAME.test(n))) {
+    const file = path.join(dir, name);
+    const st = await fs.promises.lstat(file).catch(() => undefined);
+    if (!st?.isFile() || now.getTime() - st.mtimeMs < olderThanMs) continue;
+    await fs.promises.rm(file, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 async function syncDir(dir: string): Promise<void> {
   try {
     const dh = await fs.promises.open(dir, 'r');

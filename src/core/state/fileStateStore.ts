@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
 import type { DeviceState, InflightEntry, RunRecordWriter, SiteState, SyncStateStore } from '../ports';
-import { quarantine, readJsonFile, writeFileAtomic } from './atomicFile';
+import { quarantine, readJsonFile, removeStaleTemps, writeFileAtomic } from './atomicFile';
 import { FailedJournal } from './failedJournal';
 
 export const RUNS_KEPT_PER_DEVICE = 200;
@@ -154,6 +154,18 @@ export class FileStateStore implements SyncStateStore {
       const l = parseLine(line);
       if (l?.t === 'o') yield patches.has(l.o.key) ? { ...l.o, ...patches.get(l.o.key) } : l.o;
     }
+  }
+
+  /**
+   * Removes temporary files left by writers killed mid-write (between creating and renaming them), in every folder
+   * this store writes. Called once the state-directory lock is taken. Returns the paths removed.
+   */
+  async sweepStaleTemps(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const sub of ['', 'devices', 'sites', 'inflight', 'runs', 'failed']) {
+      for (const name of await removeStaleTemps(this.file(sub), this.now())) removed.push(path.join(sub, name));
+    }
+    return removed;
   }
 
   private async deviceIdsIn(sub: string): Promise<string[]> {

@@ -22,6 +22,8 @@ export interface LockOptions {
   /** A lock whose heartbeat is older than this is considered abandoned. */
   staleMs?: number;
   heartbeatMs?: number;
+  /** Runs each time the lock is taken (clean-up of what a crashed holder left); its failure never loses the lock. */
+  onAcquire?: () => Promise<void>;
 }
 
 const LOCK_NAME = 'sync.lock';
@@ -57,6 +59,7 @@ export class StateDirLock {
         await fh.close();
         this.held = me;
         this.startHeartbeat();
+        await this.opts.onAcquire?.().catch(() => undefined);
         return true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError('io', `Cannot create the lock file in ${this.dir}: ${(e as Error).message}`);

@@ -3,10 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
+import { createEngine } from '../../../src/app/createEngine';
+import { StaticCredentials } from '../../../src/app/staticCredentials';
+import { nullLogger } from '../../../src/core/redact';
 import { FileStateStore, emptyDeviceState } from '../../../src/core/state/fileStateStore';
 import { StateDirLock } from '../../../src/core/state/lock';
 import type { RunSummary } from '../../../src/shared/model';
 import { emptyCounts } from '../../../src/shared/model';
+import { config, device } from '../../support/configBuilders';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bts-state-'));
 const summary = (runId: string, deviceId = 'hq'): RunSummary => ({ runId, deviceId, kind: 'sync', status: 'running', startedAt: '2026-11-24T08:00:00Z', finishedAt: null, durationMs: null, counts: emptyCounts(), cursorBefore: null, cursorAfter: null });
@@ -105,6 +109,51 @@ describe('core/state StateDirLock', () => {
     const l = new StateDirLock(dir, { owner: 'me', staleMs: 60_000 });
     assert.equal(await l.tryAcquire(), true);
     await l.release();
+  });
+});
+
+describe('core/state stale temporary files', () => {
+  const leave = (file: string, ageMs: number) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '{"half": ');
+    const t = new Date(Date.now() - ageMs);
+    fs.utimesSync(file, t, t);
+    return file;
+  };
+
+  it('taking the lock removes the temporary files of writers killed mid-write, and only those', async () => {
+    const dir = tmp();
+    const killed = [leave(path.join(dir, 'devices', '.hq.json.4242.0123456789ab.tmp'), 5 * 60_000), leave(path.join(dir, '.tokens.json.77.abcdefabcdef.tmp'), 2 * 60_000), leave(path.join(dir, 'runs', '.r1.json.9.aaaaaaaaaaaa.tmp'), 90_000)];
+    const kept = [
+      leave(path.join(dir, 'devices', `.hq.json.${process.pid}.bbbbbbbbbbbb.tmp`), 1_000), // a write in progress
+      leave(path.join(dir, 'devices', 'hq.json.corrupt-2026-11-24T08-00-00-000Z'), 3600_000), // kept for inspection
+      leave(path.join(dir, 'devices', 'notes.tmp'), 3600_000), // not one of ours
+      leave(path.join(dir, 'devices', 'hq.json'), 3600_000),
+    ];
+    const h = createEngine({ config: config([device()]), stateDir: dir, credentials: new StaticCredentials({}), logger: nullLogger });
+    try {
+      assert.ok(killed.every((f) => fs.existsSync(f)), 'nothing is removed before the lock is held');
+      await h.lock.acquire();
+      assert.deepEqual(killed.filter((f) => fs.existsSync(f)), []);
+      assert.deepEqual(kept.filter((f) => !fs.existsSync(f)), []);
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('a process that does not get the lock removes nothing', async () => {
+    const dir = tmp();
+    const holder = new StateDirLock(dir, { owner: 'other' });
+    assert.equal(await holder.tryAcquire(), true);
+    const old = leave(path.join(dir, 'devices', '.hq.json.4242.0123456789ab.tmp'), 5 * 60_000);
+    const h = createEngine({ config: config([device()]), stateDir: dir, credentials: new StaticCredentials({}), logger: nullLogger });
+    try {
+      assert.equal(await h.lock.tryAcquire(), false);
+      assert.ok(fs.existsSync(old));
+    } finally {
+      await h.dispose();
+      await holder.release();
+    }
   });
 });
 
