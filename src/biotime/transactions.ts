@@ -46,6 +46,9 @@ export class TransactionReader {
   /** Set once a row with id > afterId was seen: records without id are yielded only after that point. */
   private started = false;
   private readonly yieldedWithoutId = new Set<string>();
+  /** Smallest page found empty (at the current page size) while no later read showed rows there. */
+  private emptyFrom: number | undefined;
+  private countWarned = false;
 
   constructor(
     private readonly d: ReaderDeps,
@@ -149,6 +152,9 @@ export class TransactionReader {
     const r: PageRead & { rowCount: number } = await fetchTransactionPage(this.d, page, this.size, this.q.startTime, this.q.signal);
     r.seq = this.counts.push(r.count) - 1;
     const n = r.rowCount;
+    // A short page whose successor is empty is the end, whatever `next` and `count` claim (a bogus count): not a
+    // server paging with a smaller size of its own, which would answer that page too.
+    if (n > 0 && n < this.size && r.next !== null && (await this.emptyAt(page + 1))) return { ...r, next: null };
     // A server that ignores page_size (or caps it) pages with its own size; our page arithmetic must follow it.
     if (n > this.size || (n > 0 && n < this.size && r.next !== null)) {
       if (++this.sizeChanges > MAX_SIZE_CHANGES) {
@@ -157,9 +163,33 @@ export class TransactionReader {
       this.d.logger.warn(`${this.d.api.server}: BioTime answered ${n} rows per page for page_size ${this.size}; following its page size.`);
       const old = this.size;
       this.size = n;
+      this.emptyFrom = undefined;
       throw new Restart(Math.floor(((page - 1) * old) / n) + 1);
     }
+    if (r.missing) this.noteEmpty(page);
+    else if (this.emptyFrom !== undefined && page >= this.emptyFrom) this.emptyFrom = undefined;
     return r;
+  }
+
+  private async emptyAt(page: number): Promise<boolean> {
+    const r = await fetchTransactionPage(this.d, page, this.size, this.q.startTime, this.q.signal);
+    if (r.missing) this.noteEmpty(page);
+    return r.missing;
+  }
+
+  /**
+   * A page is empty. When `count` promised more than a whole page beyond it (a bogus count of a million rows over a
+   * few real pages), say so once: searches are then bounded by this page instead of the count. A shortfall of less
+   * than a page is rows deleted during the read, not worth a warning.
+   */
+  private noteEmpty(page: number): void {
+    this.emptyFrom = Math.min(this.emptyFrom ?? page, page);
+    const count = [...this.counts].reverse().find((c) => c !== null) ?? null;
+    if (this.countWarned || count === null || page >= Math.ceil(count / this.size)) return;
+    this.countWarned = true;
+    this.d.logger.warn(
+      `${this.d.api.server}: BioTime's count says ${count} transactions (${Math.ceil(count / this.size)} pages of ${this.size}) but page ${page} is empty: the count is wrong, or many rows were deleted during the read. Reading goes on up to the last page that has rows; if this repeats, report it with the BioTime version.`,
+    );
   }
 
   private async locate(candidate: number, known: PageRead[] = []): Promise<PageRead | null> {
@@ -218,8 +248,10 @@ export class TransactionReader {
     return this.confirm(P, ctx);
   }
 
+  /** The last page to search: as `count` says, but never past a page already found empty (a bogus count). */
   private lastPage(count: number | null): number | undefined {
-    return count === null ? undefined : Math.max(1, Math.ceil(count / this.size));
+    const byCount = count === null ? undefined : Math.max(1, Math.ceil(count / this.size));
+    return this.emptyFrom !== undefined && (byCount === undefined || this.emptyFrom < byCount) ? this.emptyFrom : byCount;
   }
 
   /**
