@@ -51,6 +51,8 @@ export interface HttpRequest {
   retry: RetryMode;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Bound on this answer's body, when the caller knows what size to expect (default: the client's maxBodyBytes). */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {
@@ -77,6 +79,7 @@ export class HttpTransportError extends Error {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -102,7 +105,7 @@ export class HttpClient {
     this.ax = axios.create({
       baseURL: opts.baseUrl.replace(/\/+$/, ''),
       timeout: opts.timeoutMs,
-      maxContentLength: opts.maxBodyBytes ?? 64 * 1024 * 1024,
+      maxContentLength: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxBodyLength: 16 * 1024 * 1024,
       maxRedirects: 0,
       responseType: 'text',
@@ -165,6 +168,7 @@ export class HttpClient {
       headers: { Accept: 'application/json', ...(req.data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...req.headers },
       signal: req.signal,
       timeout: req.timeoutMs ?? this.opts.timeoutMs,
+      ...(req.maxBodyBytes !== undefined ? { maxContentLength: req.maxBodyBytes } : {}),
     };
     try {
       const r = await this.ax.request<string>(cfg);
@@ -193,7 +197,8 @@ export class HttpClient {
       return new HttpTransportError('tls', `${where}: TLS certificate not trusted (${code || msg}).`, false, code);
     }
     if (/maxContentLength|maxBodyLength/i.test(msg) || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
-      return new HttpTransportError('tooLarge', `${where}: answer to ${req.method} ${pathOf(req.url)} is larger than the ${Math.round((this.opts.maxBodyBytes ?? 64 * 1024 * 1024) / 1048576)} MB limit.`, true);
+      const limit = req.maxBodyBytes ?? this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      return new HttpTransportError('tooLarge', `${where}: answer to ${req.method} ${pathOf(req.url)} is larger than the ${Math.round(limit / 1048576)} MB limit.`, true);
     }
     if (code === 'ECONNREFUSED') return new HttpTransportError('refused', `${where}: connection refused.`, false, code);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HttpTransportError('dns', `${where}: host name not found.`, false, code);

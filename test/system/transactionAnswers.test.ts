@@ -1,6 +1,6 @@
 // Transaction pages that are not what they claim, from the sandbox BioTime (its intercept knob): a `count` of a
 // million transactions over a few real pages (read the real pages, a bounded number of requests, a warning naming
-// the device).
+// the device), and a page far larger than its rows can be (cut at a bound that follows the page size).
 import * as assert from 'node:assert/strict';
 import type { SandboxRequest, SandboxResponse } from '../../src/sandbox/common/httpServer';
 import { checkins, punch, world, type World } from './world';
@@ -56,4 +56,31 @@ describe('system: a bogus transaction count', function () {
       assert.ok(pages.length <= 10, `${pages.length} page requests: ${pages.join(', ')}`);
     });
   }
+});
+
+describe('system: an oversized transaction page', function () {
+  this.timeout(30_000);
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+  });
+
+  it('is cut at a bound that follows the page size, and the error names the device, the bound and what to do', async () => {
+    w = await world({ device: { pageSize: 10 } });
+    punch(w, '1001', '2026-11-20 09:00:00');
+    // Ten rows are a few KB; this is 5 MB of padding after a valid beginning (a portal page, a debug dump...).
+    const body = Buffer.alloc(5 * 1024 * 1024, 0x20);
+    body.write('{"count": 1, "next": null, "previous": null, "data": [', 0);
+    w.biotime.knobs.intercept = (req) => (req.path === TX ? { status: 200, headers: { 'Content-Type': 'application/json' }, body } : undefined);
+    const s = await w.handle.engine.runDevice('hq');
+    assert.equal(s.status, 'failed');
+    assert.match(s.error!.message, /^BioTime hq: page 1 of the transactions \(10 rows asked for\) is larger than the 3 MB limit; 10 BioTime transactions are normally under 1 MB\.$/);
+    assert.match(s.error!.hint!, /check the device URL.*lower "pageSize" for this device/);
+    assert.equal(checkins(w).length, 0);
+    // The same page at its real size goes through.
+    w.biotime.knobs.intercept = undefined;
+    assert.equal((await w.handle.engine.runDevice('hq')).status, 'completed');
+    assert.equal(checkins(w).length, 1);
+  });
 });
