@@ -17,7 +17,7 @@ import type { Redactor } from './redact';
 /** Runs started in this process and not finished, across engines (a host may rebuild its engine during a run). */
 const runsInThisProcess = new Set<string>();
 
-const INTERRUPTED_MESSAGE = 'The process stopped before the run finished (killed or crashed); its completed pages were kept.';
+const INTERRUPTED_MESSAGE = 'The process stopped before the run finished (killed or crashed); what it had recorded is kept.';
 
 /** Builds the API clients; supplied by the host's composition root. */
 export interface Connectors {
@@ -191,7 +191,7 @@ export class SyncEngine implements SyncEngineApi {
           counts.fetched++;
           counts[o.outcome]++;
         }
-        const error = { code: 'interrupted', message: INTERRUPTED_MESSAGE, hint: 'Nothing is lost: a later run went on from the last completed page.' };
+        const error = { code: 'interrupted', message: INTERRUPTED_MESSAGE, hint: 'Nothing is lost: the next run goes on from the last recorded batch.' };
         await this.d.store.updateRun({ ...r, status: 'interrupted', counts, error });
         this.d.logger.warn(`Device ${device.id}: run ${r.runId} (started ${r.startedAt}) was interrupted. ${INTERRUPTED_MESSAGE}`);
       }

@@ -52,7 +52,7 @@ describe('core/engine interrupted runs', () => {
     assert.equal(s.status, 'completed');
     const closed = await store.getRun(dead.runId);
     assert.equal(closed?.status, 'interrupted');
-    assert.match(closed!.error!.message, /process stopped before the run finished \(killed or crashed\); its completed pages were kept/);
+    assert.match(closed!.error!.message, /process stopped before the run finished \(killed or crashed\); what it had recorded is kept/);
     assert.deepEqual({ fetched: closed!.counts.fetched, created: closed!.counts.created, failed: closed!.counts.failed }, { fetched: 3, created: 2, failed: 1 });
     assert.ok(warnings.some((w) => w.includes(dead.runId) && /interrupted/.test(w)), warnings.join('\n'));
     // Once closed it stays closed, and the new run is an ordinary completed one.
