@@ -123,7 +123,7 @@ export class BioTimeUserControl implements UserControl {
     if (!ch.enable) {
       if (inNoAccess && others.length === 0) return unchanged(ch, `already in the no-access area '${area.code}'`);
       // Remember before writing: if the write lands and we stop, enabling still knows where to go back.
-      memory.set(ch.empCode, { kind: 'area', employeeId: emp.id, areas: others.length ? others : (memo?.areas ?? []) } satisfies Memo);
+      await memory.set(ch.empCode, { kind: 'area', employeeId: emp.id, areas: others.length ? others : (memo?.areas ?? []) } satisfies Memo);
       await post(this.client.api, ADJUST_AREA_PATH, { employees: [emp.id], areas: [area.id] }, signal);
       await this.verifyAreas(ch.empCode, [area.id], signal);
       return applied(ch, `moved from areas [${others.join(', ')}] to the no-access area '${area.code}'`);
@@ -135,7 +135,7 @@ export class BioTimeUserControl implements UserControl {
     }
     await post(this.client.api, ADJUST_AREA_PATH, { employees: [emp.id], areas: target }, signal);
     await this.verifyAreas(ch.empCode, target, signal);
-    memory.set(ch.empCode, undefined);
+    await memory.set(ch.empCode, undefined);
     return applied(ch, `moved back to areas [${target.join(', ')}]`);
   }
 
@@ -186,27 +186,27 @@ export class BioTimeUserControl implements UserControl {
       const employeeId = emps[0]?.id ?? memo?.employeeId;
       const existing = await findResigns(api, { employeeId, empCode: ch.empCode }, signal);
       if (existing.length) {
-        memory.set(ch.empCode, { kind: 'resign', employeeId: employeeId ?? existing[0].employeeId ?? 0, resignId: existing[0].id } satisfies Memo);
+        await memory.set(ch.empCode, { kind: 'resign', employeeId: employeeId ?? existing[0].employeeId ?? 0, resignId: existing[0].id } satisfies Memo);
         return unchanged(ch, `already resigned in BioTime (resignation ${existing[0].id})`);
       }
       if (employeeId === undefined) return failed(ch, `${this.server} has no employee with emp_code ${ch.empCode}.`);
-      memory.set(ch.empCode, { kind: 'resign', employeeId, resignId: null } satisfies Memo);
+      await memory.set(ch.empCode, { kind: 'resign', employeeId, resignId: null } satisfies Memo);
       const body = { employee: employeeId, disableatt: true, resign_type: 1, resign_date: this.today(), reason: RESIGN_REASON };
       const answer = await post(api, RESIGNS_PATH, body, signal);
       const resignId = createdId(answer) ?? (await findResigns(api, { employeeId, empCode: ch.empCode }, signal))[0]?.id ?? null;
-      memory.set(ch.empCode, { kind: 'resign', employeeId, resignId } satisfies Memo);
+      await memory.set(ch.empCode, { kind: 'resign', employeeId, resignId } satisfies Memo);
       return applied(ch, `resigned in BioTime${resignId !== null ? ` (resignation ${resignId})` : ''}`);
     }
     // Resigned employees may be missing from the employee list, so the remembered id comes first.
     const employeeId = memo?.employeeId || (await findEmployees(api, ch.empCode, signal))[0]?.id;
     const existing = await findResigns(api, { employeeId, empCode: ch.empCode }, signal);
     if (!existing.length) {
-      memory.set(ch.empCode, undefined);
+      await memory.set(ch.empCode, undefined);
       return unchanged(ch, 'not resigned in BioTime');
     }
     const resignId = existing.find((r) => r.id === memo?.resignId)?.id ?? existing[0].id;
     await post(api, REINSTATEMENT_PATH, { resigns: [resignId] }, signal);
-    memory.set(ch.empCode, undefined);
+    await memory.set(ch.empCode, undefined);
     return applied(ch, `reinstated in BioTime (resignation ${resignId})`);
   }
 

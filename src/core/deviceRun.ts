@@ -394,7 +394,10 @@ export class DeviceRun {
       return void (c.userControlCalls = new Set((await this.collectPlanned())).size);
     }
     if (!this.d.userControl || !this.planner.active) return;
-    const r = await this.planner.apply(this.d.userControl, this.state, this.req.signal);
+    // Saves are chained: a mechanism may remember several employees at once, and the last write must be the newest.
+    let saving = Promise.resolve();
+    const persist = () => (saving = saving.catch(() => undefined).then(() => this.d.store.saveDevice(this.d.device.id, this.state)));
+    const r = await this.planner.apply(this.d.userControl, this.state, persist, this.req.signal);
     c.userControlCalls += r.calls;
     c.userControlFailed += r.failed;
     await this.writer.patch(r.patches);

@@ -234,9 +234,14 @@ export interface UserControlResult {
 }
 
 /** Small persistent memory the mechanisms need (e.g. the areas an employee had before being moved). */
+/**
+ * What a mechanism remembers per employee between runs (e.g. the areas to move back to). `set` is durable when it
+ * resolves: await it before the server-side change it makes undoable, so a crash right after that change still
+ * knows how to undo it.
+ */
 export interface UserControlMemory {
   get(empCode: string): unknown;
-  set(empCode: string, value: unknown): void;
+  set(empCode: string, value: unknown): Promise<void> | void;
 }
 
 export interface UserControl {

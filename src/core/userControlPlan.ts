@@ -56,14 +56,21 @@ export class UserControlPlanner {
     return patches;
   }
 
-  /** Applies every pending wanted state once; returns outcome patches and the number of calls that failed. */
-  async apply(control: UserControl, state: DeviceState, signal?: AbortSignal): Promise<{ patches: Patch[]; calls: number; failed: number }> {
+  /**
+   * Applies every pending wanted state once; returns outcome patches and the number of calls that failed.
+   * `persist` saves the device state: the mechanism's memory is saved before each server-side change it protects.
+   */
+  async apply(control: UserControl, state: DeviceState, persist: () => Promise<void>, signal?: AbortSignal): Promise<{ patches: Patch[]; calls: number; failed: number }> {
     const pending = state.pendingUserControl ?? {};
     const items = Object.values(pending);
     if (!items.length) return { patches: [], calls: 0, failed: 0 };
     const memory: UserControlMemory = {
       get: (k) => state.userControlMemory[k],
-      set: (k, v) => void (state.userControlMemory[k] = v),
+      set: async (k, v) => {
+        if (v === undefined) delete state.userControlMemory[k];
+        else state.userControlMemory[k] = v;
+        await persist();
+      },
     };
     const results = await control.apply(items.map((p) => ({ empCode: p.empCode, employee: p.employee, enable: p.enable })), memory, signal);
     const byCode = new Map(results.map((r) => [r.empCode, r]));

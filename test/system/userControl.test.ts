@@ -1,5 +1,7 @@
 // Step 6 against the sandboxes: each mechanism really changes what it claims to change.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { punch, world, type World } from './world';
 
 describe('system: post-checkin user control', function () {
@@ -30,6 +32,26 @@ describe('system: post-checkin user control', function () {
     punch(w, '1001', '2026-11-21 08:00:00', '0');
     await w.handle.engine.runDevice('hq');
     assert.deepEqual(areaCodes(w, '1001'), ['HQ']);
+  });
+
+  it('area mode: the areas to go back to are on disk before BioTime receives the move (a crash right after it loses nothing)', async () => {
+    w = await world({ device: { userControl: { mode: 'area', noAccessArea: 'NOACCESS' } } });
+    punch(w, '1001', '2026-11-20 17:00:00', '1');
+    const onDisk: unknown[] = [];
+    // Read the state file the moment BioTime has moved the employee, before the engine hears back: what a process
+    // killed at that instant would leave behind.
+    w.biotime.knobs.intercept = (req) => {
+      if (req.path.endsWith('/adjust_area/')) {
+        const state = JSON.parse(fs.readFileSync(path.join(w.stateDir, 'devices', 'hq.json'), 'utf8'));
+        onDisk.push(state.userControlMemory?.['1001']);
+      }
+      return undefined;
+    };
+    const s = await w.handle.engine.runDevice('hq');
+    assert.equal(s.status, 'completed', JSON.stringify(s.error));
+    assert.equal(onDisk.length, 1);
+    assert.deepEqual(onDisk[0], { kind: 'area', employeeId: w.biotime.store.employees().find((e) => e.emp_code === '1001')!.id, areas: [1] });
+    assert.deepEqual(areaCodes(w, '1001'), ['NOACCESS']);
   });
 
   it('resign mode resigns with disableatt on OUT and reinstates on IN', async () => {
