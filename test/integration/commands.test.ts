@@ -86,6 +86,19 @@ export function commandTests(): void {
       assert.ok(a.mapping.openPanels.some((p) => p.ref.kind === 'plan'));
     });
 
+    test('a failed-punch panel reloads when its device runs elsewhere, and the webview asks for its page again', async () => {
+      const a = await api();
+      await vscode.commands.executeCommand('bioSync.showMapping', { kind: 'device', deviceId });
+      const panel = await waitFor('failed-punch panel', () => a.mapping.openPanels.find((p) => p.ref.kind === 'failed' && p.ref.deviceId === deviceId));
+      await waitFor('handshake', () => panel.received.includes('ready') && panel.received.includes('query'), 45_000);
+      const queries = panel.received.filter((t) => t === 'query').length;
+      const reloads = panel.reloads;
+      const [run] = (await vscode.commands.executeCommand<RunSummary[]>('bioSync.syncNow', deviceId))!;
+      assert.strictEqual(run.status, 'completed', JSON.stringify(run.error));
+      await waitFor('reload after the run', () => panel.reloads > reloads);
+      await waitFor('the webview queries its page again', () => panel.received.filter((t) => t === 'query').length > queries, 45_000);
+    });
+
     test('rerun, copy, open and the interactive commands all run', async () => {
       const a = await api();
       const engine = a.host.requireEngine();

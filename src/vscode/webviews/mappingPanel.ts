@@ -89,6 +89,12 @@ export class MappingPanel extends Disposable {
   readonly onDidDispose = this.disposeEmitter.event;
   /** Messages received (valid and not), for tests and the log. */
   readonly received: WebviewToHost['type'][] = [];
+  /** Times the source was reloaded because a run elsewhere changed it, for tests. */
+  reloads = 0;
+  /** Runs this panel itself started (rerun, link, apply): their rows are updated in place, not reloaded. */
+  private ownRuns = 0;
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -101,6 +107,44 @@ export class MappingPanel extends Disposable {
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, { title: 'Punch Mapping', script: 'mapping', styles: ['mapping.css'] });
     this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this._register(panel.onDidDispose(() => this.dispose()));
+    // A failed-punch list changes whenever its device runs (scheduled syncs retry transient failures, reruns from
+    // the tree or another window's CLI): reload it so the operator never acts on a stale list.
+    this._register(
+      deps.host.onEvent((e) => {
+        if (e.type !== 'runFinished' || e.summary.kind === 'dryRun' || this.ref.kind !== 'failed' || e.deviceId !== this.ref.deviceId) return;
+        if (this.ownRuns > 0 || !this.received.includes('ready')) return;
+        void this.reload();
+      }),
+    );
+  }
+
+  /** Reloads the source and tells the webview, which keeps its query and asks for its page again. Coalesced. */
+  private reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        this.loading = undefined;
+        const loaded = await this.load();
+        if (this.disposed) return;
+        this.reloads++;
+        if (loaded) this.post({ type: 'source', source: loaded.info });
+      } while (this.reloadAgain);
+    })().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  /** Runs `fn` as the panel's own work: the runs it makes do not trigger a reload. */
+  private async own<T>(fn: () => Promise<T>): Promise<T> {
+    this.ownRuns++;
+    try {
+      return await fn();
+    } finally {
+      this.ownRuns--;
+    }
   }
 
   reveal(): void {
@@ -164,9 +208,9 @@ export class MappingPanel extends Disposable {
         return;
       }
       case 'rerun':
-        return this.rerun(msg.keys);
+        return this.own(() => this.rerun(msg.keys));
       case 'apply':
-        return this.apply();
+        return this.own(() => this.apply());
       case 'open':
         await vscode.commands.executeCommand('bioSync.openInFrappe', { deviceId: msg.deviceId, doctype: msg.doctype, name: msg.name });
         return;
@@ -174,7 +218,7 @@ export class MappingPanel extends Disposable {
         const row = this.source?.dataset.get(msg.key);
         if (!row) return;
         const punch = { deviceId: row.deviceId, key: row.key, empCode: row.empCode, name: row.name, punchTime: row.punchTime, reason: row.reason ?? '', failure: row.failure, retryable: true };
-        const runs = await vscode.commands.executeCommand<RunSummary[] | undefined>('bioSync.linkEmployee', { kind: 'failedPunch', deviceId: row.deviceId, punch });
+        const runs = await this.own(async () => vscode.commands.executeCommand<RunSummary[] | undefined>('bioSync.linkEmployee', { kind: 'failedPunch', deviceId: row.deviceId, punch }));
         if (runs?.length) await this.applyRuns(runs);
         return;
       }
