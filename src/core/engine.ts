@@ -176,6 +176,14 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   /**
+   * Closes every device's runs left "running" by a process that stopped mid-run, when this process holds the state
+   * lock (the scheduler calls it when it becomes the runner, so the history is right before any device is due).
+   */
+  async closeInterruptedRuns(): Promise<void> {
+    for (const device of this.config.devices) if (!this.isRunning(device.id)) await this.closeInterrupted(device);
+  }
+
+  /**
    * Closes the device's runs left "running" by a process that stopped mid-run (killed, crashed, power lost) as
    * interrupted. Only under the state-directory lock: no other live process syncs this directory then, so a run
    * still "running" is either this process's own (known) or one whose process is gone. Never stops the new run.

@@ -66,7 +66,9 @@ export class Scheduler implements Disposable {
   async tick(): Promise<void> {
     if (this.halted) return;
     const runner = this.o.lock.isHeld || (await this.o.lock.tryAcquire());
+    const became = runner && this.role !== 'runner';
     this.setRole(runner ? 'runner' : 'follower');
+    if (became) await this.o.engine.closeInterruptedRuns();
     const now = this.o.clock.now();
     for (const dev of this.o.engine.config.devices) {
       if (!dev.enabled) {

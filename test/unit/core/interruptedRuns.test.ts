@@ -7,6 +7,8 @@ import { SyncEngine, type RunLock } from '../../../src/core/engine';
 import type { Logger, TransactionPage, TransactionQuery } from '../../../src/core/ports';
 import { Redactor, nullLogger } from '../../../src/core/redact';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
+import { StateDirLock } from '../../../src/core/state/lock';
+import { Scheduler } from '../../../src/core/scheduler';
 import { emptyCounts, type PunchOutcome, type RunSummary } from '../../../src/shared/model';
 import { config, device } from '../../support/configBuilders';
 import { FakeClock } from '../../support/fakeClock';
@@ -92,5 +94,23 @@ describe('core/engine interrupted runs', () => {
     release();
     assert.equal((await slow).status, 'completed');
     assert.equal((await store.getRun(live.runId))?.status, 'completed');
+  });
+
+  it('a scheduler that becomes the runner closes interrupted runs at once, before any device is due', async () => {
+    const dir = tmp();
+    const store = new FileStateStore(dir);
+    const dead = await killedRun(store);
+    await store.saveDevice('hq', { lastSyncAt: '2026-11-24T07:59:00.000Z', lastAttemptAt: '2026-11-24T07:59:00.000Z', cursor: null, consecutiveFailures: 0, userControlMemory: {} });
+    const lock = new StateDirLock(dir, { owner: 'test' });
+    const e = engine(store, new FakeSource(), lock);
+    const scheduler = new Scheduler({ engine: e, store, lock, clock: new FakeClock('2026-11-24T08:00:00Z'), logger: nullLogger, tickMs: 60_000 });
+    try {
+      await scheduler.tick();
+      await scheduler.whenIdle();
+      assert.equal((await store.getRun(dead.runId))?.status, 'interrupted');
+      assert.equal((await store.listRuns('hq')).length, 1, 'no run was started: the device was not due');
+    } finally {
+      await lock.release();
+    }
   });
 });
