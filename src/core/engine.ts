@@ -47,6 +47,8 @@ export class SyncEngine implements SyncEngineApi {
   private readonly emitter = new Emitter<EngineEvent>();
   readonly onEvent = this.emitter.event;
   private readonly running = new Map<string, Promise<RunSummary>>();
+  /** Set once runs left "running" by a dead process were closed under the lock this engine holds. */
+  private interruptedClosed = false;
   private readonly sources = new Map<string, AttendanceSource>();
   private readonly sinks = new Map<string, CheckinSink>();
   private readonly zones = new Map<string, string>();
@@ -139,11 +141,13 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   private async execute(device: DeviceConfig, kind: RunKind, signal?: AbortSignal, failed?: FailedPunch[]): Promise<RunSummary> {
-    if (kind !== 'dryRun' && this.d.lock && !this.d.lock.isHeld && !(await this.d.lock.tryAcquire())) {
+    const acquiring = kind !== 'dryRun' && !!this.d.lock && !this.d.lock.isHeld;
+    if (acquiring && !(await this.d.lock!.tryAcquire())) {
       return this.refused(device, kind, 'state.locked', 'Another BioTime Sync window or process is syncing this state directory; the run happens there.');
     }
+    // Runs can only be left "running" by a process that died before this one took the lock: look once per taking.
+    if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed)) await this.closeInterruptedRuns();
     const runId = newRunId(this.d.clock.now(), device.id);
-    if (kind !== 'dryRun') await this.closeInterrupted(device);
     runsInThisProcess.add(runId);
     try {
       const run = new DeviceRun(
@@ -176,24 +180,18 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   /**
-   * Closes every device's runs left "running" by a process that stopped mid-run, when this process holds the state
-   * lock (the scheduler calls it when it becomes the runner, so the history is right before any device is due).
+   * Closes the runs left "running" by a process that stopped mid-run (killed, crashed, power lost) as interrupted.
+   * Only under the state-directory lock: no other live process syncs this directory then, so a run still "running"
+   * is either this process's own (known) or one whose process is gone. Called when the scheduler becomes the runner
+   * and by the first run after the lock is taken; never stops a run.
    */
   async closeInterruptedRuns(): Promise<void> {
-    for (const device of this.config.devices) if (!this.isRunning(device.id)) await this.closeInterrupted(device);
-  }
-
-  /**
-   * Closes the device's runs left "running" by a process that stopped mid-run (killed, crashed, power lost) as
-   * interrupted. Only under the state-directory lock: no other live process syncs this directory then, so a run
-   * still "running" is either this process's own (known) or one whose process is gone. Never stops the new run.
-   */
-  private async closeInterrupted(device: DeviceConfig): Promise<void> {
     if (!this.d.lock?.isHeld) return;
+    this.interruptedClosed = true;
     try {
-      for (const r of await this.d.store.listRuns(device.id, Number.MAX_SAFE_INTEGER)) {
+      for (const r of await this.d.store.listRuns(undefined, Number.MAX_SAFE_INTEGER)) {
         if (r.status !== 'running' || runsInThisProcess.has(r.runId)) continue;
-        // The summary on disk was written at the start; what the run did is in its outcomes, page by page.
+        // The summary on disk was written at the start; what the run did is in its outcomes, batch by batch.
         const counts = emptyCounts();
         for await (const o of this.d.store.readRunOutcomes(r.runId)) {
           counts.fetched++;
@@ -201,10 +199,10 @@ export class SyncEngine implements SyncEngineApi {
         }
         const error = { code: 'interrupted', message: INTERRUPTED_MESSAGE, hint: 'Nothing is lost: the next run goes on from the last recorded batch.' };
         await this.d.store.updateRun({ ...r, status: 'interrupted', counts, error });
-        this.d.logger.warn(`Device ${device.id}: run ${r.runId} (started ${r.startedAt}) was interrupted. ${INTERRUPTED_MESSAGE}`);
+        this.d.logger.warn(`Device ${r.deviceId}: run ${r.runId} (started ${r.startedAt}) was interrupted. ${INTERRUPTED_MESSAGE}`);
       }
     } catch (e) {
-      this.d.logger.warn(`Device ${device.id}: could not close interrupted runs: ${this.d.redactor.redact((e as Error).message)}`);
+      this.d.logger.warn(`Could not close interrupted runs: ${this.d.redactor.redact((e as Error).message)}`);
     }
   }
 
