@@ -1,5 +1,11 @@
 // In-memory fakes of the engine's ports for unit tests of the core. They model the behaviour the engine relies on
 // (ascending-id reads after a cursor; Frappe's duplicate rule and refusals), nothing more.
+import type { DeviceConfig } from '../../src/core/configTypes';
+import { SyncEngine, type RunLock } from '../../src/core/engine';
+import { Redactor, nullLogger } from '../../src/core/redact';
+import type { Clock, CredentialProvider, Logger, SyncStateStore } from '../../src/core/ports';
+import { config } from './configBuilders';
+import { FakeClock } from './fakeClock';
 import type { ShiftTypeInfo, EmployeeRecord, ExistingCheckin, InsertResult, NewCheckin, Punch, TransactionPage, TransactionQuery, AttendanceSource, CheckinSink, SinkProbe, SourceProbe, TerminalInfo, UserControl, UserControlChange, UserControlMemory, UserControlResult } from '../../src/core/ports';
 
 export function punch(id: number, empCode: string, punchTime: string, punchState = '0', extra: Partial<Punch> = {}): Punch {
@@ -153,4 +159,26 @@ export class FakeUserControl implements UserControl {
   async check() {
     return { ok: true, detail: 'fake' };
   }
+}
+
+export const FAKE_CREDENTIALS: CredentialProvider = {
+  biotimePassword: async () => 'pw',
+  frappeApiKey: async () => 'k',
+  frappeApiSecret: async () => 's',
+  getToken: async () => undefined,
+  setToken: async () => undefined,
+};
+
+/** A SyncEngine over these fakes (one source and sink for every device), with a fixed clock unless given one. */
+export function fakeEngine(o: { devices: DeviceConfig[]; store: SyncStateStore; source: AttendanceSource; sink: CheckinSink; userControl?: UserControl; lock?: RunLock; logger?: Logger; clock?: Clock }): SyncEngine {
+  return new SyncEngine({
+    config: config(o.devices),
+    store: o.store,
+    credentials: FAKE_CREDENTIALS,
+    connectors: { source: () => o.source, sink: () => o.sink, userControl: () => o.userControl },
+    clock: o.clock ?? new FakeClock('2026-11-24T08:00:00Z'),
+    logger: o.logger ?? nullLogger,
+    redactor: new Redactor(),
+    lock: o.lock,
+  });
 }

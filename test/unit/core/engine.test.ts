@@ -5,13 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeviceConfig } from '../../../src/core/configTypes';
 import { statusTable } from '../../../src/cli/format';
-import { SyncEngine } from '../../../src/core/engine';
-import { Redactor, nullLogger } from '../../../src/core/redact';
+import type { SyncEngine } from '../../../src/core/engine';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import type { PunchOutcome } from '../../../src/shared/model';
-import { FakeClock } from '../../support/fakeClock';
-import { config, device } from '../../support/configBuilders';
-import { FakeSink, FakeSource, FakeUserControl, punch } from '../../support/enginePortFakes';
+import { device } from '../../support/configBuilders';
+import type { FakeClock } from '../../support/fakeClock';
+import { FakeSink, FakeSource, FakeUserControl, punch, fakeEngine } from '../../support/enginePortFakes';
 
 interface World {
   engine: SyncEngine;
@@ -27,15 +26,7 @@ function world(dev: DeviceConfig = device(), dir = fs.mkdtempSync(path.join(os.t
   const sink = parts?.sink ?? new FakeSink();
   const uc = parts?.uc ?? new FakeUserControl();
   const store = new FileStateStore(dir);
-  const engine = new SyncEngine({
-    config: config([dev]),
-    store,
-    credentials: { biotimePassword: async () => 'pw', frappeApiKey: async () => 'k', frappeApiSecret: async () => 's', getToken: async () => undefined, setToken: async () => undefined },
-    connectors: { source: () => source, sink: () => sink, userControl: () => (dev.userControl.mode === 'off' ? undefined : uc) },
-    clock: new FakeClock('2026-11-24T08:00:00Z'),
-    logger: nullLogger,
-    redactor: new Redactor(),
-  });
+  const engine = fakeEngine({ devices: [dev], store, source, sink, userControl: dev.userControl.mode === 'off' ? undefined : uc });
   return { engine, source, sink, uc, store, dir };
 }
 

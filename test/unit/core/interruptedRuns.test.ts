@@ -3,32 +3,23 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SyncEngine, type RunLock } from '../../../src/core/engine';
+import type { RunLock, SyncEngine } from '../../../src/core/engine';
 import type { Logger, TransactionPage, TransactionQuery } from '../../../src/core/ports';
-import { Redactor, nullLogger } from '../../../src/core/redact';
+import { nullLogger } from '../../../src/core/redact';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import { StateDirLock } from '../../../src/core/state/lock';
 import { Scheduler } from '../../../src/core/scheduler';
 import { emptyCounts, type PunchOutcome, type RunSummary } from '../../../src/shared/model';
-import { config, device } from '../../support/configBuilders';
+import { device } from '../../support/configBuilders';
 import { FakeClock } from '../../support/fakeClock';
-import { FakeSink, FakeSource, punch } from '../../support/enginePortFakes';
+import { FakeSink, FakeSource, punch, fakeEngine } from '../../support/enginePortFakes';
 
 const heldLock = (held = true): RunLock => ({ isHeld: held, tryAcquire: async () => held });
 
 function engine(store: FileStateStore, source: FakeSource, lock?: RunLock, logger: Logger = nullLogger): SyncEngine {
   const sink = new FakeSink();
   sink.employee('HR-EMP-1', '1001');
-  return new SyncEngine({
-    config: config([device()]),
-    store,
-    credentials: { biotimePassword: async () => 'pw', frappeApiKey: async () => 'k', frappeApiSecret: async () => 's', getToken: async () => undefined, setToken: async () => undefined },
-    connectors: { source: () => source, sink: () => sink, userControl: () => undefined },
-    clock: new FakeClock('2026-11-24T08:00:00Z'),
-    logger,
-    redactor: new Redactor(),
-    lock,
-  });
+  return fakeEngine({ devices: [device()], store, source, sink, lock, logger });
 }
 
 /** What a process killed after its first page leaves behind: a summary still "running" and that page's outcomes. */

@@ -7,14 +7,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeviceConfig } from '../../../src/core/configTypes';
 import { BATCH_MAX_PAGES, BATCH_PUNCHES } from '../../../src/core/deviceRun';
-import { SyncEngine } from '../../../src/core/engine';
+import type { SyncEngine } from '../../../src/core/engine';
 import type { DeviceState } from '../../../src/core/ports';
-import { Redactor, nullLogger } from '../../../src/core/redact';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import type { PunchOutcome } from '../../../src/shared/model';
-import { config, device } from '../../support/configBuilders';
-import { FakeClock } from '../../support/fakeClock';
-import { FakeSink, FakeSource, punch } from '../../support/enginePortFakes';
+import { device } from '../../support/configBuilders';
+import { FakeSink, FakeSource, punch, fakeEngine } from '../../support/enginePortFakes';
 
 /** Fails saveDevice once, on the given call, like a full disk at the worst moment. */
 class FlakyStore extends FileStateStore {
@@ -28,15 +26,7 @@ class FlakyStore extends FileStateStore {
 
 function world(dev: DeviceConfig, dir: string, source: FakeSource, sink: FakeSink) {
   const store = new FlakyStore(dir);
-  const engine = new SyncEngine({
-    config: config([dev]),
-    store,
-    credentials: { biotimePassword: async () => 'pw', frappeApiKey: async () => 'k', frappeApiSecret: async () => 's', getToken: async () => undefined, setToken: async () => undefined },
-    connectors: { source: () => source, sink: () => sink, userControl: () => undefined },
-    clock: new FakeClock('2026-11-24T08:00:00Z'),
-    logger: nullLogger,
-    redactor: new Redactor(),
-  });
+  const engine = fakeEngine({ devices: [dev], store, source, sink });
   return { engine, store };
 }
 

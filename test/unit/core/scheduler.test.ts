@@ -2,15 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SyncEngine } from '../../../src/core/engine';
-import { Redactor, nullLogger } from '../../../src/core/redact';
+import { nullLogger } from '../../../src/core/redact';
 import { Scheduler } from '../../../src/core/scheduler';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import { StateDirLock } from '../../../src/core/state/lock';
 import type { Logger } from '../../../src/core/ports';
 import { FakeClock } from '../../support/fakeClock';
-import { config, device } from '../../support/configBuilders';
-import { FakeSink, FakeSource, punch } from '../../support/enginePortFakes';
+import { device } from '../../support/configBuilders';
+import { FakeSink, FakeSource, punch, fakeEngine } from '../../support/enginePortFakes';
 
 function setup(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-sched-'))) {
   const clock = new FakeClock('2026-11-24T08:00:00Z');
@@ -20,15 +19,7 @@ function setup(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-sched-'))) {
   const store = new FileStateStore(dir);
   const lines: string[] = [];
   const logger: Logger = { ...nullLogger, info: (m) => lines.push(m), error: (m) => lines.push(m) };
-  const engine = new SyncEngine({
-    config: config([device({ intervalMinutes: 5 }), device({ id: 'off', enabled: false })]),
-    store,
-    credentials: { biotimePassword: async () => 'pw', frappeApiKey: async () => 'k', frappeApiSecret: async () => 's', getToken: async () => undefined, setToken: async () => undefined },
-    connectors: { source: () => source, sink: () => sink, userControl: () => undefined },
-    clock,
-    logger,
-    redactor: new Redactor(),
-  });
+  const engine = fakeEngine({ devices: [device({ intervalMinutes: 5 }), device({ id: 'off', enabled: false })], store, source, sink, clock, logger });
   const lock = new StateDirLock(dir, { owner: 'test' });
   const scheduler = new Scheduler({ engine, store, lock, clock, logger, tickMs: 60_000 });
   return { clock, source, sink, store, engine, scheduler, lines, dir, lock };
