@@ -233,7 +233,6 @@ export class DeviceRun {
     try {
       for await (const { fresh, next } of this.batches(pages, read)) {
         const batch = await this.processor.prepare(fresh);
-        await this.processor.journal(batch);
         // The previous batch's checkins exist in Frappe before this one is sent, and at most one batch waits to
         // be recorded, so memory and the journal stay bounded by two batches.
         await Promise.all([inserting, recordedBefore]);

@@ -47,7 +47,6 @@ export interface PreparedBatch {
   /** Candidates repeating an employee+time claimed earlier in this batch or the one before. */
   echoes: Candidate[];
   claims: Map<string, Claim>;
-  journalled?: boolean;
 }
 
 const dedupeKey = (employee: string, time: string) => `${employee}\u0000${time}`;
@@ -75,14 +74,13 @@ export class PunchProcessor {
 
   /** Prepares and commits one batch. */
   async process(punches: Punch[]): Promise<PunchOutcome[]> {
-    const b = await this.prepare(punches);
-    await this.journal(b);
-    return this.commit(b);
+    return this.commit(await this.prepare(punches));
   }
 
   /**
-   * Reads only: match, map, convert, and find existing checkins. May run while the previous batch is being
-   * committed, never while an older one is (its claims are dropped here).
+   * Match, map, convert, find existing checkins, and persist the write journal of the checkins to create (a crash
+   * after this lets the next run recognise them as its own instead of duplicates). Writes nothing to Frappe. May
+   * run while the previous batch is being committed, never while an older one is (its claims are dropped here).
    */
   async prepare(punches: Punch[]): Promise<PreparedBatch> {
     // Keeping claims for the whole run made memory grow with the backlog; two batches are enough (see claimSets).
@@ -107,22 +105,12 @@ export class PunchProcessor {
     }
     const echoes: Candidate[] = [];
     const fresh = await this.dropExisting(candidates, echoes, claims);
+    if (!this.o.dryRun && fresh.length) await this.o.journal(fresh.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })));
     return { outcomes, fresh, echoes, claims };
   }
 
-  /**
-   * Persists the write journal of the batch's checkins (before commit; it may overlap the previous batch's
-   * commit). A crash after this lets the next run recognise the checkins as its own instead of duplicates.
-   */
-  async journal(b: PreparedBatch): Promise<void> {
-    if (this.o.dryRun || !b.fresh.length) return;
-    await this.o.journal(b.fresh.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })));
-    b.journalled = true;
-  }
-
-  /** Creates the batch's checkins (journalled first); call in the order batches were prepared, one at a time. */
+  /** Creates the batch's checkins; call in the order batches were prepared, one at a time. */
   async commit(b: PreparedBatch): Promise<PunchOutcome[]> {
-    if (!this.o.dryRun && b.fresh.length && !b.journalled) throw new Error('internal: a batch was committed before its write journal was saved');
     await this.create(b.fresh);
     this.settleEchoes(b.echoes);
     return b.outcomes;
