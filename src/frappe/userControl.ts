@@ -84,8 +84,7 @@ export class FrappeUserControl implements UserControl {
   private async stateOf(user: string, known: Known, signal?: AbortSignal): Promise<UserState> {
     const listed = known?.get(userKey(user));
     if (listed) return listed;
-    const path = `/api/resource/User/${encodeURIComponent(user)}`;
-    const got = await this.api.call({ method: 'GET', path, retry: 'read', signal });
+    const got = await this.api.call({ method: 'GET', path: userPath(user), retry: 'read', signal });
     const doc = parseUser(got.data ?? got.message);
     if (!doc) throw this.api.badShape(`User ${user}`);
     const state = { enabled: doc.enabled, systemManager: doc.roles.includes(PROTECTED_ROLE) };
@@ -106,8 +105,7 @@ export class FrappeUserControl implements UserControl {
       }
       if (state.enabled === enable) return result('unchanged', `User ${user} is already ${enable ? 'enabled' : 'disabled'}`);
       // Setting `enabled` to a value is idempotent, so the PUT may be retried like a read.
-      const path = `/api/resource/User/${encodeURIComponent(user)}`;
-      await this.api.call({ method: 'PUT', path, data: { enabled: enable ? 1 : 0 }, retry: 'read', signal });
+      await this.api.call({ method: 'PUT', path: userPath(user), data: { enabled: enable ? 1 : 0 }, retry: 'read', signal });
       state.enabled = enable;
       this.logger.info(`Frappe site ${this.api.siteId}: ${enable ? 'enabled' : 'disabled'} User ${user} (employee ${employee.name}).`);
       return result('applied', `User ${user} ${enable ? 'enabled' : 'disabled'}`);
@@ -118,6 +116,8 @@ export class FrappeUserControl implements UserControl {
     }
   }
 }
+
+const userPath = (user: string) => `/api/resource/User/${encodeURIComponent(user)}`;
 
 /** Administrator and Guest are never enabled or disabled. */
 function touchable(user: string | null): user is string {
