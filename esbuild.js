@@ -39,16 +39,52 @@ function exists(p) {
 async function main() {
   const configs = [];
   if (exists('src/vscode/extension.ts')) {
-    configs.push({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', platform: 'node', target: 'node18', external: ['vscode'] });
+    configs.push({
+      ...common,
+      entryPoints: ['src/vscode/extension.ts'],
+      outfile: 'dist/extension.js',
+      format: 'cjs',
+      platform: 'node',
+      target: 'node18',
+      external: ['vscode'],
+    });
   }
-  configs.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', format: 'cjs', platform: 'node', target: 'node18', banner: { js: '#!/usr/bin/env node' } });
+  configs.push({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
+    banner: { js: '#!/usr/bin/env node' },
+  });
   const webviewDir = path.join(__dirname, 'src/webview');
-  const webviewEntries = fs.existsSync(webviewDir) ? fs.readdirSync(webviewDir).filter((f) => f.endsWith('.ts')).map((f) => `src/webview/${f}`) : [];
+  const webviewEntries = fs.existsSync(webviewDir)
+    ? fs
+        .readdirSync(webviewDir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `src/webview/${f}`)
+    : [];
   if (webviewEntries.length) {
-    configs.push({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', format: 'iife', platform: 'browser', target: 'es2022' });
+    configs.push({
+      ...common,
+      entryPoints: webviewEntries,
+      outdir: 'dist/webview',
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+    });
   }
   if (exists('test/integration/index.ts')) {
-    configs.push({ ...common, entryPoints: ['test/integration/index.ts'], outfile: 'dist/test/integration.js', format: 'cjs', platform: 'node', target: 'node18', external: ['vscode', 'mocha'] });
+    configs.push({
+      ...common,
+      entryPoints: ['test/integration/index.ts'],
+      outfile: 'dist/test/integration.js',
+      format: 'cjs',
+      platform: 'node',
+      target: 'node18',
+      external: ['vscode', 'mocha'],
+    });
   }
   if (watch) {
     const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));

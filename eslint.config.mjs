@@ -18,12 +18,96 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['src/shared/**/*.ts'], rules: { 'no-restricted-imports': restrict([{ group: ['../core/*', '../biotime/*', '../frappe/*', '../cli/*', '../vscode/*', '../sandbox/*', 'node:*'], message: 'shared imports nothing from src and no node APIs.' }]) } },
-  { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': restrict([{ group: ['../biotime/*', '../frappe/*', '../cli/*', '../vscode/*', '../sandbox/*', '../../biotime/*', '../../frappe/*', '../../cli/*', '../../vscode/*', '../../sandbox/*'], message: 'core depends on shared only.' }]) } },
-  { files: ['src/biotime/**/*.ts', 'src/frappe/**/*.ts'], rules: { 'no-restricted-imports': restrict([{ group: ['../cli/*', '../vscode/*', '../sandbox/*'], message: 'clients depend on core and shared only.' }]) } },
-  { files: ['src/app/**/*.ts'], rules: { 'no-restricted-imports': restrict([{ group: ['../cli/*', '../vscode/*'], message: 'the shared composition root is used by both hosts and imports neither.' }]) } },
-  { files: ['src/cli/**/*.ts'], rules: { 'no-restricted-imports': restrict([{ group: ['../vscode/*'], message: 'the CLI never touches vscode.' }]) } },
-  { files: ['src/sandbox/**/*.ts'], rules: { 'no-restricted-imports': restrict([{ group: ['../core/*', '../biotime/*', '../frappe/*', '../cli/*', '../vscode/*', '../../core/*', '../../biotime/*', '../../frappe/*', '../../cli/*', '../../vscode/*'], message: 'sandbox servers are written from the API references, never from our client code.' }]) } },
-  { files: ['src/webview/**/*.ts'], rules: { 'no-restricted-imports': restrict([{ group: ['../core/*', '../biotime/*', '../frappe/*', '../cli/*', '../vscode/*', '../sandbox/*', 'node:*'], message: 'webview code sees only src/shared.' }]) } },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          group: ['../core/*', '../biotime/*', '../frappe/*', '../cli/*', '../vscode/*', '../sandbox/*', 'node:*'],
+          message: 'shared imports nothing from src and no node APIs.',
+        },
+      ]),
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          group: [
+            '../biotime/*',
+            '../frappe/*',
+            '../cli/*',
+            '../vscode/*',
+            '../sandbox/*',
+            '../../biotime/*',
+            '../../frappe/*',
+            '../../cli/*',
+            '../../vscode/*',
+            '../../sandbox/*',
+          ],
+          message: 'core depends on shared only.',
+        },
+      ]),
+    },
+  },
+  {
+    files: ['src/biotime/**/*.ts', 'src/frappe/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['../cli/*', '../vscode/*', '../sandbox/*'], message: 'clients depend on core and shared only.' },
+      ]),
+    },
+  },
+  {
+    files: ['src/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          group: ['../cli/*', '../vscode/*'],
+          message: 'the shared composition root is used by both hosts and imports neither.',
+        },
+      ]),
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([{ group: ['../vscode/*'], message: 'the CLI never touches vscode.' }]),
+    },
+  },
+  {
+    files: ['src/sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          group: [
+            '../core/*',
+            '../biotime/*',
+            '../frappe/*',
+            '../cli/*',
+            '../vscode/*',
+            '../../core/*',
+            '../../biotime/*',
+            '../../frappe/*',
+            '../../cli/*',
+            '../../vscode/*',
+          ],
+          message: 'sandbox servers are written from the API references, never from our client code.',
+        },
+      ]),
+    },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          group: ['../core/*', '../biotime/*', '../frappe/*', '../cli/*', '../vscode/*', '../sandbox/*', 'node:*'],
+          message: 'webview code sees only src/shared.',
+        },
+      ]),
+    },
+  },
   { files: ['test/unit/**/*.ts'], rules: { 'no-restricted-imports': restrict([]) } },
 );

@@ -24,14 +24,36 @@ export function childBundle(keepIn?: string): string {
   if (bundled) return bundled;
   const dir = keepIn ? path.resolve(keepIn) : fs.mkdtempSync(path.join(os.tmpdir(), 'bts-bench-child-'));
   const outfile = path.join(dir, 'child.js');
-  buildSync({ entryPoints: [path.join(__dirname, 'child.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, sourcesContent: false, logLevel: 'warning' });
+  buildSync({
+    entryPoints: [path.join(__dirname, 'child.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'warning',
+  });
   if (!keepIn) process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return (bundled = outfile);
 }
 
 export function runInChild(job: Job, o: ForkOptions = {}): Promise<JobResult> {
-  const execArgv = ['--expose-gc', ...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.cpuProfDir)}`, `--cpu-prof-name=${job.kind}-${Date.now()}.cpuprofile`] : [])];
-  const child = fork(childBundle(o.cpuProfDir), [JSON.stringify(job)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = [
+    '--expose-gc',
+    ...(o.cpuProfDir
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${path.resolve(o.cpuProfDir)}`,
+          `--cpu-prof-name=${job.kind}-${Date.now()}.cpuprofile`,
+        ]
+      : []),
+  ];
+  const child = fork(childBundle(o.cpuProfDir), [JSON.stringify(job)], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     let result: JobResult | undefined;
     child.on('message', (raw) => {

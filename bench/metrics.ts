@@ -79,8 +79,14 @@ export const FLOOR_ROUND_TRIPS = { biotime: 2, frappe: 3 } as const;
 export function computeFloor(i: FloorInput): Floor {
   const workers = Math.max(1, i.workers);
   const serverWorkSeconds = (i.documents * i.perDocCostMs) / workers / 1000;
-  const roundTripSeconds = (FLOOR_ROUND_TRIPS.biotime * i.biotimeLatencyMs + FLOOR_ROUND_TRIPS.frappe * i.frappeLatencyMs) / 1000;
-  return { seconds: serverWorkSeconds + roundTripSeconds, serverWorkSeconds, roundTripSeconds, roundTrips: { ...FLOOR_ROUND_TRIPS } };
+  const roundTripSeconds =
+    (FLOOR_ROUND_TRIPS.biotime * i.biotimeLatencyMs + FLOOR_ROUND_TRIPS.frappe * i.frappeLatencyMs) / 1000;
+  return {
+    seconds: serverWorkSeconds + roundTripSeconds,
+    serverWorkSeconds,
+    roundTripSeconds,
+    roundTrips: { ...FLOOR_ROUND_TRIPS },
+  };
 }
 
 /** Progress of a long run: punches processed by `ms` after the start, with the CPU time used by then. */
@@ -109,10 +115,15 @@ export function linearity(samples: ProgressSample[], field: 'ms' | 'cpuMs' = 'ms
   const last = s[s.length - 1];
   const mid = s.find((x) => x.processed >= last.processed / 2 && x !== first && x !== last);
   if (!mid) return undefined;
-  const per1k = (a: ProgressSample, b: ProgressSample) => ((b[field]! - a[field]!) / Math.max(1, b.processed - a.processed)) * 1000;
+  const per1k = (a: ProgressSample, b: ProgressSample) =>
+    ((b[field]! - a[field]!) / Math.max(1, b.processed - a.processed)) * 1000;
   const firstHalfMsPer1k = per1k(first, mid);
   const secondHalfMsPer1k = per1k(mid, last);
-  return { firstHalfMsPer1k, secondHalfMsPer1k, growth: firstHalfMsPer1k > 0 ? secondHalfMsPer1k / firstHalfMsPer1k : Infinity };
+  return {
+    firstHalfMsPer1k,
+    secondHalfMsPer1k,
+    growth: firstHalfMsPer1k > 0 ? secondHalfMsPer1k / firstHalfMsPer1k : Infinity,
+  };
 }
 
 /** Up to `n` samples spread evenly over the list (first and last included), for a readable printout. */
@@ -136,7 +147,14 @@ export interface Target {
   pass: boolean | null;
 }
 
-export function target(id: string, label: string, value: number | null | undefined, kind: 'min' | 'max', bound: number, strict = false): Target {
+export function target(
+  id: string,
+  label: string,
+  value: number | null | undefined,
+  kind: 'min' | 'max',
+  bound: number,
+  strict = false,
+): Target {
   const v = value === undefined || value === null || !Number.isFinite(value) ? null : value;
   const pass = v === null ? null : kind === 'min' ? v >= bound : strict ? v < bound : v <= bound;
   return { id, label, value: v, bound, kind, ...(strict ? { strict } : {}), pass };

@@ -23,7 +23,16 @@ export interface BenchOptions {
 export const PARTS = ['compare', 'large', 'zero'] as const;
 export type Part = (typeof PARTS)[number];
 
-export const DEFAULTS: BenchOptions = { punches: 5000, seedPunches: 5000, large: 200_000, zero: 50_000, latencyMs: 5, perDocCostMs: 0.5, workers: 2, only: [...PARTS] };
+export const DEFAULTS: BenchOptions = {
+  punches: 5000,
+  seedPunches: 5000,
+  large: 200_000,
+  zero: 50_000,
+  latencyMs: 5,
+  perDocCostMs: 0.5,
+  workers: 2,
+  only: [...PARTS],
+};
 
 export const USAGE = `npm run bench -- [--punches N] [--seed-punches N] [--large N] [--zero N] [--latency MS] [--doc-cost MS]
                     [--workers N] [--out FILE] [--cpu-prof DIR] [--only compare,large,zero] [--quick]
@@ -55,7 +64,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--punches':
@@ -91,7 +103,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       case '--only': {
         const parts = (value() ?? '').split(',').filter(Boolean);
         const bad = parts.filter((x) => !(PARTS as readonly string[]).includes(x));
-        if (!parts.length || bad.length) throw new UsageError(`--only takes ${PARTS.join(', ')} (comma-separated), got ${parts.join(',') || 'nothing'}`);
+        if (!parts.length || bad.length)
+          throw new UsageError(
+            `--only takes ${PARTS.join(', ')} (comma-separated), got ${parts.join(',') || 'nothing'}`,
+          );
         o.only = parts as Part[];
         break;
       }
@@ -109,6 +124,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     }
   }
   if (!seedGiven) o.seedPunches = o.punches;
-  if (o.seedPunches > o.punches) throw new UsageError(`--seed-punches (${o.seedPunches}) cannot exceed --punches (${o.punches})`);
+  if (o.seedPunches > o.punches)
+    throw new UsageError(`--seed-punches (${o.seedPunches}) cannot exceed --punches (${o.punches})`);
   return o;
 }

@@ -22,7 +22,8 @@ function moduleLocator(bundle: string): (line: number) => string {
       .split('\n')
       .forEach((l, i) => {
         const m = /^\/\/ (\S+\.(?:ts|js|mjs|cjs|json))$/.exec(l);
-        if (m) marks.push([i, m[1].replace(/^.*?node_modules\//, 'node_modules/').replace(/^(\.\.\/)+(work\/main\/)?/, '')]);
+        if (m)
+          marks.push([i, m[1].replace(/^.*?node_modules\//, 'node_modules/').replace(/^(\.\.\/)+(work\/main\/)?/, '')]);
       });
   }
   return (line) => {
@@ -50,20 +51,26 @@ function main(): void {
     const us = self.get(n.id) ?? 0;
     if (!us) continue;
     const cf = n.callFrame;
-    const where = cf.url.endsWith('child.js') ? locate(cf.lineNumber) : cf.url ? cf.url.replace(/^.*node_modules\//, 'node_modules/').replace(/^node:/, 'node:') : '(native)';
+    const where = cf.url.endsWith('child.js')
+      ? locate(cf.lineNumber)
+      : cf.url
+        ? cf.url.replace(/^.*node_modules\//, 'node_modules/').replace(/^node:/, 'node:')
+        : '(native)';
     const fn = `${cf.functionName || '(anonymous)'} ${where}${cf.url.endsWith('child.js') ? `:${cf.lineNumber + 1}` : ''}`;
     byFn.set(fn, (byFn.get(fn) ?? 0) + us);
     byModule.set(where, (byModule.get(where) ?? 0) + us);
   }
   const show = (title: string, m: Map<string, number>) => {
     console.log(`\n${title}`);
-    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${(v / 1000).toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(`${(v / 1000).toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
   };
   // Inclusive time: every function on a sample's stack gets the sample once.
   const parent = new Map<number, number>();
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const key = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.endsWith('child.js') ? `${locate(n.callFrame.lineNumber)}:${n.callFrame.lineNumber + 1}` : n.callFrame.url || '(native)'}`;
+  const key = (n: Node) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.endsWith('child.js') ? `${locate(n.callFrame.lineNumber)}:${n.callFrame.lineNumber + 1}` : n.callFrame.url || '(native)'}`;
   const inclusive = new Map<string, number>();
   p.samples.forEach((id, i) => {
     const seen = new Set<string>();

@@ -31,7 +31,16 @@ export interface BenchReport {
   generatedAt: string;
   machine: { cpus: number; node: string; platform: string; loadAverageAtStart: number };
   settings: Omit<BenchOptions, 'out' | 'cpuProfDir'> & { pageSize: number; sandboxes: string };
-  workload: { punches: number; employees: number; unknownCodes: number; unknownPunches: number; alreadyCheckedIn: number; lateUploads: number; byState: Record<string, number>; days: number };
+  workload: {
+    punches: number;
+    employees: number;
+    unknownCodes: number;
+    unknownPunches: number;
+    alreadyCheckedIn: number;
+    lateUploads: number;
+    byState: Record<string, number>;
+    days: number;
+  };
   contenders: ContenderFigures[];
   ratios: {
     /** Engine (frappe-user user control) ÷ contender 2 (same user control), punches per second. */
@@ -41,7 +50,16 @@ export interface BenchReport {
     /** True when the seed contender ran on a prefix of the backlog (its rate is then measured, not the whole run). */
     seedOnSubset: boolean;
   };
-  floor: null | (Floor & { documents: number; perDocCostMs: number; workers: number; latencyMs: number; engineSeconds: number; engineRatio: number | null });
+  floor:
+    | null
+    | (Floor & {
+        documents: number;
+        perDocCostMs: number;
+        workers: number;
+        latencyMs: number;
+        engineSeconds: number;
+        engineRatio: number | null;
+      });
   largeBacklog: null | {
     punches: number;
     wallSeconds: number;
@@ -58,11 +76,19 @@ export interface BenchReport {
     requestsPerPunch: RequestsPerPunch;
     counts: Counts;
   };
-  zeroLatency: null | { punches: number; wallSeconds: number; cpuSeconds: number; punchesPerCpuSecond: number; punchesPerSecond: number; peakRssMb: number };
+  zeroLatency: null | {
+    punches: number;
+    wallSeconds: number;
+    cpuSeconds: number;
+    punchesPerCpuSecond: number;
+    punchesPerSecond: number;
+    peakRssMb: number;
+  };
   targets: Target[];
 }
 
-const f = (n: number | null | undefined, digits = 1) => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
+const f = (n: number | null | undefined, digits = 1) =>
+  n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function pad(rows: string[][]): string[] {
@@ -71,7 +97,18 @@ function pad(rows: string[][]): string[] {
 }
 
 export function contenderRows(r: BenchReport): string[][] {
-  const head = ['contender', 'punches', 'wall s', 'punches/s', 'BioTime req/punch', 'Frappe req/punch', 'of which user control', 'peak RSS MB', 'CPU s', 'sandbox CPU s'];
+  const head = [
+    'contender',
+    'punches',
+    'wall s',
+    'punches/s',
+    'BioTime req/punch',
+    'Frappe req/punch',
+    'of which user control',
+    'peak RSS MB',
+    'CPU s',
+    'sandbox CPU s',
+  ];
   return [
     head,
     ...r.contenders.map((c) => [
@@ -95,40 +132,70 @@ const boundText = (t: Target) => `${t.kind === 'min' ? '≥' : t.strict ? '<' : 
 export function formatText(r: BenchReport): string {
   const out: string[] = [];
   const s = r.settings;
-  out.push(`BioTime Sync benchmark — ${r.generatedAt}, ${r.machine.cpus} CPUs, Node ${r.machine.node}, load average ${f(r.machine.loadAverageAtStart, 2)} at start`);
-  out.push(`Servers: ${s.latencyMs} ms latency per request on both, ${s.perDocCostMs} ms Frappe work per Employee Checkin written, ${s.workers} Frappe workers; ${s.sandboxes}.`);
+  out.push(
+    `BioTime Sync benchmark — ${r.generatedAt}, ${r.machine.cpus} CPUs, Node ${r.machine.node}, load average ${f(r.machine.loadAverageAtStart, 2)} at start`,
+  );
+  out.push(
+    `Servers: ${s.latencyMs} ms latency per request on both, ${s.perDocCostMs} ms Frappe work per Employee Checkin written, ${s.workers} Frappe workers; ${s.sandboxes}.`,
+  );
   const w = r.workload;
-  out.push(`Backlog: ${int(w.punches)} punches over ${w.days} days, ${w.employees} employees (${w.unknownCodes} codes unknown to Frappe → ${int(w.unknownPunches)} punches), ${int(w.alreadyCheckedIn)} already checked in, ${int(w.lateUploads)} late uploads, states ${Object.entries(w.byState).map(([k, v]) => `${k}:${v}`).join(' ')}; BioTime page size ${s.pageSize} for every contender.`);
+  out.push(
+    `Backlog: ${int(w.punches)} punches over ${w.days} days, ${w.employees} employees (${w.unknownCodes} codes unknown to Frappe → ${int(w.unknownPunches)} punches), ${int(w.alreadyCheckedIn)} already checked in, ${int(w.lateUploads)} late uploads, states ${Object.entries(
+      w.byState,
+    )
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ')}; BioTime page size ${s.pageSize} for every contender.`,
+  );
   out.push('');
   if (r.contenders.length) out.push(...pad(contenderRows(r)), '');
   for (const c of r.contenders) {
-    out.push(`${c.label}: created ${c.counts.created}, duplicate ${c.counts.duplicate}, failed ${c.counts.failed}, skipped ${c.counts.skipped}; checkins written by Frappe ${c.checkinsWritten}; load average ${f(c.loadAverage, 2)}`);
+    out.push(
+      `${c.label}: created ${c.counts.created}, duplicate ${c.counts.duplicate}, failed ${c.counts.failed}, skipped ${c.counts.skipped}; checkins written by Frappe ${c.checkinsWritten}; load average ${f(c.loadAverage, 2)}`,
+    );
     const eps = Object.entries(c.requestsPerPunch.byEndpoint).sort((a, b) => b[1] - a[1]);
     out.push(`    requests per punch: ${eps.map(([k, v]) => `${k} ${f(v, 4)}`).join('; ')}`);
-    out.push(`    Frappe besides user control: ${f(c.requestsPerPunch.frappeBesidesUserControl, 4)} per punch; Frappe workers busy ${f(100 * c.frappeWorkerBusyShare, 0)}% of the run with checkin work`);
+    out.push(
+      `    Frappe besides user control: ${f(c.requestsPerPunch.frappeBesidesUserControl, 4)} per punch; Frappe workers busy ${f(100 * c.frappeWorkerBusyShare, 0)}% of the run with checkin work`,
+    );
     for (const n of c.notes) out.push(`    note: ${n}`);
   }
   if (r.contenders.length) out.push('');
-  if (r.contenders.length) out.push(`Ratios (punches/s, same backlog): engine+user control vs seed ${f(r.ratios.engineVsSeed, 1)}×${r.ratios.seedOnSubset ? ' (seed measured on a prefix of the backlog, see above)' : ''}; engine vs add_log-per-punch ${f(r.ratios.engineVsFbast, 1)}×`);
+  if (r.contenders.length)
+    out.push(
+      `Ratios (punches/s, same backlog): engine+user control vs seed ${f(r.ratios.engineVsSeed, 1)}×${r.ratios.seedOnSubset ? ' (seed measured on a prefix of the backlog, see above)' : ''}; engine vs add_log-per-punch ${f(r.ratios.engineVsFbast, 1)}×`,
+    );
   const fl = r.floor;
-  if (fl) out.push(
-    `Floor: ${int(fl.documents)} checkins × ${fl.perDocCostMs} ms / ${fl.workers} workers = ${f(fl.serverWorkSeconds, 2)} s, + ${fl.roundTrips.biotime} BioTime and ${fl.roundTrips.frappe} Frappe round trips × ${fl.latencyMs} ms = ${f(fl.roundTripSeconds, 3)} s → ${f(fl.seconds, 2)} s; engine ${f(fl.engineSeconds, 2)} s = ${f(fl.engineRatio, 2)}× the floor`,
-  );
+  if (fl)
+    out.push(
+      `Floor: ${int(fl.documents)} checkins × ${fl.perDocCostMs} ms / ${fl.workers} workers = ${f(fl.serverWorkSeconds, 2)} s, + ${fl.roundTrips.biotime} BioTime and ${fl.roundTrips.frappe} Frappe round trips × ${fl.latencyMs} ms = ${f(fl.roundTripSeconds, 3)} s → ${f(fl.seconds, 2)} s; engine ${f(fl.engineSeconds, 2)} s = ${f(fl.engineRatio, 2)}× the floor`,
+    );
   if (r.largeBacklog) {
     const l = r.largeBacklog;
     out.push('');
-    out.push(`Large backlog (engine alone, same server costs): ${int(l.punches)} punches in ${f(l.wallSeconds, 1)} s = ${f(l.punchesPerSecond, 0)} punches/s; peak RSS ${f(l.peakRssMb, 0)} MB (whole process ${f(l.processMaxRssMb, 0)} MB)`);
-    out.push(`    RSS samples (s: punches → MB): ${l.rssSamplesMb.map((x) => `${f(x.ms / 1000, 0)}s: ${int(x.processed)} → ${f(x.rssMb, 0)}`).join(', ')}`);
-    const halves = (what: string, x: Linearity | null) => x && out.push(`    ${what} per 1k punches: first half ${f(x.firstHalfMsPer1k, 0)} ms, second half ${f(x.secondHalfMsPer1k, 0)} ms (×${f(x.growth, 2)})`);
+    out.push(
+      `Large backlog (engine alone, same server costs): ${int(l.punches)} punches in ${f(l.wallSeconds, 1)} s = ${f(l.punchesPerSecond, 0)} punches/s; peak RSS ${f(l.peakRssMb, 0)} MB (whole process ${f(l.processMaxRssMb, 0)} MB)`,
+    );
+    out.push(
+      `    RSS samples (s: punches → MB): ${l.rssSamplesMb.map((x) => `${f(x.ms / 1000, 0)}s: ${int(x.processed)} → ${f(x.rssMb, 0)}`).join(', ')}`,
+    );
+    const halves = (what: string, x: Linearity | null) =>
+      x &&
+      out.push(
+        `    ${what} per 1k punches: first half ${f(x.firstHalfMsPer1k, 0)} ms, second half ${f(x.secondHalfMsPer1k, 0)} ms (×${f(x.growth, 2)})`,
+      );
     halves('wall time', l.linearity);
     halves('engine CPU', l.engineCpuLinearity);
     halves('sandbox CPU', l.sandboxCpuLinearity);
     out.push(`    CPU: engine process ${f(l.cpuSeconds, 1)} s, sandboxes ${f(l.sandboxCpuSeconds, 1)} s`);
-    out.push(`    requests per punch: BioTime ${f(l.requestsPerPunch.biotime, 4)}, Frappe ${f(l.requestsPerPunch.frappe, 4)}; created ${l.counts.created}, duplicate ${l.counts.duplicate}, failed ${l.counts.failed}`);
+    out.push(
+      `    requests per punch: BioTime ${f(l.requestsPerPunch.biotime, 4)}, Frappe ${f(l.requestsPerPunch.frappe, 4)}; created ${l.counts.created}, duplicate ${l.counts.duplicate}, failed ${l.counts.failed}`,
+    );
   }
   if (r.zeroLatency) {
     const z = r.zeroLatency;
-    out.push(`Zero latency, zero server cost (engine alone): ${int(z.punches)} punches, ${f(z.wallSeconds, 2)} s wall (${f(z.punchesPerSecond, 0)} punches/s), engine process CPU ${f(z.cpuSeconds, 2)} s → ${f(z.punchesPerCpuSecond, 0)} punches per CPU second`);
+    out.push(
+      `Zero latency, zero server cost (engine alone): ${int(z.punches)} punches, ${f(z.wallSeconds, 2)} s wall (${f(z.punchesPerSecond, 0)} punches/s), engine process CPU ${f(z.cpuSeconds, 2)} s → ${f(z.punchesPerCpuSecond, 0)} punches per CPU second`,
+    );
   }
   out.push('');
   out.push('Targets (issue 4; printed, not asserted):');

@@ -8,7 +8,14 @@ import { createRng } from '../src/sandbox/common/rng';
 export type LogType = 'IN' | 'OUT';
 
 /** The punch-state table every contender uses (the seed's "other values → IN" included). */
-export const PUNCH_STATES: Record<string, LogType> = { '0': 'IN', '1': 'OUT', '2': 'OUT', '3': 'IN', '4': 'IN', '5': 'OUT' };
+export const PUNCH_STATES: Record<string, LogType> = {
+  '0': 'IN',
+  '1': 'OUT',
+  '2': 'OUT',
+  '3': 'IN',
+  '4': 'IN',
+  '5': 'OUT',
+};
 export const OTHER_STATES: LogType = 'IN';
 
 export function logTypeOf(state: string): LogType {
@@ -47,7 +54,14 @@ export interface Backlog {
   punches: PlannedPunch[];
   /** Checkins entered by hand before the sync (same employee, time and log type as a punch). */
   existing: Array<{ code: string; time: string; logType: LogType }>;
-  stats: { punches: number; unknown: number; already: number; late: number; byState: Record<string, number>; days: number };
+  stats: {
+    punches: number;
+    unknown: number;
+    already: number;
+    late: number;
+    byState: Record<string, number>;
+    days: number;
+  };
 }
 
 export const TERMINALS = ['T1', 'T2', 'T3', 'T4'];
@@ -67,14 +81,28 @@ function dayPattern(rng: () => number): Array<[string, number]> {
   const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo));
   const inAt = int(7.5 * 3600, 8.5 * 3600);
   const outAt = int(16.5 * 3600, 18 * 3600);
-  if (r < 0.6) return [['0', inAt], ['1', outAt]];
+  if (r < 0.6)
+    return [
+      ['0', inAt],
+      ['1', outAt],
+    ];
   if (r < 0.85) {
     const brk = int(12 * 3600, 12.5 * 3600);
-    return [['0', inAt], ['2', brk], ['3', brk + int(1800, 3600)], ['1', outAt]];
+    return [
+      ['0', inAt],
+      ['2', brk],
+      ['3', brk + int(1800, 3600)],
+      ['1', outAt],
+    ];
   }
   if (r < 0.95) {
     const ot = outAt + int(600, 1800);
-    return [['0', inAt], ['1', outAt], ['4', ot], ['5', ot + int(3600, 7200)]];
+    return [
+      ['0', inAt],
+      ['1', outAt],
+      ['4', ot],
+      ['5', ot + int(3600, 7200)],
+    ];
   }
   return [['255', int(8 * 3600, 9 * 3600)]];
 }
@@ -119,5 +147,10 @@ export function planBacklog(o: BacklogOptions): Backlog {
     if (!known.has(p.code)) unknown++;
     else if (rng() < alreadyShare) existing.push({ code: p.code, time: p.time, logType: logTypeOf(p.state) });
   }
-  return { employees, punches, existing, stats: { punches: punches.length, unknown, already: existing.length, late, byState, days: day } };
+  return {
+    employees,
+    punches,
+    existing,
+    stats: { punches: punches.length, unknown, already: existing.length, late, byState, days: day },
+  };
 }

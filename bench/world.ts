@@ -7,7 +7,12 @@ import type { Backlog } from './workload';
 import { TERMINALS } from './workload';
 
 export const ZONE = 'Asia/Dubai';
-export const CREDENTIALS = { username: 'api', password: 'bench-biotime-pass', apiKey: 'bench-key', apiSecret: 'bench-secret' };
+export const CREDENTIALS = {
+  username: 'api',
+  password: 'bench-biotime-pass',
+  apiKey: 'bench-key',
+  apiSecret: 'bench-secret',
+};
 
 export interface Costs {
   /** Added to every request on both servers. */
@@ -54,12 +59,27 @@ export async function startWorld(backlog: Backlog, costs: Costs): Promise<World>
     if (!e.known) continue;
     const user = `u${e.code}@example.com`;
     frappe.store.addUser({ name: user, enabled: true, roles: e.systemManager ? ['System Manager'] : ['Employee'] });
-    employeeOf.set(e.code, frappe.store.addEmployee({ employee_name: `First${e.code} Bench`, attendance_device_id: e.code, user_id: user }));
+    employeeOf.set(
+      e.code,
+      frappe.store.addEmployee({ employee_name: `First${e.code} Bench`, attendance_device_id: e.code, user_id: user }),
+    );
   }
   for (const x of backlog.existing) {
-    frappe.store.addCheckin({ employee: employeeOf.get(x.code)!, time: x.time, log_type: x.logType, device_id: 'manual entry' });
+    frappe.store.addCheckin({
+      employee: employeeOf.get(x.code)!,
+      time: x.time,
+      log_type: x.logType,
+      device_id: 'manual entry',
+    });
   }
-  for (const p of backlog.punches) bt.addPunch({ emp_code: p.code, punch_time: p.time, punch_state: p.state, terminal_sn: p.terminal, upload_time: p.upload });
+  for (const p of backlog.punches)
+    bt.addPunch({
+      emp_code: p.code,
+      punch_time: p.time,
+      punch_state: p.state,
+      terminal_sn: p.terminal,
+      upload_time: p.upload,
+    });
   biotime.stats.reset();
   frappe.stats.reset();
   frappe.counters.reset();

@@ -62,7 +62,24 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 }
 
 export function totalsOf(seed: number, reports: RunReport[], durationMs: number, quick = false): CampaignTotals {
-  const t: CampaignTotals = { seed, quick, runs: reports.length, passed: 0, failed: 0, punches: 0, created: 0, lost: 0, duplicated: 0, wrong: 0, failedByReason: {}, faults: {}, cliProcesses: 0, durationMs, violations: [], failedRuns: [] };
+  const t: CampaignTotals = {
+    seed,
+    quick,
+    runs: reports.length,
+    passed: 0,
+    failed: 0,
+    punches: 0,
+    created: 0,
+    lost: 0,
+    duplicated: 0,
+    wrong: 0,
+    failedByReason: {},
+    faults: {},
+    cliProcesses: 0,
+    durationMs,
+    violations: [],
+    failedRuns: [],
+  };
   for (const r of reports) {
     if (r.passed) t.passed++;
     else {

@@ -71,7 +71,10 @@ export class CliProcess {
 }
 
 /** The CLI's environment: only what it needs, with the process zone chosen by the scenario. */
-export function cliEnv(tz: string, secrets: { password: string; apiKey: string; apiSecret: string }): NodeJS.ProcessEnv {
+export function cliEnv(
+  tz: string,
+  secrets: { password: string; apiKey: string; apiSecret: string },
+): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

@@ -4,7 +4,17 @@
 import { Rng } from './rng';
 
 export const BASE_CONFIG = {
-  sites: [{ id: 'acme', url: 'https://hr.acme.example', timeZone: 'Asia/Dubai', tls: { verify: true }, timeoutSeconds: 30, shiftTypes: [{ shiftType: 'Day', devices: ['hq'] }], shiftSyncMarginMinutes: 5 }],
+  sites: [
+    {
+      id: 'acme',
+      url: 'https://hr.acme.example',
+      timeZone: 'Asia/Dubai',
+      tls: { verify: true },
+      timeoutSeconds: 30,
+      shiftTypes: [{ shiftType: 'Day', devices: ['hq'] }],
+      shiftSyncMarginMinutes: 5,
+    },
+  ],
   devices: [
     {
       id: 'hq',
@@ -99,45 +109,105 @@ export interface FuzzCase {
   key: string;
 }
 
-const OBJECT_PATHS: Path[] = [[], ['sites', 0], ['devices', 0], ['devices', 0, 'tls'], ['devices', 0, 'userControl'], ['devices', 0, 'location'], ['sites', 0, 'tls'], ['sites', 0, 'shiftTypes', 0]];
+const OBJECT_PATHS: Path[] = [
+  [],
+  ['sites', 0],
+  ['devices', 0],
+  ['devices', 0, 'tls'],
+  ['devices', 0, 'userControl'],
+  ['devices', 0, 'location'],
+  ['sites', 0, 'tls'],
+  ['sites', 0, 'shiftTypes', 0],
+];
 
 export function fuzzCase(seed: number): FuzzCase {
   const r = new Rng(seed);
   const base = BASE_CONFIG as unknown as Json;
-  const kind = r.pick(['type', 'type', 'unknownKey', 'hugeString', 'hugeNumber', 'hugeArray', 'deepNesting', 'truncated', 'structural', 'garbage', 'hugeFile', 'notObject'] as const);
+  const kind = r.pick([
+    'type',
+    'type',
+    'unknownKey',
+    'hugeString',
+    'hugeNumber',
+    'hugeArray',
+    'deepNesting',
+    'truncated',
+    'structural',
+    'garbage',
+    'hugeFile',
+    'notObject',
+  ] as const);
   switch (kind) {
     case 'type': {
       const leaf = r.pick(leaves(base));
       const value = otherType(r, leaf.value);
-      return { what: `${keyOf(leaf.path)} set to ${JSON.stringify(value)}`, text: JSON.stringify(setAt(base, leaf.path, value)), key: keyOf(leaf.path) };
+      return {
+        what: `${keyOf(leaf.path)} set to ${JSON.stringify(value)}`,
+        text: JSON.stringify(setAt(base, leaf.path, value)),
+        key: keyOf(leaf.path),
+      };
     }
     case 'unknownKey': {
       const at = r.pick(OBJECT_PATHS);
-      const name = r.pick(['colour', 'password', 'apiSecret', 'urls', 'Enabled', 'site_id', '__proto__x', 'x'.repeat(r.int(1, 60))]);
+      const name = r.pick([
+        'colour',
+        'password',
+        'apiSecret',
+        'urls',
+        'Enabled',
+        'site_id',
+        '__proto__x',
+        'x'.repeat(r.int(1, 60)),
+      ]);
       const obj = at.reduce<Json>((o, p) => (o as Record<string | number, Json>)[p], base) as Record<string, Json>;
-      const text = JSON.stringify(at.length ? setAt(base, at, { ...obj, [name]: r.pick<Json>([1, 'x', true, null, {}]) }) : { ...(base as Record<string, Json>), [name]: 1 });
+      const text = JSON.stringify(
+        at.length
+          ? setAt(base, at, { ...obj, [name]: r.pick<Json>([1, 'x', true, null, {}]) })
+          : { ...(base as Record<string, Json>), [name]: 1 },
+      );
       return { what: `unknown key ${name} in ${keyOf(at) || '(root)'}`, text, key: keyOf([...at, name]) };
     }
     case 'hugeString': {
       const strings = leaves(base).filter((l) => typeof l.value === 'string');
       const leaf = r.pick(strings);
-      return { what: `${keyOf(leaf.path)} set to a ${r.int(3, 200)}k-character string`, text: JSON.stringify(setAt(base, leaf.path, 'A'.repeat(r.int(3, 200) * 1000))), key: keyOf(leaf.path) };
+      return {
+        what: `${keyOf(leaf.path)} set to a ${r.int(3, 200)}k-character string`,
+        text: JSON.stringify(setAt(base, leaf.path, 'A'.repeat(r.int(3, 200) * 1000))),
+        key: keyOf(leaf.path),
+      };
     }
     case 'hugeNumber': {
       const numbers = leaves(base).filter((l) => typeof l.value === 'number');
       const leaf = r.pick(numbers);
       const value = r.pick([1e308, -1e308, 2 ** 60, 1e21]);
-      return { what: `${keyOf(leaf.path)} set to ${value}`, text: JSON.stringify(setAt(base, leaf.path, value)), key: keyOf(leaf.path) };
+      return {
+        what: `${keyOf(leaf.path)} set to ${value}`,
+        text: JSON.stringify(setAt(base, leaf.path, value)),
+        key: keyOf(leaf.path),
+      };
     }
     case 'hugeArray': {
       const path = r.pick<Path>([['devices', 0, 'userControl', 'exempt'], ['sites', 0, 'shiftTypes'], ['devices']]);
       const n = r.int(1001, 20_000);
-      return { what: `${keyOf(path)} with ${n} items`, text: JSON.stringify(setAt(base, path, Array.from({ length: n }, () => 'x'))), key: keyOf(path) };
+      return {
+        what: `${keyOf(path)} with ${n} items`,
+        text: JSON.stringify(
+          setAt(
+            base,
+            path,
+            Array.from({ length: n }, () => 'x'),
+          ),
+        ),
+        key: keyOf(path),
+      };
     }
     case 'deepNesting': {
       const depth = r.int(65, 100_000);
       const leaf = r.pick(leaves(base));
-      const text = JSON.stringify(setAt(base, leaf.path, '@@DEEP@@')).replace('"@@DEEP@@"', `${'['.repeat(depth)}${']'.repeat(depth)}`);
+      const text = JSON.stringify(setAt(base, leaf.path, '@@DEEP@@')).replace(
+        '"@@DEEP@@"',
+        `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      );
       return { what: `${depth} nested arrays at ${keyOf(leaf.path)}`, text, key: '(file)' };
     }
     case 'truncated': {
@@ -148,7 +218,11 @@ export function fuzzCase(seed: number): FuzzCase {
       const text = JSON.stringify(base, null, 2);
       const spots = structuralOffsets(text);
       const at = r.pick(spots);
-      return { what: `"${text[at]}" removed at offset ${at}`, text: text.slice(0, at) + text.slice(at + 1), key: '(file)' };
+      return {
+        what: `"${text[at]}" removed at offset ${at}`,
+        text: text.slice(0, at) + text.slice(at + 1),
+        key: '(file)',
+      };
     }
     case 'garbage': {
       const text = JSON.stringify(base, null, 2);
@@ -156,11 +230,23 @@ export function fuzzCase(seed: number): FuzzCase {
       const lines = [...text.matchAll(/\n/g)].map((m) => m.index! + 1);
       const at = r.pick(lines);
       const junk = r.pick(['// comment\n', ',', '}', "'", 'undefined', '\u0000', 'NaN']);
-      return { what: `${JSON.stringify(junk)} inserted at offset ${at}`, text: text.slice(0, at) + junk + text.slice(at), key: '(file)' };
+      return {
+        what: `${JSON.stringify(junk)} inserted at offset ${at}`,
+        text: text.slice(0, at) + junk + text.slice(at),
+        key: '(file)',
+      };
     }
     case 'hugeFile':
-      return { what: 'a 2 MB file', text: JSON.stringify({ ...BASE_CONFIG, $schema: 'x'.repeat(2 * 1024 * 1024) }), key: '(file)' };
+      return {
+        what: 'a 2 MB file',
+        text: JSON.stringify({ ...BASE_CONFIG, $schema: 'x'.repeat(2 * 1024 * 1024) }),
+        key: '(file)',
+      };
     case 'notObject':
-      return { what: 'a JSON value that is not an object', text: JSON.stringify(r.pick<Json>([[], 'sites', 42, null, true, [BASE_CONFIG]])), key: '(root)' };
+      return {
+        what: 'a JSON value that is not an object',
+        text: JSON.stringify(r.pick<Json>([[], 'sites', 42, null, true, [BASE_CONFIG]])),
+        key: '(root)',
+      };
   }
 }

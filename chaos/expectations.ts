@@ -30,11 +30,18 @@ export function expectationOf(s: Scenario, spec: PunchSpec, employees: Map<strin
   const deviceZone = s.deviceZone ?? s.siteZone;
   const time = convertWallTime(spec.time, deviceZone, s.siteZone) ?? undefined;
   if (action === 'SKIP') return { type: 'skip', employee, time };
-  if (!person?.inFrappe || !employee) return { type: 'failed', failure: 'unknownEmployee', reason: new RegExp(`no employee with Biometric ID ${spec.code}\\b`) };
+  if (!person?.inFrappe || !employee)
+    return {
+      type: 'failed',
+      failure: 'unknownEmployee',
+      reason: new RegExp(`no employee with Biometric ID ${spec.code}\\b`),
+    };
   if (time === undefined) return { type: 'failed', failure: 'timeZone', reason: /./, employee };
   const logType = action === 'NONE' ? null : action;
   if (spec.kind === 'manual') return { type: 'manual', employee, time, logType };
-  if (person.status === 'Inactive') return { type: 'failed', failure: 'refused', reason: /Inactive Employee/, employee, time };
-  if (person.strict && logType === null) return { type: 'failed', failure: 'refused', reason: /Log Type is required/, employee, time };
+  if (person.status === 'Inactive')
+    return { type: 'failed', failure: 'refused', reason: /Inactive Employee/, employee, time };
+  if (person.strict && logType === null)
+    return { type: 'failed', failure: 'refused', reason: /Log Type is required/, employee, time };
   return { type: 'checkin', employee, time, logType };
 }

@@ -36,7 +36,8 @@ if (at > 0 && root) {
     };
   };
   const p = fs.promises;
-  for (const name of ['rename', 'rm', 'unlink', 'writeFile', 'appendFile', 'mkdir', 'utimes']) wrap(p, name, (a) => under(a[0]));
+  for (const name of ['rename', 'rm', 'unlink', 'writeFile', 'appendFile', 'mkdir', 'utimes'])
+    wrap(p, name, (a) => under(a[0]));
   const open = p.open;
   p.open = async function (file, flags, mode) {
     const writing = under(file) && typeof flags === 'string' && /[wa+]/.test(flags);

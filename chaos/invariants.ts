@@ -7,7 +7,19 @@ import { expectationOf, type Expectation } from './expectations';
 import type { LedgerEntry, ChaosWorld } from './world';
 import { NO_ACCESS_AREA } from './world';
 
-export type ViolationKind = 'lost' | 'duplicated' | 'wrong' | 'cursor' | 'userControl' | 'crash' | 'hang' | 'secretLeak' | 'stateLoad' | 'json' | 'finalRun' | 'harness';
+export type ViolationKind =
+  | 'lost'
+  | 'duplicated'
+  | 'wrong'
+  | 'cursor'
+  | 'userControl'
+  | 'crash'
+  | 'hang'
+  | 'secretLeak'
+  | 'stateLoad'
+  | 'json'
+  | 'finalRun'
+  | 'harness';
 
 export interface Violation {
   kind: ViolationKind;
@@ -25,7 +37,13 @@ export interface Checkin {
 }
 
 export function checkinsOf(world: ChaosWorld): Checkin[] {
-  return world.frappe.store.checkins().map((d) => ({ name: String(d.name), employee: String(d.employee), time: String(d.time), log_type: (d.log_type as string | null) || null, device_id: (d.device_id as string | null) ?? null }));
+  return world.frappe.store.checkins().map((d) => ({
+    name: String(d.name),
+    employee: String(d.employee),
+    time: String(d.time),
+    log_type: (d.log_type as string | null) || null,
+    device_id: (d.device_id as string | null) ?? null,
+  }));
 }
 
 const key = (employee: string, time: string) => `${employee}|${time}`;
@@ -37,7 +55,9 @@ export function byKey(checkins: Checkin[]): Map<string, Checkin[]> {
 }
 
 export function failedEntryOf(entry: LedgerEntry, failed: FailedPunch[]): FailedPunch | undefined {
-  return failed.find((f) => (entry.id !== null ? f.transactionId === entry.id : (f.raw as { chaos_ref?: unknown })?.chaos_ref === entry.spec.ref));
+  return failed.find((f) =>
+    entry.id !== null ? f.transactionId === entry.id : (f.raw as { chaos_ref?: unknown })?.chaos_ref === entry.spec.ref,
+  );
 }
 
 /**
@@ -48,11 +68,17 @@ export function failedEntryOf(entry: LedgerEntry, failed: FailedPunch[]): Failed
 export function failedOfGroup(world: ChaosWorld, e: LedgerEntry, failed: FailedPunch[]): FailedPunch | undefined {
   const own = failedEntryOf(e, failed);
   if (own || e.spec.kind === 'emptyCode' || e.spec.kind === 'badTime' || e.spec.kind === 'noId') return own;
-  const twin = (x: LedgerEntry) => x !== e && x.spec.code === e.spec.code && x.spec.time === e.spec.time && x.spec.state === e.spec.state && (x.spec.kind === 'dupRow' || e.spec.kind === 'dupRow');
-  for (const x of world.ledger) if (twin(x)) {
-    const f = failedEntryOf(x, failed);
-    if (f) return f;
-  }
+  const twin = (x: LedgerEntry) =>
+    x !== e &&
+    x.spec.code === e.spec.code &&
+    x.spec.time === e.spec.time &&
+    x.spec.state === e.spec.state &&
+    (x.spec.kind === 'dupRow' || e.spec.kind === 'dupRow');
+  for (const x of world.ledger)
+    if (twin(x)) {
+      const f = failedEntryOf(x, failed);
+      if (f) return f;
+    }
   return undefined;
 }
 
@@ -61,7 +87,12 @@ function label(e: LedgerEntry): string {
 }
 
 /** Did the punch get an outcome (a checkin, or a failed punch)? Skipped punches leave no trace and count as done. */
-export function processed(world: ChaosWorld, e: LedgerEntry, checkins: Map<string, Checkin[]>, failed: FailedPunch[]): boolean {
+export function processed(
+  world: ChaosWorld,
+  e: LedgerEntry,
+  checkins: Map<string, Checkin[]>,
+  failed: FailedPunch[],
+): boolean {
   const x = expectationOf(world.scenario, e.spec, world.employees);
   if (x.type === 'skip') return true;
   if (failedOfGroup(world, e, failed)) return true;
@@ -80,11 +111,19 @@ export function checkCursor(world: ChaosWorld, c: CursorCheck): { violations: Vi
   const violations: Violation[] = [];
   const deferred: LedgerEntry[] = [];
   const watched = (id: number) => c.watched.some((g) => id >= g.from && id <= g.to);
-  const fresh = world.ledger.filter((e) => e.id !== null && e.id > c.before && e.id <= c.after && (e.cycle < c.cycle || (e.cycle === c.cycle && !e.midRead)));
+  const fresh = world.ledger.filter(
+    (e) =>
+      e.id !== null && e.id > c.before && e.id <= c.after && (e.cycle < c.cycle || (e.cycle === c.cycle && !e.midRead)),
+  );
   for (const e of new Set([...c.deferred, ...fresh])) {
     if (processed(world, e, checkins, c.failed)) continue;
     if (watched(e.id!)) deferred.push(e);
-    else violations.push({ kind: 'cursor', entry: e, detail: `after cycle ${c.cycle + 1} the cursor is ${c.after} (was ${c.before}) but ${label(e)} has no checkin and no failed punch${c.deferred.includes(e) ? ' and is no longer a watched gap' : ''}` });
+    else
+      violations.push({
+        kind: 'cursor',
+        entry: e,
+        detail: `after cycle ${c.cycle + 1} the cursor is ${c.after} (was ${c.before}) but ${label(e)} has no checkin and no failed punch${c.deferred.includes(e) ? ' and is no longer a watched gap' : ''}`,
+      });
   }
   return { violations, deferred };
 }
@@ -114,13 +153,25 @@ export function checkFinal(world: ChaosWorld, failed: FailedPunch[], violations:
   const all = checkinsOf(world);
   const map = byKey(all);
   const deviceUrl = world.biotime.url;
-  const tally: FinalTally = { created: all.filter((c) => c.device_id === deviceUrl).length, lost: 0, duplicated: 0, wrong: 0, failedByReason: {} };
+  const tally: FinalTally = {
+    created: all.filter((c) => c.device_id === deviceUrl).length,
+    lost: 0,
+    duplicated: 0,
+    wrong: 0,
+    failedByReason: {},
+  };
   for (const f of failed) tally.failedByReason[f.failure] = (tally.failedByReason[f.failure] ?? 0) + 1;
   const report = (kind: 'lost' | 'wrong' | 'duplicated', detail: string, n = 1) => {
     tally[kind] += n;
     violations.push({ kind, detail });
   };
-  for (const [k, list] of map) if (list.length > 1) report('duplicated', `${list.length} checkins share employee and time ${k}: ${list.map((c) => `${c.name} (${c.device_id})`).join(', ')}`, list.length - 1);
+  for (const [k, list] of map)
+    if (list.length > 1)
+      report(
+        'duplicated',
+        `${list.length} checkins share employee and time ${k}: ${list.map((c) => `${c.name} (${c.device_id})`).join(', ')}`,
+        list.length - 1,
+      );
   const expectedKeys = new Set<string>();
   for (const e of world.ledger) {
     const x: Expectation = expectationOf(world.scenario, e.spec, world.employees);
@@ -130,41 +181,70 @@ export function checkFinal(world: ChaosWorld, failed: FailedPunch[], violations:
       case 'checkin': {
         expectedKeys.add(key(x.employee, x.time));
         if (!found.length) {
-          if (f) report('wrong', `${label(e)} should be a checkin of ${x.employee} at ${x.time} but is a failed punch: ${f.failure}: ${f.reason}`);
+          if (f)
+            report(
+              'wrong',
+              `${label(e)} should be a checkin of ${x.employee} at ${x.time} but is a failed punch: ${f.failure}: ${f.reason}`,
+            );
           else report('lost', `${label(e)}: no checkin of ${x.employee} at ${x.time} and no failed punch`);
           break;
         }
         const c = found[0];
-        if ((c.log_type ?? null) !== x.logType || c.device_id !== deviceUrl) report('wrong', `${label(e)}: checkin ${c.name} has log type ${c.log_type ?? '-'} and device_id ${c.device_id}; expected ${x.logType ?? '-'} and ${deviceUrl}`);
-        if (f) report('wrong', `${label(e)} has checkin ${c.name} but is still listed as failed (${f.failure}: ${f.reason})`);
+        if ((c.log_type ?? null) !== x.logType || c.device_id !== deviceUrl)
+          report(
+            'wrong',
+            `${label(e)}: checkin ${c.name} has log type ${c.log_type ?? '-'} and device_id ${c.device_id}; expected ${x.logType ?? '-'} and ${deviceUrl}`,
+          );
+        if (f)
+          report(
+            'wrong',
+            `${label(e)} has checkin ${c.name} but is still listed as failed (${f.failure}: ${f.reason})`,
+          );
         break;
       }
       case 'manual':
         expectedKeys.add(key(x.employee, x.time));
-        if (found.length === 1 && found[0].device_id !== 'manual entry') report('wrong', `${label(e)}: the hand-entered checkin was replaced by ${found[0].name}`);
-        if (!found.length) report('lost', `${label(e)}: the hand-entered checkin of ${x.employee} at ${x.time} is gone`);
-        if (f) report('wrong', `${label(e)} duplicates a hand-entered checkin but is listed as failed (${f.failure}: ${f.reason})`);
+        if (found.length === 1 && found[0].device_id !== 'manual entry')
+          report('wrong', `${label(e)}: the hand-entered checkin was replaced by ${found[0].name}`);
+        if (!found.length)
+          report('lost', `${label(e)}: the hand-entered checkin of ${x.employee} at ${x.time} is gone`);
+        if (f)
+          report(
+            'wrong',
+            `${label(e)} duplicates a hand-entered checkin but is listed as failed (${f.failure}: ${f.reason})`,
+          );
         break;
       case 'failed': {
         const groupF = f ?? failedOfGroup(world, e, failed);
         if (!f && groupF && groupF.failure === x.failure && x.reason.test(groupF.reason)) break;
         if (!f) {
-          if (found.some((c) => c.device_id === deviceUrl)) report('wrong', `${label(e)} should fail (${x.failure}) but has checkin ${found[0].name}`);
-          else report('lost', `${label(e)} should be a failed punch (${x.failure}) but is not listed by \`failed --json\``);
+          if (found.some((c) => c.device_id === deviceUrl))
+            report('wrong', `${label(e)} should fail (${x.failure}) but has checkin ${found[0].name}`);
+          else
+            report(
+              'lost',
+              `${label(e)} should be a failed punch (${x.failure}) but is not listed by \`failed --json\``,
+            );
         } else if (f.failure !== x.failure || !x.reason.test(f.reason)) {
-          report('wrong', `${label(e)} failed with ${f.failure}: "${f.reason}"; expected ${x.failure} matching ${x.reason}`);
+          report(
+            'wrong',
+            `${label(e)} failed with ${f.failure}: "${f.reason}"; expected ${x.failure} matching ${x.reason}`,
+          );
         }
-        if (f && found.some((c) => c.device_id === deviceUrl)) report('wrong', `${label(e)} is a failed punch but checkin ${found[0].name} exists`);
+        if (f && found.some((c) => c.device_id === deviceUrl))
+          report('wrong', `${label(e)} is a failed punch but checkin ${found[0].name} exists`);
         break;
       }
       case 'skip':
         if (f) report('wrong', `${label(e)} should be skipped but is a failed punch (${f.failure}: ${f.reason})`);
-        if (found.some((c) => c.device_id === deviceUrl)) report('wrong', `${label(e)} should be skipped but has checkin ${found[0].name}`);
+        if (found.some((c) => c.device_id === deviceUrl))
+          report('wrong', `${label(e)} should be skipped but has checkin ${found[0].name}`);
         break;
     }
   }
   for (const c of all) {
-    if (c.device_id === deviceUrl && !expectedKeys.has(key(c.employee, c.time))) report('wrong', `checkin ${c.name} (${c.employee} at ${c.time}) matches no punch that should create one`);
+    if (c.device_id === deviceUrl && !expectedKeys.has(key(c.employee, c.time)))
+      report('wrong', `checkin ${c.name} (${c.employee} at ${c.time}) matches no punch that should create one`);
   }
   return tally;
 }
@@ -192,7 +272,11 @@ export function checkUserControl(world: ChaosWorld): Violation[] {
       const emp = btEmployees.find((x) => x.emp_code === p.code) as { area?: { area_code: string }[] } | undefined;
       const codes = (emp?.area ?? []).map((a) => a.area_code);
       enabled = !(codes.length === 1 && codes[0] === NO_ACCESS_AREA);
-      if (enabled && !codes.includes('HQ')) out.push({ kind: 'userControl', detail: `employee ${p.code} is in areas [${codes.join(', ')}]: neither its own area nor only ${NO_ACCESS_AREA}` });
+      if (enabled && !codes.includes('HQ'))
+        out.push({
+          kind: 'userControl',
+          detail: `employee ${p.code} is in areas [${codes.join(', ')}]: neither its own area nor only ${NO_ACCESS_AREA}`,
+        });
     } else if (s.userControl === 'resign') {
       enabled = !resigned.has(p.code);
     } else {
@@ -200,7 +284,10 @@ export function checkUserControl(world: ChaosWorld): Violation[] {
       enabled = Number(users.get(`u${p.code}@example.com`)?.enabled ?? 1) === 1;
     }
     if (enabled !== wantEnabled) {
-      out.push({ kind: 'userControl', detail: `employee ${p.code} is ${enabled ? 'enabled' : 'disabled'} (${s.userControl}) but its latest punch ${last ? `${last.ref} at ${last.time} is ${last.logType}` : 'is none'}` });
+      out.push({
+        kind: 'userControl',
+        detail: `employee ${p.code} is ${enabled ? 'enabled' : 'disabled'} (${s.userControl}) but its latest punch ${last ? `${last.ref} at ${last.time} is ${last.logType}` : 'is none'}`,
+      });
     }
   }
   return out;
@@ -216,14 +303,22 @@ export function findSecrets(text: string, secrets: Map<string, string>): string[
 /** Every file in the state directory, quarantined ones included: nothing secret may be in any of them. */
 export function scanStateDir(dir: string, secrets: Map<string, string>, tokens: Set<string>): Violation[] {
   const out: Violation[] = [];
-  const walk = (d: string): string[] => (fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)])) : []);
+  const walk = (d: string): string[] =>
+    fs.existsSync(d)
+      ? fs
+          .readdirSync(d, { withFileTypes: true })
+          .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]))
+      : [];
   for (const file of walk(dir)) {
     const text = fs.readFileSync(file, 'utf8');
     const rel = path.relative(dir, file);
-    for (const name of findSecrets(text, secrets)) out.push({ kind: 'secretLeak', detail: `${name} written to the state file ${rel}` });
+    for (const name of findSecrets(text, secrets))
+      out.push({ kind: 'secretLeak', detail: `${name} written to the state file ${rel}` });
     // The token cache is the one place a BioTime token may be kept (0600); anywhere else it is a leak.
     if (path.basename(file) === 'tokens.json') continue;
-    for (const t of tokens) if (t.length >= 16 && text.includes(t)) out.push({ kind: 'secretLeak', detail: `a BioTime token is written to the state file ${rel}` });
+    for (const t of tokens)
+      if (t.length >= 16 && text.includes(t))
+        out.push({ kind: 'secretLeak', detail: `a BioTime token is written to the state file ${rel}` });
   }
   return out;
 }

@@ -43,17 +43,31 @@ async function main(argv: string[]): Promise<number> {
         help: { type: 'boolean' },
       },
     });
-    if (values.help) return console.log(USAGE), 0;
+    if (values.help) return (console.log(USAGE), 0);
     const keep = (values.keep ?? 'failed') as 'failed' | 'always' | 'never';
     if (!['failed', 'always', 'never'].includes(keep)) throw new Error(`--keep must be failed, always or never`);
-    const only = (values.only ?? []).flatMap((x) => x.split(',')).filter(Boolean).map((x) => int(x.trim(), 'only', 0));
-    o = { runs: int(values.runs, 'runs', 20), seed: int(values.seed, 'seed', 1), only, jobs: Math.max(1, int(values.jobs, 'jobs', 4)), out: values.out, cli: path.resolve(values.cli ?? 'dist/cli.js'), keep, describe: !!values.describe, quick: !!values.quick };
+    const only = (values.only ?? [])
+      .flatMap((x) => x.split(','))
+      .filter(Boolean)
+      .map((x) => int(x.trim(), 'only', 0));
+    o = {
+      runs: int(values.runs, 'runs', 20),
+      seed: int(values.seed, 'seed', 1),
+      only,
+      jobs: Math.max(1, int(values.jobs, 'jobs', 4)),
+      out: values.out,
+      cli: path.resolve(values.cli ?? 'dist/cli.js'),
+      keep,
+      describe: !!values.describe,
+      quick: !!values.quick,
+    };
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (o.describe) {
-    for (const i of o.only.length ? o.only : Array.from({ length: o.runs }, (_, k) => k)) console.log(describeScenario(generateScenario(o.seed, i, { quick: o.quick })));
+    for (const i of o.only.length ? o.only : Array.from({ length: o.runs }, (_, k) => k))
+      console.log(describeScenario(generateScenario(o.seed, i, { quick: o.quick })));
     return 0;
   }
   if (!fs.existsSync(o.cli)) {
@@ -61,12 +75,18 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const total = o.only.length || o.runs;
-  console.error(`fault campaign: seed ${o.seed}, ${total} run(s), ${o.jobs} at a time, CLI ${path.relative(process.cwd(), o.cli) || o.cli}`);
+  console.error(
+    `fault campaign: seed ${o.seed}, ${total} run(s), ${o.jobs} at a time, CLI ${path.relative(process.cwd(), o.cli) || o.cli}`,
+  );
   const result = await runCampaign({
     ...o,
     onRun: (r, _s, done, all) => {
-      const kills = Object.entries(r.faults).filter(([k]) => k.startsWith('SIGKILL')).reduce((a, [, n]) => a + n, 0);
-      console.error(`  run ${String(r.index).padStart(4)} ${r.passed ? 'ok  ' : 'FAIL'} ${(r.ms / 1000).toFixed(1).padStart(5)} s  punches ${r.punches}, created ${r.created}, SIGKILLs ${kills}${r.passed ? '' : `, ${r.violations.length} violation(s): ${[...new Set(r.violations.map((v) => v.kind))].join(', ')}`}  [${done}/${all}]`);
+      const kills = Object.entries(r.faults)
+        .filter(([k]) => k.startsWith('SIGKILL'))
+        .reduce((a, [, n]) => a + n, 0);
+      console.error(
+        `  run ${String(r.index).padStart(4)} ${r.passed ? 'ok  ' : 'FAIL'} ${(r.ms / 1000).toFixed(1).padStart(5)} s  punches ${r.punches}, created ${r.created}, SIGKILLs ${kills}${r.passed ? '' : `, ${r.violations.length} violation(s): ${[...new Set(r.violations.map((v) => v.kind))].join(', ')}`}  [${done}/${all}]`,
+      );
     },
   });
   console.log(renderTable(result, `BioTime Sync fault campaign — seed ${o.seed}${o.quick ? ' (quick)' : ''}`));

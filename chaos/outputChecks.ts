@@ -18,12 +18,14 @@ export function tail(text: string, n = 400): string {
 }
 
 export function checkProcess({ result: r, json, what }: Recorded): Violation[] {
-  if (r.hung) return [{ kind: 'hang', detail: `${what} (${r.args[0]}) did not finish in time; killed. ${tail(r.err)}` }];
+  if (r.hung)
+    return [{ kind: 'hang', detail: `${what} (${r.args[0]}) did not finish in time; killed. ${tail(r.err)}` }];
   if (r.killedByUs) return [];
   if (r.signal) return [{ kind: 'crash', detail: `${what} died of ${r.signal}: ${tail(r.err)}` }];
   const out: Violation[] = [];
   if (r.code !== 0 && r.code !== 1) out.push({ kind: 'crash', detail: `${what} exited ${r.code}: ${tail(r.err)}` });
-  if (STACK_TRACE.test(r.err)) out.push({ kind: 'crash', detail: `${what} printed a stack trace: ${tail(r.err, 1200)}` });
+  if (STACK_TRACE.test(r.err))
+    out.push({ kind: 'crash', detail: `${what} printed a stack trace: ${tail(r.err, 1200)}` });
   if (json && r.out.trim()) {
     try {
       JSON.parse(r.out);
@@ -42,7 +44,10 @@ export function scanOutputs(results: Recorded[], secrets: Map<string, string>, t
   const seen = new Set<string>();
   const out: Violation[] = [];
   for (const { result, what } of results) {
-    for (const [stream, text] of [['stdout', result.out], ['stderr', result.err]] as const) {
+    for (const [stream, text] of [
+      ['stdout', result.out],
+      ['stderr', result.err],
+    ] as const) {
       const hits = findSecrets(text, all);
       if (JWT_SHAPE.test(text)) hits.push('a JWT');
       for (const h of hits) {

@@ -11,10 +11,18 @@ export function renderTable(r: CampaignResult, header: string): string {
   const lines = [
     header,
     '',
-    row('runs', `${t.runs} (${t.passed} passed, ${t.failed} failed) in ${(t.durationMs / 1000).toFixed(0)} s, ${t.cliProcesses} CLI processes`),
+    row(
+      'runs',
+      `${t.runs} (${t.passed} passed, ${t.failed} failed) in ${(t.durationMs / 1000).toFixed(0)} s, ${t.cliProcesses} CLI processes`,
+    ),
     row('punches', t.punches),
     row('created (checkins)', t.created),
-    row('failed punches by reason', order(t.failedByReason).map(([k, n]) => `${k} ${n}`).join(' · ') || '-'),
+    row(
+      'failed punches by reason',
+      order(t.failedByReason)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(' · ') || '-',
+    ),
     row('lost', t.lost),
     row('duplicated', t.duplicated),
     row('wrong', t.wrong),
@@ -26,7 +34,10 @@ export function renderTable(r: CampaignResult, header: string): string {
   if (t.failed) {
     lines.push('', 'FAILED RUNS');
     for (const rep of r.reports.filter((x) => !x.passed)) {
-      lines.push('', `run ${rep.index} (run seed ${rep.seed}) — ${rep.violations.length} violation(s)${rep.dir ? `; files kept in ${rep.dir}` : ''}`);
+      lines.push(
+        '',
+        `run ${rep.index} (run seed ${rep.seed}) — ${rep.violations.length} violation(s)${rep.dir ? `; files kept in ${rep.dir}` : ''}`,
+      );
       const shown = rep.violations.slice(0, 12);
       for (const v of shown) lines.push(`  [${v.kind}] ${v.detail}`);
       if (rep.violations.length > shown.length) lines.push(`  … ${rep.violations.length - shown.length} more`);

@@ -4,7 +4,16 @@
 import type { FailedPunch, WatchedGap } from '../src/shared/model';
 import { CliProcess, cliEnv, type CliResult } from './cli';
 import { expectationOf } from './expectations';
-import { byKey, checkCursor, checkFinal, checkUserControl, checkinsOf, processed, scanStateDir, type Violation } from './invariants';
+import {
+  byKey,
+  checkCursor,
+  checkFinal,
+  checkUserControl,
+  checkinsOf,
+  processed,
+  scanStateDir,
+  type Violation,
+} from './invariants';
 import { checkProcess, scanOutputs, tail, type Recorded } from './outputChecks';
 import type { CycleSpec, FaultPlan, PunchSpec, Scenario } from './scenario';
 import { Rng } from './rng';
@@ -33,7 +42,6 @@ export interface RunOptions {
   cli: string;
   keep: 'never' | 'failed' | 'always';
 }
-
 
 export async function runScenario(s: Scenario, o: RunOptions): Promise<RunReport> {
   const t0 = Date.now();
@@ -116,7 +124,16 @@ class ScenarioRun {
 
   private commit(p: PunchSpec, cycle: number, midRead: boolean): void {
     this.world.commit(p, cycle, midRead);
-    const kindCount: Record<string, string> = { late: 'late upload', dupRow: 'duplicated row', manual: 'hand-entered duplicate', emptyCode: 'odd record', badTime: 'odd record', noId: 'odd record', oddState: 'odd record', dstGap: 'DST-gap time' };
+    const kindCount: Record<string, string> = {
+      late: 'late upload',
+      dupRow: 'duplicated row',
+      manual: 'hand-entered duplicate',
+      emptyCode: 'odd record',
+      badTime: 'odd record',
+      noId: 'odd record',
+      oddState: 'odd record',
+      dstGap: 'DST-gap time',
+    };
     if (kindCount[p.kind]) this.count(kindCount[p.kind]);
     if (midRead) this.count('upload mid-read');
     const x = expectationOf(this.s, p, this.world.employees);
@@ -133,11 +150,22 @@ class ScenarioRun {
     return [command, '--config', this.world.configFile, '--state-dir', this.world.stateDir, ...extra];
   }
 
-  private spawn(args: string[], env: NodeJS.ProcessEnv, failpoint?: { k: number; phase: 'before' | 'after' }): CliProcess {
-    return new CliProcess(args, { cli: this.cliPath, env, ...(failpoint ? { failpoint: { ...failpoint, root: this.world.stateDir } } : {}) });
+  private spawn(
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    failpoint?: { k: number; phase: 'before' | 'after' },
+  ): CliProcess {
+    return new CliProcess(args, {
+      cli: this.cliPath,
+      env,
+      ...(failpoint ? { failpoint: { ...failpoint, root: this.world.stateDir } } : {}),
+    });
   }
 
-  private env(password = this.s.secrets.biotimePassword, apiSecret = this.s.secrets.frappeApiSecret): NodeJS.ProcessEnv {
+  private env(
+    password = this.s.secrets.biotimePassword,
+    apiSecret = this.s.secrets.frappeApiSecret,
+  ): NodeJS.ProcessEnv {
     return cliEnv(this.s.processTz, { password, apiKey: this.s.secrets.frappeApiKey, apiSecret });
   }
 
@@ -209,17 +237,35 @@ class ScenarioRun {
       for (const f of spec.midRead!.fills) this.fill(f, c, true);
       this.deleteSynced(c, spec.midRead!.deletes);
     };
-    const triggers = armTriggers(this.world, spec, { kill: (at) => (this.count(`SIGKILL at ${at}`), primary.kill()), midRead, request: startSecond, count: (k) => this.count(k) });
+    const triggers = armTriggers(this.world, spec, {
+      kill: (at) => (this.count(`SIGKILL at ${at}`), primary.kill()),
+      midRead,
+      request: startSecond,
+      count: (k) => this.count(k),
+    });
     const first = await primary.done;
     this.results.push({ result: first, json: spec.json, what: `cycle ${c + 1} run` });
     if (kill?.at === 'stateWrite' && first.killedByUs) this.count('SIGKILL mid-state-write');
     startSecond();
     if (second) {
       const r2 = await second.done;
-      this.results.push({ result: r2, json: spec.concurrent === 'status', what: `cycle ${c + 1} concurrent ${spec.concurrent}` });
-      if (spec.concurrent === 'status' && !r2.killedByUs && r2.code !== 0) this.violations.push({ kind: 'stateLoad', detail: `cycle ${c + 1}: \`status --json\` run beside a sync exited ${r2.code}: ${tail(r2.err)}` });
+      this.results.push({
+        result: r2,
+        json: spec.concurrent === 'status',
+        what: `cycle ${c + 1} concurrent ${spec.concurrent}`,
+      });
+      if (spec.concurrent === 'status' && !r2.killedByUs && r2.code !== 0)
+        this.violations.push({
+          kind: 'stateLoad',
+          detail: `cycle ${c + 1}: \`status --json\` run beside a sync exited ${r2.code}: ${tail(r2.err)}`,
+        });
     }
-    if (first.killedByUs) this.results.push({ result: await this.spawn(runArgs, env).done, json: spec.json, what: `cycle ${c + 1} run after SIGKILL` });
+    if (first.killedByUs)
+      this.results.push({
+        result: await this.spawn(runArgs, env).done,
+        json: spec.json,
+        what: `cycle ${c + 1} run after SIGKILL`,
+      });
     triggers.disarm();
     if (spec.midRead && !triggers.midReadDone) {
       for (const p of spec.midRead.punches) this.commit(p, c + 1, false);
@@ -232,8 +278,10 @@ class ScenarioRun {
     // Only rows the sync has really dealt with (a checkin or a failed punch): an id below the cursor may still be
     // a watched gap (committed out of order), and deleting it before it was ever visible is not a loss.
     const checkins = byKey(checkinsOf(this.world));
-    const synced = this.world.ledger.filter((e) => e.id !== null && e.id <= this.cursor && !e.deleted && processed(this.world, e, checkins, this.lastFailed));
-    const r = new Rng(this.s.seed ^ (c + 1) * 0x2545f491);
+    const synced = this.world.ledger.filter(
+      (e) => e.id !== null && e.id <= this.cursor && !e.deleted && processed(this.world, e, checkins, this.lastFailed),
+    );
+    const r = new Rng(this.s.seed ^ ((c + 1) * 0x2545f491));
     for (const e of r.sample(synced, Math.min(n, synced.length))) {
       this.world.biotime.store.deletePunch(e.id!);
       e.deleted = true;
@@ -246,16 +294,23 @@ class ScenarioRun {
     w.biotime.faults.clear();
     w.frappe.faults.clear();
     // Ids the last cycle reserved are committed now, below the cursor: the clean run must still find them.
-    for (const x of this.s.cycles[this.s.cycles.length - 1]?.reserved ?? []) this.fill(x.punch, this.s.cycles.length, false);
+    for (const x of this.s.cycles[this.s.cycles.length - 1]?.reserved ?? [])
+      this.fill(x.punch, this.s.cycles.length, false);
     const result = await this.spawn(this.args('run', ['--verbose', '--json']), this.env()).done;
     this.results.push({ result, json: true, what: 'final clean run' });
     this.violations.push(...checkProcess({ result, json: true, what: 'final clean run' }));
-    if (result.code !== 0) this.violations.push({ kind: 'finalRun', detail: `the final clean run exited ${result.code ?? result.signal}:\n${tail(result.out, 1500)}\n${tail(result.err, 1500)}` });
+    if (result.code !== 0)
+      this.violations.push({
+        kind: 'finalRun',
+        detail: `the final clean run exited ${result.code ?? result.signal}:\n${tail(result.out, 1500)}\n${tail(result.err, 1500)}`,
+      });
     const failed = await this.observe(this.s.cycles.length);
     this.tally = checkFinal(w, failed ?? [], this.violations);
     // A punch the cursor passed that a later run synced was deferred, not lost: say so, it tells the two bugs apart.
     const checkins = byKey(checkinsOf(w));
-    for (const v of this.violations) if (v.kind === 'cursor' && v.entry && processed(w, v.entry, checkins, failed ?? [])) v.detail += '; a later run synced it (deferred, not lost)';
+    for (const v of this.violations)
+      if (v.kind === 'cursor' && v.entry && processed(w, v.entry, checkins, failed ?? []))
+        v.detail += '; a later run synced it (deferred, not lost)';
     this.violations.push(...checkUserControl(w));
     const tokens = new Set(w.seenTokens);
     this.violations.push(...scanStateDir(w.stateDir, this.secrets, tokens));
@@ -265,19 +320,40 @@ class ScenarioRun {
   /** `status --json` and `failed --json` after a cycle: the state loads, and the cursor passed nothing unprocessed. */
   private async observe(c: number): Promise<FailedPunch[] | undefined> {
     const env = this.env();
-    const [st, fl] = await Promise.all([this.spawn(this.args('status', ['--json']), env).done, this.spawn(this.args('failed', ['--json']), env).done]);
+    const [st, fl] = await Promise.all([
+      this.spawn(this.args('status', ['--json']), env).done,
+      this.spawn(this.args('failed', ['--json']), env).done,
+    ]);
     const when = c < this.s.cycles.length ? `after cycle ${c + 1}` : 'after the final run';
-    this.results.push({ result: st, json: true, what: `status ${when}` }, { result: fl, json: true, what: `failed ${when}` });
+    this.results.push(
+      { result: st, json: true, what: `status ${when}` },
+      { result: fl, json: true, what: `failed ${when}` },
+    );
     const status = parse<{ devices: { cursor: number | null; watchedGaps?: WatchedGap[] }[]; problems: string[] }>(st);
     const failed = parse<{ failed: FailedPunch[] }>(fl)?.failed;
     if (!status || !failed) {
-      this.violations.push({ kind: 'stateLoad', detail: `${when}: status/failed --json did not load the state: exit ${st.code}/${fl.code}: ${tail(st.err)} ${tail(fl.err)}` });
+      this.violations.push({
+        kind: 'stateLoad',
+        detail: `${when}: status/failed --json did not load the state: exit ${st.code}/${fl.code}: ${tail(st.err)} ${tail(fl.err)}`,
+      });
       return undefined;
     }
-    if (status.problems?.length) this.violations.push({ kind: 'stateLoad', detail: `${when}: state problems: ${status.problems.join(' | ')}` });
+    if (status.problems?.length)
+      this.violations.push({ kind: 'stateLoad', detail: `${when}: state problems: ${status.problems.join(' | ')}` });
     const cursor = status.devices[0]?.cursor ?? 0;
-    if (cursor < this.cursor) this.violations.push({ kind: 'cursor', detail: `${when}: the cursor went back from ${this.cursor} to ${cursor}` });
-    const checked = checkCursor(this.world, { cycle: c, before: this.cursor, after: cursor, failed, watched: status.devices[0]?.watchedGaps ?? [], deferred: this.deferred });
+    if (cursor < this.cursor)
+      this.violations.push({
+        kind: 'cursor',
+        detail: `${when}: the cursor went back from ${this.cursor} to ${cursor}`,
+      });
+    const checked = checkCursor(this.world, {
+      cycle: c,
+      before: this.cursor,
+      after: cursor,
+      failed,
+      watched: status.devices[0]?.watchedGaps ?? [],
+      deferred: this.deferred,
+    });
     this.violations.push(...checked.violations);
     this.deferred = checked.deferred;
     this.cursor = Math.max(this.cursor, cursor);
@@ -298,5 +374,3 @@ function parse<T>(r: CliResult): T | undefined {
     return undefined;
   }
 }
-
-

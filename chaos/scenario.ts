@@ -23,7 +23,8 @@ export interface Person {
  * wall time that does not exist in the device's zone. Whether an eligible record becomes a checkin also depends
  * on the person (unknown, inactive, strict shift) and on the punch state's action: the ledger decides that.
  */
-export type PunchKind = 'normal' | 'late' | 'dupRow' | 'manual' | 'oddState' | 'emptyCode' | 'badTime' | 'noId' | 'dstGap';
+export type PunchKind =
+  'normal' | 'late' | 'dupRow' | 'manual' | 'oddState' | 'emptyCode' | 'badTime' | 'noId' | 'dstGap';
 
 export interface PunchSpec {
   /** Unique in the run; also written into the BioTime record (`chaos_ref`) to recognise id-less rows. */
@@ -105,13 +106,30 @@ export interface Scenario {
   internalHost: boolean;
   people: Person[];
   cycles: CycleSpec[];
-  secrets: { biotimePassword: string; frappeApiKey: string; frappeApiSecret: string; wrongPassword: string; wrongSecret: string };
+  secrets: {
+    biotimePassword: string;
+    frappeApiKey: string;
+    frappeApiSecret: string;
+    wrongPassword: string;
+    wrongSecret: string;
+  };
 }
 
 export const HTTP_KINDS: readonly FaultKind[] = ['500', '502', '503', 'timeout', 'reset', '429', 'malformed', 'html'];
-const ZONES = ['Asia/Dubai', 'Asia/Riyadh', 'Asia/Kolkata', 'UTC', 'Europe/London', 'America/New_York', 'Asia/Kathmandu'];
+const ZONES = [
+  'Asia/Dubai',
+  'Asia/Riyadh',
+  'Asia/Kolkata',
+  'UTC',
+  'Europe/London',
+  'America/New_York',
+  'Asia/Kathmandu',
+];
 /** A wall time inside the spring-forward gap of the zones that have one. */
-const DST_GAPS: Record<string, string> = { 'Europe/London': '2026-03-29 01:30:00', 'America/New_York': '2026-03-08 02:30:00' };
+const DST_GAPS: Record<string, string> = {
+  'Europe/London': '2026-03-29 01:30:00',
+  'America/New_York': '2026-03-08 02:30:00',
+};
 const CODES = ['1001', '1002', '1003', '1004', '1005', '1006', '1007', '0042', '42', '2001', '3300'];
 /** Punches are dated from here on, one day per cycle; late uploads go back up to five days (no DST change in range). */
 const FIRST_DAY = '2026-11-08';
@@ -126,7 +144,14 @@ export function generateScenario(campaignSeed: number, index: number, opts: { qu
   const siteZone = r.pick(ZONES);
   const deviceZone = r.chance(0.7) ? r.pick(ZONES) : null;
   const punchStates: Record<string, Action> = { '0': 'IN', '1': 'OUT' };
-  for (const [state, action] of [['2', 'OUT'], ['3', 'IN'], ['4', 'NONE'], ['5', 'OUT'], ['255', 'SKIP']] as const) if (r.chance(0.5)) punchStates[state] = action;
+  for (const [state, action] of [
+    ['2', 'OUT'],
+    ['3', 'IN'],
+    ['4', 'NONE'],
+    ['5', 'OUT'],
+    ['255', 'SKIP'],
+  ] as const)
+    if (r.chance(0.5)) punchStates[state] = action;
   const otherPunchStates = r.pick<Action>(['IN', 'IN', 'OUT', 'NONE', 'SKIP']);
   const userControl = r.pick<UserControlMode>(['off', 'off', 'area', 'resign', 'frappe-user']);
   const people = g.people(r.int(5, 8), userControl !== 'off', punchStates, otherPunchStates);
@@ -163,7 +188,14 @@ export function generateScenario(campaignSeed: number, index: number, opts: { qu
   let pendingReserved: PunchSpec[] = [];
   for (let c = 0; c < cycles; c++) {
     const day = addDays(FIRST_DAY, c);
-    const cycle: CycleSpec = { punches: [], fills: [], reserved: [], http: [], skewSeconds: skew && r.chance(0.15) ? 0 : skew, json: r.chance(0.5) };
+    const cycle: CycleSpec = {
+      punches: [],
+      fills: [],
+      reserved: [],
+      http: [],
+      skewSeconds: skew && r.chance(0.15) ? 0 : skew,
+      json: r.chance(0.5),
+    };
     const midRead = r.chance(0.3);
     // Gaps reserved by the previous cycle are committed now, or while the CLI reads (mid-read).
     const fillsNow = midRead && r.chance(0.5) ? [] : pendingReserved;
@@ -171,31 +203,63 @@ export function generateScenario(campaignSeed: number, index: number, opts: { qu
     const budget = MAX_IDS_PER_CYCLE - (midRead ? 5 : 0);
     cycle.punches = g.cyclePunches(c, day, people, states, scenario.deviceZone ?? siteZone, budget - 3);
     const reserve = r.chance(0.35) ? r.int(1, 3) : 0;
-    for (let i = 0; i < reserve; i++) cycle.reserved.push({ after: r.int(0, cycle.punches.length), punch: g.punch(c, 'normal', day, people, states) });
+    for (let i = 0; i < reserve; i++)
+      cycle.reserved.push({ after: r.int(0, cycle.punches.length), punch: g.punch(c, 'normal', day, people, states) });
     cycle.reserved.sort((a, b) => a.after - b.after);
     if (midRead) {
       const punches: PunchSpec[] = [];
       for (let i = r.int(1, 4); i > 0; i--) punches.push(g.punch(c, 'normal', day, people, states));
-      cycle.midRead = { atPage: r.int(1, 3), punches, fills: fillsNow === pendingReserved ? [] : pendingReserved, deletes: c > 0 && r.chance(0.5) ? r.int(1, 3) : 0 };
+      cycle.midRead = {
+        atPage: r.int(1, 3),
+        punches,
+        fills: fillsNow === pendingReserved ? [] : pendingReserved,
+        deletes: c > 0 && r.chance(0.5) ? r.int(1, 3) : 0,
+      };
     }
     pendingReserved = cycle.reserved.map((x) => x.punch);
     for (let i = r.int(0, 4); i > 0; i--) {
       let kind = r.pick(HTTP_KINDS);
       if (kind === 'timeout' && timeoutBudget-- <= 0) kind = '503';
       const server = r.pick<Server>(['biotime', 'frappe']);
-      const target = server === 'biotime' ? r.pick<FaultTarget>(['login', 'transactions', 'transactions', 'personnel', 'any']) : r.pick<FaultTarget>(['insert', 'insert', 'lookup', 'any']);
+      const target =
+        server === 'biotime'
+          ? r.pick<FaultTarget>(['login', 'transactions', 'transactions', 'personnel', 'any'])
+          : r.pick<FaultTarget>(['insert', 'insert', 'lookup', 'any']);
       cycle.http.push({ server, kind, count: r.int(1, 2), target });
     }
     if (lateAnswerBudget > 0 && r.chance(0.3)) {
       lateAnswerBudget--;
       cycle.lateAnswer = { k: r.int(1, 3) };
     }
-    if (r.chance(0.3)) cycle.random = { server: r.pick<Server>(['biotime', 'frappe']), rate: r.int(3, 12) / 100, kinds: r.sample(HTTP_KINDS.filter((k) => k !== 'timeout'), r.int(2, 5)) };
-    if (r.chance(0.15)) cycle.auth = r.pick<AuthFault>(['biotimeWrongPassword', 'biotimePasswordChanged', 'frappeWrongSecret']);
+    if (r.chance(0.3))
+      cycle.random = {
+        server: r.pick<Server>(['biotime', 'frappe']),
+        rate: r.int(3, 12) / 100,
+        kinds: r.sample(
+          HTTP_KINDS.filter((k) => k !== 'timeout'),
+          r.int(2, 5),
+        ),
+      };
+    if (r.chance(0.15))
+      cycle.auth = r.pick<AuthFault>(['biotimeWrongPassword', 'biotimePasswordChanged', 'frappeWrongSecret']);
     if (r.chance(0.3)) cycle.jwtExpireAfter = r.int(1, 6);
     if (r.chance(0.45)) {
-      const at = r.pick<KillPoint>(['biotimePage', 'frappeInsert', 'frappeInsert', 'frappeRequest', 'stateWrite', 'stateWrite']);
-      const k = at === 'biotimePage' ? r.int(1, 4) : at === 'frappeInsert' ? r.int(1, 3) : at === 'frappeRequest' ? r.int(1, 8) : r.int(1, 45);
+      const at = r.pick<KillPoint>([
+        'biotimePage',
+        'frappeInsert',
+        'frappeInsert',
+        'frappeRequest',
+        'stateWrite',
+        'stateWrite',
+      ]);
+      const k =
+        at === 'biotimePage'
+          ? r.int(1, 4)
+          : at === 'frappeInsert'
+            ? r.int(1, 3)
+            : at === 'frappeRequest'
+              ? r.int(1, 8)
+              : r.int(1, 45);
       cycle.kill = { at, k, drop: at.startsWith('frappe') && r.chance(0.3), phase: r.chance(0.5) ? 'before' : 'after' };
     } else if (r.chance(0.3)) {
       cycle.concurrent = r.pick(['run', 'run', 'rerun', 'status'] as const);
@@ -215,7 +279,9 @@ class Generator {
 
   people(count: number, userControl: boolean, states: Record<string, Action>, other: Action): Person[] {
     const r = this.r;
-    const people: Person[] = r.sample(CODES, count).map((code) => ({ code, inFrappe: true, status: 'Active', strict: false, exempt: false }));
+    const people: Person[] = r
+      .sample(CODES, count)
+      .map((code) => ({ code, inFrappe: true, status: 'Active', strict: false, exempt: false }));
     const roles = r.shuffle(people.map((_, i) => i));
     if (r.chance(0.7)) people[roles[0]].inFrappe = false;
     if (r.chance(0.6)) people[roles[1]].status = 'Inactive';
@@ -225,11 +291,19 @@ class Generator {
     return people;
   }
 
-  cyclePunches(c: number, day: string, people: Person[], states: string[], deviceZone: string, budget: number): PunchSpec[] {
+  cyclePunches(
+    c: number,
+    day: string,
+    people: Person[],
+    states: string[],
+    deviceZone: string,
+    budget: number,
+  ): PunchSpec[] {
     const r = this.r;
     const out: PunchSpec[] = [];
     for (let i = r.int(6, 20); i > 0; i--) out.push(this.punch(c, 'normal', day, people, states));
-    if (r.chance(0.5)) for (let i = r.int(1, 5); i > 0; i--) out.push(this.punch(c, 'late', addDays(day, -r.int(1, 5)), people, states));
+    if (r.chance(0.5))
+      for (let i = r.int(1, 5); i > 0; i--) out.push(this.punch(c, 'late', addDays(day, -r.int(1, 5)), people, states));
     if (r.chance(0.4) && this.eligible.length) {
       for (let i = r.int(1, 3); i > 0; i--) {
         const of = r.pick(this.eligible);
@@ -237,9 +311,11 @@ class Generator {
       }
     }
     const active = people.filter((p) => p.inFrappe && p.status === 'Active' && !p.strict);
-    if (r.chance(0.3) && active.length) for (let i = r.int(1, 2); i > 0; i--) out.push(this.punch(c, 'manual', day, active, states));
+    if (r.chance(0.3) && active.length)
+      for (let i = r.int(1, 2); i > 0; i--) out.push(this.punch(c, 'manual', day, active, states));
     if (r.chance(0.5)) {
-      for (let i = r.int(1, 3); i > 0; i--) out.push(this.punch(c, r.pick(['emptyCode', 'badTime', 'noId', 'oddState'] as const), day, people, states));
+      for (let i = r.int(1, 3); i > 0; i--)
+        out.push(this.punch(c, r.pick(['emptyCode', 'badTime', 'noId', 'oddState'] as const), day, people, states));
     }
     if (DST_GAPS[deviceZone] && r.chance(0.2)) {
       const p = this.punch(c, 'normal', day, people, states);
@@ -302,9 +378,13 @@ export function describeScenario(s: Scenario): string {
       c.auth ?? '',
       c.jwtExpireAfter ? `tokens expire after ${c.jwtExpireAfter} requests` : '',
       c.skewSeconds ? `BioTime clock ${c.skewSeconds > 0 ? '+' : ''}${c.skewSeconds} s` : '',
-      c.kill ? `SIGKILL at ${c.kill.at} #${c.kill.k}${c.kill.drop ? ' (request lost)' : ''}${c.kill.at === 'stateWrite' ? ` ${c.kill.phase}` : ''}` : '',
+      c.kill
+        ? `SIGKILL at ${c.kill.at} #${c.kill.k}${c.kill.drop ? ' (request lost)' : ''}${c.kill.at === 'stateWrite' ? ` ${c.kill.phase}` : ''}`
+        : '',
       c.concurrent ? `concurrent ${c.concurrent}` : '',
-      c.midRead ? `mid-read at page ${c.midRead.atPage}: ${c.midRead.punches.length} uploads, ${c.midRead.fills.length} out-of-order commits, ${c.midRead.deletes} synced rows deleted` : '',
+      c.midRead
+        ? `mid-read at page ${c.midRead.atPage}: ${c.midRead.punches.length} uploads, ${c.midRead.fills.length} out-of-order commits, ${c.midRead.deletes} synced rows deleted`
+        : '',
       c.lateAnswer ? `answer to insert #${c.lateAnswer.k} held past the timeout after the commit` : '',
       c.json ? '--json' : '',
     ];

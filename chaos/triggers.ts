@@ -52,7 +52,11 @@ export function armTriggers(w: ChaosWorld, spec: CycleSpec, a: TriggerActions): 
     frappeRequests++;
     const insert = isInsert(req);
     if (insert) inserts++;
-    const hit = armed && kill && ((kill.at === 'frappeInsert' && insert && inserts === kill.k) || (kill.at === 'frappeRequest' && frappeRequests === kill.k));
+    const hit =
+      armed &&
+      kill &&
+      ((kill.at === 'frappeInsert' && insert && inserts === kill.k) ||
+        (kill.at === 'frappeRequest' && frappeRequests === kill.k));
     if (!hit) return undefined;
     fire(kill.at === 'frappeInsert' ? 'Frappe insert' : 'Frappe request');
     // Killed with the request on the wire: either it still reaches the site (and commits), or it is lost.

@@ -94,7 +94,12 @@ export class ChaosWorld {
       if (!p.inFrappe) continue;
       const user = s.userControl === 'frappe-user' ? `u${p.code}@example.com` : undefined;
       if (user) fr.addUser({ name: user, enabled: true, roles: ['Employee'] });
-      const name = fr.addEmployee({ employee_name: `Person ${p.code}`, attendance_device_id: p.code, status: p.status, ...(user ? { user_id: user } : {}) });
+      const name = fr.addEmployee({
+        employee_name: `Person ${p.code}`,
+        attendance_device_id: p.code,
+        status: p.status,
+        ...(user ? { user_id: user } : {}),
+      });
       this.employees.set(p.code, name);
       if (p.strict) fr.assignShift(name, 'Strict Shift');
     }
@@ -112,7 +117,14 @@ export class ChaosWorld {
   config(): object {
     const s = this.scenario;
     return {
-      sites: [{ id: SITE_ID, url: this.frappe.url, ...(s.siteZoneInConfig ? { timeZone: s.siteZone } : {}), timeoutSeconds: CLIENT_TIMEOUT_MS / 1000 }],
+      sites: [
+        {
+          id: SITE_ID,
+          url: this.frappe.url,
+          ...(s.siteZoneInConfig ? { timeZone: s.siteZone } : {}),
+          timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
+        },
+      ],
       devices: [
         {
           id: DEVICE_ID,
@@ -126,7 +138,14 @@ export class ChaosWorld {
           timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
           punchStates: s.punchStates,
           otherPunchStates: s.otherPunchStates,
-          userControl: s.userControl === 'off' ? { mode: 'off' } : { mode: s.userControl, ...(s.userControl === 'area' ? { noAccessArea: NO_ACCESS_AREA } : {}), exempt: s.people.filter((p) => p.exempt).map((p) => p.code) },
+          userControl:
+            s.userControl === 'off'
+              ? { mode: 'off' }
+              : {
+                  mode: s.userControl,
+                  ...(s.userControl === 'area' ? { noAccessArea: NO_ACCESS_AREA } : {}),
+                  exempt: s.people.filter((p) => p.exempt).map((p) => p.code),
+                },
         },
       ],
     };
@@ -141,8 +160,16 @@ export class ChaosWorld {
 
   private insert(spec: PunchSpec): number | null {
     const bt = this.biotime.store;
-    const odd = spec.kind === 'emptyCode' || spec.kind === 'badTime' || spec.kind === 'noId' || typeof spec.state !== 'string';
-    if (!odd) return bt.addPunch({ emp_code: spec.code, punch_time: spec.time, punch_state: spec.state as string, terminal_sn: TERMINAL.sn, chaos_ref: spec.ref });
+    const odd =
+      spec.kind === 'emptyCode' || spec.kind === 'badTime' || spec.kind === 'noId' || typeof spec.state !== 'string';
+    if (!odd)
+      return bt.addPunch({
+        emp_code: spec.code,
+        punch_time: spec.time,
+        punch_state: spec.state as string,
+        terminal_sn: TERMINAL.sn,
+        chaos_ref: spec.ref,
+      });
     const record: JsonRecord = {
       emp_code: spec.code,
       first_name: `First${spec.code.trim()}`,
@@ -165,7 +192,13 @@ export class ChaosWorld {
   /** Takes the next id for `spec` without committing it: a transaction still open in BioTime's database. */
   reserve(spec: PunchSpec): void {
     const bt = this.biotime.store;
-    const id = bt.addPunch({ emp_code: spec.code, punch_time: spec.time, punch_state: String(spec.state), terminal_sn: TERMINAL.sn, chaos_ref: spec.ref });
+    const id = bt.addPunch({
+      emp_code: spec.code,
+      punch_time: spec.time,
+      punch_state: String(spec.state),
+      terminal_sn: TERMINAL.sn,
+      chaos_ref: spec.ref,
+    });
     const record = bt.table.get(id);
     bt.deletePunch(id);
     if (record) this.reserved.set(spec.ref, { ...record });
@@ -183,7 +216,12 @@ export class ChaosWorld {
   private enterByHand(spec: PunchSpec): void {
     const e = expectationOf(this.scenario, spec, this.employees);
     if (e.type !== 'manual') return;
-    this.frappe.store.addCheckin({ employee: e.employee, time: e.time, log_type: e.logType ?? '', device_id: 'manual entry' });
+    this.frappe.store.addCheckin({
+      employee: e.employee,
+      time: e.time,
+      log_type: e.logType ?? '',
+      device_id: 'manual entry',
+    });
   }
 
   async close(keep: boolean): Promise<void> {

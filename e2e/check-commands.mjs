@@ -34,10 +34,12 @@ for (const [id, c] of contributed) {
 }
 for (const [id, file] of registered) expect(contributed.has(id), `${id} is registered in ${file} but not contributed`);
 for (const [menu, entries] of Object.entries(pkg.contributes.menus ?? {})) {
-  for (const e of entries) expect(!e.command || contributed.has(e.command), `menus.${menu} names unknown command ${e.command}`);
+  for (const e of entries)
+    expect(!e.command || contributed.has(e.command), `menus.${menu} names unknown command ${e.command}`);
 }
 for (const w of pkg.contributes.viewsWelcome ?? []) {
-  for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g)) expect(contributed.has(m[1]), `viewsWelcome links unknown command ${m[1]}`);
+  for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g))
+    expect(contributed.has(m[1]), `viewsWelcome links unknown command ${m[1]}`);
 }
 
 for (const p of problems) console.log(`✘ ${p}`);

@@ -21,7 +21,11 @@ try {
   // The suite prints its own `N passed, N failed` line from inside the extension host.
 } catch (e) {
   const reason = String(e?.message ?? e);
-  console.error(/ENOTFOUND|getaddrinfo|download/i.test(reason) ? `Could not download VS Code (${reason}). On machines without access to update.code.visualstudio.com run: npm run test:e2e` : reason);
+  console.error(
+    /ENOTFOUND|getaddrinfo|download/i.test(reason)
+      ? `Could not download VS Code (${reason}). On machines without access to update.code.visualstudio.com run: npm run test:e2e`
+      : reason,
+  );
   console.log('0 passed, 1 failed');
   process.exitCode = 1;
 } finally {

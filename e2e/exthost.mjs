@@ -9,19 +9,32 @@ const EXT = process.env.EXT_DEV_PATH;
 const TESTS = process.env.EXT_TESTS_PATH;
 const FOLDER = process.env.WS_FOLDER;
 const TIMEOUT = Number(process.env.EXT_TESTS_TIMEOUT_MS || 300000);
-const NOISE = /^(%c \S+ color: #\w+ )?(Resolving connection|Resolved connection|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate|\[ChatModelSelection|Ignoring fetching additional builtin)/;
+const NOISE =
+  /^(%c \S+ color: #\w+ )?(Resolving connection|Resolved connection|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate|\[ChatModelSelection|Ignoring fetching additional builtin)/;
 const t0 = Date.now();
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ],
 });
 const page = await browser.newPage();
 const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
 let summary;
 await page.exposeFunction('codeAutomationLog', (type, args) => {
   // The workbench's own stack traces (e.g. dialogs refused in smoke-test mode) are noise here.
-  const line = format(...args).split('\n').filter((l) => !/^\s+at .*\/static\/out\//.test(l)).join('\n');
+  const line = format(...args)
+    .split('\n')
+    .filter((l) => !/^\s+at .*\/static\/out\//.test(l))
+    .join('\n');
   if (/^\d+ passed, \d+ failed$/.test(line.trim())) summary = line.trim();
   else if (!NOISE.test(line) && !line.startsWith('Canceled') && !line.startsWith('SettingsEditor2:')) console.log(line);
 });

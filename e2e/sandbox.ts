@@ -8,7 +8,20 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: tsx e2e/sandbox.ts <out.json>');
   const demo = await startDemoSandbox();
   const device = demo.config.devices[0] as Record<string, unknown>;
-  fs.writeFileSync(out, JSON.stringify({ biotimeUrl: demo.biotimeUrl, frappeUrl: demo.frappeUrl, secrets: demo.secrets, device, site: demo.config.sites[0] }, null, 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        biotimeUrl: demo.biotimeUrl,
+        frappeUrl: demo.frappeUrl,
+        secrets: demo.secrets,
+        device,
+        site: demo.config.sites[0],
+      },
+      null,
+      2,
+    ),
+  );
   const stop = () => void demo.close().finally(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

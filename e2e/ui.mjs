@@ -31,18 +31,43 @@ const shot = (name) => page.screenshot({ path: `${OUT}/${name}.png` });
 async function tidy() {
   await page.keyboard.press('Escape');
   await palette('Notifications: Clear All Notifications');
-  await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  await quickInput().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.notifications-toasts .notification-list-item')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => {});
+  await quickInput()
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => {});
   await page.waitForTimeout(300); // the palette fades out
   if (await page.locator('iframe.webview.ready').count()) {
-    await mapping().locator('body').evaluate((b) => { b.ownerDocument.defaultView.scrollTo(0, 0); b.querySelector('.table-wrap').scrollLeft = 0; }, undefined, { timeout: 2000 }).catch(() => {});
+    await mapping()
+      .locator('body')
+      .evaluate(
+        (b) => {
+          b.ownerDocument.defaultView.scrollTo(0, 0);
+          b.querySelector('.table-wrap').scrollLeft = 0;
+        },
+        undefined,
+        { timeout: 2000 },
+      )
+      .catch(() => {});
   }
 }
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ],
 });
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 page = await context.newPage();
@@ -96,9 +121,14 @@ await check('activity bar shows BioTime Sync; its welcome view offers Add Device
     await page.mouse.move(box.x + box.width + 110, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
   }
-  await page.locator('.sidebar .welcome-view-content', { hasText: 'No BioTime device is configured yet' }).waitFor({ timeout: 20000 });
+  await page
+    .locator('.sidebar .welcome-view-content', { hasText: 'No BioTime device is configured yet' })
+    .waitFor({ timeout: 20000 });
   await page.locator('.sidebar .welcome-view-content a.monaco-button', { hasText: 'Add Device' }).first().waitFor();
-  await page.locator('.sidebar .welcome-view-content a.monaco-button', { hasText: 'Try with the built-in sandbox' }).first().waitFor();
+  await page
+    .locator('.sidebar .welcome-view-content a.monaco-button', { hasText: 'Try with the built-in sandbox' })
+    .first()
+    .waitFor();
   await shot('welcome');
 });
 
@@ -106,38 +136,51 @@ await check('status bar shows the idle "not configured" state', async () => {
   await page.locator('.statusbar-item', { hasText: 'BioTime' }).first().waitFor({ timeout: 10000 });
 });
 
-await check('Add Device from the palette: every step validates as you type, then the connection is tested', async () => {
-  await palette('BioTime Sync: Add Device');
-  await answer('Name of the device', 'Head office');
-  // A bad URL is refused with a message, as the operator types it.
-  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'BioTime URL' }).waitFor({ timeout: 15000 });
-  await qiInput().fill('biotime server');
-  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'not a URL' }).waitFor({ timeout: 5000 });
-  await qiInput().fill(sandbox.biotimeUrl);
-  await qiInput().press('Enter');
-  await answer('BioTime user name', 'api');
-  await answer('BioTime password', sandbox.secrets.biotimePassword);
-  await choose('JWT');
-  await choose('New Frappe site');
-  await answer('Frappe site URL', sandbox.frappeUrl);
-  await answer('Frappe API key', sandbox.secrets.frappeApiKey);
-  await answer('Frappe API secret', sandbox.secrets.frappeApiSecret);
-  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes between syncs' }).waitFor({ timeout: 15000 });
-  await qiInput().fill('0');
-  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'at least 1 minute' }).waitFor({ timeout: 5000 });
-  await qiInput().fill('5');
-  await qiInput().press('Enter');
-  await answer("BioTime's time zone", 'Asia/Riyadh');
-  await shot('add-device');
-  await choose('Custom');
-  await answer('state=ACTION pairs', '0=IN, 1=OUT, 2=OUT, 5=OUT, 255=SKIP, other=IN');
-  await choose('Off');
-  await toast('Device "Head office" added').waitFor({ timeout: 30000 });
-});
+await check(
+  'Add Device from the palette: every step validates as you type, then the connection is tested',
+  async () => {
+    await palette('BioTime Sync: Add Device');
+    await answer('Name of the device', 'Head office');
+    // A bad URL is refused with a message, as the operator types it.
+    await page
+      .locator('.quick-input-widget .quick-input-message', { hasText: 'BioTime URL' })
+      .waitFor({ timeout: 15000 });
+    await qiInput().fill('biotime server');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'not a URL' }).waitFor({ timeout: 5000 });
+    await qiInput().fill(sandbox.biotimeUrl);
+    await qiInput().press('Enter');
+    await answer('BioTime user name', 'api');
+    await answer('BioTime password', sandbox.secrets.biotimePassword);
+    await choose('JWT');
+    await choose('New Frappe site');
+    await answer('Frappe site URL', sandbox.frappeUrl);
+    await answer('Frappe API key', sandbox.secrets.frappeApiKey);
+    await answer('Frappe API secret', sandbox.secrets.frappeApiSecret);
+    await page
+      .locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes between syncs' })
+      .waitFor({ timeout: 15000 });
+    await qiInput().fill('0');
+    await page
+      .locator('.quick-input-widget .quick-input-message', { hasText: 'at least 1 minute' })
+      .waitFor({ timeout: 5000 });
+    await qiInput().fill('5');
+    await qiInput().press('Enter');
+    await answer("BioTime's time zone", 'Asia/Riyadh');
+    await shot('add-device');
+    await choose('Custom');
+    await answer('state=ACTION pairs', '0=IN, 1=OUT, 2=OUT, 5=OUT, 255=SKIP, other=IN');
+    await choose('Off');
+    await toast('Device "Head office" added').waitFor({ timeout: 30000 });
+  },
+);
 
 await check('the device appears in the tree and its first (scheduled) sync runs', async () => {
   await row('Head office').first().waitFor({ timeout: 20000 });
-  await page.locator('.sidebar .monaco-list-row', { hasText: 'Head office' }).filter({ hasText: 'synced' }).first().waitFor({ timeout: 30000 });
+  await page
+    .locator('.sidebar .monaco-list-row', { hasText: 'Head office' })
+    .filter({ hasText: 'synced' })
+    .first()
+    .waitFor({ timeout: 30000 });
 });
 
 await check('Sync Now from the palette runs and reports', async () => {
@@ -148,7 +191,9 @@ await check('Sync Now from the palette runs and reports', async () => {
 await check('device children: recent runs and "Failed punches (2)"; the Sync Runs view lists the runs', async () => {
   await row('Head office').first().click();
   await row('Failed punches (2)').waitFor({ timeout: 15000 });
-  const runs = page.locator('.sidebar .pane', { hasText: 'Sync Runs' }).locator('.monaco-list-row', { hasText: 'Sync ' });
+  const runs = page
+    .locator('.sidebar .pane', { hasText: 'Sync Runs' })
+    .locator('.monaco-list-row', { hasText: 'Sync ' });
   await runs.nth(1).waitFor({ timeout: 15000 }); // the scheduled run and the Sync Now run
   await row('Failed punches (2)').click();
   await row('2001').first().waitFor({ timeout: 10000 });
@@ -164,7 +209,8 @@ await check('clicking the run opens the punch mapping webview with one row per p
   await wv.locator('tbody tr').first().waitFor({ timeout: 30000 });
   rowCount = await wv.locator('tbody tr').count();
   const outcomes = await wv.locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-outcome')));
-  for (const o of ['created', 'duplicate', 'failed', 'skipped']) if (!outcomes.includes(o)) throw new Error(`no ${o} row in ${outcomes.join(',')}`);
+  for (const o of ['created', 'duplicate', 'failed', 'skipped'])
+    if (!outcomes.includes(o)) throw new Error(`no ${o} row in ${outcomes.join(',')}`);
   const filterText = await wv.locator('.filters').innerText();
   if (!/All 9/.test(filterText.replace(/\s+/g, ' '))) throw new Error(`totals: ${filterText}`);
   log(`mapping rows: ${rowCount} (${outcomes.join(', ')})`);
@@ -192,23 +238,27 @@ await check('the webview filters by outcome, searches and sorts', async () => {
   if (!focused) throw new Error('arrow key did not move the focus');
 });
 
-await check('Link to Employee… from the unknown-code row: search, confirm, rerun; the row changes in place', async () => {
-  const wv = mapping();
-  const unknown = wv.locator('tbody tr', { hasText: '2001' });
-  await unknown.locator('button.link', { hasText: 'Link to Employee' }).click();
-  await qiRow('Layla Haddad').first().waitFor({ timeout: 15000 });
-  if ((await qiInput().inputValue()) !== 'Layla Haddad') throw new Error('search not prefilled with the BioTime name');
-  await shot('link-employee');
-  await qiRow('Layla Haddad').first().click();
-  const dialog = page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ timeout: 10000 });
-  await dialog.locator('.monaco-button', { hasText: 'Link and Rerun' }).click();
-  await wv.locator('tbody tr[data-outcome="created"]', { hasText: '2001' }).waitFor({ timeout: 30000 });
-  await wv.locator('.status', { hasText: '1 created' }).waitFor({ timeout: 10000 });
-  await row('Failed punches (1)').waitFor({ timeout: 20000 });
-  await tidy();
-  await shot('mapping');
-});
+await check(
+  'Link to Employee… from the unknown-code row: search, confirm, rerun; the row changes in place',
+  async () => {
+    const wv = mapping();
+    const unknown = wv.locator('tbody tr', { hasText: '2001' });
+    await unknown.locator('button.link', { hasText: 'Link to Employee' }).click();
+    await qiRow('Layla Haddad').first().waitFor({ timeout: 15000 });
+    if ((await qiInput().inputValue()) !== 'Layla Haddad')
+      throw new Error('search not prefilled with the BioTime name');
+    await shot('link-employee');
+    await qiRow('Layla Haddad').first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10000 });
+    await dialog.locator('.monaco-button', { hasText: 'Link and Rerun' }).click();
+    await wv.locator('tbody tr[data-outcome="created"]', { hasText: '2001' }).waitFor({ timeout: 30000 });
+    await wv.locator('.status', { hasText: '1 created' }).waitFor({ timeout: 10000 });
+    await row('Failed punches (1)').waitFor({ timeout: 20000 });
+    await tidy();
+    await shot('mapping');
+  },
+);
 
 await check('the tree follows: "Failed punches (1)" is left (the inactive employee)', async () => {
   await row('Failed punches (1)').waitFor({ timeout: 20000 });
@@ -223,26 +273,32 @@ await check('Rerun selected: the still-failing row is rerun from the panel and s
   await wv.locator('tbody tr[data-outcome="failed"]', { hasText: 'Inactive' }).waitFor();
 });
 
-await check('Preview Sync opens the plan in the same panel with Apply; Apply syncs and the panel shows that run', async () => {
-  await palette('BioTime Sync: Preview Sync');
-  await page.locator('.tabs-container .tab', { hasText: 'Preview of the next sync' }).waitFor({ timeout: 20000 });
-  const wv = mapping();
-  await wv.locator('h1', { hasText: 'Preview of the next sync' }).waitFor({ timeout: 20000 });
-  await wv.locator('#apply').click();
-  await wv.locator('h1', { hasText: /^Sync \d/ }).waitFor({ timeout: 30000 });
-});
+await check(
+  'Preview Sync opens the plan in the same panel with Apply; Apply syncs and the panel shows that run',
+  async () => {
+    await palette('BioTime Sync: Preview Sync');
+    await page.locator('.tabs-container .tab', { hasText: 'Preview of the next sync' }).waitFor({ timeout: 20000 });
+    const wv = mapping();
+    await wv.locator('h1', { hasText: 'Preview of the next sync' }).waitFor({ timeout: 20000 });
+    await wv.locator('#apply').click();
+    await wv.locator('h1', { hasText: /^Sync \d/ }).waitFor({ timeout: 30000 });
+  },
+);
 
-await check('the mapping panel comes back after a window reload, with its filter (serializer + webview state)', async () => {
-  await page.locator('.tabs-container .tab', { hasText: 'Punch Mapping: Sync' }).first().click();
-  await mapping().locator('button.filter.created').click();
-  await mapping().locator('button.filter.created[aria-pressed="true"]').waitFor({ timeout: 5000 });
-  // Developer: Reload Window shuts the workbench down in order (state flushed), as a user's reload does.
-  await palette('Developer: Reload Window');
-  await page.waitForLoadState('load');
-  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-  await page.locator('.tabs-container .tab', { hasText: 'Punch Mapping' }).first().waitFor({ timeout: 30000 });
-  await mapping().locator('button.filter.created[aria-pressed="true"]').waitFor({ timeout: 30000 });
-});
+await check(
+  'the mapping panel comes back after a window reload, with its filter (serializer + webview state)',
+  async () => {
+    await page.locator('.tabs-container .tab', { hasText: 'Punch Mapping: Sync' }).first().click();
+    await mapping().locator('button.filter.created').click();
+    await mapping().locator('button.filter.created[aria-pressed="true"]').waitFor({ timeout: 5000 });
+    // Developer: Reload Window shuts the workbench down in order (state flushed), as a user's reload does.
+    await palette('Developer: Reload Window');
+    await page.waitForLoadState('load');
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Punch Mapping' }).first().waitFor({ timeout: 30000 });
+    await mapping().locator('button.filter.created[aria-pressed="true"]').waitFor({ timeout: 30000 });
+  },
+);
 
 await check('status bar shows the state and opens the view', async () => {
   const item = page.locator('.statusbar-item', { hasText: 'BioTime' }).first();

@@ -43,16 +43,28 @@ export async function runEngine(job: Job, progress: (processed: number) => void)
     warn: (m) => void (notes.length < 5 && notes.push(`warn: ${m}`)),
     error: (m) => void (notes.length < 5 && notes.push(`error: ${m}`)),
   };
-  const credentials = new StaticCredentials({ biotimePassword: CREDENTIALS.password, frappeApiKey: CREDENTIALS.apiKey, frappeApiSecret: CREDENTIALS.apiSecret });
-  const handle = createEngine({ config: benchConfig(job.biotimeUrl, job.frappeUrl, job.userControl), stateDir, credentials, logger, lockOwner: 'benchmark' });
+  const credentials = new StaticCredentials({
+    biotimePassword: CREDENTIALS.password,
+    frappeApiKey: CREDENTIALS.apiKey,
+    frappeApiSecret: CREDENTIALS.apiSecret,
+  });
+  const handle = createEngine({
+    config: benchConfig(job.biotimeUrl, job.frappeUrl, job.userControl),
+    stateDir,
+    credentials,
+    logger,
+    lockOwner: 'benchmark',
+  });
   const sub = handle.engine.onEvent((e) => {
     if (e.type === 'punchesProcessed') progress(e.processed);
   });
   try {
     const summary = await handle.engine.runDevice(DEVICE_ID);
-    if (summary.status !== 'completed') throw new Error(`engine run ${summary.status}: ${summary.error?.message ?? 'no error recorded'}`);
+    if (summary.status !== 'completed')
+      throw new Error(`engine run ${summary.status}: ${summary.error?.message ?? 'no error recorded'}`);
     const c = summary.counts;
-    if (c.userControlCalls) notes.push(`user control: ${c.userControlCalls} employee(s) applied once each, ${c.userControlFailed} failed`);
+    if (c.userControlCalls)
+      notes.push(`user control: ${c.userControlCalls} employee(s) applied once each, ${c.userControlFailed} failed`);
     return { counts: { created: c.created, duplicate: c.duplicate, failed: c.failed, skipped: c.skipped }, notes };
   } finally {
     sub.dispose();

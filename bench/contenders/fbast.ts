@@ -29,7 +29,8 @@ export async function runFbast(job: Job, progress: (processed: number) => void):
       else if (/already has a log with the same timestamp/.test(text)) counts.duplicate++;
       else {
         counts.failed++;
-        if (!/No Employee found/.test(text) && notes.length < 5) notes.push(`add_log refused (${r.status}): ${text.slice(0, 160)}`);
+        if (!/No Employee found/.test(text) && notes.length < 5)
+          notes.push(`add_log refused (${r.status}): ${text.slice(0, 160)}`);
       }
       processed++;
     }

@@ -14,7 +14,8 @@ export class JsonHttp {
 
   async get(path: string, query: Record<string, unknown> = {}): Promise<JsonAnswer> {
     const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v));
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined) qs.set(k, typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v));
     return this.send('GET', path, undefined, qs.toString());
   }
 
@@ -29,7 +30,11 @@ export class JsonHttp {
   private async send(method: string, path: string, data?: unknown, query = ''): Promise<JsonAnswer> {
     const res = await fetch(`${this.base}${encodeURI(path)}${query ? `?${query}` : ''}`, {
       method,
-      headers: { Accept: 'application/json', ...(data === undefined ? {} : { 'Content-Type': 'application/json' }), ...this.headers },
+      headers: {
+        Accept: 'application/json',
+        ...(data === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...this.headers,
+      },
       body: data === undefined ? undefined : JSON.stringify(data),
     });
     const text = await res.text();
@@ -45,10 +50,16 @@ export class JsonHttp {
 }
 
 /** BioTime: JWT login, then the transaction list page by page (the same page size as the engine). */
-export async function* biotimePages(url: string, username: string, password: string, pageSize: number): AsyncGenerator<Record<string, unknown>[]> {
+export async function* biotimePages(
+  url: string,
+  username: string,
+  password: string,
+  pageSize: number,
+): AsyncGenerator<Record<string, unknown>[]> {
   const bt = new JsonHttp(url);
   const login = await bt.post('/jwt-api-token-auth/', { username, password });
-  if (login.status !== 200 || typeof login.body.token !== 'string') throw new Error(`BioTime login failed (${login.status})`);
+  if (login.status !== 200 || typeof login.body.token !== 'string')
+    throw new Error(`BioTime login failed (${login.status})`);
   bt.headers.Authorization = `JWT ${login.body.token}`;
   for (let page = 1; ; page++) {
     const r = await bt.get('/iclock/api/transactions/', { page, page_size: pageSize });

@@ -25,16 +25,38 @@ export async function runSeed(job: Job, progress: (processed: number) => void): 
   return { counts, notes: notes.slice(0, 5) };
 }
 
-async function syncOne(fr: JsonHttp, job: Job, row: Record<string, unknown>, counts: ReturnType<typeof emptyCounts>, notes: string[]): Promise<void> {
+async function syncOne(
+  fr: JsonHttp,
+  job: Job,
+  row: Record<string, unknown>,
+  counts: ReturnType<typeof emptyCounts>,
+  notes: string[],
+): Promise<void> {
   const code = String(row.emp_code);
   const time = String(row.punch_time);
-  const emp = await fr.get('/api/resource/Employee', { fields: ['name', 'user_id'], filters: [['attendance_device_id', '=', code]], limit_page_length: 1 });
+  const emp = await fr.get('/api/resource/Employee', {
+    fields: ['name', 'user_id'],
+    filters: [['attendance_device_id', '=', code]],
+    limit_page_length: 1,
+  });
   const employee = (emp.body.data as Array<{ name: string; user_id: string | null }> | undefined)?.[0];
   if (!employee) return void counts.failed++;
-  const dup = await fr.get('/api/resource/Employee Checkin', { fields: ['name'], filters: [['employee', '=', employee.name], ['time', '=', time]], limit_page_length: 1 });
+  const dup = await fr.get('/api/resource/Employee Checkin', {
+    fields: ['name'],
+    filters: [
+      ['employee', '=', employee.name],
+      ['time', '=', time],
+    ],
+    limit_page_length: 1,
+  });
   if (Array.isArray(dup.body.data) && dup.body.data.length) return void counts.duplicate++;
   const logType = logTypeOf(String(row.punch_state));
-  const ins = await fr.post('/api/resource/Employee Checkin', { employee: employee.name, time, log_type: logType, device_id: job.biotimeUrl });
+  const ins = await fr.post('/api/resource/Employee Checkin', {
+    employee: employee.name,
+    time,
+    log_type: logType,
+    device_id: job.biotimeUrl,
+  });
   if (ins.status !== 200) {
     counts.failed++;
     if (notes.length < 5) notes.push(`insert refused (${ins.status}) for ${code} at ${time}`);

@@ -19,8 +19,16 @@ export interface ConnectorDeps {
 
 export function realConnectors(d: ConnectorDeps): Connectors {
   return {
-    source: (device) => new BioTimeClient({ device, credentials: d.credentials, clock: d.clock, logger: d.logger, redactor: d.redactor }),
-    sink: (site) => new FrappeClient({ site, credentials: d.credentials, clock: d.clock, logger: d.logger, concurrency: d.frappeConcurrency }),
+    source: (device) =>
+      new BioTimeClient({ device, credentials: d.credentials, clock: d.clock, logger: d.logger, redactor: d.redactor }),
+    sink: (site) =>
+      new FrappeClient({
+        site,
+        credentials: d.credentials,
+        clock: d.clock,
+        logger: d.logger,
+        concurrency: d.frappeConcurrency,
+      }),
     userControl: (device, source, sink) => {
       switch (device.userControl.mode) {
         case 'off':

@@ -43,7 +43,13 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
     owner: o.lockOwner ?? 'BioTime Sync',
     onAcquire: () =>
       store.sweepStaleTemps().then(
-        (removed) => void (removed.length && logger.info(`Removed ${removed.length} temporary state file(s) left by a process stopped mid-write: ${removed.join(', ')}`)),
+        (removed) =>
+          void (
+            removed.length &&
+            logger.info(
+              `Removed ${removed.length} temporary state file(s) left by a process stopped mid-write: ${removed.join(', ')}`,
+            )
+          ),
         (e: Error) => logger.warn(`Could not remove stale temporary files in ${o.stateDir}: ${e.message}`),
       ),
   });

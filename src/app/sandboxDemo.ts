@@ -42,9 +42,24 @@ const PEOPLE: [code: string, first: string, last: string][] = [
 
 export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox> {
   const now = o.now ?? (() => new Date());
-  const secrets = { biotimePassword: 'demo-biotime-pass', frappeApiKey: 'demo-api-key', frappeApiSecret: 'demo-api-secret' };
-  const biotime = await startBioTimeSandbox({ port: o.biotimePort ?? 0, users: [{ username: 'api', password: secrets.biotimePassword }], timeZone: DEMO_BIOTIME_ZONE, now, internalHost: 'biotime.internal.invalid:8081' });
-  const frappe = await startFrappeSandbox({ port: o.frappePort ?? 0, apiKeys: [{ key: secrets.frappeApiKey, secret: secrets.frappeApiSecret, user: 'sync@example.com' }], timeZone: DEMO_SITE_ZONE, now });
+  const secrets = {
+    biotimePassword: 'demo-biotime-pass',
+    frappeApiKey: 'demo-api-key',
+    frappeApiSecret: 'demo-api-secret',
+  };
+  const biotime = await startBioTimeSandbox({
+    port: o.biotimePort ?? 0,
+    users: [{ username: 'api', password: secrets.biotimePassword }],
+    timeZone: DEMO_BIOTIME_ZONE,
+    now,
+    internalHost: 'biotime.internal.invalid:8081',
+  });
+  const frappe = await startFrappeSandbox({
+    port: o.frappePort ?? 0,
+    apiKeys: [{ key: secrets.frappeApiKey, secret: secrets.frappeApiSecret, user: 'sync@example.com' }],
+    timeZone: DEMO_SITE_ZONE,
+    now,
+  });
   // Yesterday: every demo punch is in the past whatever the hour, so no punch looks like a clock running ahead.
   const day = addSecondsNaive(formatInZone(now(), DEMO_BIOTIME_ZONE), -86_400).slice(0, 10);
   const at = (hhmm: string) => `${day} ${hhmm}:00`;
@@ -52,22 +67,43 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
   const bt = biotime.store;
   const hq = bt.addArea({ area_code: 'HQ', area_name: 'Head office' });
   bt.addArea({ area_code: 'NOACCESS', area_name: 'No access' });
-  bt.addTerminal({ sn: 'CQUJ0001', alias: 'Main gate', areaId: hq, lastActivity: formatInZone(now(), DEMO_BIOTIME_ZONE) });
-  bt.addTerminal({ sn: 'CQUJ0002', alias: 'Warehouse', areaId: hq, lastActivity: addSecondsNaive(formatInZone(now(), DEMO_BIOTIME_ZONE), -3 * 86400) });
-  for (const [code, first, last] of PEOPLE) bt.addEmployee({ emp_code: code, first_name: first, last_name: last, areas: [hq] });
+  bt.addTerminal({
+    sn: 'CQUJ0001',
+    alias: 'Main gate',
+    areaId: hq,
+    lastActivity: formatInZone(now(), DEMO_BIOTIME_ZONE),
+  });
+  bt.addTerminal({
+    sn: 'CQUJ0002',
+    alias: 'Warehouse',
+    areaId: hq,
+    lastActivity: addSecondsNaive(formatInZone(now(), DEMO_BIOTIME_ZONE), -3 * 86400),
+  });
+  for (const [code, first, last] of PEOPLE)
+    bt.addEmployee({ emp_code: code, first_name: first, last_name: last, areas: [hq] });
 
   const fs = frappe.store;
   const emp: Record<string, string> = {};
   for (const [code, first, last] of PEOPLE) {
     if (code === '2001') continue; // in Frappe, but without a Biometric ID yet: the demo links her
-    emp[code] = fs.addEmployee({ employee_name: `${first} ${last}`, attendance_device_id: code, status: code === '1008' ? 'Inactive' : 'Active' });
+    emp[code] = fs.addEmployee({
+      employee_name: `${first} ${last}`,
+      attendance_device_id: code,
+      status: code === '1008' ? 'Inactive' : 'Active',
+    });
   }
   fs.addEmployee({ employee_name: 'Layla Haddad', status: 'Active' });
   fs.addShiftType({ name: 'General Shift', last_sync_of_checkin: `${day} 00:00:00` });
   // Omar's morning punch was already entered by hand: the sync must see it and not create it twice.
-  fs.addCheckin({ employee: emp['1002'], time: addSecondsNaive(at('08:02'), 3600), log_type: 'IN', device_id: 'manual entry' });
+  fs.addCheckin({
+    employee: emp['1002'],
+    time: addSecondsNaive(at('08:02'), 3600),
+    log_type: 'IN',
+    device_id: 'manual entry',
+  });
 
-  const punch = (code: string, hhmm: string, state: string, sn = 'CQUJ0001') => bt.addPunch({ emp_code: code, punch_time: at(hhmm), punch_state: state, terminal_sn: sn });
+  const punch = (code: string, hhmm: string, state: string, sn = 'CQUJ0001') =>
+    bt.addPunch({ emp_code: code, punch_time: at(hhmm), punch_state: state, terminal_sn: sn });
   punch('1001', '08:00', '0');
   punch('1002', '08:02', '0');
   punch('0042', '08:10', '0');
@@ -79,7 +115,9 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
   punch('1001', '17:05', '1');
 
   const config = {
-    sites: [{ id: 'demo-site', url: frappe.url, timeZone: DEMO_SITE_ZONE, shiftTypes: [{ shiftType: 'General Shift' }] }],
+    sites: [
+      { id: 'demo-site', url: frappe.url, timeZone: DEMO_SITE_ZONE, shiftTypes: [{ shiftType: 'General Shift' }] },
+    ],
     devices: [
       {
         id: 'demo',
@@ -107,7 +145,12 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
     day,
     addLateUpload: () => {
       bt.setTerminalActivity('CQUJ0002', formatInZone(now(), DEMO_BIOTIME_ZONE));
-      return bt.addPunch({ emp_code: '1004', punch_time: `${addSecondsNaive(at('09:00'), -2 * 86400)}`, punch_state: '0', terminal_sn: 'CQUJ0002' });
+      return bt.addPunch({
+        emp_code: '1004',
+        punch_time: `${addSecondsNaive(at('09:00'), -2 * 86400)}`,
+        punch_state: '0',
+        terminal_sn: 'CQUJ0002',
+      });
     },
     async close() {
       await Promise.all([biotime.close(), frappe.close()]);

@@ -21,14 +21,20 @@ export function decodeJson(text: string, server: string, what: string): unknown 
   if (parsed.ok) return parsed.value;
   switch (parsed.problem) {
     case 'html':
-      return fail(`${server} answered an HTML page instead of JSON for ${what} — ${HTML_HINT}`, 'Open the device URL in a browser: the BioTime login page should appear at its root.');
+      return fail(
+        `${server} answered an HTML page instead of JSON for ${what} — ${HTML_HINT}`,
+        'Open the device URL in a browser: the BioTime login page should appear at its root.',
+      );
     case 'empty':
       return fail(`${server} answered ${what} with an empty body where JSON was expected.`);
     case 'tooDeep':
       return fail(`${server} answered ${what} with JSON nested too deeply to be a BioTime answer; it was not read.`);
     default:
       // No snippet: bodies can hold employee data (device passwords, card numbers).
-      return fail(`${server} answered ${what} with malformed JSON (${text.length} characters; truncated or not JSON).`, 'Retry later; if it persists, check for a proxy between this machine and BioTime.');
+      return fail(
+        `${server} answered ${what} with malformed JSON (${text.length} characters; truncated or not JSON).`,
+        'Retry later; if it persists, check for a proxy between this machine and BioTime.',
+      );
   }
   function fail(message: string, hint?: string): never {
     throw new BioTimeError('badResponse', message, hint);
@@ -63,22 +69,52 @@ export function statusError(res: HttpResponse, server: string, what: string): Bi
   const status = res.status;
   if (status === 403) {
     if (mentionsLicence(res.text)) {
-      return new BioTimeError('license', `${server} refused ${what}: the API module is not licensed (HTTP 403)${tail}.`, 'Activate the BioTime API licence (BioTime → System → License), then try again.', { status });
+      return new BioTimeError(
+        'license',
+        `${server} refused ${what}: the API module is not licensed (HTTP 403)${tail}.`,
+        'Activate the BioTime API licence (BioTime → System → License), then try again.',
+        { status },
+      );
     }
-    return new BioTimeError('permission', `${server} refused ${what} (HTTP 403)${tail}.`, 'Give the BioTime API user permission for this page (a superuser works), then try again.', { status });
+    return new BioTimeError(
+      'permission',
+      `${server} refused ${what} (HTTP 403)${tail}.`,
+      'Give the BioTime API user permission for this page (a superuser works), then try again.',
+      { status },
+    );
   }
   if (status === 401) {
-    return new BioTimeError('auth', `${server} refused the credentials for ${what} (HTTP 401)${tail}.`, 'Set the BioTime password again and check the username.', { status });
+    return new BioTimeError(
+      'auth',
+      `${server} refused the credentials for ${what} (HTTP 401)${tail}.`,
+      'Set the BioTime password again and check the username.',
+      { status },
+    );
   }
   if (status >= 300 && status < 400) {
     const to = res.headers.location ? ` to ${safeLocation(res.headers.location)}` : '';
-    return new BioTimeError('http', `${server} redirected ${what}${to} (HTTP ${status}).`, 'Set the device URL to the address BioTime redirects to (often https:// instead of http://).', { status });
+    return new BioTimeError(
+      'http',
+      `${server} redirected ${what}${to} (HTTP ${status}).`,
+      'Set the device URL to the address BioTime redirects to (often https:// instead of http://).',
+      { status },
+    );
   }
   if (status === 404) {
-    return new BioTimeError('http', `${server} has no ${what} (HTTP 404)${tail}.`, `Check the device URL (the BioTime server root); ${HTML_HINT}`, { status });
+    return new BioTimeError(
+      'http',
+      `${server} has no ${what} (HTTP 404)${tail}.`,
+      `Check the device URL (the BioTime server root); ${HTML_HINT}`,
+      { status },
+    );
   }
   if (status >= 500) {
-    return new BioTimeError('http', `${server} failed on ${what} (HTTP ${status}); it is a BioTime server error.`, 'Retry later; BioTime logs the cause on its server.', { status });
+    return new BioTimeError(
+      'http',
+      `${server} failed on ${what} (HTTP ${status}); it is a BioTime server error.`,
+      'Retry later; BioTime logs the cause on its server.',
+      { status },
+    );
   }
   return new BioTimeError('http', `${server} rejected ${what} (HTTP ${status})${tail}.`, undefined, { status });
 }
@@ -95,13 +131,25 @@ export function transportError(e: unknown, origin: string): unknown {
   if (!(e instanceof HttpTransportError)) return e;
   switch (e.kind) {
     case 'tls':
-      return new BioTimeError('tls', e.message, `Set tls.caFile to the CA that signed the BioTime certificate (or, knowingly, tls.verify false for this device only).`, { cause: e });
+      return new BioTimeError(
+        'tls',
+        e.message,
+        `Set tls.caFile to the CA that signed the BioTime certificate (or, knowingly, tls.verify false for this device only).`,
+        { cause: e },
+      );
     case 'tooLarge':
       return new BioTimeError('badResponse', e.message, 'Lower the page size for this device.', { cause: e });
     case 'dns':
-      return new BioTimeError('unreachable', e.message, `Check the host name in the device URL (${origin}).`, { cause: e });
+      return new BioTimeError('unreachable', e.message, `Check the host name in the device URL (${origin}).`, {
+        cause: e,
+      });
     default:
-      return new BioTimeError('unreachable', e.message, `Check that BioTime is running and reachable at ${origin} from this machine (firewall, VPN, port).`, { cause: e });
+      return new BioTimeError(
+        'unreachable',
+        e.message,
+        `Check that BioTime is running and reachable at ${origin} from this machine (firewall, VPN, port).`,
+        { cause: e },
+      );
   }
 }
 

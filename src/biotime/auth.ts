@@ -34,7 +34,12 @@ export class LoginGuard {
       return undefined;
     }
     const e = r.error;
-    return new BioTimeError(e.reason, `${e.message} (Not retried: logins are paused for another ${Math.ceil(left / 1000)} s.)`, e.hint, { status: e.status });
+    return new BioTimeError(
+      e.reason,
+      `${e.message} (Not retried: logins are paused for another ${Math.ceil(left / 1000)} s.)`,
+      e.hint,
+      { status: e.status },
+    );
   }
 
   refuse(key: string, now: Date, error: BioTimeError): void {
@@ -112,7 +117,9 @@ export class BioTimeAuth {
         stored = await this.o.credentials.getToken(this.o.device.id);
       } catch (e) {
         // A broken token store costs one login, nothing more.
-        this.o.logger.warn(`${this.o.server}: could not read the stored BioTime token (${e instanceof Error ? e.message : String(e)}); logging in.`);
+        this.o.logger.warn(
+          `${this.o.server}: could not read the stored BioTime token (${e instanceof Error ? e.message : String(e)}); logging in.`,
+        );
       }
       if (stored && this.fitsScheme(stored)) this.remember(stored);
     }
@@ -153,7 +160,12 @@ export class BioTimeAuth {
     if (!exp) return;
     const iat = jwtPayload(token)?.orig_iat ?? jwtPayload(token)?.iat;
     const now = this.o.clock.now().getTime();
-    const local = typeof iat === 'number' && Number.isFinite(iat) && exp.getTime() > iat * 1000 ? now + (exp.getTime() - iat * 1000) : exp.getTime() > now + EXPIRY_MARGIN_MS ? exp.getTime() : undefined;
+    const local =
+      typeof iat === 'number' && Number.isFinite(iat) && exp.getTime() > iat * 1000
+        ? now + (exp.getTime() - iat * 1000)
+        : exp.getTime() > now + EXPIRY_MARGIN_MS
+          ? exp.getTime()
+          : undefined;
     this.localExpiry.clear();
     this.localExpiry.set(token, local);
   }
@@ -181,7 +193,10 @@ export class BioTimeAuth {
     const { device, server, clock, credentials } = this.o;
     const password = await credentials.biotimePassword(device.id);
     if (!password) {
-      throw new CredentialsMissingError(`BioTime password for device '${device.id}'`, `Set it with "BioTime Sync: Set Credentials…" in VS Code, or in the CLI's environment, then run again.`);
+      throw new CredentialsMissingError(
+        `BioTime password for device '${device.id}'`,
+        `Set it with "BioTime Sync: Set Credentials…" in VS Code, or in the CLI's environment, then run again.`,
+      );
     }
     this.o.redactor?.add(password);
     const key = createHash('sha256').update(`${device.url}\n${device.username}\n${password}`).digest('hex');
@@ -189,11 +204,19 @@ export class BioTimeAuth {
     if (blocked) throw blocked;
 
     const path = this.scheme === 'jwt' ? '/jwt-api-token-auth/' : '/api-token-auth/';
-    this.o.logger.debug(`${server}: logging in as '${device.username}' (${this.scheme === 'jwt' ? 'JWT' : 'general token'})`);
+    this.o.logger.debug(
+      `${server}: logging in as '${device.username}' (${this.scheme === 'jwt' ? 'JWT' : 'general token'})`,
+    );
     let res;
     try {
       // Logging in changes nothing on the server, so it may be retried like a read.
-      res = await this.o.http.request({ method: 'POST', url: path, data: { username: device.username, password }, retry: 'read', signal });
+      res = await this.o.http.request({
+        method: 'POST',
+        url: path,
+        data: { username: device.username, password },
+        retry: 'read',
+        signal,
+      });
     } catch (e) {
       throw transportError(e, this.o.http.origin);
     }
@@ -205,19 +228,46 @@ export class BioTimeAuth {
       throw err;
     }
     const what = `POST ${path}`;
-    const schemeHint = this.scheme === 'jwt' ? ' If this BioTime has no JWT login, set "authScheme": "token" for the device.' : '';
+    const schemeHint =
+      this.scheme === 'jwt' ? ' If this BioTime has no JWT login, set "authScheme": "token" for the device.' : '';
     if (res.status === 403) {
-      if (mentionsLicence(res.text)) throw new BioTimeError('license', `${server} refused the login: the API module is not licensed (HTTP 403).`, 'Activate the BioTime API licence (BioTime → System → License), then try again.', { status: 403 });
-      throw new BioTimeError('permission', `${server} refused the login for user '${device.username}' (HTTP 403).`, 'Give the user API access in BioTime.', { status: 403 });
+      if (mentionsLicence(res.text))
+        throw new BioTimeError(
+          'license',
+          `${server} refused the login: the API module is not licensed (HTTP 403).`,
+          'Activate the BioTime API licence (BioTime → System → License), then try again.',
+          { status: 403 },
+        );
+      throw new BioTimeError(
+        'permission',
+        `${server} refused the login for user '${device.username}' (HTTP 403).`,
+        'Give the user API access in BioTime.',
+        { status: 403 },
+      );
     }
     if (res.status === 404 || res.status === 405 || (res.status === 200 && looksLikeHtml(res.text))) {
-      throw new BioTimeError('badResponse', `${server} has no login endpoint at ${path} (HTTP ${res.status}${looksLikeHtml(res.text) ? ', an HTML page' : ''}) — ${HTML_HINT}`, `Check the device URL.${schemeHint}`, { status: res.status });
+      throw new BioTimeError(
+        'badResponse',
+        `${server} has no login endpoint at ${path} (HTTP ${res.status}${looksLikeHtml(res.text) ? ', an HTML page' : ''}) — ${HTML_HINT}`,
+        `Check the device URL.${schemeHint}`,
+        { status: res.status },
+      );
     }
     if (res.status < 200 || res.status >= 300) {
-      throw new BioTimeError('http', `${server} failed the login (HTTP ${res.status}).`, 'Retry later; BioTime logs the cause on its server.', { status: res.status });
+      throw new BioTimeError(
+        'http',
+        `${server} failed the login (HTTP ${res.status}).`,
+        'Retry later; BioTime logs the cause on its server.',
+        { status: res.status },
+      );
     }
     const token = tokenOf(decodeJson(res.text, server, what));
-    if (!token) throw new BioTimeError('badResponse', `${server} answered the login without a token.`, `Check the device URL.${schemeHint}`);
+    if (!token)
+      throw new BioTimeError(
+        'badResponse',
+        `${server} answered the login without a token.`,
+        `Check the device URL.${schemeHint}`,
+      );
     this.guard.clear(key);
     this.remember(token);
     this.noteReceived(token);
@@ -242,7 +292,9 @@ export class BioTimeAuth {
       await this.o.credentials.setToken(this.o.device.id, token);
     } catch (e) {
       // Not fatal: the token stays in memory for this run.
-      this.o.logger.warn(`${this.o.server}: could not store the BioTime token (${e instanceof Error ? e.message : String(e)}); continuing.`);
+      this.o.logger.warn(
+        `${this.o.server}: could not store the BioTime token (${e instanceof Error ? e.message : String(e)}); continuing.`,
+      );
     }
   }
 }

@@ -62,7 +62,16 @@ export class BioTimeClient implements AttendanceSource {
       clock,
       logger: this.logger,
     });
-    const auth = new BioTimeAuth({ device, server: this.server, http, credentials: opts.credentials, clock, logger: this.logger, redactor, loginGuard: opts.loginGuard });
+    const auth = new BioTimeAuth({
+      device,
+      server: this.server,
+      http,
+      credentials: opts.credentials,
+      clock,
+      logger: this.logger,
+      redactor,
+      loginGuard: opts.loginGuard,
+    });
     this.api = new BioTimeApi(this.server, http, auth, this.logger);
   }
 
@@ -81,7 +90,8 @@ export class BioTimeClient implements AttendanceSource {
     }
     const value = expectJson(res, this.server, describeRequest('GET', url));
     let record: unknown = value;
-    if (isObject(value) && Array.isArray(value.data)) record = value.data.find((r) => isObject(r) && looseInt(r.id) === id);
+    if (isObject(value) && Array.isArray(value.data))
+      record = value.data.find((r) => isObject(r) && looseInt(r.id) === id);
     else if (isObject(value) && isObject(value.data)) record = value.data;
     if (!isObject(record)) return null;
     const punch = parsePunch(record, this.parse);
@@ -92,7 +102,13 @@ export class BioTimeClient implements AttendanceSource {
     const byKey = new Map<string, TerminalInfo>();
     for (let page = 1; page <= MAX_LIST_PAGES; page++) {
       const what = `GET ${TERMINALS_PATH} (page ${page})`;
-      const res = await this.api.send({ method: 'GET', url: TERMINALS_PATH, params: { page, page_size: TERMINAL_PAGE_SIZE, limit: TERMINAL_PAGE_SIZE }, retry: 'read', signal });
+      const res = await this.api.send({
+        method: 'GET',
+        url: TERMINALS_PATH,
+        params: { page, page_size: TERMINAL_PAGE_SIZE, limit: TERMINAL_PAGE_SIZE },
+        retry: 'read',
+        signal,
+      });
       if (res.status === 404 && page > 1) break;
       const env = parseEnvelope(expectJson(res, this.server, what), this.server, what);
       const before = byKey.size;
@@ -126,7 +142,10 @@ export class BioTimeClient implements AttendanceSource {
     const rows = last.missing ? first.punches : last.punches;
     const newest = rows.at(-1);
     result.newestTransactionId = newest?.id ?? null;
-    const uploads = rows.map((p) => p.uploadTime).filter((t): t is string => t !== null).sort();
+    const uploads = rows
+      .map((p) => p.uploadTime)
+      .filter((t): t is string => t !== null)
+      .sort();
     result.newestUploadTime = uploads.at(-1) ?? null;
     return result;
   }

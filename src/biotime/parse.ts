@@ -28,12 +28,18 @@ export function isObject(v: unknown): v is Json {
  */
 export function parseEnvelope(value: unknown, server: string, what: string): Envelope {
   if (Array.isArray(value)) return { count: value.length, next: null, rows: value };
-  if (!isObject(value)) throw new BioTimeError('badResponse', `${server} answered ${what} with JSON that is not a list.`);
+  if (!isObject(value))
+    throw new BioTimeError('badResponse', `${server} answered ${what} with JSON that is not a list.`);
   checkCode(value, server, what);
   const data = Array.isArray(value.data) ? value.data : undefined;
   const results = Array.isArray(value.results) ? value.results : undefined;
   const rows = data?.length ? data : results?.length ? results : (data ?? results);
-  if (!rows) throw new BioTimeError('badResponse', `${server} answered ${what} without a "data" list.`, 'Check that the device URL points at BioTime itself, not at a proxy page.');
+  if (!rows)
+    throw new BioTimeError(
+      'badResponse',
+      `${server} answered ${what} without a "data" list.`,
+      'Check that the device URL points at BioTime itself, not at a proxy page.',
+    );
   const next = typeof value.next === 'string' && value.next.trim() !== '' && value.next !== 'null' ? value.next : null;
   return { count: looseInt(value.count), next, rows };
 }
@@ -44,7 +50,10 @@ export function checkCode(value: Json, server: string, what: string): void {
   if (code === undefined || code === null || code === '' || looseInt(code) === 0) return;
   const msg = looseText(value.msg).slice(0, 200);
   const reason = mentionsLicence(msg) ? 'license' : 'http';
-  throw new BioTimeError(reason, `${server} reported error code ${looseText(code)} for ${what}${msg ? `: ${msg}` : ''}.`);
+  throw new BioTimeError(
+    reason,
+    `${server} reported error code ${looseText(code)} for ${what}${msg ? `: ${msg}` : ''}.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -72,7 +81,8 @@ export function looseText(v: unknown): string {
   return '';
 }
 
-const DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATE_TIME =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
  * Normalises a BioTime timestamp to naive `YYYY-MM-DD HH:MM:SS` (server wall clock). Accepts a `T` separator,
@@ -86,12 +96,27 @@ export function normaliseDateTime(v: unknown, timeZone?: string): string | null 
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
   const utc = Date.UTC(y, mo - 1, d, h, mi, s);
   const back = new Date(utc);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59
+  )
+    return null;
   if (m[7]) {
     if (!timeZone) return null;
     const offset = m[7].toUpperCase() === 'Z' ? 0 : offsetMinutes(m[7]);
     const local = new TZDate(utc - offset * 60_000, timeZone);
-    return formatParts(local.getFullYear(), local.getMonth() + 1, local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds());
+    return formatParts(
+      local.getFullYear(),
+      local.getMonth() + 1,
+      local.getDate(),
+      local.getHours(),
+      local.getMinutes(),
+      local.getSeconds(),
+    );
   }
   return formatParts(y, mo, d, h, mi, s);
 }
@@ -139,7 +164,12 @@ export function parsePunch(input: unknown, opts: ParseOptions = {}): Punch {
 
   const id = looseInt(raw.id);
   const validId = id !== null && id > 0 ? id : null;
-  if (validId === null && isObject(input)) problems.push(raw.id === undefined || raw.id === null ? 'record has no id' : `id '${looseText(raw.id)}' is not a positive integer`);
+  if (validId === null && isObject(input))
+    problems.push(
+      raw.id === undefined || raw.id === null
+        ? 'record has no id'
+        : `id '${looseText(raw.id)}' is not a positive integer`,
+    );
 
   const empCode = looseText(raw.emp_code);
   if (!empCode) problems.push('empty emp_code');
@@ -150,7 +180,8 @@ export function parsePunch(input: unknown, opts: ParseOptions = {}): Punch {
   const lat = looseNumber(raw.latitude);
   const lon = looseNumber(raw.longitude);
   // 0,0 is what app-less terminals send for "no position"; out-of-range values are garbage.
-  const hasPosition = lat !== null && lon !== null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0);
+  const hasPosition =
+    lat !== null && lon !== null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0);
 
   const punch: Punch = {
     key: validId !== null ? String(validId) : rawKey(raw),

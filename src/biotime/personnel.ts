@@ -44,10 +44,22 @@ export interface BioResign {
 }
 
 /** Pages through a list until `stop` says enough (or the list ends); HTML answers throw ApiAbsentError. */
-async function scan(api: BioTimeApi, path: string, params: Record<string, string | number>, signal: AbortSignal | undefined, stop: (rows: Json[]) => boolean): Promise<void> {
+async function scan(
+  api: BioTimeApi,
+  path: string,
+  params: Record<string, string | number>,
+  signal: AbortSignal | undefined,
+  stop: (rows: Json[]) => boolean,
+): Promise<void> {
   for (let page = 1; page <= MAX_PAGES; page++) {
     const what = `GET ${path} (page ${page})`;
-    const res = await api.send({ method: 'GET', url: path, params: { ...params, page, page_size: PAGE_SIZE, limit: PAGE_SIZE }, retry: 'read', signal });
+    const res = await api.send({
+      method: 'GET',
+      url: path,
+      params: { ...params, page, page_size: PAGE_SIZE, limit: PAGE_SIZE },
+      retry: 'read',
+      signal,
+    });
     if (res.status === 404 && page > 1) return;
     if (res.status === 200 && looksLikeHtml(res.text)) throw new ApiAbsentError(api.server, path);
     const env = parseEnvelope(expectJson(res, api.server, what), api.server, what);
@@ -75,7 +87,11 @@ function areaIdsOf(v: unknown): number[] {
 }
 
 /** The area with exactly this area_code, plus a few codes seen (for the "not found" message). */
-export async function findArea(api: BioTimeApi, code: string, signal?: AbortSignal): Promise<{ area?: BioArea; seen: string[] }> {
+export async function findArea(
+  api: BioTimeApi,
+  code: string,
+  signal?: AbortSignal,
+): Promise<{ area?: BioArea; seen: string[] }> {
   let area: BioArea | undefined;
   const seen: string[] = [];
   const look = (rows: Json[]) => {
@@ -105,13 +121,20 @@ function parseResign(r: Json): BioResign | undefined {
 }
 
 /** Resignations of one employee (by BioTime id, or by emp_code when the id is unknown), newest first. */
-export async function findResigns(api: BioTimeApi, who: { employeeId?: number; empCode: string }, signal?: AbortSignal): Promise<BioResign[]> {
+export async function findResigns(
+  api: BioTimeApi,
+  who: { employeeId?: number; empCode: string },
+  signal?: AbortSignal,
+): Promise<BioResign[]> {
   const found: BioResign[] = [];
   const params: Record<string, string | number> = who.employeeId !== undefined ? { employee: who.employeeId } : {};
   await scan(api, RESIGNS_PATH, params, signal, (rows) => {
     for (const r of rows.map(parseResign)) {
       if (!r) continue;
-      const mine = who.employeeId !== undefined && r.employeeId !== null ? r.employeeId === who.employeeId : r.empCode === who.empCode;
+      const mine =
+        who.employeeId !== undefined && r.employeeId !== null
+          ? r.employeeId === who.employeeId
+          : r.empCode === who.empCode;
       if (mine) found.push(r);
     }
     // With a working `employee` filter the first page is the whole answer.

@@ -45,18 +45,28 @@ export function clampPageSize(n: number): number {
 }
 
 /** Fetches one page of the transaction list (page_size + limit, optional start_time). */
-export async function fetchTransactionPage(d: ReaderDeps, page: number, size: number, startTime?: string, signal?: AbortSignal): Promise<PageRead & { rowCount: number }> {
+export async function fetchTransactionPage(
+  d: ReaderDeps,
+  page: number,
+  size: number,
+  startTime?: string,
+  signal?: AbortSignal,
+): Promise<PageRead & { rowCount: number }> {
   const { api } = d;
   const what = `GET ${TRANSACTIONS_PATH} (page ${page})`;
   const params = { page, page_size: size, limit: size, start_time: startTimeParam(startTime) };
   const limit = pageBodyLimit(size);
-  const res = await api.send({ method: 'GET', url: TRANSACTIONS_PATH, params, retry: 'read', signal, maxBodyBytes: limit }).catch((e: unknown) => {
-    if (BioTimeError.is(e, 'badResponse') && e.cause instanceof HttpTransportError && e.cause.kind === 'tooLarge') throw tooLargePage(api.server, page, size, limit, e);
-    throw e;
-  });
+  const res = await api
+    .send({ method: 'GET', url: TRANSACTIONS_PATH, params, retry: 'read', signal, maxBodyBytes: limit })
+    .catch((e: unknown) => {
+      if (BioTimeError.is(e, 'badResponse') && e.cause instanceof HttpTransportError && e.cause.kind === 'tooLarge')
+        throw tooLargePage(api.server, page, size, limit, e);
+      throw e;
+    });
   if (res.status === 404) {
     // DRF answers a page past the end with 404 {"detail": "Invalid page."}.
-    if (page > 1 || /invalid page/i.test(detailOf(res.text))) return { page, count: null, next: null, punches: [], missing: true, rowCount: 0 };
+    if (page > 1 || /invalid page/i.test(detailOf(res.text)))
+      return { page, count: null, next: null, punches: [], missing: true, rowCount: 0 };
     throw statusError(res, api.server, what);
   }
   const env = parseEnvelope(expectJson(res, api.server, what), api.server, what);
@@ -75,7 +85,16 @@ export async function fetchTransactionPage(d: ReaderDeps, page: number, size: nu
     first ??= p.id;
     last = p.id;
   }
-  return { page, count: env.count, next: env.next, punches, first, last, missing: punches.length === 0, rowCount: env.rows.length };
+  return {
+    page,
+    count: env.count,
+    next: env.next,
+    punches,
+    first,
+    last,
+    missing: punches.length === 0,
+    rowCount: env.rows.length,
+  };
 }
 
 function tooLargePage(server: string, page: number, size: number, limit: number, cause: BioTimeError): BioTimeError {

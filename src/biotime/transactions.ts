@@ -67,7 +67,13 @@ export class TransactionReader {
       this.checkAbort();
       const punches = this.take(cur);
       const isLast = this.isLast(cur);
-      yield { punches, page: cur.page, hint: { pageSize: this.size, page: cur.page, ...(this.q.startTime ? { startTime: this.q.startTime } : {}) }, totalCount: cur.count ?? (cur.page - 1) * this.size + cur.punches.length, isLast };
+      yield {
+        punches,
+        page: cur.page,
+        hint: { pageSize: this.size, page: cur.page, ...(this.q.startTime ? { startTime: this.q.startTime } : {}) },
+        totalCount: cur.count ?? (cur.page - 1) * this.size + cur.punches.length,
+        isLast,
+      };
       if (isLast) return;
       this.checkAbort();
       let nxt: PageRead;
@@ -80,7 +86,9 @@ export class TransactionReader {
       }
       if (nxt.missing) {
         if (nxt.next !== null) {
-          this.d.logger.warn(`${this.d.api.server}: page ${nxt.page} of the transactions is empty but BioTime says more follow; stopping here for this run.`);
+          this.d.logger.warn(
+            `${this.d.api.server}: page ${nxt.page} of the transactions is empty but BioTime says more follow; stopping here for this run.`,
+          );
           return;
         }
         // BioTime said more pages follow, yet there are none: rows were deleted (later rows may have moved onto the
@@ -98,9 +106,15 @@ export class TransactionReader {
       stuck = lastRelocatedAt === this.cursor ? stuck + 1 : 0;
       lastRelocatedAt = this.cursor;
       if (stuck >= MAX_STUCK_RELOCATIONS) {
-        throw new BioTimeError('badResponse', `${this.d.api.server}: the transaction pages kept shifting while reading past id ${this.cursor}; stopped to avoid skipping punches.`, 'The next run continues from the same point; if this repeats, report it with the BioTime version.');
+        throw new BioTimeError(
+          'badResponse',
+          `${this.d.api.server}: the transaction pages kept shifting while reading past id ${this.cursor}; stopped to avoid skipping punches.`,
+          'The next run continues from the same point; if this repeats, report it with the BioTime version.',
+        );
       }
-      this.d.logger.debug(`${this.d.api.server}: transactions moved between page reads (count ${cur.count} → ${nxt.count}); locating id ${this.cursor} again`);
+      this.d.logger.debug(
+        `${this.d.api.server}: transactions moved between page reads (count ${cur.count} → ${nxt.count}); locating id ${this.cursor} again`,
+      );
       // Usually free: the pages in hand are the evidence when the list only grew.
       cur = await this.locate(cur.page + 1, [cur, nxt]);
     }
@@ -144,12 +158,22 @@ export class TransactionReader {
 
   private checkSamePage(a: PageRead, b: PageRead): void {
     if (a.first !== undefined && a.first === b.first && a.last === b.last && a.punches.length === b.punches.length) {
-      throw new BioTimeError('badResponse', `${this.d.api.server} returned the same transactions for pages ${a.page} and ${b.page}: it seems to ignore the page parameter.`, 'Report the BioTime version; a proxy that caches by path only can cause this too.');
+      throw new BioTimeError(
+        'badResponse',
+        `${this.d.api.server} returned the same transactions for pages ${a.page} and ${b.page}: it seems to ignore the page parameter.`,
+        'Report the BioTime version; a proxy that caches by path only can cause this too.',
+      );
     }
   }
 
   private async fetch(page: number): Promise<PageRead> {
-    const r: PageRead & { rowCount: number } = await fetchTransactionPage(this.d, page, this.size, this.q.startTime, this.q.signal);
+    const r: PageRead & { rowCount: number } = await fetchTransactionPage(
+      this.d,
+      page,
+      this.size,
+      this.q.startTime,
+      this.q.signal,
+    );
     r.seq = this.counts.push(r.count) - 1;
     const n = r.rowCount;
     // A short page whose successor is empty is the end, whatever `next` and `count` claim (a bogus count): not a
@@ -158,9 +182,15 @@ export class TransactionReader {
     // A server that ignores page_size (or caps it) pages with its own size; our page arithmetic must follow it.
     if (n > this.size || (n > 0 && n < this.size && r.next !== null)) {
       if (++this.sizeChanges > MAX_SIZE_CHANGES) {
-        throw new BioTimeError('badResponse', `${this.d.api.server} answers transaction pages of changing sizes (last ${n} rows for page_size ${this.size}).`, 'Report the BioTime version.');
+        throw new BioTimeError(
+          'badResponse',
+          `${this.d.api.server} answers transaction pages of changing sizes (last ${n} rows for page_size ${this.size}).`,
+          'Report the BioTime version.',
+        );
       }
-      this.d.logger.warn(`${this.d.api.server}: BioTime answered ${n} rows per page for page_size ${this.size}; following its page size.`);
+      this.d.logger.warn(
+        `${this.d.api.server}: BioTime answered ${n} rows per page for page_size ${this.size}; following its page size.`,
+      );
       const old = this.size;
       this.size = n;
       this.emptyFrom = undefined;
@@ -202,7 +232,11 @@ export class TransactionReader {
         known = [];
       }
     }
-    throw new BioTimeError('badResponse', `${this.d.api.server}: the transaction list kept changing while looking for id ${this.cursor} (${MAX_LOCATE_ATTEMPTS} attempts).`, 'The next run tries again from the same point.');
+    throw new BioTimeError(
+      'badResponse',
+      `${this.d.api.server}: the transaction list kept changing while looking for id ${this.cursor} (${MAX_LOCATE_ATTEMPTS} attempts).`,
+      'The next run tries again from the same point.',
+    );
   }
 
   /** No read between `a` and `b` (inclusive, either order) saw a `count` other than `a`'s. */
@@ -244,14 +278,17 @@ export class TransactionReader {
       const one = await probe(1);
       return one.missing ? null : this.search(1, this.lastPage(one.count), ctx);
     }
-    if (P.last === undefined || P.last <= this.cursor) return this.isLast(P) ? P : this.search(c + 1, this.lastPage(P.count), ctx, P);
+    if (P.last === undefined || P.last <= this.cursor)
+      return this.isLast(P) ? P : this.search(c + 1, this.lastPage(P.count), ctx, P);
     return this.confirm(P, ctx);
   }
 
   /** The last page to search: as `count` says, but never past a page already found empty (a bogus count). */
   private lastPage(count: number | null): number | undefined {
     const byCount = count === null ? undefined : Math.max(1, Math.ceil(count / this.size));
-    return this.emptyFrom !== undefined && (byCount === undefined || this.emptyFrom < byCount) ? this.emptyFrom : byCount;
+    return this.emptyFrom !== undefined && (byCount === undefined || this.emptyFrom < byCount)
+      ? this.emptyFrom
+      : byCount;
   }
 
   /**
@@ -264,7 +301,8 @@ export class TransactionReader {
     if (hi !== undefined && lo > hi) return before ?? null;
     if (hi === undefined) {
       for (let step = 1, at = lo; ; step *= 2, at = lo + step - 1) {
-        if (at > MAX_PAGE) throw new BioTimeError('badResponse', `${this.d.api.server}: no end found in the transaction list.`);
+        if (at > MAX_PAGE)
+          throw new BioTimeError('badResponse', `${this.d.api.server}: no end found in the transaction list.`);
         if (beyond(await ctx.probe(at))) {
           hi = at;
           break;
@@ -300,7 +338,8 @@ export class TransactionReader {
       if (this.unchanged(S, Q)) return S;
       // The list changed between the two reads: read S again, after its evidence.
       const S2 = ctx.record(await this.fetch(S.page));
-      if (S2.missing || S2.last === undefined || S2.last <= cursor || !this.noDecrease(Q, S2)) throw new Restart(S.page);
+      if (S2.missing || S2.last === undefined || S2.last <= cursor || !this.noDecrease(Q, S2))
+        throw new Restart(S.page);
       return S2;
     }
     // Q holds ids above the cursor: the start is Q or a page before it.

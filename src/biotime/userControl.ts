@@ -9,7 +9,14 @@
 import { TZDate } from '@date-fns/tz';
 import { BioTimeError, CancelledError, CredentialsMissingError } from '../core/errors';
 import type { DeviceConfig } from '../core/configTypes';
-import type { Clock, Logger, UserControl, UserControlChange, UserControlMemory, UserControlResult } from '../core/ports';
+import type {
+  Clock,
+  Logger,
+  UserControl,
+  UserControlChange,
+  UserControlMemory,
+  UserControlResult,
+} from '../core/ports';
 import { expectJson, looksLikeHtml } from './answers';
 import type { BioTimeClient } from './client';
 import { isObject, looseInt, parseEnvelope } from './parse';
@@ -30,7 +37,9 @@ import {
 const AREA_CACHE_MS = 10 * 60_000;
 const RESIGN_REASON = 'BioTime Sync: checked out';
 
-type Memo = { kind: 'area'; employeeId: number; areas: number[] } | { kind: 'resign'; employeeId: number; resignId: number | null };
+type Memo =
+  | { kind: 'area'; employeeId: number; areas: number[] }
+  | { kind: 'resign'; employeeId: number; resignId: number | null };
 
 /** A problem that affects every change of the run (setup, auth, reachability): the rest fail fast with it. */
 class SetupError extends Error {}
@@ -63,7 +72,8 @@ export class BioTimeUserControl implements UserControl {
     this.clock = opts.clock ?? opts.client.clock;
     this.logger = opts.logger ?? opts.client.logger;
     const mode = opts.mode ?? this.device.userControl.mode;
-    if (mode !== 'area' && mode !== 'resign') throw new TypeError(`BioTimeUserControl handles modes 'area' and 'resign', not '${mode}'.`);
+    if (mode !== 'area' && mode !== 'resign')
+      throw new TypeError(`BioTimeUserControl handles modes 'area' and 'resign', not '${mode}'.`);
     this.mode = mode;
     this.client = opts.client;
     this.timeZone = opts.timeZone ?? this.device.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -73,7 +83,11 @@ export class BioTimeUserControl implements UserControl {
     return this.client.server;
   }
 
-  async apply(changes: UserControlChange[], memory: UserControlMemory, signal?: AbortSignal): Promise<UserControlResult[]> {
+  async apply(
+    changes: UserControlChange[],
+    memory: UserControlMemory,
+    signal?: AbortSignal,
+  ): Promise<UserControlResult[]> {
     const results: UserControlResult[] = [];
     let fatal: string | undefined;
     const exempt = new Set(this.device.userControl.exempt ?? []);
@@ -89,14 +103,17 @@ export class BioTimeUserControl implements UserControl {
       }
       let r: UserControlResult;
       try {
-        r = this.mode === 'area' ? await this.applyArea(ch, memory, signal) : await this.applyResign(ch, memory, signal);
+        r =
+          this.mode === 'area' ? await this.applyArea(ch, memory, signal) : await this.applyResign(ch, memory, signal);
       } catch (e) {
         if (CancelledError.is(e)) throw e;
         const detail = this.explain(e);
         if (isFatal(e)) fatal = detail;
         r = { empCode: ch.empCode, result: 'failed', detail };
       }
-      this.logger.debug(`${this.server}: ${this.mode} ${ch.enable ? 'enable' : 'disable'} ${ch.empCode}: ${r.result} (${r.detail})`);
+      this.logger.debug(
+        `${this.server}: ${this.mode} ${ch.enable ? 'enable' : 'disable'} ${ch.empCode}: ${r.result} (${r.detail})`,
+      );
       results.push(r);
     }
     return results;
@@ -114,7 +131,11 @@ export class BioTimeUserControl implements UserControl {
   // ---------------------------------------------------------------------------------------------------------------
   // mode 'area'
 
-  private async applyArea(ch: UserControlChange, memory: UserControlMemory, signal?: AbortSignal): Promise<UserControlResult> {
+  private async applyArea(
+    ch: UserControlChange,
+    memory: UserControlMemory,
+    signal?: AbortSignal,
+  ): Promise<UserControlResult> {
     const area = await this.noAccessArea(signal);
     const emp = await this.employee(ch.empCode, signal);
     const inNoAccess = emp.areaIds.includes(area.id);
@@ -123,7 +144,11 @@ export class BioTimeUserControl implements UserControl {
     if (!ch.enable) {
       if (inNoAccess && others.length === 0) return unchanged(ch, `already in the no-access area '${area.code}'`);
       // Remember before writing: if the write lands and we stop, enabling still knows where to go back.
-      await memory.set(ch.empCode, { kind: 'area', employeeId: emp.id, areas: others.length ? others : (memo?.areas ?? []) } satisfies Memo);
+      await memory.set(ch.empCode, {
+        kind: 'area',
+        employeeId: emp.id,
+        areas: others.length ? others : (memo?.areas ?? []),
+      } satisfies Memo);
       await post(this.client.api, ADJUST_AREA_PATH, { employees: [emp.id], areas: [area.id] }, signal);
       await this.verifyAreas(ch.empCode, [area.id], signal);
       return applied(ch, `moved from areas [${others.join(', ')}] to the no-access area '${area.code}'`);
@@ -131,7 +156,10 @@ export class BioTimeUserControl implements UserControl {
     if (!inNoAccess) return unchanged(ch, 'not in the no-access area');
     const target = memo?.areas.length ? memo.areas : others;
     if (!target.length) {
-      return failed(ch, `employee ${ch.empCode} is in the no-access area '${area.code}' but BioTime Sync does not know which areas it had before; assign its areas in BioTime.`);
+      return failed(
+        ch,
+        `employee ${ch.empCode} is in the no-access area '${area.code}' but BioTime Sync does not know which areas it had before; assign its areas in BioTime.`,
+      );
     }
     await post(this.client.api, ADJUST_AREA_PATH, { employees: [emp.id], areas: target }, signal);
     await this.verifyAreas(ch.empCode, target, signal);
@@ -145,17 +173,30 @@ export class BioTimeUserControl implements UserControl {
     if (!now) return;
     const same = now.areaIds.length === expected.length && expected.every((id) => now.areaIds.includes(id));
     if (!same) {
-      throw new BioTimeError('badResponse', `${this.server} accepted the area change for ${empCode} but the employee is in areas [${now.areaIds.join(', ')}], not [${expected.join(', ')}]; this BioTime version may add areas instead of replacing them.`);
+      throw new BioTimeError(
+        'badResponse',
+        `${this.server} accepted the area change for ${empCode} but the employee is in areas [${now.areaIds.join(', ')}], not [${expected.join(', ')}]; this BioTime version may add areas instead of replacing them.`,
+      );
     }
   }
 
   private async noAccessArea(signal?: AbortSignal): Promise<BioArea> {
     const code = this.device.userControl.noAccessArea?.trim();
-    if (!code) throw new SetupError(`userControl.noAccessArea is not set: name the BioTime area (by its area code) that has no terminals.`);
-    if (this.noAccess && this.noAccess.area.code === code && this.clock.now().getTime() - this.noAccess.at < AREA_CACHE_MS) return this.noAccess.area;
+    if (!code)
+      throw new SetupError(
+        `userControl.noAccessArea is not set: name the BioTime area (by its area code) that has no terminals.`,
+      );
+    if (
+      this.noAccess &&
+      this.noAccess.area.code === code &&
+      this.clock.now().getTime() - this.noAccess.at < AREA_CACHE_MS
+    )
+      return this.noAccess.area;
     const { area, seen } = await findArea(this.client.api, code, signal);
     if (!area) {
-      throw new SetupError(`${this.server} has no area with area code '${code}'${seen.length ? ` (codes seen: ${seen.join(', ')})` : ''}. Create an area without terminals in BioTime and set userControl.noAccessArea to its code.`);
+      throw new SetupError(
+        `${this.server} has no area with area code '${code}'${seen.length ? ` (codes seen: ${seen.join(', ')})` : ''}. Create an area without terminals in BioTime and set userControl.noAccessArea to its code.`,
+      );
     }
     this.noAccess = { area, at: this.clock.now().getTime() };
     return area;
@@ -169,31 +210,53 @@ export class BioTimeUserControl implements UserControl {
       return (isObject(a) && looseInt(a.id) === area.id) || looseInt(a) === area.id;
     });
     if (inside.length) {
-      return { ok: false, detail: `area '${area.code}' (id ${area.id}) has ${inside.length} terminal(s) (${inside.map((t) => t.sn || t.alias).join(', ')}): employees moved there could still punch on them.` };
+      return {
+        ok: false,
+        detail: `area '${area.code}' (id ${area.id}) has ${inside.length} terminal(s) (${inside.map((t) => t.sn || t.alias).join(', ')}): employees moved there could still punch on them.`,
+      };
     }
-    return { ok: true, detail: `no-access area '${area.code}' (id ${area.id}, "${area.name}") found, with no terminals.` };
+    return {
+      ok: true,
+      detail: `no-access area '${area.code}' (id ${area.id}, "${area.name}") found, with no terminals.`,
+    };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // mode 'resign'
 
-  private async applyResign(ch: UserControlChange, memory: UserControlMemory, signal?: AbortSignal): Promise<UserControlResult> {
+  private async applyResign(
+    ch: UserControlChange,
+    memory: UserControlMemory,
+    signal?: AbortSignal,
+  ): Promise<UserControlResult> {
     const api = this.client.api;
     const memo = readMemo(memory.get(ch.empCode), 'resign');
     if (!ch.enable) {
       const emps = await findEmployees(api, ch.empCode, signal);
-      if (emps.length > 1) return failed(ch, `${emps.length} BioTime employees have emp_code ${ch.empCode}; not touched.`);
+      if (emps.length > 1)
+        return failed(ch, `${emps.length} BioTime employees have emp_code ${ch.empCode}; not touched.`);
       const employeeId = emps[0]?.id ?? memo?.employeeId;
       const existing = await findResigns(api, { employeeId, empCode: ch.empCode }, signal);
       if (existing.length) {
-        await memory.set(ch.empCode, { kind: 'resign', employeeId: employeeId ?? existing[0].employeeId ?? 0, resignId: existing[0].id } satisfies Memo);
+        await memory.set(ch.empCode, {
+          kind: 'resign',
+          employeeId: employeeId ?? existing[0].employeeId ?? 0,
+          resignId: existing[0].id,
+        } satisfies Memo);
         return unchanged(ch, `already resigned in BioTime (resignation ${existing[0].id})`);
       }
       if (employeeId === undefined) return failed(ch, `${this.server} has no employee with emp_code ${ch.empCode}.`);
       await memory.set(ch.empCode, { kind: 'resign', employeeId, resignId: null } satisfies Memo);
-      const body = { employee: employeeId, disableatt: true, resign_type: 1, resign_date: this.today(), reason: RESIGN_REASON };
+      const body = {
+        employee: employeeId,
+        disableatt: true,
+        resign_type: 1,
+        resign_date: this.today(),
+        reason: RESIGN_REASON,
+      };
       const answer = await post(api, RESIGNS_PATH, body, signal);
-      const resignId = createdId(answer) ?? (await findResigns(api, { employeeId, empCode: ch.empCode }, signal))[0]?.id ?? null;
+      const resignId =
+        createdId(answer) ?? (await findResigns(api, { employeeId, empCode: ch.empCode }, signal))[0]?.id ?? null;
       await memory.set(ch.empCode, { kind: 'resign', employeeId, resignId } satisfies Memo);
       return applied(ch, `resigned in BioTime${resignId !== null ? ` (resignation ${resignId})` : ''}`);
     }
@@ -212,8 +275,15 @@ export class BioTimeUserControl implements UserControl {
 
   private async checkResign(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
     const api = this.client.api;
-    const res = await api.send({ method: 'GET', url: RESIGNS_PATH, params: { page: 1, page_size: 1, limit: 1 }, retry: 'read', signal });
-    if ((res.status === 200 || res.status === 404) && looksLikeHtml(res.text)) return { ok: false, detail: this.absentMessage() };
+    const res = await api.send({
+      method: 'GET',
+      url: RESIGNS_PATH,
+      params: { page: 1, page_size: 1, limit: 1 },
+      retry: 'read',
+      signal,
+    });
+    if ((res.status === 200 || res.status === 404) && looksLikeHtml(res.text))
+      return { ok: false, detail: this.absentMessage() };
     const what = `GET ${RESIGNS_PATH}`;
     const env = parseEnvelope(expectJson(res, api.server, what), api.server, what);
     return { ok: true, detail: `the resign API answers (${env.count ?? env.rows.length} resignation(s) on record).` };
@@ -240,9 +310,12 @@ export class BioTimeUserControl implements UserControl {
 
   private explain(e: unknown): string {
     if (e instanceof ApiAbsentError) {
-      return e.path.startsWith(RESIGNS_PATH) ? this.absentMessage() : `${e.message} This BioTime version lacks it; use userControl mode 'frappe-user' instead.`;
+      return e.path.startsWith(RESIGNS_PATH)
+        ? this.absentMessage()
+        : `${e.message} This BioTime version lacks it; use userControl mode 'frappe-user' instead.`;
     }
-    if (e instanceof BioTimeError || e instanceof CredentialsMissingError) return e.hint ? `${e.message} ${e.hint}` : e.message;
+    if (e instanceof BioTimeError || e instanceof CredentialsMissingError)
+      return e.hint ? `${e.message} ${e.hint}` : e.message;
     return e instanceof Error ? e.message : String(e);
   }
 }
@@ -259,6 +332,18 @@ function readMemo<K extends Memo['kind']>(v: unknown, kind: K): Extract<Memo, { 
   return v as Extract<Memo, { kind: K }>;
 }
 
-const applied = (ch: UserControlChange, detail: string): UserControlResult => ({ empCode: ch.empCode, result: 'applied', detail });
-const unchanged = (ch: UserControlChange, detail: string): UserControlResult => ({ empCode: ch.empCode, result: 'unchanged', detail });
-const failed = (ch: UserControlChange, detail: string): UserControlResult => ({ empCode: ch.empCode, result: 'failed', detail });
+const applied = (ch: UserControlChange, detail: string): UserControlResult => ({
+  empCode: ch.empCode,
+  result: 'applied',
+  detail,
+});
+const unchanged = (ch: UserControlChange, detail: string): UserControlResult => ({
+  empCode: ch.empCode,
+  result: 'unchanged',
+  detail,
+});
+const failed = (ch: UserControlChange, detail: string): UserControlResult => ({
+  empCode: ch.empCode,
+  result: 'failed',
+  detail,
+});

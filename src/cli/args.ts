@@ -1,7 +1,20 @@
 // Command-line parsing for `biotime-sync`. Usage errors exit with code 2, like configuration errors.
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['run', 'watch', 'status', 'failed', 'rerun', 'dismiss', 'doctor', 'show-run', 'reset-cursor', 'sandbox', 'demo', 'help'] as const;
+export const COMMANDS = [
+  'run',
+  'watch',
+  'status',
+  'failed',
+  'rerun',
+  'dismiss',
+  'doctor',
+  'show-run',
+  'reset-cursor',
+  'sandbox',
+  'demo',
+  'help',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -73,13 +86,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     throw new UsageError((e as Error).message);
   }
   const [cmd, ...positional] = parsed.positionals;
-  const command = (parsed.values.help ? 'help' : cmd ?? 'help') as Command;
+  const command = (parsed.values.help ? 'help' : (cmd ?? 'help')) as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`Unknown command '${cmd}'.`);
   const v = parsed.values;
-  const punch = (v.punch ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
-  if (command === 'dismiss' && (!v.device || !punch.length)) throw new UsageError('dismiss needs --device ID and at least one --punch ID.');
+  const punch = (v.punch ?? [])
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (command === 'dismiss' && (!v.device || !punch.length))
+    throw new UsageError('dismiss needs --device ID and at least one --punch ID.');
   if (command === 'reset-cursor' && !v.device) throw new UsageError('reset-cursor needs --device ID.');
-  if (command === 'show-run' && !positional[0]) throw new UsageError('show-run needs a run id (see `biotime-sync status`).');
+  if (command === 'show-run' && !positional[0])
+    throw new UsageError('show-run needs a run id (see `biotime-sync status`).');
   return {
     command,
     config: v.config ?? env.BIOTIME_SYNC_CONFIG ?? 'biotime-sync.json',

@@ -19,10 +19,14 @@ function printRuns(runs: RunSummary[], a: CliArgs, io: CliIo): number {
 const run: Cmd = async (h, a, io) => {
   if (!a.dryRun) await h.lock.acquire();
   const ac = abortOnSignals();
-  const runs = a.device ? [await h.engine.runDevice(a.device, { dryRun: a.dryRun, signal: ac.signal })] : await h.engine.runAll({ dryRun: a.dryRun, signal: ac.signal });
+  const runs = a.device
+    ? [await h.engine.runDevice(a.device, { dryRun: a.dryRun, signal: ac.signal })]
+    : await h.engine.runAll({ dryRun: a.dryRun, signal: ac.signal });
   if (a.dryRun && !a.json) for (const r of runs) io.out(mappingTable(await collect(h.engine.runOutcomes(r.runId))));
   if (a.dryRun && a.json) {
-    const plans = await Promise.all(runs.map(async (r) => ({ ...r, outcomes: await collect(h.engine.runOutcomes(r.runId)) })));
+    const plans = await Promise.all(
+      runs.map(async (r) => ({ ...r, outcomes: await collect(h.engine.runOutcomes(r.runId)) })),
+    );
     io.out(JSON.stringify({ runs: plans }, null, 2));
     return exitFor(runs);
   }
@@ -51,7 +55,7 @@ const watch: Cmd = async (h, _a, io) => {
 const status: Cmd = async (h, a, io) => {
   const list = await h.engine.status();
   const shifts = await h.engine.shiftStatus();
-  if (a.json) return io.out(JSON.stringify({ devices: list, shifts, problems: h.store.problems }, null, 2)), 0;
+  if (a.json) return (io.out(JSON.stringify({ devices: list, shifts, problems: h.store.problems }, null, 2)), 0);
   const parts = [statusTable(list)];
   const records = shifts.flatMap((s) => s.records);
   if (records.length) parts.push(`Shift Types (Last Sync of Checkin):\n${shiftTable(records)}`);
@@ -69,7 +73,12 @@ const failed: Cmd = async (h, a, io) => {
 
 const rerun: Cmd = async (h, a, io) => {
   await h.lock.acquire();
-  const runs = await h.engine.rerun({ deviceId: a.device, keys: a.punch.length ? a.punch : undefined, runId: a.run, signal: abortOnSignals().signal });
+  const runs = await h.engine.rerun({
+    deviceId: a.device,
+    keys: a.punch.length ? a.punch : undefined,
+    runId: a.run,
+    signal: abortOnSignals().signal,
+  });
   return printRuns(runs, a, io);
 };
 
@@ -83,7 +92,7 @@ const dismiss: Cmd = async (h, a, io) => {
 const showRun: Cmd = async (h, a, io) => {
   const id = a.positional[0];
   const summary = await h.engine.getRun(id);
-  if (!summary) return io.err(`No run ${id} (see \`biotime-sync status\`).`), 2;
+  if (!summary) return (io.err(`No run ${id} (see \`biotime-sync status\`).`), 2);
   const outcomes = await collect(h.engine.runOutcomes(id));
   if (a.json) io.out(JSON.stringify({ run: summary, outcomes }, null, 2));
   else io.out(`${summaryLine(summary)}\n\n${mappingTable(outcomes)}`);
@@ -100,11 +109,23 @@ const doctor: Cmd = async (h, a, io) => {
 const resetCursor: Cmd = async (h, a, io) => {
   await h.lock.acquire();
   await h.engine.resetCursor(a.device!);
-  io.out(`The cursor of ${a.device} was reset: the next run reads every transaction again${h.engine.device(a.device!).importSince ? ` since ${h.engine.device(a.device!).importSince}` : ''}; existing checkins are recognised as duplicates.`);
+  io.out(
+    `The cursor of ${a.device} was reset: the next run reads every transaction again${h.engine.device(a.device!).importSince ? ` since ${h.engine.device(a.device!).importSince}` : ''}; existing checkins are recognised as duplicates.`,
+  );
   return 0;
 };
 
-export const commands: Record<string, Cmd> = { run, watch, status, failed, rerun, dismiss, 'show-run': showRun, doctor, 'reset-cursor': resetCursor };
+export const commands: Record<string, Cmd> = {
+  run,
+  watch,
+  status,
+  failed,
+  rerun,
+  dismiss,
+  'show-run': showRun,
+  doctor,
+  'reset-cursor': resetCursor,
+};
 
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,10 +1,21 @@
 // Human output of the CLI: run summaries, the punch-to-checkin mapping, failed punches, status, doctor reports.
-import type { DeviceStatus, DoctorCheck, FailedPunch, PunchOutcome, RunSummary, ShiftSyncRecord } from '../shared/model';
+import type {
+  DeviceStatus,
+  DoctorCheck,
+  FailedPunch,
+  PunchOutcome,
+  RunSummary,
+  ShiftSyncRecord,
+} from '../shared/model';
 
 export function table(rows: string[][], header: string[]): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -32,7 +43,19 @@ export function mappingTable(outcomes: PunchOutcome[]): string {
       o.checkin ?? o.duplicateOf ?? o.reason ?? '',
       o.userControl ? `${o.userControl.action}:${o.userControl.result}` : '',
     ]),
-    ['id', 'code', 'name', 'punch time (BioTime)', 'time sent (site)', 'terminal', 'state', 'employee', 'outcome', 'checkin / reason', 'user control'],
+    [
+      'id',
+      'code',
+      'name',
+      'punch time (BioTime)',
+      'time sent (site)',
+      'terminal',
+      'state',
+      'employee',
+      'outcome',
+      'checkin / reason',
+      'user control',
+    ],
   );
 }
 
@@ -53,7 +76,10 @@ export function statusTable(list: DeviceStatus[]): string {
       s.cursor === null ? '-' : String(s.cursor),
       watchedIds(s) ? String(watchedIds(s)) : '-',
       String(s.failedCount),
-      s.terminals.filter((t) => t.offline).map((t) => t.alias || t.sn).join(', ') || '-',
+      s.terminals
+        .filter((t) => t.offline)
+        .map((t) => t.alias || t.sn)
+        .join(', ') || '-',
       s.lastError?.message ?? '',
     ]),
     ['device', 'state', 'last sync', 'next run', 'cursor', 'watched ids', 'failed', 'offline terminals', 'last error'],
@@ -74,5 +100,7 @@ export function shiftTable(records: ShiftSyncRecord[]): string {
 
 export function doctorReport(checks: DoctorCheck[]): string {
   const icon = { ok: '✔', warn: '!', fail: '✘' } as const;
-  return checks.map((c) => `${icon[c.status]} ${c.target} · ${c.check}: ${c.detail}${c.fix ? `\n    → ${c.fix}` : ''}`).join('\n');
+  return checks
+    .map((c) => `${icon[c.status]} ${c.target} · ${c.check}: ${c.detail}${c.fix ? `\n    → ${c.fix}` : ''}`)
+    .join('\n');
 }

@@ -29,7 +29,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (args.command === 'help') return io.out(USAGE), 0;
+  if (args.command === 'help') return (io.out(USAGE), 0);
   if (args.command === 'sandbox') return runSandbox(args, io);
   if (args.command === 'demo') return runDemo(io);
   let config: SyncConfig;
@@ -40,16 +40,30 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (missing.length) throw new ConfigError(missing, 'environment');
     }
   } catch (e) {
-    if (e instanceof ConfigError) return io.err(e.message + (e.hint ? `\n${e.hint}` : '')), 2;
+    if (e instanceof ConfigError) return (io.err(e.message + (e.hint ? `\n${e.hint}` : '')), 2);
     throw e;
   }
   const redactor = new Redactor();
   const progress = new ProgressLine();
-  const logger = consoleLogger({ level: args.verbose ? 'debug' : args.quiet ? 'warn' : 'info', beforeWrite: () => progress.clear(), write: (l) => io.err(l) });
-  const handle: EngineHandle = createEngine({ config, stateDir: args.stateDir, credentials: new EnvCredentials(io.env, args.stateDir), logger, redactor, lockOwner: `CLI ${args.command}` });
+  const logger = consoleLogger({
+    level: args.verbose ? 'debug' : args.quiet ? 'warn' : 'info',
+    beforeWrite: () => progress.clear(),
+    write: (l) => io.err(l),
+  });
+  const handle: EngineHandle = createEngine({
+    config,
+    stateDir: args.stateDir,
+    credentials: new EnvCredentials(io.env, args.stateDir),
+    logger,
+    redactor,
+    lockOwner: `CLI ${args.command}`,
+  });
   const sub = handle.engine.onEvent((e) => progress.on(e));
   try {
-    return await commands[args.command](handle, args, { ...io, out: (t) => (progress.clear(), io.out(redactor.redact(t))) });
+    return await commands[args.command](handle, args, {
+      ...io,
+      out: (t) => (progress.clear(), io.out(redactor.redact(t))),
+    });
   } catch (e) {
     // Typed engine errors are translated here, at the edge: message and what to do, never a stack trace.
     if (!(e instanceof SyncError)) throw e;
@@ -69,13 +83,25 @@ function loadConfig(file: string): SyncConfig {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError([{ key: '(file)', message: code === 'ENOENT' ? `${file} does not exist (pass --config FILE, or run \`biotime-sync sandbox --write-config ${file}\` to start from the demo)` : `cannot read ${file}: ${(e as Error).message}` }]);
+    throw new ConfigError([
+      {
+        key: '(file)',
+        message:
+          code === 'ENOENT'
+            ? `${file} does not exist (pass --config FILE, or run \`biotime-sync sandbox --write-config ${file}\` to start from the demo)`
+            : `cannot read ${file}: ${(e as Error).message}`,
+      },
+    ]);
   }
   return parseConfigText(text, file);
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n'), env: process.env }).then(
+  main(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    env: process.env,
+  }).then(
     (code) => process.exit(code),
     (e) => {
       process.stderr.write(`Unexpected error: ${(e as Error)?.stack ?? e}\n`);

@@ -23,7 +23,9 @@ export class ProgressLine {
     this.last = now;
     const c = e.counts;
     const pct = e.total ? ` ${Math.min(100, Math.round((e.processed / e.total) * 100))}%` : '';
-    this.stream.write(`\r\x1b[K${e.deviceId}: ${e.processed}/${e.total || '?'}${pct} · ${c.created} created · ${c.duplicate} duplicates · ${c.failed} failed · ${c.skipped} skipped`);
+    this.stream.write(
+      `\r\x1b[K${e.deviceId}: ${e.processed}/${e.total || '?'}${pct} · ${c.created} created · ${c.duplicate} duplicates · ${c.failed} failed · ${c.skipped} skipped`,
+    );
     this.shown = true;
   }
 }

@@ -64,7 +64,10 @@ Punch times are converted from BioTime's zone to the site's (+1 h). Omar's 08:02
     await show('1. First sync', await engine.runDevice('demo'));
     await showShifts('The Warehouse terminal has been silent for 3 days, so the shift is held back');
     const late = demo.addLateUpload();
-    await show(`2. The Warehouse terminal was offline for days; it now uploads an old punch (transaction ${late}). The next sync picks it up`, await engine.runDevice('demo'));
+    await show(
+      `2. The Warehouse terminal was offline for days; it now uploads an old punch (transaction ${late}). The next sync picks it up`,
+      await engine.runDevice('demo'),
+    );
     await showShifts('Every terminal has reported: the shift moves forward');
     const [layla] = await engine.searchEmployees('demo', 'Layla');
     await engine.linkEmployee('demo', layla.name, '2001');

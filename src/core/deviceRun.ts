@@ -108,7 +108,12 @@ export class DeviceRun {
       await this.prepare();
       if (this.req.kind === 'rerun') await this.processFailed(this.req.failed ?? []);
       else await this.readNew();
-      if (this.req.kind === 'sync') await this.processFailed((await store.listFailed(device.id)).filter((f) => f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS));
+      if (this.req.kind === 'sync')
+        await this.processFailed(
+          (await store.listFailed(device.id)).filter(
+            (f) => f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS,
+          ),
+        );
       await this.closeJournal(true);
       await this.applyUserControl();
       this.summary.status = 'completed';
@@ -125,7 +130,9 @@ export class DeviceRun {
         this.summary.error = err;
         this.state.lastError = err;
         if (this.req.kind === 'sync') this.state.consecutiveFailures++;
-        this.d.logger.error(`Device ${device.id}: run ${this.req.runId} failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+        this.d.logger.error(
+          `Device ${device.id}: run ${this.req.runId} failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`,
+        );
       }
     }
     return this.finish();
@@ -137,7 +144,9 @@ export class DeviceRun {
     this.summary.durationMs = now.getTime() - Date.parse(this.summary.startedAt);
     this.summary.cursorAfter = this.state.cursor?.hwm ?? null;
     if (!this.dryRun) {
-      await this.closeJournal(false).catch((e) => this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`));
+      await this.closeJournal(false).catch((e) =>
+        this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`),
+      );
       this.state.lastAttemptAt = now.toISOString();
       await this.d.store.saveDevice(this.d.device.id, this.state);
       await this.writer.finish(this.summary);
@@ -199,7 +208,10 @@ export class DeviceRun {
       this.state.terminals = list.map((t) => terminalHealth(t, zone, now, this.d.device.offlineAfterMinutes));
       this.state.terminalsCheckedAt = now.toISOString();
       const offline = this.state.terminals.filter((t) => t.offline);
-      if (offline.length) this.d.logger.info(`Device ${this.d.device.id}: ${offline.length} terminal(s) offline, their punches will arrive late: ${offline.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`);
+      if (offline.length)
+        this.d.logger.info(
+          `Device ${this.d.device.id}: ${offline.length} terminal(s) offline, their punches will arrive late: ${offline.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`,
+        );
     } catch (e) {
       if (CancelledError.is(e)) throw e;
       this.d.logger.warn(`Device ${this.d.device.id}: could not read the terminal list: ${(e as Error).message}`);
@@ -215,13 +227,23 @@ export class DeviceRun {
     await this.checkRestore(cursor);
     const recent = new Set(cursor.recent);
     const gaps = new GapSet(cursor.gaps, this.d.clock.now(), ([a, b]) =>
-      this.d.logger.warn(`Device ${device.id}: BioTime transaction${a === b ? ` ${a}` : `s ${a}-${b}`} never appeared within ${GAP_WATCH_MS / 3_600_000} h and ${GAP_MIN_READS} reads; treating ${a === b ? 'it' : 'them'} as deleted or unused.`),
+      this.d.logger.warn(
+        `Device ${device.id}: BioTime transaction${a === b ? ` ${a}` : `s ${a}-${b}`} never appeared within ${GAP_WATCH_MS / 3_600_000} h and ${GAP_MIN_READS} reads; treating ${a === b ? 'it' : 'them'} as deleted or unused.`,
+      ),
     );
     // importSince filters the first import on BioTime's side; afterwards every id is read (old punches that arrive
     // late are skipped locally), so a missing id is a real gap worth watching.
     const filtered = !!device.importSince && cursor.hwm === 0;
     const afterId = Math.max(0, Math.min(cursor.hwm - OVERLAP_IDS, (gaps.min ?? Infinity) - 1));
-    const pages = prefetch(source.readTransactions({ afterId, pageSize: device.pageSize, startTime: filtered ? device.importSince : undefined, hint: cursor.hint, signal: this.req.signal }));
+    const pages = prefetch(
+      source.readTransactions({
+        afterId,
+        pageSize: device.pageSize,
+        startTime: filtered ? device.importSince : undefined,
+        hint: cursor.hint,
+        signal: this.req.signal,
+      }),
+    );
     const read: Reading = { cursor, recent, gaps: filtered ? undefined : gaps, pending: new Set(), total: 0 };
     // A pipeline of depth two: batch k+1 is read and prepared (employee match, duplicate query, write journal)
     // while batch k's checkins are being written, and batch k becomes durable (outcomes, failed punches, cursor)
@@ -240,7 +262,14 @@ export class DeviceRun {
         const done = Promise.all([recorded, inserted]).then(async ([, outcomes]) => {
           await this.record(outcomes, fresh, next);
           for (const p of fresh) read.pending.delete(p.key);
-          this.d.emit({ type: 'punchesProcessed', runId: this.req.runId, deviceId: device.id, processed: this.processed, total: read.total, counts: { ...this.summary.counts } });
+          this.d.emit({
+            type: 'punchesProcessed',
+            runId: this.req.runId,
+            deviceId: device.id,
+            processed: this.processed,
+            total: read.total,
+            counts: { ...this.summary.counts },
+          });
         });
         inserted.catch(() => undefined);
         done.catch(() => undefined);
@@ -268,7 +297,10 @@ export class DeviceRun {
    * query, insert_many requests that fill the site's workers, and one checkpoint. The reading cursor moves on as
    * pages arrive; each batch carries the cursor that passes it, saved once the batch is durable.
    */
-  private async *batches(pages: AsyncIterable<TransactionPage>, r: Reading): AsyncIterable<{ fresh: Punch[]; next: DeviceCursor }> {
+  private async *batches(
+    pages: AsyncIterable<TransactionPage>,
+    r: Reading,
+  ): AsyncIterable<{ fresh: Punch[]; next: DeviceCursor }> {
     const { cursor, recent, gaps } = r;
     let fresh: Punch[] = [];
     let pagesIn = 0;
@@ -276,9 +308,18 @@ export class DeviceRun {
     try {
       for await (const page of pages) {
         r.total = Math.max(r.total, page.totalCount);
-        this.d.emit({ type: 'pageFetched', runId: this.req.runId, deviceId: this.d.device.id, page: page.page, fetched: page.punches.length, total: r.total });
+        this.d.emit({
+          type: 'pageFetched',
+          runId: this.req.runId,
+          deviceId: this.d.device.id,
+          page: page.page,
+          fetched: page.punches.length,
+          total: r.total,
+        });
         const mine = page.punches.filter((p) =>
-          p.id === null ? !this.failedKeys.has(p.key) && !r.pending.has(p.key) : p.id > cursor.hwm || !!gaps?.has(p.id) || (p.id > cursor.hwm - OVERLAP_IDS && !recent.has(p.id)),
+          p.id === null
+            ? !this.failedKeys.has(p.key) && !r.pending.has(p.key)
+            : p.id > cursor.hwm || !!gaps?.has(p.id) || (p.id > cursor.hwm - OVERLAP_IDS && !recent.has(p.id)),
         );
         for (const p of mine) {
           r.pending.add(p.key);
@@ -309,7 +350,9 @@ export class DeviceRun {
     if (!cursor.hwm || !cursor.hwmFingerprint) return;
     const t = await this.d.source.getTransaction(cursor.hwm, this.req.signal);
     if (!t) {
-      this.d.logger.warn(`Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, run "biotime-sync reset-cursor --device ${this.d.device.id}".`);
+      this.d.logger.warn(
+        `Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, run "biotime-sync reset-cursor --device ${this.d.device.id}".`,
+      );
       return;
     }
     if (fingerprint(t) !== cursor.hwmFingerprint) {
@@ -363,7 +406,8 @@ export class DeviceRun {
     const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
     this.count(outcomes);
     this.processed += outcomes.length;
-    for (const o of outcomes) this.d.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.d.device.id, outcome: o });
+    for (const o of outcomes)
+      this.d.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.d.device.id, outcome: o });
     if (this.dryRun) {
       await this.writer.append(outcomes);
       if (cursor) this.state.cursor = cursor;
@@ -372,7 +416,9 @@ export class DeviceRun {
     await this.writer.append(outcomes);
     await this.writer.patch(patches);
     const byKey = new Map(punches.map((p) => [p.key, p]));
-    const upsert = outcomes.filter((o) => o.outcome === 'failed').map((o) => toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()));
+    const upsert = outcomes
+      .filter((o) => o.outcome === 'failed')
+      .map((o) => toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()));
     const remove = outcomes.filter((o) => o.outcome !== 'failed' && this.failedKeys.has(o.key)).map((o) => o.key);
     await this.d.store.updateFailed(this.d.device.id, upsert, remove);
     for (const k of remove) this.failedKeys.delete(k);
@@ -390,17 +436,21 @@ export class DeviceRun {
   private async applyUserControl(): Promise<void> {
     const c = this.summary.counts;
     if (this.dryRun) {
-      return void (c.userControlCalls = new Set((await this.collectPlanned())).size);
+      return void (c.userControlCalls = new Set(await this.collectPlanned()).size);
     }
     if (!this.d.userControl || !this.planner.active) return;
     // Saves are chained: a mechanism may remember several employees at once, and the last write must be the newest.
     let saving = Promise.resolve();
-    const persist = () => (saving = saving.catch(() => undefined).then(() => this.d.store.saveDevice(this.d.device.id, this.state)));
+    const persist = () =>
+      (saving = saving.catch(() => undefined).then(() => this.d.store.saveDevice(this.d.device.id, this.state)));
     const r = await this.planner.apply(this.d.userControl, this.state, persist, this.req.signal);
     c.userControlCalls += r.calls;
     c.userControlFailed += r.failed;
     await this.writer.patch(r.patches);
-    for (const p of r.patches as Patch[]) this.d.logger.debug(`Device ${this.d.device.id}: user control ${p.patch.userControl?.action} for punch ${p.key}: ${p.patch.userControl?.result}`);
+    for (const p of r.patches as Patch[])
+      this.d.logger.debug(
+        `Device ${this.d.device.id}: user control ${p.patch.userControl?.action} for punch ${p.key}: ${p.patch.userControl?.result}`,
+      );
   }
 
   private async collectPlanned(): Promise<string[]> {
@@ -414,7 +464,13 @@ export class DeviceRun {
  * The cursor after a page: past every id on it (all of them have outcomes now). Ids skipped over above the old
  * cursor become watched gaps; ids that were gaps and now appeared are no longer watched.
  */
-function advance(cursor: DeviceCursor, page: Punch[], recent: Set<number>, gaps: GapSet | undefined, now: Date): DeviceCursor {
+function advance(
+  cursor: DeviceCursor,
+  page: Punch[],
+  recent: Set<number>,
+  gaps: GapSet | undefined,
+  now: Date,
+): DeviceCursor {
   let hwm = cursor.hwm;
   let top: Punch | undefined;
   for (const p of page) {

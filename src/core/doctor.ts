@@ -28,11 +28,17 @@ export async function runDoctor(d: DoctorDeps): Promise<DoctorCheck[]> {
   const out: DoctorCheck[] = [];
   const sitesDone = new Set<string>();
   for (const device of d.devices) {
-    const push: Push = (check, status, detail, fix) => out.push(d.redactor.redactValue({ target: `device ${device.id}`, check, status, detail, ...(fix ? { fix } : {}) }));
+    const push: Push = (check, status, detail, fix) =>
+      out.push(
+        d.redactor.redactValue({ target: `device ${device.id}`, check, status, detail, ...(fix ? { fix } : {}) }),
+      );
     await checkDevice(d, device, push);
     if (sitesDone.has(device.site)) continue;
     sitesDone.add(device.site);
-    const sitePush: Push = (check, status, detail, fix) => out.push(d.redactor.redactValue({ target: `site ${device.site}`, check, status, detail, ...(fix ? { fix } : {}) }));
+    const sitePush: Push = (check, status, detail, fix) =>
+      out.push(
+        d.redactor.redactValue({ target: `site ${device.site}`, check, status, detail, ...(fix ? { fix } : {}) }),
+      );
     await checkSite(d, device, sitePush);
   }
   for (const p of d.store.problems) out.push({ target: 'state', check: 'state files', status: 'warn', detail: p });
@@ -51,9 +57,15 @@ async function attempt(push: Push, check: string, fn: () => Promise<void>): Prom
 }
 
 async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
-  if (!device.enabled) push('enabled', 'warn', 'The device is disabled: scheduled syncs skip it.', 'Enable it when it should sync.');
+  if (!device.enabled)
+    push('enabled', 'warn', 'The device is disabled: scheduled syncs skip it.', 'Enable it when it should sync.');
   if (!(await d.credentials.biotimePassword(device.id))) {
-    push('credentials', 'fail', `No BioTime password is stored for device ${device.id}.`, `CLI: set BIOTIME_PASSWORD_${envId(device.id)}. VS Code: run "BioTime Sync: Set BioTime Password".`);
+    push(
+      'credentials',
+      'fail',
+      `No BioTime password is stored for device ${device.id}.`,
+      `CLI: set BIOTIME_PASSWORD_${envId(device.id)}. VS Code: run "BioTime Sync: Set BioTime Password".`,
+    );
     return;
   }
   const source = d.engine.source(device);
@@ -61,13 +73,23 @@ async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
   await attempt(push, 'BioTime login', async () => {
     const p = await source.probe(d.signal);
     const exp = p.tokenExpiresAt ? `, token valid until ${p.tokenExpiresAt.toISOString()}` : '';
-    push('BioTime login', 'ok', `Logged in as ${device.username} with ${p.scheme === 'jwt' ? 'JWT' : 'a general token'}${exp}; ${p.transactionCount ?? '?'} transactions, newest id ${p.newestTransactionId ?? 'none'}.`);
+    push(
+      'BioTime login',
+      'ok',
+      `Logged in as ${device.username} with ${p.scheme === 'jwt' ? 'JWT' : 'a general token'}${exp}; ${p.transactionCount ?? '?'} transactions, newest id ${p.newestTransactionId ?? 'none'}.`,
+    );
     zone ??= await d.engine.siteZone(device, d.signal).catch(() => undefined);
     if (p.newestUploadTime && zone) clockCheck(d, p.newestUploadTime, zone, push);
   });
   await attempt(push, 'terminals', async () => {
     const terms = await source.listTerminals(d.signal);
-    if (!terms.length) return push('terminals', 'warn', 'BioTime lists no terminals.', 'Check that terminals are registered in BioTime and assigned to areas.');
+    if (!terms.length)
+      return push(
+        'terminals',
+        'warn',
+        'BioTime lists no terminals.',
+        'Check that terminals are registered in BioTime and assigned to areas.',
+      );
     const now = d.clock.now().getTime();
     const stale = zone
       ? terms.filter((t) => {
@@ -76,7 +98,12 @@ async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
         })
       : [];
     if (stale.length) {
-      push('terminals', 'warn', `${stale.length} of ${terms.length} terminals silent for over ${device.offlineAfterMinutes} min: ${stale.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`, 'Their punches will arrive late; nothing is lost, they are picked up when the terminals upload.');
+      push(
+        'terminals',
+        'warn',
+        `${stale.length} of ${terms.length} terminals silent for over ${device.offlineAfterMinutes} min: ${stale.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`,
+        'Their punches will arrive late; nothing is lost, they are picked up when the terminals upload.',
+      );
     } else push('terminals', 'ok', `${terms.length} terminals, all active within ${device.offlineAfterMinutes} min.`);
   });
   const uc = d.engine.userControlFor?.(device);
@@ -85,11 +112,23 @@ async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
     else
       await attempt(push, 'user control', async () => {
         const r = await uc.check(d.signal);
-        push('user control', r.ok ? 'ok' : 'fail', r.detail, r.ok ? undefined : `Fix the '${device.userControl.mode}' mechanism or set userControl.mode to another value.`);
+        push(
+          'user control',
+          r.ok ? 'ok' : 'fail',
+          r.detail,
+          r.ok ? undefined : `Fix the '${device.userControl.mode}' mechanism or set userControl.mode to another value.`,
+        );
       });
   }
   const st = await d.store.loadDevice(device.id);
-  push('cursor', 'ok', st.cursor ? `Synced up to BioTime transaction ${st.cursor.hwm}; last sync ${st.lastSyncAt ?? 'never'}.` : 'Never synced: the first run reads every transaction' + (device.importSince ? ` since ${device.importSince}.` : ' (set importSince to limit a first import).'));
+  push(
+    'cursor',
+    'ok',
+    st.cursor
+      ? `Synced up to BioTime transaction ${st.cursor.hwm}; last sync ${st.lastSyncAt ?? 'never'}.`
+      : 'Never synced: the first run reads every transaction' +
+          (device.importSince ? ` since ${device.importSince}.` : ' (set importSince to limit a first import).'),
+  );
 }
 
 function clockCheck(d: DoctorDeps, newestUpload: string, zone: string, push: Push): void {
@@ -98,31 +137,76 @@ function clockCheck(d: DoctorDeps, newestUpload: string, zone: string, push: Pus
   if (!at.ok) return;
   const aheadMin = Math.round((at.instant.getTime() - d.clock.now().getTime()) / 60_000);
   if (aheadMin > 5) {
-    push('clock', 'warn', `BioTime's newest upload_time (${newestUpload}) is ${aheadMin} min ahead of our clock in ${zone} (${ours}).`, 'Check the BioTime server clock and the device timeZone setting. The sync cursor does not depend on clocks, but checkin times would be shifted.');
+    push(
+      'clock',
+      'warn',
+      `BioTime's newest upload_time (${newestUpload}) is ${aheadMin} min ahead of our clock in ${zone} (${ours}).`,
+      'Check the BioTime server clock and the device timeZone setting. The sync cursor does not depend on clocks, but checkin times would be shifted.',
+    );
   } else push('clock', 'ok', `BioTime newest upload ${newestUpload}; our clock in ${zone}: ${ours}.`);
 }
 
 async function checkSite(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
   const site = d.config.sites.find((s) => s.id === device.site)!;
   if (!(await d.credentials.frappeApiKey(site.id)) || !(await d.credentials.frappeApiSecret(site.id))) {
-    push('credentials', 'fail', `No Frappe API key/secret is stored for site ${site.id}.`, `CLI: set FRAPPE_API_KEY_${envId(site.id)} and FRAPPE_API_SECRET_${envId(site.id)}. VS Code: run "BioTime Sync: Set Frappe API Key".`);
+    push(
+      'credentials',
+      'fail',
+      `No Frappe API key/secret is stored for site ${site.id}.`,
+      `CLI: set FRAPPE_API_KEY_${envId(site.id)} and FRAPPE_API_SECRET_${envId(site.id)}. VS Code: run "BioTime Sync: Set Frappe API Key".`,
+    );
     return;
   }
   await attempt(push, 'Frappe login', async () => {
     const p = await d.engine.sink(device).probe(d.signal);
     push('Frappe login', 'ok', `Logged in as ${p.user}; site time zone ${p.timeZone}.`);
     if (site.timeZone && site.timeZone !== p.timeZone) {
-      push('time zone', 'warn', `Configured timeZone ${site.timeZone} differs from the site's System Settings (${p.timeZone}).`, `Set sites[].timeZone to ${p.timeZone} (or remove it to use the site's), or checkin times will be shifted.`);
+      push(
+        'time zone',
+        'warn',
+        `Configured timeZone ${site.timeZone} differs from the site's System Settings (${p.timeZone}).`,
+        `Set sites[].timeZone to ${p.timeZone} (or remove it to use the site's), or checkin times will be shifted.`,
+      );
     }
     if (p.canWriteTime === false) {
-      push('checkin time', 'fail', `User ${p.user} cannot write Employee Checkin "time" (a permlevel 1 field): Frappe would silently store the sync time instead of the punch time.`, `Give ${p.user} the HR User or HR Manager role.`);
-    } else push('checkin time', p.canWriteTime === true ? 'ok' : 'warn', p.canWriteTime === true ? `User ${p.user} can write Employee Checkin time.` : `Could not read the roles of ${p.user} to confirm it can write Employee Checkin time.`, p.canWriteTime === true ? undefined : 'Make sure the API user has HR User or HR Manager.');
-    if (p.canCreateCheckin === false) push('create checkin', 'fail', `User ${p.user} cannot create Employee Checkin.`, `Give ${p.user} the HR User or HR Manager role.`);
-    if (!p.canReadEmployee) push('read employee', 'fail', `User ${p.user} cannot read Employee records, so punches cannot be matched.`, `Give ${p.user} read access to Employee (HR User).`);
+      push(
+        'checkin time',
+        'fail',
+        `User ${p.user} cannot write Employee Checkin "time" (a permlevel 1 field): Frappe would silently store the sync time instead of the punch time.`,
+        `Give ${p.user} the HR User or HR Manager role.`,
+      );
+    } else
+      push(
+        'checkin time',
+        p.canWriteTime === true ? 'ok' : 'warn',
+        p.canWriteTime === true
+          ? `User ${p.user} can write Employee Checkin time.`
+          : `Could not read the roles of ${p.user} to confirm it can write Employee Checkin time.`,
+        p.canWriteTime === true ? undefined : 'Make sure the API user has HR User or HR Manager.',
+      );
+    if (p.canCreateCheckin === false)
+      push(
+        'create checkin',
+        'fail',
+        `User ${p.user} cannot create Employee Checkin.`,
+        `Give ${p.user} the HR User or HR Manager role.`,
+      );
+    if (!p.canReadEmployee)
+      push(
+        'read employee',
+        'fail',
+        `User ${p.user} cannot read Employee records, so punches cannot be matched.`,
+        `Give ${p.user} read access to Employee (HR User).`,
+      );
     await shiftChecks(d, device, push);
     await geolocationChecks(d, device, push);
     if (p.duplicateDeviceIds.length) {
-      push('Biometric IDs', 'warn', `Biometric IDs set on several employees: ${p.duplicateDeviceIds.map((x) => `${x.deviceId} (${x.employees.join(', ')})`).join('; ')}.`, 'Punches with these codes fail until each code belongs to one employee.');
+      push(
+        'Biometric IDs',
+        'warn',
+        `Biometric IDs set on several employees: ${p.duplicateDeviceIds.map((x) => `${x.deviceId} (${x.employees.join(', ')})`).join('; ')}.`,
+        'Punches with these codes fail until each code belongs to one employee.',
+      );
     } else push('Biometric IDs', 'ok', 'No Biometric ID is shared by two employees.');
   });
 }
@@ -131,11 +215,30 @@ async function shiftChecks(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
   const site = d.config.sites.find((s) => s.id === device.site)!;
   if (!site.shiftTypes.length) return;
   await attempt(push, 'Shift Types', async () => {
-    for (const info of await d.engine.sink(device).getShiftTypes(site.shiftTypes.map((f) => f.shiftType), d.signal)) {
-      if (!info.exists) push('Shift Types', 'fail', `Shift Type "${info.name}" does not exist on the site.`, 'Create it in Frappe HR or correct sites[].shiftTypes.');
+    for (const info of await d.engine.sink(device).getShiftTypes(
+      site.shiftTypes.map((f) => f.shiftType),
+      d.signal,
+    )) {
+      if (!info.exists)
+        push(
+          'Shift Types',
+          'fail',
+          `Shift Type "${info.name}" does not exist on the site.`,
+          'Create it in Frappe HR or correct sites[].shiftTypes.',
+        );
       else if (info.autoUpdate)
-        push('Shift Types', 'warn', `Shift Type "${info.name}" has Frappe HR's own "Auto Update Last Sync of Checkin" on, so BioTime Sync leaves it alone.`, 'Turn that option off to have its Last Sync of Checkin moved only once every terminal feeding it has uploaded.');
-      else push('Shift Types', 'ok', `Shift Type "${info.name}": Last Sync of Checkin ${info.lastSyncOfCheckin ?? 'never set'}; moved forward after each run.`);
+        push(
+          'Shift Types',
+          'warn',
+          `Shift Type "${info.name}" has Frappe HR's own "Auto Update Last Sync of Checkin" on, so BioTime Sync leaves it alone.`,
+          'Turn that option off to have its Last Sync of Checkin moved only once every terminal feeding it has uploaded.',
+        );
+      else
+        push(
+          'Shift Types',
+          'ok',
+          `Shift Type "${info.name}": Last Sync of Checkin ${info.lastSyncOfCheckin ?? 'never set'}; moved forward after each run.`,
+        );
     }
   });
 }
@@ -143,14 +246,25 @@ async function shiftChecks(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
 async function geolocationChecks(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
   await attempt(push, 'geolocation', async () => {
     const required = await d.engine.sink(device).geolocationRequired(d.signal);
-    if (required === 'unknown') return push('geolocation', 'warn', 'Could not read HR Settings to know whether checkins need coordinates.', 'Give the API user read access to HR Settings.');
+    if (required === 'unknown')
+      return push(
+        'geolocation',
+        'warn',
+        'Could not read HR Settings to know whether checkins need coordinates.',
+        'Give the API user read access to HR Settings.',
+      );
     if (!required) return push('geolocation', 'ok', 'The site does not require coordinates on checkins.');
     for (const dev of d.devices.filter((x) => x.site === device.site)) {
       if (dev.location) continue;
       const terms = await d.engine.source(dev).listTerminals(d.signal);
       const bare = terms.filter((t) => !dev.terminalLocations[t.sn]);
       if (bare.length)
-        push('geolocation', 'warn', `The site requires coordinates on checkins (HR Settings "Allow Geolocation Tracking"), and ${bare.length} terminal(s) of device ${dev.id} have none configured: ${bare.map((t) => `${t.alias || t.sn} (${t.sn})`).join(', ')}. Their punches will be refused unless they carry their own (mobile punches).`, `Add devices[].terminalLocations["<serial>"] = {latitude, longitude} (or devices[].location).`);
+        push(
+          'geolocation',
+          'warn',
+          `The site requires coordinates on checkins (HR Settings "Allow Geolocation Tracking"), and ${bare.length} terminal(s) of device ${dev.id} have none configured: ${bare.map((t) => `${t.alias || t.sn} (${t.sn})`).join(', ')}. Their punches will be refused unless they carry their own (mobile punches).`,
+          `Add devices[].terminalLocations["<serial>"] = {latitude, longitude} (or devices[].location).`,
+        );
       else push('geolocation', 'ok', `Device ${dev.id}: every terminal has coordinates.`);
     }
   });

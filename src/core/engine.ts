@@ -2,7 +2,17 @@
 // Clients are created once per device/site (keep-alive connections, cached tokens) through the connectors the
 // host supplies, so this file knows nothing about BioTime or Frappe.
 import { randomBytes } from 'node:crypto';
-import { emptyCounts, type DeviceStatus, type DoctorCheck, type FailedPunch, type PunchOutcome, type RunKind, type RunSummary, type ShiftSyncRecord, type WatchedGap } from '../shared/model';
+import {
+  emptyCounts,
+  type DeviceStatus,
+  type DoctorCheck,
+  type FailedPunch,
+  type PunchOutcome,
+  type RunKind,
+  type RunSummary,
+  type ShiftSyncRecord,
+  type WatchedGap,
+} from '../shared/model';
 import type { DeviceConfig, SiteConfig, SyncConfig } from './configTypes';
 import { DeviceRun } from './deviceRun';
 import { runDoctor } from './doctor';
@@ -11,13 +21,23 @@ import type { EngineEvent, RerunOptions, RunOptions, SyncEngineApi } from './eng
 import { Emitter } from './events';
 import { describeError, StateError } from './errors';
 import { GapSet, type GapRange } from './gaps';
-import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, EmployeeRecord, Logger, SyncStateStore, UserControl } from './ports';
+import type {
+  AttendanceSource,
+  CheckinSink,
+  Clock,
+  CredentialProvider,
+  EmployeeRecord,
+  Logger,
+  SyncStateStore,
+  UserControl,
+} from './ports';
 import type { Redactor } from './redact';
 
 /** Runs started in this process and not finished, across engines (a host may rebuild its engine during a run). */
 const runsInThisProcess = new Set<string>();
 
-const INTERRUPTED_MESSAGE = 'The process stopped before the run finished (killed or crashed); what it had recorded is kept.';
+const INTERRUPTED_MESSAGE =
+  'The process stopped before the run finished (killed or crashed); what it had recorded is kept.';
 
 /** Builds the API clients; supplied by the host's composition root. */
 export interface Connectors {
@@ -65,7 +85,12 @@ export class SyncEngine implements SyncEngineApi {
 
   device(id: string): DeviceConfig {
     const dev = this.d.config.devices.find((x) => x.id === id);
-    if (!dev) throw new StateError('io', `No device '${id}' is configured.`, `Configured devices: ${this.d.config.devices.map((x) => x.id).join(', ') || 'none'}.`);
+    if (!dev)
+      throw new StateError(
+        'io',
+        `No device '${id}' is configured.`,
+        `Configured devices: ${this.d.config.devices.map((x) => x.id).join(', ') || 'none'}.`,
+      );
     return dev;
   }
 
@@ -88,7 +113,8 @@ export class SyncEngine implements SyncEngineApi {
 
   userControlFor(device: DeviceConfig): UserControl | undefined {
     if (device.userControl.mode === 'off') return undefined;
-    if (!this.controls.has(device.id)) this.controls.set(device.id, this.d.connectors.userControl(device, this.source(device), this.sink(device)));
+    if (!this.controls.has(device.id))
+      this.controls.set(device.id, this.d.connectors.userControl(device, this.source(device), this.sink(device)));
     return this.controls.get(device.id);
   }
 
@@ -116,7 +142,10 @@ export class SyncEngine implements SyncEngineApi {
 
   async rerun(options: RerunOptions): Promise<RunSummary[]> {
     const failed = (await this.d.store.listFailed(options.deviceId)).filter(
-      (f) => (!options.keys || options.keys.includes(f.key)) && (!options.runId || f.runId === options.runId) && (!options.empCode || f.empCode === options.empCode),
+      (f) =>
+        (!options.keys || options.keys.includes(f.key)) &&
+        (!options.runId || f.runId === options.runId) &&
+        (!options.empCode || f.empCode === options.empCode),
     );
     const byDevice = new Map<string, FailedPunch[]>();
     for (const f of failed) {
@@ -131,7 +160,10 @@ export class SyncEngine implements SyncEngineApi {
   private start(deviceId: string, kind: RunKind, signal?: AbortSignal, failed?: FailedPunch[]): Promise<RunSummary> {
     const device = this.device(deviceId);
     const busy = this.running.get(deviceId);
-    if (busy) return Promise.resolve(this.refused(device, kind, 'busy', `Device ${deviceId} is already syncing; this request was not started.`));
+    if (busy)
+      return Promise.resolve(
+        this.refused(device, kind, 'busy', `Device ${deviceId} is already syncing; this request was not started.`),
+      );
     const p = this.execute(device, kind, signal, failed).finally(() => {
       this.running.delete(deviceId);
       this.emitter.fire({ type: 'stateChanged', deviceId });
@@ -140,10 +172,20 @@ export class SyncEngine implements SyncEngineApi {
     return p;
   }
 
-  private async execute(device: DeviceConfig, kind: RunKind, signal?: AbortSignal, failed?: FailedPunch[]): Promise<RunSummary> {
+  private async execute(
+    device: DeviceConfig,
+    kind: RunKind,
+    signal?: AbortSignal,
+    failed?: FailedPunch[],
+  ): Promise<RunSummary> {
     const acquiring = kind !== 'dryRun' && !!this.d.lock && !this.d.lock.isHeld;
     if (acquiring && !(await this.d.lock!.tryAcquire())) {
-      return this.refused(device, kind, 'state.locked', 'Another BioTime Sync window or process is syncing this state directory; the run happens there.');
+      return this.refused(
+        device,
+        kind,
+        'state.locked',
+        'Another BioTime Sync window or process is syncing this state directory; the run happens there.',
+      );
     }
     // Runs can only be left "running" by a process that died before this one took the lock: look once per taking.
     if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed)) await this.closeInterruptedRuns();
@@ -197,9 +239,15 @@ export class SyncEngine implements SyncEngineApi {
           counts.fetched++;
           counts[o.outcome]++;
         }
-        const error = { code: 'interrupted', message: INTERRUPTED_MESSAGE, hint: 'Nothing is lost: the next run goes on from the last recorded batch.' };
+        const error = {
+          code: 'interrupted',
+          message: INTERRUPTED_MESSAGE,
+          hint: 'Nothing is lost: the next run goes on from the last recorded batch.',
+        };
         await this.d.store.updateRun({ ...r, status: 'interrupted', counts, error });
-        this.d.logger.warn(`Device ${r.deviceId}: run ${r.runId} (started ${r.startedAt}) was interrupted. ${INTERRUPTED_MESSAGE}`);
+        this.d.logger.warn(
+          `Device ${r.deviceId}: run ${r.runId} (started ${r.startedAt}) was interrupted. ${INTERRUPTED_MESSAGE}`,
+        );
       }
     } catch (e) {
       this.d.logger.warn(`Could not close interrupted runs: ${this.d.redactor.redact((e as Error).message)}`);
@@ -213,10 +261,21 @@ export class SyncEngine implements SyncEngineApi {
     const prev = this.shiftChains.get(site.id) ?? Promise.resolve();
     const next = prev.then(async () => {
       try {
-        const records = await syncShifts({ site, siteZone: await this.siteZone(device, signal), devices: this.d.config.devices, loadDevice: (id) => this.d.store.loadDevice(id), sink: this.sink(device), clock: this.d.clock, logger: this.d.logger, signal });
+        const records = await syncShifts({
+          site,
+          siteZone: await this.siteZone(device, signal),
+          devices: this.d.config.devices,
+          loadDevice: (id) => this.d.store.loadDevice(id),
+          sink: this.sink(device),
+          clock: this.d.clock,
+          logger: this.d.logger,
+          signal,
+        });
         await this.d.store.saveSite(site.id, { shiftSync: records, checkedAt: this.d.clock.now().toISOString() });
       } catch (e) {
-        this.d.logger.warn(`Site ${site.id}: could not update Shift Types: ${this.d.redactor.redact((e as Error).message)}`);
+        this.d.logger.warn(
+          `Site ${site.id}: could not update Shift Types: ${this.d.redactor.redact((e as Error).message)}`,
+        );
       }
     });
     this.shiftChains.set(site.id, next);
@@ -225,7 +284,8 @@ export class SyncEngine implements SyncEngineApi {
 
   async shiftStatus(): Promise<{ site: string; checkedAt: string | null; records: ShiftSyncRecord[] }[]> {
     const out = [];
-    for (const s of this.d.config.sites) if (s.shiftTypes.length) out.push({ site: s.id, ...(await this.d.store.loadSite(s.id)) });
+    for (const s of this.d.config.sites)
+      if (s.shiftTypes.length) out.push({ site: s.id, ...(await this.d.store.loadSite(s.id)) });
     return out.map((x) => ({ site: x.site, checkedAt: x.checkedAt, records: x.shiftSync }));
   }
 
@@ -239,7 +299,15 @@ export class SyncEngine implements SyncEngineApi {
       startedAt: now,
       finishedAt: now,
       durationMs: 0,
-      counts: { fetched: 0, created: 0, duplicate: 0, failed: 0, skipped: 0, userControlCalls: 0, userControlFailed: 0 },
+      counts: {
+        fetched: 0,
+        created: 0,
+        duplicate: 0,
+        failed: 0,
+        skipped: 0,
+        userControlCalls: 0,
+        userControlFailed: 0,
+      },
       error: { code, message, ...(hint ? { hint } : {}) },
       cursorBefore: null,
       cursorAfter: null,
@@ -271,14 +339,27 @@ export class SyncEngine implements SyncEngineApi {
       const st = await this.d.store.loadDevice(dev.id);
       const [lastRun] = await this.d.store.listRuns(dev.id, 1);
       const failed = await this.d.store.listFailed(dev.id);
-      const base = st.lastAttemptAt && (!st.lastSyncAt || st.lastAttemptAt > st.lastSyncAt) ? st.lastAttemptAt : st.lastSyncAt;
+      const base =
+        st.lastAttemptAt && (!st.lastSyncAt || st.lastAttemptAt > st.lastSyncAt) ? st.lastAttemptAt : st.lastSyncAt;
       out.push({
         deviceId: dev.id,
         name: dev.name,
         enabled: dev.enabled,
-        health: !dev.enabled ? 'disabled' : this.isRunning(dev.id) ? 'running' : st.consecutiveFailures > 0 ? 'error' : st.lastSyncAt ? 'ok' : 'never',
+        health: !dev.enabled
+          ? 'disabled'
+          : this.isRunning(dev.id)
+            ? 'running'
+            : st.consecutiveFailures > 0
+              ? 'error'
+              : st.lastSyncAt
+                ? 'ok'
+                : 'never',
         lastSyncAt: st.lastSyncAt,
-        nextRunAt: !dev.enabled ? null : base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000).toISOString() : this.d.clock.now().toISOString(),
+        nextRunAt: !dev.enabled
+          ? null
+          : base
+            ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000).toISOString()
+            : this.d.clock.now().toISOString(),
         cursor: st.cursor?.hwm ?? null,
         watchedGaps: watchedGaps(st.cursor?.gaps, this.d.clock.now()),
         failedCount: failed.length,
@@ -311,7 +392,16 @@ export class SyncEngine implements SyncEngineApi {
 
   doctor(deviceId?: string, signal?: AbortSignal): Promise<DoctorCheck[]> {
     const devices = deviceId ? [this.device(deviceId)] : this.d.config.devices;
-    return runDoctor({ engine: this, devices, config: this.d.config, credentials: this.d.credentials, clock: this.d.clock, store: this.d.store, redactor: this.d.redactor, signal });
+    return runDoctor({
+      engine: this,
+      devices,
+      config: this.d.config,
+      credentials: this.d.credentials,
+      clock: this.d.clock,
+      store: this.d.store,
+      redactor: this.d.redactor,
+      signal,
+    });
   }
 
   searchEmployees(deviceId: string, text: string, signal?: AbortSignal): Promise<EmployeeRecord[]> {

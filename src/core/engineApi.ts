@@ -16,7 +16,14 @@ import type { SyncConfig } from './configTypes';
 export type EngineEvent =
   | { type: 'runStarted'; runId: string; deviceId: string; kind: RunKind }
   | { type: 'pageFetched'; runId: string; deviceId: string; page: number; fetched: number; total: number }
-  | { type: 'punchesProcessed'; runId: string; deviceId: string; processed: number; total: number; counts: OutcomeCounts }
+  | {
+      type: 'punchesProcessed';
+      runId: string;
+      deviceId: string;
+      processed: number;
+      total: number;
+      counts: OutcomeCounts;
+    }
   | { type: 'outcome'; runId: string; deviceId: string; outcome: PunchOutcome }
   | { type: 'runFinished'; runId: string; deviceId: string; summary: RunSummary }
   | { type: 'tickSkipped'; deviceId: string; reason: string }

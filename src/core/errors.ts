@@ -73,7 +73,10 @@ export interface ConfigIssue {
 
 export class ConfigError extends SyncError {
   readonly code = 'config';
-  constructor(readonly issues: ConfigIssue[], source = 'configuration') {
+  constructor(
+    readonly issues: ConfigIssue[],
+    source = 'configuration',
+  ) {
     super(
       `Invalid ${source}:\n` + issues.map((i) => `  - ${i.key}: ${i.message}`).join('\n'),
       'Fix the keys listed above; nothing was contacted or changed.',
@@ -102,7 +105,10 @@ export class StateError extends SyncError {
 
 export class CredentialsMissingError extends SyncError {
   readonly code = 'credentials.missing';
-  constructor(readonly what: string, hint: string) {
+  constructor(
+    readonly what: string,
+    hint: string,
+  ) {
     super(`Missing ${what}.`, hint);
   }
   static is(e: unknown): e is CredentialsMissingError {

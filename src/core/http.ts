@@ -113,7 +113,12 @@ export class HttpClient {
       validateStatus: () => true,
       proxy: false,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: 16 }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 16, ca, rejectUnauthorized: opts.tls?.rejectUnauthorized !== false }),
+      httpsAgent: new https.Agent({
+        keepAlive: true,
+        maxSockets: 16,
+        ca,
+        rejectUnauthorized: opts.tls?.rejectUnauthorized !== false,
+      }),
     });
   }
 
@@ -135,13 +140,20 @@ export class HttpClient {
         return res!;
       }
       const why = err ? err.message : `HTTP ${res!.status}`;
-      this.opts.logger.debug(`${this.opts.name}: ${req.method} ${pathOf(req.url)} ${why}; retry ${attempt}/${attempts - 1} in ${delay} ms`);
+      this.opts.logger.debug(
+        `${this.opts.name}: ${req.method} ${pathOf(req.url)} ${why}; retry ${attempt}/${attempts - 1} in ${delay} ms`,
+      );
       await this.opts.clock.sleep(delay, req.signal);
     }
   }
 
   /** Milliseconds to wait before another attempt, or undefined when this outcome must not be retried. */
-  private retryDelay(mode: RetryMode, attempt: number, res?: HttpResponse, err?: HttpTransportError): number | undefined {
+  private retryDelay(
+    mode: RetryMode,
+    attempt: number,
+    res?: HttpResponse,
+    err?: HttpTransportError,
+  ): number | undefined {
     const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
     if (err) {
       if (err.kind === 'tls' || err.kind === 'tooLarge' || err.kind === 'dns') return undefined;
@@ -165,7 +177,11 @@ export class HttpClient {
       url,
       params: req.params,
       data: req.data,
-      headers: { Accept: 'application/json', ...(req.data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...req.headers },
+      headers: {
+        Accept: 'application/json',
+        ...(req.data !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...req.headers,
+      },
       signal: req.signal,
       timeout: req.timeoutMs ?? this.opts.timeoutMs,
       ...(req.maxBodyBytes !== undefined ? { maxContentLength: req.maxBodyBytes } : {}),
@@ -173,8 +189,14 @@ export class HttpClient {
     try {
       const r = await this.ax.request<string>(cfg);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(r.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
-      return { status: r.status, headers, text: typeof r.data === 'string' ? r.data : String(r.data ?? ''), attempts: attempt };
+      for (const [k, v] of Object.entries(r.headers ?? {}))
+        if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
+      return {
+        status: r.status,
+        headers,
+        text: typeof r.data === 'string' ? r.data : String(r.data ?? ''),
+        attempts: attempt,
+      };
     } catch (e) {
       if (req.signal?.aborted || axios.isCancel(e)) throw new CancelledError();
       throw this.classify(e, req);
@@ -198,15 +220,35 @@ export class HttpClient {
     }
     if (/maxContentLength|maxBodyLength/i.test(msg) || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
       const limit = req.maxBodyBytes ?? this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-      return new HttpTransportError('tooLarge', `${where}: answer to ${req.method} ${pathOf(req.url)} is larger than the ${Math.round(limit / 1048576)} MB limit.`, true);
+      return new HttpTransportError(
+        'tooLarge',
+        `${where}: answer to ${req.method} ${pathOf(req.url)} is larger than the ${Math.round(limit / 1048576)} MB limit.`,
+        true,
+      );
     }
     if (code === 'ECONNREFUSED') return new HttpTransportError('refused', `${where}: connection refused.`, false, code);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HttpTransportError('dns', `${where}: host name not found.`, false, code);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return new HttpTransportError('dns', `${where}: host name not found.`, false, code);
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(msg)) {
-      return new HttpTransportError('timeout', `${where}: no answer to ${req.method} ${pathOf(req.url)} within ${Math.round((req.timeoutMs ?? this.opts.timeoutMs) / 1000)} s.`, true, code);
+      return new HttpTransportError(
+        'timeout',
+        `${where}: no answer to ${req.method} ${pathOf(req.url)} within ${Math.round((req.timeoutMs ?? this.opts.timeoutMs) / 1000)} s.`,
+        true,
+        code,
+      );
     }
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_BAD_RESPONSE' || /socket hang up|aborted/i.test(msg)) {
-      return new HttpTransportError('reset', `${where}: connection reset during ${req.method} ${pathOf(req.url)}.`, true, code);
+    if (
+      code === 'ECONNRESET' ||
+      code === 'EPIPE' ||
+      code === 'ERR_BAD_RESPONSE' ||
+      /socket hang up|aborted/i.test(msg)
+    ) {
+      return new HttpTransportError(
+        'reset',
+        `${where}: connection reset during ${req.method} ${pathOf(req.url)}.`,
+        true,
+        code,
+      );
     }
     return new HttpTransportError('other', `${where}: ${msg}`, true, code);
   }
@@ -229,7 +271,8 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   return Number.isFinite(at) ? Math.max(0, at - now.getTime()) : undefined;
 }
 
-export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: 'empty' | 'html' | 'malformed' | 'tooDeep'; snippet: string };
+export type JsonParse =
+  { ok: true; value: unknown } | { ok: false; problem: 'empty' | 'html' | 'malformed' | 'tooDeep'; snippet: string };
 
 /** Parses a body that should be JSON, telling HTML pages, truncated JSON and hostile nesting apart. */
 export function parseJsonBody(text: string, maxDepth = 64): JsonParse {

@@ -50,7 +50,8 @@ export interface PreparedBatch {
 }
 
 const dedupeKey = (employee: string, time: string) => `${employee}\u0000${time}`;
-const recoverKey = (employee: string, time: string, logType: LogType | null) => `${employee}\u0000${time}\u0000${logType ?? ''}`;
+const recoverKey = (employee: string, time: string, logType: LogType | null) =>
+  `${employee}\u0000${time}\u0000${logType ?? ''}`;
 export { recoverKey };
 
 export class PunchProcessor {
@@ -105,7 +106,10 @@ export class PunchProcessor {
     }
     const echoes: Candidate[] = [];
     const fresh = await this.dropExisting(candidates, echoes, claims);
-    if (!this.o.dryRun && fresh.length) await this.o.journal(fresh.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })));
+    if (!this.o.dryRun && fresh.length)
+      await this.o.journal(
+        fresh.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })),
+      );
     return { outcomes, fresh, echoes, claims };
   }
 
@@ -170,7 +174,10 @@ export class PunchProcessor {
     }
     for (const c of missing) {
       if (this.employees.get(c)!.length) continue;
-      this.employees.set(c, found.filter((e) => loose(e.deviceId ?? '') === loose(c)));
+      this.employees.set(
+        c,
+        found.filter((e) => loose(e.deviceId ?? '') === loose(c)),
+      );
     }
   }
 
@@ -178,7 +185,11 @@ export class PunchProcessor {
     const matches = this.employees.get(p.empCode) ?? [];
     if (!matches.length) return void this.fail(o, 'unknownEmployee', `no employee with Biometric ID ${p.empCode}`);
     if (matches.length > 1) {
-      return void this.fail(o, 'ambiguousEmployee', `Biometric ID ${p.empCode} is set on several employees: ${matches.map((e) => e.name).join(', ')}`);
+      return void this.fail(
+        o,
+        'ambiguousEmployee',
+        `Biometric ID ${p.empCode} is set on several employees: ${matches.map((e) => e.name).join(', ')}`,
+      );
     }
     const employee = matches[0];
     o.employee = employee.name;
@@ -190,7 +201,11 @@ export class PunchProcessor {
   }
 
   /** Marks candidates that already have a checkin (in Frappe, or earlier in this run) and returns the rest. */
-  private async dropExisting(cands: Candidate[], echoes: Candidate[], claims: Map<string, Claim>): Promise<Candidate[]> {
+  private async dropExisting(
+    cands: Candidate[],
+    echoes: Candidate[],
+    claims: Map<string, Claim>,
+  ): Promise<Candidate[]> {
     if (!cands.length) return [];
     const times = cands.map((c) => c.time).sort();
     const employees = [...new Set(cands.map((c) => c.employee.name))];

@@ -10,7 +10,10 @@ const PATTERNS: [RegExp, string | ((...m: string[]) => string)][] = [
   [/\b(authorization)(["']?\s*[:=]\s*["']?)([^"'\r\n,}]+)/gi, (_m, k, sep) => `${k}${sep}${MASK}`],
   // Scheme words in any case (Frappe writes "token key:secret"); a credential has a digit or a colon, which keeps
   // ordinary prose such as "Token authentication failed" intact.
-  [/\b(JWT|Token|Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=:-]*[0-9:])[A-Za-z0-9._~+/=:-]{8,}/gi, (_m, scheme) => `${scheme} ${MASK}`],
+  [
+    /\b(JWT|Token|Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=:-]*[0-9:])[A-Za-z0-9._~+/=:-]{8,}/gi,
+    (_m, scheme) => `${scheme} ${MASK}`,
+  ],
   // JSON Web Tokens anywhere
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, MASK],
   // key=value and "key": "value" for secret-looking keys
@@ -38,7 +41,9 @@ export class Redactor {
       const escaped = JSON.stringify(s).slice(1, -1);
       if (escaped !== s && out.includes(escaped)) out = out.split(escaped).join(MASK);
       // A message cut short ("…") may have cut a secret too: its first part must not survive the cut.
-      if (out.includes('…')) for (let k = s.length - 1; k >= 4; k--) if (out.includes(s.slice(0, k) + '…')) out = out.split(s.slice(0, k) + '…').join(MASK + '…');
+      if (out.includes('…'))
+        for (let k = s.length - 1; k >= 4; k--)
+          if (out.includes(s.slice(0, k) + '…')) out = out.split(s.slice(0, k) + '…').join(MASK + '…');
     }
     for (const [re, rep] of PATTERNS) out = out.replace(re, rep as (...m: string[]) => string);
     return out;

@@ -76,7 +76,10 @@ export class Scheduler implements Disposable {
         continue;
       }
       const st = await this.o.store.loadDevice(dev.id);
-      const base = [st.lastSyncAt, st.lastAttemptAt].filter((x): x is string => !!x).sort().pop();
+      const base = [st.lastSyncAt, st.lastAttemptAt]
+        .filter((x): x is string => !!x)
+        .sort()
+        .pop();
       const due = base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000) : now;
       this.next.set(dev.id, due);
       if (!runner || due > now || this.halted) continue;
@@ -89,7 +92,11 @@ export class Scheduler implements Disposable {
       this.track(
         this.o.engine
           .runDevice(dev.id, { signal: ac.signal })
-          .then((s) => this.o.logger.info(`Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`))
+          .then((s) =>
+            this.o.logger.info(
+              `Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`,
+            ),
+          )
           .catch((e) => this.o.logger.error(`Device ${dev.id}: ${(e as Error).message}`))
           .finally(() => this.abort.delete(ac)),
       );
@@ -104,7 +111,11 @@ export class Scheduler implements Disposable {
   private setRole(role: SchedulerRole): void {
     if (role === this.role) return;
     this.role = role;
-    this.o.logger.info(role === 'runner' ? 'This process now runs the scheduled syncs.' : 'Another process runs the scheduled syncs; this one follows.');
+    this.o.logger.info(
+      role === 'runner'
+        ? 'This process now runs the scheduled syncs.'
+        : 'Another process runs the scheduled syncs; this one follows.',
+    );
     this.roleEmitter.fire(role);
   }
 

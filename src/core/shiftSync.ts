@@ -29,7 +29,11 @@ interface Bound {
 
 /** How far a device is known to be complete. */
 export function deviceBound(device: DeviceConfig, st: DeviceState, siteZone: string, now: Date): Bound {
-  if (st.consecutiveFailures > 0) return { at: null, reason: `device ${device.id}: its last run failed${st.lastError ? ` (${st.lastError.message})` : ''}` };
+  if (st.consecutiveFailures > 0)
+    return {
+      at: null,
+      reason: `device ${device.id}: its last run failed${st.lastError ? ` (${st.lastError.message})` : ''}`,
+    };
   if (!st.lastSyncStartedAt) return { at: null, reason: `device ${device.id} has not completed a sync yet` };
   let at = Date.parse(st.lastSyncStartedAt);
   let reason = `device ${device.id} synced at ${formatInZone(new Date(at), siteZone)}`;
@@ -52,13 +56,27 @@ export async function syncShifts(d: ShiftSyncDeps): Promise<ShiftSyncRecord[]> {
   if (!feeds.length) return [];
   const now = d.clock.now();
   const siteDevices = d.devices.filter((x) => x.site === d.site.id && x.enabled);
-  const infos = new Map((await d.sink.getShiftTypes(feeds.map((f) => f.shiftType), d.signal)).map((i) => [i.name, i]));
+  const infos = new Map(
+    (
+      await d.sink.getShiftTypes(
+        feeds.map((f) => f.shiftType),
+        d.signal,
+      )
+    ).map((i) => [i.name, i]),
+  );
   const bounds = new Map<string, Bound>();
   for (const dev of siteDevices) bounds.set(dev.id, deviceBound(dev, await d.loadDevice(dev.id), d.siteZone, now));
   const out: ShiftSyncRecord[] = [];
   for (const feed of feeds) {
     const info = infos.get(feed.shiftType);
-    const rec = (status: ShiftSyncRecord['status'], reason: string, to: string | null = null): ShiftSyncRecord => ({ site: d.site.id, shiftType: feed.shiftType, from: info?.lastSyncOfCheckin ?? null, to, status, reason });
+    const rec = (status: ShiftSyncRecord['status'], reason: string, to: string | null = null): ShiftSyncRecord => ({
+      site: d.site.id,
+      shiftType: feed.shiftType,
+      from: info?.lastSyncOfCheckin ?? null,
+      to,
+      status,
+      reason,
+    });
     if (!info?.exists) {
       out.push(rec('failed', `Shift Type ${feed.shiftType} does not exist on the site`));
       continue;
@@ -67,7 +85,9 @@ export async function syncShifts(d: ShiftSyncDeps): Promise<ShiftSyncRecord[]> {
       out.push(rec('autoUpdate', 'Frappe HR updates it itself ("Auto Update Last Sync of Checkin" is on); left alone'));
       continue;
     }
-    const feeding = (feed.devices ?? siteDevices.map((x) => x.id)).map((id) => bounds.get(id) ?? { at: null, reason: `device ${id} is disabled` });
+    const feeding = (feed.devices ?? siteDevices.map((x) => x.id)).map(
+      (id) => bounds.get(id) ?? { at: null, reason: `device ${id} is disabled` },
+    );
     const blocked = feeding.find((b) => b.at === null);
     if (blocked || !feeding.length) {
       out.push(rec('held', blocked?.reason ?? 'no enabled device feeds it'));

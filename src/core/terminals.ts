@@ -7,7 +7,15 @@ import { naiveToInstant } from './time';
 export function terminalHealth(t: TerminalInfo, zone: string, now: Date, offlineAfterMinutes: number): TerminalHealth {
   const seen = t.lastActivity ? naiveToInstant(t.lastActivity, zone) : undefined;
   const offline = !seen || !seen.ok || now.getTime() - seen.instant.getTime() > offlineAfterMinutes * 60_000;
-  return { sn: t.sn, alias: t.alias, area: t.area, lastActivity: t.lastActivity, userCount: t.userCount, transactionCount: t.transactionCount, offline };
+  return {
+    sn: t.sn,
+    alias: t.alias,
+    area: t.area,
+    lastActivity: t.lastActivity,
+    userCount: t.userCount,
+    transactionCount: t.transactionCount,
+    offline,
+  };
 }
 
 /** "3 h", "2 d", "12 min": how long ago, for operator messages. */

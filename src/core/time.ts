@@ -89,13 +89,18 @@ function partsToInstant(p: NaiveParts, zone: string): ToInstant {
   if (quick !== null) return { ok: true, instant: new Date(asUtc - quick * 60_000) };
   const wanted = formatParts(p);
   // Near a DST change: try the offsets in force around it; the earlier instant wins for repeated hours.
-  const candidates = [tzOffset(zone, new Date(asUtc - DAY)), tzOffset(zone, new Date(asUtc)), tzOffset(zone, new Date(asUtc + DAY))];
+  const candidates = [
+    tzOffset(zone, new Date(asUtc - DAY)),
+    tzOffset(zone, new Date(asUtc)),
+    tzOffset(zone, new Date(asUtc + DAY)),
+  ];
   const matches: number[] = [];
   for (const off of new Set(candidates)) {
     const instant = asUtc - off * 60_000;
     if (formatInZone(new Date(instant), zone) === wanted) matches.push(instant);
   }
-  if (!matches.length) return { ok: false, reason: `${wanted} does not exist in ${zone} (clocks moved forward at that hour)` };
+  if (!matches.length)
+    return { ok: false, reason: `${wanted} does not exist in ${zone} (clocks moved forward at that hour)` };
   return { ok: true, instant: new Date(Math.min(...matches)) };
 }
 
@@ -103,7 +108,11 @@ function partsToInstant(p: NaiveParts, zone: string): ToInstant {
  * Converts a naive time from one zone to another. With identical zones the text is only normalised — but a wall
  * time that does not exist there (a DST gap) is still refused: the terminal's clock cannot have shown it.
  */
-export function convertNaive(text: string, fromZone: string, toZone: string): { ok: true; time: string } | { ok: false; reason: string } {
+export function convertNaive(
+  text: string,
+  fromZone: string,
+  toZone: string,
+): { ok: true; time: string } | { ok: false; reason: string } {
   const p = parseNaive(text);
   if (!p) return { ok: false, reason: `'${text}' is not a date-time` };
   const r = partsToInstant(p, fromZone);
@@ -116,5 +125,12 @@ export function addSecondsNaive(text: string, seconds: number): string {
   const p = parseNaive(text);
   if (!p) return text;
   const t = new Date(Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) + seconds * 1000);
-  return formatParts({ y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() });
+  return formatParts({
+    y: t.getUTCFullYear(),
+    mo: t.getUTCMonth() + 1,
+    d: t.getUTCDate(),
+    h: t.getUTCHours(),
+    mi: t.getUTCMinutes(),
+    s: t.getUTCSeconds(),
+  });
 }

@@ -37,21 +37,49 @@ export class UserControlPlanner {
       }
       const applied = state.userControlApplied?.[o.empCode];
       if (applied && applied > o.punchTime) {
-        o.userControl = { action, mode: uc.mode, result: 'superseded', detail: `a later punch (${applied}) already decided` };
+        o.userControl = {
+          action,
+          mode: uc.mode,
+          result: 'superseded',
+          detail: `a later punch (${applied}) already decided`,
+        };
         continue;
       }
       const prev = pending[o.empCode];
       if (prev && prev.punchTime > o.punchTime) {
-        o.userControl = { action, mode: uc.mode, result: 'superseded', detail: `a later punch (${prev.punchTime}) decides` };
+        o.userControl = {
+          action,
+          mode: uc.mode,
+          result: 'superseded',
+          detail: `a later punch (${prev.punchTime}) decides`,
+        };
         continue;
       }
       if (prev && prev.runId === this.runId) {
-        patches.push({ key: prev.key, patch: { userControl: { action: prev.enable ? 'enable' : 'disable', mode: uc.mode, result: 'superseded', detail: `a later punch (${o.punchTime}) decides` } } });
+        patches.push({
+          key: prev.key,
+          patch: {
+            userControl: {
+              action: prev.enable ? 'enable' : 'disable',
+              mode: uc.mode,
+              result: 'superseded',
+              detail: `a later punch (${o.punchTime}) decides`,
+            },
+          },
+        });
       }
       o.userControl = { action, mode: uc.mode, result: 'planned' };
       const employee = employees.get(o.employee);
       if (!employee || dryRun) continue;
-      pending[o.empCode] = { empCode: o.empCode, employee, enable: action === 'enable', key: o.key, runId: this.runId, punchTime: o.punchTime, attempts: 0 };
+      pending[o.empCode] = {
+        empCode: o.empCode,
+        employee,
+        enable: action === 'enable',
+        key: o.key,
+        runId: this.runId,
+        punchTime: o.punchTime,
+        attempts: 0,
+      };
     }
     return patches;
   }
@@ -60,7 +88,12 @@ export class UserControlPlanner {
    * Applies every pending wanted state once; returns outcome patches and the number of calls that failed.
    * `persist` saves the device state: the mechanism's memory is saved before each server-side change it protects.
    */
-  async apply(control: UserControl, state: DeviceState, persist: () => Promise<void>, signal?: AbortSignal): Promise<{ patches: Patch[]; calls: number; failed: number }> {
+  async apply(
+    control: UserControl,
+    state: DeviceState,
+    persist: () => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<{ patches: Patch[]; calls: number; failed: number }> {
     const pending = state.pendingUserControl ?? {};
     const items = Object.values(pending);
     if (!items.length) return { patches: [], calls: 0, failed: 0 };
@@ -72,13 +105,26 @@ export class UserControlPlanner {
         await persist();
       },
     };
-    const results = await control.apply(items.map((p) => ({ empCode: p.empCode, employee: p.employee, enable: p.enable })), memory, signal);
+    const results = await control.apply(
+      items.map((p) => ({ empCode: p.empCode, employee: p.employee, enable: p.enable })),
+      memory,
+      signal,
+    );
     const byCode = new Map(results.map((r) => [r.empCode, r]));
     const patches: Patch[] = [];
     let failed = 0;
     for (const p of items) {
-      const r = byCode.get(p.empCode) ?? { empCode: p.empCode, result: 'failed' as const, detail: 'no result from the user-control mechanism' };
-      const rec: UserControlRecord = { action: p.enable ? 'enable' : 'disable', mode: control.mode, result: r.result, detail: r.detail };
+      const r = byCode.get(p.empCode) ?? {
+        empCode: p.empCode,
+        result: 'failed' as const,
+        detail: 'no result from the user-control mechanism',
+      };
+      const rec: UserControlRecord = {
+        action: p.enable ? 'enable' : 'disable',
+        mode: control.mode,
+        result: r.result,
+        detail: r.detail,
+      };
       if (p.runId === this.runId) patches.push({ key: p.key, patch: { userControl: rec } });
       if (r.result === 'failed') {
         failed++;
@@ -92,4 +138,3 @@ export class UserControlPlanner {
     return { patches, calls: items.length, failed };
   }
 }
-

@@ -70,7 +70,11 @@ export class FrappeApi {
     const action = `${req.method} ${pathOf(req.path)}`;
     let res;
     try {
-      res = await this.http.request({ ...req, url: req.path, headers: { Authorization: authorization, Accept: 'application/json' } });
+      res = await this.http.request({
+        ...req,
+        url: req.path,
+        headers: { Authorization: authorization, Accept: 'application/json' },
+      });
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       if (!(e instanceof HttpTransportError)) throw e;
@@ -82,13 +86,22 @@ export class FrappeApi {
         return { ok: true, body: parsed.value as Record<string, unknown>, status: res.status };
       }
       const decoded = decodeFrappeError(res.status, res.text);
-      const error = frappeErrorFrom({ ...decoded, notJson: decoded.notJson ?? 'malformed' }, { siteId: this.siteId, action });
+      const error = frappeErrorFrom(
+        { ...decoded, notJson: decoded.notJson ?? 'malformed' },
+        { siteId: this.siteId, action },
+      );
       return { ok: false, error, decoded, maybeProcessed: req.method !== 'GET', frappeAnswered: false };
     }
     if (res.status === 401) this.auth = undefined; // keys may have been replaced since: read them again next time
     const decoded = decodeFrappeError(res.status, res.text);
     const error = frappeErrorFrom(decoded, { siteId: this.siteId, action, location: res.headers.location });
-    return { ok: false, error, decoded, maybeProcessed: res.status >= 500, frappeAnswered: !decoded.notJson && !!decoded.excType };
+    return {
+      ok: false,
+      error,
+      decoded,
+      maybeProcessed: res.status >= 500,
+      frappeAnswered: !decoded.notJson && !!decoded.excType,
+    };
   }
 
   /** Sends and returns the body, or throws the classified FrappeError. */
@@ -113,7 +126,11 @@ export class FrappeApi {
   }
 
   badShape(what: string): FrappeError {
-    return new FrappeError('badResponse', `Frappe site ${this.siteId} answered ${what} in an unexpected shape — is this a Frappe HR site?`, 'Check the site URL.');
+    return new FrappeError(
+      'badResponse',
+      `Frappe site ${this.siteId} answered ${what} in an unexpected shape — is this a Frappe HR site?`,
+      'Check the site URL.',
+    );
   }
 
   private authorization(): Promise<string> {
@@ -129,7 +146,12 @@ export class FrappeApi {
     const secret = (await this.opts.credentials.frappeApiSecret(this.siteId))?.trim();
     if (!key || !secret) {
       const id = envId(this.siteId);
-      const what = !key && !secret ? `Frappe API key and secret for site ${this.siteId}` : !key ? `Frappe API key for site ${this.siteId} (FRAPPE_API_KEY_${id})` : `Frappe API secret for site ${this.siteId} (FRAPPE_API_SECRET_${id})`;
+      const what =
+        !key && !secret
+          ? `Frappe API key and secret for site ${this.siteId}`
+          : !key
+            ? `Frappe API key for site ${this.siteId} (FRAPPE_API_KEY_${id})`
+            : `Frappe API secret for site ${this.siteId} (FRAPPE_API_SECRET_${id})`;
       throw new CredentialsMissingError(what, credentialsHint(this.siteId));
     }
     return `token ${key}:${secret}`;
@@ -150,8 +172,15 @@ export interface GetListArgs {
 
 function transportError(e: HttpTransportError): FrappeError {
   if (e.kind === 'tls') {
-    return new FrappeError('tls', e.message, 'Trust the site\'s CA (tls.caFile), or for a test site turn tls.verify off.', { cause: e });
+    return new FrappeError(
+      'tls',
+      e.message,
+      "Trust the site's CA (tls.caFile), or for a test site turn tls.verify off.",
+      { cause: e },
+    );
   }
   if (e.kind === 'tooLarge') return new FrappeError('badResponse', e.message, undefined, { cause: e });
-  return new FrappeError('unreachable', e.message, 'Check the site URL and that this machine can reach it.', { cause: e });
+  return new FrappeError('unreachable', e.message, 'Check the site URL and that this machine can reach it.', {
+    cause: e,
+  });
 }

@@ -7,7 +7,14 @@ import { normaliseFrappeTime } from './time';
 export const EMPLOYEE_CHUNK = 500;
 
 /** Checkins of `employees` with time in [from, to] (inclusive, naive site time), oldest first. */
-export async function findCheckins(api: FrappeApi, employees: string[], from: string, to: string, concurrency: number, signal?: AbortSignal): Promise<ExistingCheckin[]> {
+export async function findCheckins(
+  api: FrappeApi,
+  employees: string[],
+  from: string,
+  to: string,
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<ExistingCheckin[]> {
   const unique = [...new Set(employees.filter(Boolean))];
   const pages = await mapPool(chunk(unique, EMPLOYEE_CHUNK), concurrency, (part) =>
     api.getList(
@@ -28,7 +35,10 @@ export async function findCheckins(api: FrappeApi, employees: string[], from: st
   for (const row of pages.flat()) {
     const c = toCheckin(row);
     if (c) out.push(c);
-    else api.logger.debug(`Frappe site ${api.siteId}: ignored an Employee Checkin row without name, employee or a readable time.`);
+    else
+      api.logger.debug(
+        `Frappe site ${api.siteId}: ignored an Employee Checkin row without name, employee or a readable time.`,
+      );
   }
   return out;
 }

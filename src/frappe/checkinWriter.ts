@@ -77,7 +77,8 @@ class InsertRun {
     const slots: Slot[] = this.docs.map((doc, index) => ({ index, doc, uncertain: false }));
     const batches: Slot[][] = [];
     let at = 0;
-    for (const size of planBatches(slots.length, INSERT_MANY_MAX, this.w.concurrency)) batches.push(slots.slice(at, (at += size)));
+    for (const size of planBatches(slots.length, INSERT_MANY_MAX, this.w.concurrency))
+      batches.push(slots.slice(at, (at += size)));
     const errors = await runPool(batches, this.w.concurrency, (batch) => this.insertSet(batch));
     if (errors.length) {
       const fatal = errors.find((e) => !(e instanceof FrappeError)) ?? errors[0];
@@ -85,7 +86,15 @@ class InsertRun {
       this.api.logger.warn(`Frappe site ${this.api.siteId}: stopped creating checkins: ${fatal.message}`);
       for (const s of slots) if (!this.results[s.index]) this.fail(s, failureCodeOf(fatal), fatal.message);
     }
-    return this.results.map((r, i) => r ?? { key: this.docs[i].key, status: 'failed', failure: 'transient', message: 'No answer was recorded for this checkin.' });
+    return this.results.map(
+      (r, i) =>
+        r ?? {
+          key: this.docs[i].key,
+          status: 'failed',
+          failure: 'transient',
+          message: 'No answer was recorded for this checkin.',
+        },
+    );
   }
 
   /** Sends `slots` with insert_many, until each has a result. Throws a FrappeError for site-level failures. */
@@ -93,9 +102,17 @@ class InsertRun {
     if (slots.length === 1 || this.w.singlesOnly) return this.insertSingles(slots);
     let pending = slots;
     for (let attempt = 1; ; attempt++) {
-      const r = await this.api.send({ method: 'POST', path: INSERT_MANY, data: { docs: pending.map((s) => checkinBody(s.doc, true)) }, retry: 'write', signal: this.signal });
+      const r = await this.api.send({
+        method: 'POST',
+        path: INSERT_MANY,
+        data: { docs: pending.map((s) => checkinBody(s.doc, true)) },
+        retry: 'write',
+        signal: this.signal,
+      });
       if (r.ok && this.acceptNames(pending, r.body)) return;
-      const failed: Failed = r.ok ? { ok: false, error: this.api.badShape('insert_many'), maybeProcessed: true, frappeAnswered: false } : r;
+      const failed: Failed = r.ok
+        ? { ok: false, error: this.api.badShape('insert_many'), maybeProcessed: true, frappeAnswered: false }
+        : r;
       if (!failed.maybeProcessed) return this.afterRefusal(pending, failed);
       for (const s of pending) s.uncertain = true;
       const rest = await this.reconcile(pending, failed.error, attempt);
@@ -110,16 +127,21 @@ class InsertRun {
   private async afterRefusal(pending: Slot[], r: Failed): Promise<void> {
     const e = r.error;
     if (e.status === 403 && /not whitelisted|Method Not Allowed/i.test(`${r.decoded?.message} ${e.message}`)) {
-      this.api.logger.warn(`Frappe site ${this.api.siteId}: insert_many is not allowed (${e.message}); sending checkins one by one.`);
+      this.api.logger.warn(
+        `Frappe site ${this.api.siteId}: insert_many is not allowed (${e.message}); sending checkins one by one.`,
+      );
       this.w.singlesOnly = true;
       return this.insertSingles(pending);
     }
     if (isDocumentError(e)) {
-      this.api.logger.debug(`Frappe site ${this.api.siteId}: insert_many of ${pending.length} refused (${e.message}); splitting it.`);
+      this.api.logger.debug(
+        `Frappe site ${this.api.siteId}: insert_many of ${pending.length} refused (${e.message}); splitting it.`,
+      );
       return this.split(pending);
     }
     if (isTransientStatus(e.status)) {
-      for (const s of pending) this.fail(s, 'transient', `${e.message} The checkin was not created; it will be retried.`);
+      for (const s of pending)
+        this.fail(s, 'transient', `${e.message} The checkin was not created; it will be retried.`);
       return;
     }
     throw e;
@@ -138,15 +160,29 @@ class InsertRun {
 
   private async insertOne(slot: Slot): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const r = await this.api.send({ method: 'POST', path: INSERT_ONE, data: checkinBody(slot.doc, false), retry: 'write', signal: this.signal });
+      const r = await this.api.send({
+        method: 'POST',
+        path: INSERT_ONE,
+        data: checkinBody(slot.doc, false),
+        retry: 'write',
+        signal: this.signal,
+      });
       const name = r.ok ? createdName(r.body) : undefined;
       if (name) return this.created(slot, name, false);
-      const failed: Failed = r.ok ? { ok: false, error: this.api.badShape('the new Employee Checkin'), maybeProcessed: true, frappeAnswered: false } : r;
+      const failed: Failed = r.ok
+        ? {
+            ok: false,
+            error: this.api.badShape('the new Employee Checkin'),
+            maybeProcessed: true,
+            frappeAnswered: false,
+          }
+        : r;
       if (!failed.maybeProcessed) {
         const e = failed.error;
         if (e.reason === 'duplicate') return this.duplicate(slot, e, failed.decoded?.rawMessage ?? '');
         if (isDocumentError(e)) return this.fail(slot, failureCodeOf(e), e.message);
-        if (isTransientStatus(e.status)) return this.fail(slot, 'transient', `${e.message} The checkin was not created; it will be retried.`);
+        if (isTransientStatus(e.status))
+          return this.fail(slot, 'transient', `${e.message} The checkin was not created; it will be retried.`);
         throw e;
       }
       slot.uncertain = true;
@@ -166,16 +202,27 @@ class InsertRun {
     if (slot.uncertain || !linked) {
       try {
         const d = slot.doc;
-        same = (await findCheckins(this.api, [d.employee], d.time, d.time, 1, this.signal)).filter((c) => c.employee === d.employee && c.time === d.time && c.logType === (d.logType ?? ''));
+        same = (await findCheckins(this.api, [d.employee], d.time, d.time, 1, this.signal)).filter(
+          (c) => c.employee === d.employee && c.time === d.time && c.logType === (d.logType ?? ''),
+        );
       } catch (err) {
         if (!(err instanceof FrappeError)) throw err;
-        this.api.logger.debug(`Frappe site ${this.api.siteId}: could not look up the checkin a duplicate collides with: ${err.message}`);
+        this.api.logger.debug(
+          `Frappe site ${this.api.siteId}: could not look up the checkin a duplicate collides with: ${err.message}`,
+        );
       }
     }
-    const ours = slot.uncertain ? same.find((c) => !this.claimed.has(c.name) && (c.deviceId ?? '') === slot.doc.deviceId) : undefined;
+    const ours = slot.uncertain
+      ? same.find((c) => !this.claimed.has(c.name) && (c.deviceId ?? '') === slot.doc.deviceId)
+      : undefined;
     if (ours) return this.created(slot, ours.name, true);
     const duplicateOf = linked ?? same[0]?.name;
-    this.results[slot.index] = { key: slot.doc.key, status: 'duplicate', ...(duplicateOf ? { duplicateOf } : {}), message: e.message };
+    this.results[slot.index] = {
+      key: slot.doc.key,
+      status: 'duplicate',
+      ...(duplicateOf ? { duplicateOf } : {}),
+      message: e.message,
+    };
   }
 
   /**
@@ -194,7 +241,8 @@ class InsertRun {
         const existing = await findCheckins(this.api, employees, times[0], times[times.length - 1], 1, this.signal);
         return this.claimExisting(slots, existing);
       } catch (e) {
-        if (!(e instanceof FrappeError) || e.reason === 'auth' || e.reason === 'tls' || e.reason === 'badResponse') throw e;
+        if (!(e instanceof FrappeError) || e.reason === 'auth' || e.reason === 'tls' || e.reason === 'badResponse')
+          throw e;
         lastError = e;
       }
     }
@@ -217,14 +265,17 @@ class InsertRun {
       else rest.push(s);
     }
     if (rest.length < slots.length) {
-      this.api.logger.info(`Frappe site ${this.api.siteId}: ${slots.length - rest.length} checkin(s) were created by a request whose answer was lost; recognised, not sent again.`);
+      this.api.logger.info(
+        `Frappe site ${this.api.siteId}: ${slots.length - rest.length} checkin(s) were created by a request whose answer was lost; recognised, not sent again.`,
+      );
     }
     return rest;
   }
 
   private acceptNames(slots: Slot[], body: Record<string, unknown>): boolean {
     const names = body.message ?? body.data;
-    if (!Array.isArray(names) || names.length !== slots.length || !names.every((n) => typeof n === 'string' && n)) return false;
+    if (!Array.isArray(names) || names.length !== slots.length || !names.every((n) => typeof n === 'string' && n))
+      return false;
     slots.forEach((s, i) => this.created(s, names[i] as string, false));
     return true;
   }
@@ -241,7 +292,12 @@ class InsertRun {
 
   private created(slot: Slot, name: string, recovered: boolean): void {
     this.claimed.add(name);
-    this.results[slot.index] = { key: slot.doc.key, status: 'created', name, ...(recovered ? { recovered: true } : {}) };
+    this.results[slot.index] = {
+      key: slot.doc.key,
+      status: 'created',
+      name,
+      ...(recovered ? { recovered: true } : {}),
+    };
   }
 
   private fail(slot: Slot, failure: Extract<InsertResult, { status: 'failed' }>['failure'], message: string): void {

@@ -8,16 +8,30 @@ const EMPLOYEE_FIELDS = ['name', 'employee_name', 'attendance_device_id', 'statu
 /** Codes per `in` filter: one SQL IN list per request, well below any practical limit. */
 export const DEVICE_ID_CHUNK = 500;
 
-export async function findEmployeesByDeviceIds(api: FrappeApi, codes: string[], concurrency: number, signal?: AbortSignal): Promise<EmployeeRecord[]> {
+export async function findEmployeesByDeviceIds(
+  api: FrappeApi,
+  codes: string[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<EmployeeRecord[]> {
   const unique = [...new Set(codes.filter((c) => typeof c === 'string' && c !== ''))];
   const pages = await mapPool(chunk(unique, DEVICE_ID_CHUNK), concurrency, (part) =>
-    api.getList('Employee', { fields: EMPLOYEE_FIELDS, filters: [['attendance_device_id', 'in', part]], limit_page_length: 0 }, signal),
+    api.getList(
+      'Employee',
+      { fields: EMPLOYEE_FIELDS, filters: [['attendance_device_id', 'in', part]], limit_page_length: 0 },
+      signal,
+    ),
   );
   return pages.flat().flatMap((row) => toEmployee(row) ?? []);
 }
 
 /** Employees whose name (document name) or full name contains `text`. */
-export async function searchEmployees(api: FrappeApi, text: string, limit: number, signal?: AbortSignal): Promise<EmployeeRecord[]> {
+export async function searchEmployees(
+  api: FrappeApi,
+  text: string,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<EmployeeRecord[]> {
   const like = `%${text.trim()}%`;
   const rows = await api.getList(
     'Employee',
@@ -39,7 +53,12 @@ export async function searchEmployees(api: FrappeApi, text: string, limit: numbe
  * Writes attendance_device_id. Setting a field to a value is idempotent, so the request is retried like a read.
  * A code already used by another employee comes back as UniqueValidationError (417) → FrappeError 'validation'.
  */
-export async function setEmployeeDeviceId(api: FrappeApi, employee: string, deviceId: string, signal?: AbortSignal): Promise<void> {
+export async function setEmployeeDeviceId(
+  api: FrappeApi,
+  employee: string,
+  deviceId: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const r = await api.send({
     method: 'PUT',
     path: `/api/resource/Employee/${encodeURIComponent(employee)}`,
@@ -49,7 +68,12 @@ export async function setEmployeeDeviceId(api: FrappeApi, employee: string, devi
   });
   if (r.ok) return;
   if (r.decoded?.status === 404 && r.decoded.excType) {
-    throw new FrappeError('employeeNotFound', `Frappe site ${api.siteId}: ${r.decoded.message || `Employee ${employee} not found`}`, 'Search the employee again; it may have been renamed or deleted.', { status: 404, excType: r.decoded.excType });
+    throw new FrappeError(
+      'employeeNotFound',
+      `Frappe site ${api.siteId}: ${r.decoded.message || `Employee ${employee} not found`}`,
+      'Search the employee again; it may have been renamed or deleted.',
+      { status: 404, excType: r.decoded.excType },
+    );
   }
   throw r.error;
 }

@@ -34,11 +34,18 @@ export function decodeFrappeError(status: number, text: string): DecodedFrappeEr
   const parsed = parseJsonBody(text);
   if (!parsed.ok) {
     const title = parsed.problem === 'html' ? /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] : undefined;
-    return { status, message: '', rawMessage: '', notJson: parsed.problem, pageTitle: title ? htmlToText(title) : undefined };
+    return {
+      status,
+      message: '',
+      rawMessage: '',
+      notJson: parsed.problem,
+      pageTitle: title ? htmlToText(title) : undefined,
+    };
   }
   const body = parsed.value;
   if (typeof body === 'string') return { status, message: htmlToText(body), rawMessage: body };
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return { status, message: '', rawMessage: '', notJson: 'malformed' };
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return { status, message: '', rawMessage: '', notJson: 'malformed' };
   const b = body as Record<string, unknown>;
   const v2 = Array.isArray(b.errors) ? (b.errors[0] as Record<string, unknown> | undefined) : undefined;
   const cls = b.exc_type ?? v2?.type;
@@ -70,7 +77,11 @@ export function decodeServerMessages(value: unknown): ServerMessage[] {
     } else if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       if (typeof o.message !== 'string' || !o.message.trim()) continue;
-      out.push({ message: o.message, indicator: typeof o.indicator === 'string' ? o.indicator : undefined, raiseException: !!o.raise_exception });
+      out.push({
+        message: o.message,
+        indicator: typeof o.indicator === 'string' ? o.indicator : undefined,
+        raiseException: !!o.raise_exception,
+      });
     }
   }
   return out;
@@ -95,7 +106,11 @@ function parseLoose(v: unknown): unknown {
 /** Last line of `exception`, without the `frappe.exceptions.X: ` prefix; undefined when it is only a class name. */
 function exceptionMessage(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
-  const line = v.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+  const line = v
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
   if (!line) return undefined;
   const m = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*:\s+([\s\S]+)$/.exec(line);
   if (m) return m[1];
@@ -165,35 +180,84 @@ export function frappeErrorFrom(d: DecodedFrappeError, ctx: ErrorContext): Frapp
   const said = d.message ? `: ${d.message}` : '';
   const { status } = d;
   if (status === 429) {
-    return new FrappeError('http', sentence(`${site} is rate-limiting requests (HTTP 429)${said}`), 'Lower the concurrency, or raise rate_limit in the site config.', opts);
+    return new FrappeError(
+      'http',
+      sentence(`${site} is rate-limiting requests (HTTP 429)${said}`),
+      'Lower the concurrency, or raise rate_limit in the site config.',
+      opts,
+    );
   }
   if (status >= 500) {
-    return new FrappeError('http', sentence(`${site} failed with HTTP ${status}${d.excType ? ` (${d.excType})` : ''} during ${ctx.action}${said}`), 'Usually temporary; if it persists, check the site\'s Error Log.', opts);
+    return new FrappeError(
+      'http',
+      sentence(`${site} failed with HTTP ${status}${d.excType ? ` (${d.excType})` : ''} during ${ctx.action}${said}`),
+      "Usually temporary; if it persists, check the site's Error Log.",
+      opts,
+    );
   }
   if (status >= 300 && status < 400) {
     const to = ctx.location ? ` to ${ctx.location}` : '';
-    return new FrappeError('http', `${site} redirected ${ctx.action}${to} (HTTP ${status}).`, 'Set the site URL to the final address (for example https:// instead of http://).', opts);
+    return new FrappeError(
+      'http',
+      `${site} redirected ${ctx.action}${to} (HTTP ${status}).`,
+      'Set the site URL to the final address (for example https:// instead of http://).',
+      opts,
+    );
   }
   if (status === 401 || (status === 403 && /\bGuest\b/.test(d.message))) {
-    return new FrappeError('auth', `${site} refused the API key/secret (HTTP ${status}${d.excType ? `, ${d.excType}` : ''})${said}.`, `Generate new API keys for the integration user in Frappe (User › Settings › API Access) and store them. ${credentialsHint(ctx.siteId)}`, opts);
+    return new FrappeError(
+      'auth',
+      `${site} refused the API key/secret (HTTP ${status}${d.excType ? `, ${d.excType}` : ''})${said}.`,
+      `Generate new API keys for the integration user in Frappe (User › Settings › API Access) and store them. ${credentialsHint(ctx.siteId)}`,
+      opts,
+    );
   }
   if (d.notJson) {
-    const what = d.notJson === 'html' ? 'an HTML page' : d.notJson === 'empty' ? 'an empty body' : 'something that is not JSON';
+    const what =
+      d.notJson === 'html' ? 'an HTML page' : d.notJson === 'empty' ? 'an empty body' : 'something that is not JSON';
     const title = d.pageTitle ? ` ("${d.pageTitle}")` : '';
-    return new FrappeError('badResponse', `${site} answered ${what}${title} to ${ctx.action} (HTTP ${status}) — is the site URL right?`, 'Use the site\'s base URL, e.g. https://hr.example.com (no /app, no path).', opts);
+    return new FrappeError(
+      'badResponse',
+      `${site} answered ${what}${title} to ${ctx.action} (HTTP ${status}) — is the site URL right?`,
+      "Use the site's base URL, e.g. https://hr.example.com (no /app, no path).",
+      opts,
+    );
   }
   if (status === 403) {
-    return new FrappeError('permission', `${site}: ${d.message || `permission denied for ${ctx.action}`}`, 'Give the API user the HR Manager or HR User role.', opts);
+    return new FrappeError(
+      'permission',
+      `${site}: ${d.message || `permission denied for ${ctx.action}`}`,
+      'Give the API user the HR Manager or HR User role.',
+      opts,
+    );
   }
   if (status === 404) {
-    return new FrappeError('http', d.message && d.excType ? `${site}: ${d.message}` : `${site}: ${ctx.action} was not found (HTTP 404) — is the site URL right and Frappe HR installed?`, undefined, opts);
+    return new FrappeError(
+      'http',
+      d.message && d.excType
+        ? `${site}: ${d.message}`
+        : `${site}: ${ctx.action} was not found (HTTP 404) — is the site URL right and Frappe HR installed?`,
+      undefined,
+      opts,
+    );
   }
-  if (isDuplicateCheckin(d)) return new FrappeError('duplicate', d.message || 'Duplicate Employee Checkin.', undefined, opts);
+  if (isDuplicateCheckin(d))
+    return new FrappeError('duplicate', d.message || 'Duplicate Employee Checkin.', undefined, opts);
   if (status === 417 || status === 409 || status === 422) {
     const notFound = /Could not find Employee|No Employee found/i.test(d.message);
-    return new FrappeError(notFound ? 'employeeNotFound' : 'validation', d.message || `${site} refused ${ctx.action} (${d.excType ?? `HTTP ${status}`}).`, undefined, opts);
+    return new FrappeError(
+      notFound ? 'employeeNotFound' : 'validation',
+      d.message || `${site} refused ${ctx.action} (${d.excType ?? `HTTP ${status}`}).`,
+      undefined,
+      opts,
+    );
   }
-  return new FrappeError('http', sentence(`${site} answered HTTP ${status}${d.excType ? ` (${d.excType})` : ''} to ${ctx.action}${said}`), undefined, opts);
+  return new FrappeError(
+    'http',
+    sentence(`${site} answered HTTP ${status}${d.excType ? ` (${d.excType})` : ''} to ${ctx.action}${said}`),
+    undefined,
+    opts,
+  );
 }
 
 function sentence(s: string): string {
@@ -207,7 +271,12 @@ export function isTransientStatus(status: number | undefined): boolean {
 
 /** Errors that concern one document (so the others may still go through). */
 export function isDocumentError(e: FrappeError): boolean {
-  return e.reason === 'validation' || e.reason === 'employeeNotFound' || e.reason === 'duplicate' || e.reason === 'permission';
+  return (
+    e.reason === 'validation' ||
+    e.reason === 'employeeNotFound' ||
+    e.reason === 'duplicate' ||
+    e.reason === 'permission'
+  );
 }
 
 /** The per-punch failure code for a FrappeError that ended a checkin write. */

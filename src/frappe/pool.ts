@@ -11,7 +11,11 @@ export function chunk<T>(items: T[], size: number): T[][] {
  * Runs `work` over `items` with at most `concurrency` calls in flight. After the first failure no new item is
  * started; the calls already running finish. Returns the failures (empty when all went well).
  */
-export async function runPool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<unknown[]> {
+export async function runPool<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<unknown[]> {
   const errors: unknown[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -31,7 +31,11 @@ export class FrappeUserControl implements UserControl {
     this.concurrency = options.client.concurrency;
   }
 
-  async apply(changes: UserControlChange[], _memory: UserControlMemory, signal?: AbortSignal): Promise<UserControlResult[]> {
+  async apply(
+    changes: UserControlChange[],
+    _memory: UserControlMemory,
+    signal?: AbortSignal,
+  ): Promise<UserControlResult[]> {
     const users = new Map<string, string>();
     for (const c of changes) if (touchable(c.employee.userId)) users.set(userKey(c.employee.userId), c.employee.userId);
     const known = users.size ? await this.readInBulk([...users.values()], signal) : undefined;
@@ -60,7 +64,10 @@ export class FrappeUserControl implements UserControl {
     }
     const user = await loggedUser(this.api, signal).catch(() => undefined);
     const info = user ? await userRoles(this.api, user, signal).catch(() => undefined) : undefined;
-    const warn = info && user !== 'Administrator' && !info.roles.includes(PROTECTED_ROLE) ? ` ${user} does not have System Manager, which enabling/disabling users usually needs.` : '';
+    const warn =
+      info && user !== 'Administrator' && !info.roles.includes(PROTECTED_ROLE)
+        ? ` ${user} does not have System Manager, which enabling/disabling users usually needs.`
+        : '';
     return { ok: true, detail: `Can read User records on Frappe site ${this.api.siteId}.${warn}` };
   }
 
@@ -75,7 +82,10 @@ export class FrappeUserControl implements UserControl {
       if (!FrappeError.is(e)) throw e;
       const log = this.bulkRefusalLogged ? this.logger.debug : this.logger.info;
       this.bulkRefusalLogged = true;
-      log.call(this.logger, `Frappe site ${this.api.siteId}: could not read Users and their System Manager role in bulk (${e.message}); reading each User instead.`);
+      log.call(
+        this.logger,
+        `Frappe site ${this.api.siteId}: could not read Users and their System Manager role in bulk (${e.message}); reading each User instead.`,
+      );
       return undefined;
     }
   }
@@ -95,23 +105,40 @@ export class FrappeUserControl implements UserControl {
   private async applyOne(change: UserControlChange, known: Known, signal?: AbortSignal): Promise<UserControlResult> {
     const { empCode, employee, enable } = change;
     const user = employee.userId;
-    const result = (r: UserControlResult['result'], detail: string): UserControlResult => ({ empCode, result: r, detail });
+    const result = (r: UserControlResult['result'], detail: string): UserControlResult => ({
+      empCode,
+      result: r,
+      detail,
+    });
     if (!user) return result('failed', `Employee ${employee.name} has no linked User`);
     if (!touchable(user)) return result('unchanged', `User ${user} is never enabled or disabled by BioTime Sync`);
     try {
       const state = await this.stateOf(user, known, signal);
       if (state.systemManager) {
-        return result('unchanged', `User ${user} has the System Manager role and is never enabled or disabled by BioTime Sync`);
+        return result(
+          'unchanged',
+          `User ${user} has the System Manager role and is never enabled or disabled by BioTime Sync`,
+        );
       }
-      if (state.enabled === enable) return result('unchanged', `User ${user} is already ${enable ? 'enabled' : 'disabled'}`);
+      if (state.enabled === enable)
+        return result('unchanged', `User ${user} is already ${enable ? 'enabled' : 'disabled'}`);
       // Setting `enabled` to a value is idempotent, so the PUT may be retried like a read.
-      await this.api.call({ method: 'PUT', path: userPath(user), data: { enabled: enable ? 1 : 0 }, retry: 'read', signal });
+      await this.api.call({
+        method: 'PUT',
+        path: userPath(user),
+        data: { enabled: enable ? 1 : 0 },
+        retry: 'read',
+        signal,
+      });
       state.enabled = enable;
-      this.logger.info(`Frappe site ${this.api.siteId}: ${enable ? 'enabled' : 'disabled'} User ${user} (employee ${employee.name}).`);
+      this.logger.info(
+        `Frappe site ${this.api.siteId}: ${enable ? 'enabled' : 'disabled'} User ${user} (employee ${employee.name}).`,
+      );
       return result('applied', `User ${user} ${enable ? 'enabled' : 'disabled'}`);
     } catch (e) {
       if (!FrappeError.is(e)) throw e;
-      if (e.status === 404) return result('failed', `User ${user} linked to Employee ${employee.name} does not exist in Frappe`);
+      if (e.status === 404)
+        return result('failed', `User ${user} linked to Employee ${employee.name} does not exist in Frappe`);
       return result('failed', `Could not ${enable ? 'enable' : 'disable'} User ${user}: ${e.message}`);
     }
   }

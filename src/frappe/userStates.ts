@@ -23,13 +23,38 @@ export function userKey(user: string): string {
  * child table and refuses a child list without `parent`, frappe-api.md §4.1). Keyed by `userKey`; a User the
  * site did not list is absent. Throws a FrappeError when either read is refused or answered in another shape.
  */
-export async function readUserStates(api: FrappeApi, users: string[], concurrency: number, signal?: AbortSignal): Promise<Map<string, UserState>> {
+export async function readUserStates(
+  api: FrappeApi,
+  users: string[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<Map<string, UserState>> {
   const parts = chunk(users, USER_CHUNK);
-  const reads = parts.flatMap((part) => [{ managers: false, part }, { managers: true, part }]);
+  const reads = parts.flatMap((part) => [
+    { managers: false, part },
+    { managers: true, part },
+  ]);
   const pages = await mapPool(reads, concurrency, ({ managers, part }) =>
     managers
-      ? api.getList('Has Role', { fields: ['parent'], filters: [['parent', 'in', part], ['parenttype', '=', 'User'], ['role', '=', PROTECTED_ROLE]], limit_page_length: 0, parent: 'User' }, signal)
-      : api.getList('User', { fields: ['name', 'enabled'], filters: [['name', 'in', part]], limit_page_length: 0 }, signal),
+      ? api.getList(
+          'Has Role',
+          {
+            fields: ['parent'],
+            filters: [
+              ['parent', 'in', part],
+              ['parenttype', '=', 'User'],
+              ['role', '=', PROTECTED_ROLE],
+            ],
+            limit_page_length: 0,
+            parent: 'User',
+          },
+          signal,
+        )
+      : api.getList(
+          'User',
+          { fields: ['name', 'enabled'], filters: [['name', 'in', part]], limit_page_length: 0 },
+          signal,
+        ),
   );
   const managers = new Set<string>();
   const states = new Map<string, UserState>();

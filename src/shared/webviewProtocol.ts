@@ -9,7 +9,16 @@ export type MappingSourceRef =
   | { kind: 'failed'; deviceId: string }
   | { kind: 'plan'; deviceId: string; runId: string };
 
-export const SORT_KEYS = ['transactionId', 'empCode', 'name', 'punchTime', 'terminal', 'logType', 'employee', 'outcome'] as const;
+export const SORT_KEYS = [
+  'transactionId',
+  'empCode',
+  'name',
+  'punchTime',
+  'terminal',
+  'logType',
+  'employee',
+  'outcome',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const OUTCOME_FILTERS = ['all', 'created', 'duplicate', 'failed', 'skipped'] as const;
@@ -25,7 +34,13 @@ export interface MappingQuery {
   page: number;
 }
 
-export const DEFAULT_QUERY: MappingQuery = { outcome: 'all', search: '', sort: 'punchTime', descending: false, page: 0 };
+export const DEFAULT_QUERY: MappingQuery = {
+  outcome: 'all',
+  search: '',
+  sort: 'punchTime',
+  descending: false,
+  page: 0,
+};
 
 export type MappingTotals = Record<OutcomeKind, number> & { all: number };
 
@@ -49,7 +64,16 @@ export interface MappingSourceInfo {
  */
 export type HostToWebview =
   | { type: 'source'; source: MappingSourceInfo }
-  | { type: 'page'; seq: number; rows: PunchOutcome[]; page: number; pageCount: number; pageSize: number; matched: number; totals: MappingTotals }
+  | {
+      type: 'page';
+      seq: number;
+      rows: PunchOutcome[];
+      page: number;
+      pageCount: number;
+      pageSize: number;
+      matched: number;
+      totals: MappingTotals;
+    }
   | { type: 'rowsUpdated'; rows: PunchOutcome[]; totals: MappingTotals }
   | { type: 'busy'; busy: boolean; message?: string }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
@@ -76,7 +100,14 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 export function parseQuery(v: unknown): MappingQuery | undefined {
   if (!isObj(v)) return undefined;
   const { outcome, search, sort, descending, page } = v;
-  if (!OUTCOME_FILTERS.includes(outcome as OutcomeFilter) || !isStr(search, 200) || !SORT_KEYS.includes(sort as SortKey) || typeof descending !== 'boolean' || !isInt(page)) return undefined;
+  if (
+    !OUTCOME_FILTERS.includes(outcome as OutcomeFilter) ||
+    !isStr(search, 200) ||
+    !SORT_KEYS.includes(sort as SortKey) ||
+    typeof descending !== 'boolean' ||
+    !isInt(page)
+  )
+    return undefined;
   return { outcome: outcome as OutcomeFilter, search, sort: sort as SortKey, descending, page };
 }
 
@@ -84,7 +115,8 @@ export function parseSourceRef(v: unknown): MappingSourceRef | undefined {
   if (!isObj(v)) return undefined;
   if (v.kind === 'run' && isStr(v.runId, 200)) return { kind: 'run', runId: v.runId };
   if (v.kind === 'failed' && isStr(v.deviceId, 200)) return { kind: 'failed', deviceId: v.deviceId };
-  if (v.kind === 'plan' && isStr(v.deviceId, 200) && isStr(v.runId, 200)) return { kind: 'plan', deviceId: v.deviceId, runId: v.runId };
+  if (v.kind === 'plan' && isStr(v.deviceId, 200) && isStr(v.runId, 200))
+    return { kind: 'plan', deviceId: v.deviceId, runId: v.runId };
   return undefined;
 }
 
@@ -100,9 +132,14 @@ export function parseWebviewToHost(msg: unknown): WebviewToHost | undefined {
       return isInt(msg.seq) && query ? { type: 'query', seq: msg.seq, query } : undefined;
     }
     case 'rerun':
-      return Array.isArray(msg.keys) && msg.keys.length <= 10_000 && msg.keys.every((k) => isStr(k, 200)) ? { type: 'rerun', keys: msg.keys as string[] } : undefined;
+      return Array.isArray(msg.keys) && msg.keys.length <= 10_000 && msg.keys.every((k) => isStr(k, 200))
+        ? { type: 'rerun', keys: msg.keys as string[] }
+        : undefined;
     case 'open':
-      return (msg.doctype === 'Employee' || msg.doctype === 'Employee Checkin') && isStr(msg.name, 200) && msg.name && isStr(msg.deviceId, 200)
+      return (msg.doctype === 'Employee' || msg.doctype === 'Employee Checkin') &&
+        isStr(msg.name, 200) &&
+        msg.name &&
+        isStr(msg.deviceId, 200)
         ? { type: 'open', doctype: msg.doctype, name: msg.name, deviceId: msg.deviceId }
         : undefined;
     case 'link':
@@ -117,15 +154,26 @@ export function parseHostToWebview(msg: unknown): HostToWebview | undefined {
   if (!isObj(msg)) return undefined;
   switch (msg.type) {
     case 'source':
-      return isObj(msg.source) && parseSourceRef(msg.source.ref) && isStr(msg.source.title) ? (msg as HostToWebview) : undefined;
+      return isObj(msg.source) && parseSourceRef(msg.source.ref) && isStr(msg.source.title)
+        ? (msg as HostToWebview)
+        : undefined;
     case 'page':
-      return isInt(msg.seq) && Array.isArray(msg.rows) && isInt(msg.page) && isInt(msg.pageCount) && isInt(msg.matched) && isObj(msg.totals) ? (msg as HostToWebview) : undefined;
+      return isInt(msg.seq) &&
+        Array.isArray(msg.rows) &&
+        isInt(msg.page) &&
+        isInt(msg.pageCount) &&
+        isInt(msg.matched) &&
+        isObj(msg.totals)
+        ? (msg as HostToWebview)
+        : undefined;
     case 'rowsUpdated':
       return Array.isArray(msg.rows) && isObj(msg.totals) ? (msg as HostToWebview) : undefined;
     case 'busy':
       return typeof msg.busy === 'boolean' ? (msg as HostToWebview) : undefined;
     case 'notice':
-      return (msg.level === 'info' || msg.level === 'error') && isStr(msg.message, 2000) ? (msg as HostToWebview) : undefined;
+      return (msg.level === 'info' || msg.level === 'error') && isStr(msg.message, 2000)
+        ? (msg as HostToWebview)
+        : undefined;
     default:
       return undefined;
   }
@@ -142,5 +190,9 @@ export function parseWebviewState(v: unknown): MappingWebviewState | undefined {
   if (!isObj(v)) return undefined;
   const ref = parseSourceRef(v.ref);
   if (!ref) return undefined;
-  return { ref, query: parseQuery(v.query) ?? DEFAULT_QUERY, selected: Array.isArray(v.selected) ? v.selected.filter((k): k is string => isStr(k, 200)) : [] };
+  return {
+    ref,
+    query: parseQuery(v.query) ?? DEFAULT_QUERY,
+    selected: Array.isArray(v.selected) ? v.selected.filter((k): k is string => isStr(k, 200)) : [],
+  };
 }

@@ -24,7 +24,8 @@ export type HostState =
 const FOLLOWER_REFRESH_MS = 15_000;
 
 export class EngineHost extends Disposable {
-  private current: { engine: SyncEngineApi; scheduler: Scheduler; dispose(): Promise<void>; subs: vscode.Disposable[] } | undefined;
+  private current:
+    { engine: SyncEngineApi; scheduler: Scheduler; dispose(): Promise<void>; subs: vscode.Disposable[] } | undefined;
   private _state: HostState = { kind: 'unconfigured' };
   private _role: Role = 'stopped';
   private chain: Promise<void> = Promise.resolve();
@@ -57,7 +58,11 @@ export class EngineHost extends Disposable {
   requireEngine(): SyncEngineApi {
     const s = this._state;
     if (s.kind === 'ready') return s.engine;
-    if (s.kind === 'invalid') throw new UserFacingError(`The BioTime Sync settings have ${s.issues.length} problem(s): ${s.issues[0].key}: ${s.issues[0].message}`, 'openSettings');
+    if (s.kind === 'invalid')
+      throw new UserFacingError(
+        `The BioTime Sync settings have ${s.issues.length} problem(s): ${s.issues[0].key}: ${s.issues[0].message}`,
+        'openSettings',
+      );
     throw new UserFacingError('No BioTime device is configured yet.', 'addDevice');
   }
 
@@ -67,7 +72,9 @@ export class EngineHost extends Disposable {
 
   /** (Re)builds the engine from the settings. Calls are serialised; the last one wins. */
   reload(): Promise<void> {
-    this.chain = this.chain.then(() => this.rebuild()).catch((e) => this.logger.error(`Restart failed: ${describeError(e).message}`));
+    this.chain = this.chain
+      .then(() => this.rebuild())
+      .catch((e) => this.logger.error(`Restart failed: ${describeError(e).message}`));
     return this.chain;
   }
 
@@ -76,7 +83,9 @@ export class EngineHost extends Disposable {
     if (this.disposed) return;
     const settings = readSyncSettings();
     if (!settings.ok) {
-      this.logger.error(`Settings are invalid; nothing will sync until they are fixed:\n${settings.issues.map((i) => `  ${i.key}: ${i.message}`).join('\n')}`);
+      this.logger.error(
+        `Settings are invalid; nothing will sync until they are fixed:\n${settings.issues.map((i) => `  ${i.key}: ${i.message}`).join('\n')}`,
+      );
       this.setState({ kind: 'invalid', issues: settings.issues });
       return;
     }
@@ -85,7 +94,12 @@ export class EngineHost extends Disposable {
       return;
     }
     try {
-      const built = createEngine({ config: settings.config, stateDir: this.stateDir, credentials: this.credentials, logger: this.logger });
+      const built = createEngine({
+        config: settings.config,
+        stateDir: this.stateDir,
+        credentials: this.credentials,
+        logger: this.logger,
+      });
       const subs = [
         built.engine.onEvent((e) => this.eventEmitter.fire(e)),
         built.scheduler.onDidChangeRole((role) => this.setRole(role)),
@@ -97,7 +111,9 @@ export class EngineHost extends Disposable {
         this.setRole(built.scheduler.isRunner ? 'runner' : 'follower');
       }
       const n = settings.config.devices.length;
-      this.logger.info(`Engine started with ${n} device(s); this window is ${this._role === 'runner' ? 'running the syncs' : this._role === 'follower' ? 'following another window' : 'not scheduling (bioSync.scheduler.enabled is off)'}.`);
+      this.logger.info(
+        `Engine started with ${n} device(s); this window is ${this._role === 'runner' ? 'running the syncs' : this._role === 'follower' ? 'following another window' : 'not scheduling (bioSync.scheduler.enabled is off)'}.`,
+      );
     } catch (e) {
       const err = describeError(e);
       this.logger.error(`Could not start the engine: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
@@ -115,8 +131,14 @@ export class EngineHost extends Disposable {
     if (role === this._role) return;
     this._role = role;
     if (this.followerTimer) clearInterval(this.followerTimer);
-    this.followerTimer = role === 'follower' ? setInterval(() => this.changeEmitter.fire(), FOLLOWER_REFRESH_MS) : undefined;
-    if (role !== 'stopped') this.logger.info(role === 'runner' ? 'This window now runs the scheduled syncs.' : 'Another window runs the scheduled syncs; this one shows their state.');
+    this.followerTimer =
+      role === 'follower' ? setInterval(() => this.changeEmitter.fire(), FOLLOWER_REFRESH_MS) : undefined;
+    if (role !== 'stopped')
+      this.logger.info(
+        role === 'runner'
+          ? 'This window now runs the scheduled syncs.'
+          : 'Another window runs the scheduled syncs; this one shows their state.',
+      );
     this.changeEmitter.fire();
   }
 

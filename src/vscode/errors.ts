@@ -43,10 +43,15 @@ export interface Advice {
 
 /** What to tell the operator about `e`, and which actions to offer. */
 export function adviseOn(e: unknown): Advice {
-  if (e instanceof UserFacingError) return { message: e.message, actions: e.action ? [e.action, 'showLog'] : ['showLog'] };
+  if (e instanceof UserFacingError)
+    return { message: e.message, actions: e.action ? [e.action, 'showLog'] : ['showLog'] };
   const { code, message, hint } = describeError(e);
   const text = hint ? `${message} ${hint}` : message;
-  return { message: text, actions: actionsFor(code, message), ...(code === 'cancelled' || code === 'biotime.cancelled' || code === 'frappe.cancelled' ? { silent: true } : {}) };
+  return {
+    message: text,
+    actions: actionsFor(code, message),
+    ...(code === 'cancelled' || code === 'biotime.cancelled' || code === 'frappe.cancelled' ? { silent: true } : {}),
+  };
 }
 
 /** Actions for an error code as found in RunSummary.error / DeviceStatus.lastError too. */

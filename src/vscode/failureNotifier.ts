@@ -18,12 +18,16 @@ export class FailureNotifier extends Disposable {
   private async onRun(run: RunSummary): Promise<void> {
     const state = this.host.state;
     if (run.kind !== 'sync' || state.kind !== 'ready') return;
-    const status = run.status === 'failed' ? (await state.engine.status().catch(() => [])).find((s) => s.deviceId === run.deviceId) : undefined;
+    const status =
+      run.status === 'failed'
+        ? (await state.engine.status().catch(() => [])).find((s) => s.deviceId === run.deviceId)
+        : undefined;
     const decision = failureDecision(run, status, readUiSettings().failureThreshold, this.notified.has(run.deviceId));
     if (decision === 'reset') this.notified.delete(run.deviceId);
     if (decision !== 'notify' || !status) return;
     this.notified.add(run.deviceId);
-    const message = `BioTime Sync: ${status.name} failed ${status.consecutiveFailures} runs in a row. ${run.error?.message ?? ''}`.trim();
+    const message =
+      `BioTime Sync: ${status.name} failed ${status.consecutiveFailures} runs in a row. ${run.error?.message ?? ''}`.trim();
     const choice = await vscode.window.showWarningMessage(message, 'Show Log', 'Test Connection');
     if (choice === 'Show Log') await vscode.commands.executeCommand('bioSync.showLog');
     if (choice === 'Test Connection') await vscode.commands.executeCommand('bioSync.testConnection', run.deviceId);

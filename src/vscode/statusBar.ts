@@ -5,7 +5,9 @@ import { barState, barText } from './statusBarState';
 import type { SyncTreeModel } from './tree/treeModel';
 
 export class SyncStatusBar extends Disposable {
-  private readonly item = this._register(vscode.window.createStatusBarItem('bioSync.status', vscode.StatusBarAlignment.Left, 50));
+  private readonly item = this._register(
+    vscode.window.createStatusBarItem('bioSync.status', vscode.StatusBarAlignment.Left, 50),
+  );
   private pending: Promise<void> | undefined;
   private dirty = false;
 
@@ -38,7 +40,13 @@ export class SyncStatusBar extends Disposable {
     const state = host.state;
     const statuses = await this.model.status();
     if (this.disposed) return;
-    const s = barState(state.kind, state.kind === 'invalid' ? state.issues.length : 0, this.model.runningCount, statuses, host.role === 'follower');
+    const s = barState(
+      state.kind,
+      state.kind === 'invalid' ? state.issues.length : 0,
+      this.model.runningCount,
+      statuses,
+      host.role === 'follower',
+    );
     const t = barText(s);
     this.item.text = t.text;
     this.item.tooltip = t.tooltip;

@@ -107,9 +107,26 @@ function renderPage(flash?: Set<string>): void {
   shell.setTotals(totals, query.outcome);
   shell.setSort(query.sort, query.descending);
   const first = matched ? query.page * pageSize + 1 : 0;
-  shell.setPager(query.page, pageCount, `${first.toLocaleString()}–${(query.page * pageSize + rows.length).toLocaleString()} of ${matched.toLocaleString()}${matched !== totals.all ? ` (filtered from ${totals.all.toLocaleString()})` : ''}`);
+  shell.setPager(
+    query.page,
+    pageCount,
+    `${first.toLocaleString()}–${(query.page * pageSize + rows.length).toLocaleString()} of ${matched.toLocaleString()}${matched !== totals.all ? ` (filtered from ${totals.all.toLocaleString()})` : ''}`,
+  );
   const body = shell.tbody;
-  body.replaceChildren(...rows.map((r, i) => renderRow(r, { selected: selected.has(r.key), focused: i === focusIndex, isPlan: source!.isPlan, flash: !!flash?.has(r.key) }, handlers)));
+  body.replaceChildren(
+    ...rows.map((r, i) =>
+      renderRow(
+        r,
+        {
+          selected: selected.has(r.key),
+          focused: i === focusIndex,
+          isPlan: source!.isPlan,
+          flash: !!flash?.has(r.key),
+        },
+        handlers,
+      ),
+    ),
+  );
   shell.setSelectionCount(selected.size);
   shell.setEmpty(rows.length === 0);
 }
@@ -136,7 +153,8 @@ function toggle(key: string): void {
 const handlers = {
   filter: (outcome: MappingQuery['outcome']) => setQuery({ outcome }),
   search: (text: string) => setQuery({ search: text }),
-  sort: (key: MappingQuery['sort']) => setQuery({ sort: key, descending: query.sort === key ? !query.descending : false }),
+  sort: (key: MappingQuery['sort']) =>
+    setQuery({ sort: key, descending: query.sort === key ? !query.descending : false }),
   page: (page: number) => {
     query = { ...query, page: Math.max(0, Math.min(page, pageCount - 1)) };
     focusIndex = 0;
@@ -155,7 +173,8 @@ const handlers = {
   },
   rerun: () => send({ type: 'rerun', keys: [...selected] }),
   apply: () => send({ type: 'apply' }),
-  open: (deviceId: string, doctype: 'Employee' | 'Employee Checkin', name: string) => send({ type: 'open', deviceId, doctype, name }),
+  open: (deviceId: string, doctype: 'Employee' | 'Employee Checkin', name: string) =>
+    send({ type: 'open', deviceId, doctype, name }),
   link: (key: string) => send({ type: 'link', key }),
   rowKey: (e: KeyboardEvent, index: number) => {
     const keys: Record<string, () => void> = {

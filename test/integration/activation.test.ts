@@ -19,11 +19,24 @@ export function activationTests(): void {
 
     test('contributes the views, the settings and a category on every command', () => {
       const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
-        contributes: { views: Record<string, { id: string }[]>; commands: { command: string; category: string }[]; configuration: { properties: Record<string, unknown> } };
+        contributes: {
+          views: Record<string, { id: string }[]>;
+          commands: { command: string; category: string }[];
+          configuration: { properties: Record<string, unknown> };
+        };
       };
-      assert.deepStrictEqual(pkg.contributes.views.bioSync.map((v) => v.id), ['bioSync.devices', 'bioSync.runs']);
+      assert.deepStrictEqual(
+        pkg.contributes.views.bioSync.map((v) => v.id),
+        ['bioSync.devices', 'bioSync.runs'],
+      );
       assert.ok(pkg.contributes.commands.every((c) => c.category === 'BioTime Sync'));
-      for (const key of ['bioSync.sites', 'bioSync.devices', 'bioSync.scheduler.enabled', 'bioSync.notifications.consecutiveFailures']) assert.ok(pkg.contributes.configuration.properties[key], key);
+      for (const key of [
+        'bioSync.sites',
+        'bioSync.devices',
+        'bioSync.scheduler.enabled',
+        'bioSync.notifications.consecutiveFailures',
+      ])
+        assert.ok(pkg.contributes.configuration.properties[key], key);
     });
   });
 }

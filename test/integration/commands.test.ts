@@ -16,16 +16,32 @@ export function commandTests(): void {
 
     test('every contributed command is registered, and every registered bioSync command is contributed', async () => {
       await api();
-      const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } };
+      const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+        contributes: { commands: { command: string }[] };
+      };
       const contributed = pkg.contributes.commands.map((c) => c.command);
       // VS Code adds <viewId>.focus / .open / … for every contributed view; those are not ours to declare.
-      const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('bioSync.') && !/^bioSync\.(devices|runs)\./.test(c));
-      assert.deepStrictEqual(contributed.filter((c) => !registered.includes(c)), []);
-      assert.deepStrictEqual(registered.filter((c) => !contributed.includes(c)), []);
+      const registered = (await vscode.commands.getCommands(true)).filter(
+        (c) => c.startsWith('bioSync.') && !/^bioSync\.(devices|runs)\./.test(c),
+      );
+      assert.deepStrictEqual(
+        contributed.filter((c) => !registered.includes(c)),
+        [],
+      );
+      assert.deepStrictEqual(
+        registered.filter((c) => !contributed.includes(c)),
+        [],
+      );
     });
 
     test('with nothing configured, commands that need a device explain instead of failing', async () => {
-      for (const id of ['bioSync.syncNow', 'bioSync.syncAll', 'bioSync.testConnection', 'bioSync.rerunFailed', 'bioSync.previewSync']) {
+      for (const id of [
+        'bioSync.syncNow',
+        'bioSync.syncAll',
+        'bioSync.testConnection',
+        'bioSync.rerunFailed',
+        'bioSync.previewSync',
+      ]) {
         assert.strictEqual(await runDismissing(id), undefined, id);
       }
     });
@@ -35,11 +51,18 @@ export function commandTests(): void {
       demo = (await vscode.commands.executeCommand<Demo>('bioSync.trySandbox'))!;
       assert.match(demo.biotimeUrl, /^http:\/\/127\.0\.0\.1:\d+/);
       deviceId = demo.deviceIds[0];
-      await waitFor('engine with the demo device', () => a.host.state.kind === 'ready' && a.host.state.config.devices.some((d) => d.id === deviceId));
-      await waitFor('first scheduled run to finish', async () => {
-        const engine = a.host.requireEngine();
-        return (await engine.listRuns(deviceId, 1)).length > 0 && !engine.isRunning(deviceId);
-      }, 30_000);
+      await waitFor(
+        'engine with the demo device',
+        () => a.host.state.kind === 'ready' && a.host.state.config.devices.some((d) => d.id === deviceId),
+      );
+      await waitFor(
+        'first scheduled run to finish',
+        async () => {
+          const engine = a.host.requireEngine();
+          return (await engine.listRuns(deviceId, 1)).length > 0 && !engine.isRunning(deviceId);
+        },
+        30_000,
+      );
     });
 
     test('bioSync.syncNow and bioSync.syncAll run and return their summaries', async () => {
@@ -57,11 +80,17 @@ export function commandTests(): void {
       assert.ok(device, JSON.stringify(roots.map((r) => r.label)));
       assert.match(device.description, /synced/);
       const children = await render(a.trees.devices, device.node);
-      assert.ok(children.some((c) => c.contextValue.startsWith('bioSync.run')), 'a run node');
+      assert.ok(
+        children.some((c) => c.contextValue.startsWith('bioSync.run')),
+        'a run node',
+      );
       const group = children.find((c) => /^Failed punches \(\d+\)$/.test(c.label));
       assert.ok(group, JSON.stringify(children.map((c) => c.label)));
       const failed = await render(a.trees.devices, group.node);
-      assert.ok(failed.some((f) => f.label.startsWith('2001') && /\+unknownEmployee\b/.test(f.contextValue)), JSON.stringify(failed.map((f) => f.label)));
+      assert.ok(
+        failed.some((f) => f.label.startsWith('2001') && /\+unknownEmployee\b/.test(f.contextValue)),
+        JSON.stringify(failed.map((f) => f.label)),
+      );
       const runs = await render(a.trees.runs);
       assert.ok(runs.length >= 3, `${runs.length} runs`);
     });
@@ -69,7 +98,10 @@ export function commandTests(): void {
     test('bioSync.testConnection returns the doctor checks', async () => {
       const checks = (await vscode.commands.executeCommand<DoctorCheck[]>('bioSync.testConnection', deviceId))!;
       assert.ok(checks.length > 0);
-      assert.deepStrictEqual(checks.filter((c) => c.status === 'fail').map((c) => c.check), []);
+      assert.deepStrictEqual(
+        checks.filter((c) => c.status === 'fail').map((c) => c.check),
+        [],
+      );
     });
 
     test('bioSync.previewSync opens the plan in the mapping panel; bioSync.showMapping opens a run and the webview handshakes', async () => {
@@ -78,8 +110,14 @@ export function commandTests(): void {
       assert.strictEqual(plan.kind, 'dryRun');
       const [firstRun] = (await a.host.requireEngine().listRuns(deviceId, 50)).filter((r) => r.counts.failed > 0);
       await vscode.commands.executeCommand('bioSync.showMapping', { kind: 'run', deviceId, runId: firstRun.runId });
-      const panel = await waitFor('mapping panel of the run', () => a.mapping.openPanels.find((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId));
-      await waitFor('ready + query from the webview', () => panel.received.includes('ready') && panel.received.includes('query'), 45_000).catch((e) => {
+      const panel = await waitFor('mapping panel of the run', () =>
+        a.mapping.openPanels.find((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId),
+      );
+      await waitFor(
+        'ready + query from the webview',
+        () => panel.received.includes('ready') && panel.received.includes('query'),
+        45_000,
+      ).catch((e) => {
         throw new Error(`${(e as Error).message}; received: ${JSON.stringify(panel.received)}`);
       });
       assert.match(panel.title, /Punch Mapping/);
@@ -89,47 +127,99 @@ export function commandTests(): void {
     test('a failed-punch panel reloads when its device runs elsewhere, and the webview asks for its page again', async () => {
       const a = await api();
       await vscode.commands.executeCommand('bioSync.showMapping', { kind: 'device', deviceId });
-      const panel = await waitFor('failed-punch panel', () => a.mapping.openPanels.find((p) => p.ref.kind === 'failed' && p.ref.deviceId === deviceId));
+      const panel = await waitFor('failed-punch panel', () =>
+        a.mapping.openPanels.find((p) => p.ref.kind === 'failed' && p.ref.deviceId === deviceId),
+      );
       await waitFor('handshake', () => panel.received.includes('ready') && panel.received.includes('query'), 45_000);
       const queries = panel.received.filter((t) => t === 'query').length;
       const reloads = panel.reloads;
       const [run] = (await vscode.commands.executeCommand<RunSummary[]>('bioSync.syncNow', deviceId))!;
       assert.strictEqual(run.status, 'completed', JSON.stringify(run.error));
       await waitFor('reload after the run', () => panel.reloads > reloads);
-      await waitFor('the webview queries its page again', () => panel.received.filter((t) => t === 'query').length > queries, 45_000);
+      await waitFor(
+        'the webview queries its page again',
+        () => panel.received.filter((t) => t === 'query').length > queries,
+        45_000,
+      );
     });
 
     test('rerun, copy, open and the interactive commands all run', async () => {
       const a = await api();
       const engine = a.host.requireEngine();
       const [failed] = (await engine.listFailed(deviceId)).filter((f) => f.failure === 'unknownEmployee');
-      const punch = { deviceId, key: failed.key, empCode: failed.empCode, name: failed.name, punchTime: failed.punchTime, reason: failed.reason, retryable: true };
+      const punch = {
+        deviceId,
+        key: failed.key,
+        empCode: failed.empCode,
+        name: failed.name,
+        punchTime: failed.punchTime,
+        reason: failed.reason,
+        retryable: true,
+      };
       const ref = { kind: 'failedPunch', deviceId, punch };
       const rerun = (await vscode.commands.executeCommand<RunSummary[]>('bioSync.rerunPunch', ref))!;
       assert.strictEqual(rerun[0].kind, 'rerun');
       assert.ok((await vscode.commands.executeCommand<RunSummary[]>('bioSync.rerunFailed', deviceId))!.length >= 1);
       const [run] = await engine.listRuns(deviceId, 1);
-      const json = (await vscode.commands.executeCommand<string>('bioSync.copyAsJson', { kind: 'run', deviceId, runId: run.runId, run }))!;
+      const json = (await vscode.commands.executeCommand<string>('bioSync.copyAsJson', {
+        kind: 'run',
+        deviceId,
+        runId: run.runId,
+        run,
+      }))!;
       assert.strictEqual(JSON.parse(json).runId, run.runId);
-      const url = (await vscode.commands.executeCommand<string>('bioSync.openInFrappe', { deviceId, doctype: 'Employee', name: 'HR-EMP-00001' }))!;
+      const url = (await vscode.commands.executeCommand<string>('bioSync.openInFrappe', {
+        deviceId,
+        doctype: 'Employee',
+        name: 'HR-EMP-00001',
+      }))!;
       assert.ok(url.startsWith(demo.frappeUrl), url);
       // Interactive commands: the quick inputs they open are dismissed; dialogs are skipped in smoke-test mode.
-      for (const id of ['bioSync.addDevice', 'bioSync.editDevice', 'bioSync.setBiotimePassword', 'bioSync.setFrappeApiKey', 'bioSync.linkEmployee', 'bioSync.showMapping']) {
-        await runDismissing(id, ...(id === 'bioSync.linkEmployee' ? [ref] : id === 'bioSync.showMapping' ? [] : [deviceId]));
+      for (const id of [
+        'bioSync.addDevice',
+        'bioSync.editDevice',
+        'bioSync.setBiotimePassword',
+        'bioSync.setFrappeApiKey',
+        'bioSync.linkEmployee',
+        'bioSync.showMapping',
+      ]) {
+        await runDismissing(
+          id,
+          ...(id === 'bioSync.linkEmployee' ? [ref] : id === 'bioSync.showMapping' ? [] : [deviceId]),
+        );
       }
       await runDismissing('bioSync.dismissPunch', ref);
       await runDismissing('bioSync.removeDevice', deviceId);
-      assert.ok((await engine.listFailed(deviceId)).some((f) => f.key === failed.key), 'a dismissed dialog dismisses nothing');
-      assert.ok(vscode.workspace.getConfiguration('bioSync').get<{ id: string }[]>('devices')!.some((d) => d.id === deviceId), 'a dismissed dialog removes nothing');
-      for (const id of ['bioSync.showLog', 'bioSync.refresh', 'bioSync.openSettings']) await vscode.commands.executeCommand(id);
+      assert.ok(
+        (await engine.listFailed(deviceId)).some((f) => f.key === failed.key),
+        'a dismissed dialog dismisses nothing',
+      );
+      assert.ok(
+        vscode.workspace
+          .getConfiguration('bioSync')
+          .get<{ id: string }[]>('devices')!
+          .some((d) => d.id === deviceId),
+        'a dismissed dialog removes nothing',
+      );
+      for (const id of ['bioSync.showLog', 'bioSync.refresh', 'bioSync.openSettings'])
+        await vscode.commands.executeCommand(id);
     });
 
     test('bioSync.disableDevice / bioSync.enableDevice write the setting and the engine follows', async () => {
       const a = await api();
       await vscode.commands.executeCommand('bioSync.disableDevice', deviceId);
-      await waitFor('device disabled', () => a.host.state.kind === 'ready' && a.host.state.config.devices.find((d) => d.id === deviceId)?.enabled === false);
+      await waitFor(
+        'device disabled',
+        () =>
+          a.host.state.kind === 'ready' &&
+          a.host.state.config.devices.find((d) => d.id === deviceId)?.enabled === false,
+      );
       await vscode.commands.executeCommand('bioSync.enableDevice', deviceId);
-      await waitFor('device enabled', () => a.host.state.kind === 'ready' && a.host.state.config.devices.find((d) => d.id === deviceId)?.enabled === true);
+      await waitFor(
+        'device enabled',
+        () =>
+          a.host.state.kind === 'ready' && a.host.state.config.devices.find((d) => d.id === deviceId)?.enabled === true,
+      );
     });
 
     suiteTeardown(async () => {

@@ -23,7 +23,11 @@ export function lockTests(): void {
       try {
         other.scheduler.start();
         await new Promise((r) => setTimeout(r, 600));
-        assert.strictEqual(other.scheduler.isRunner, false, 'the second one must follow while this window holds the lock');
+        assert.strictEqual(
+          other.scheduler.isRunner,
+          false,
+          'the second one must follow while this window holds the lock',
+        );
 
         await setSetting('scheduler.enabled', false);
         await waitFor('the second one takes over', () => other.scheduler.isRunner, 10_000);
@@ -32,7 +36,10 @@ export function lockTests(): void {
         await setSetting('scheduler.enabled', true);
         await waitFor('this window follows', () => a.host.role === 'follower', 10_000);
         const roots = await render(a.trees.devices);
-        assert.ok(roots.some((r) => r.label === 'Another window runs the scheduled syncs'), JSON.stringify(roots.map((r) => r.label)));
+        assert.ok(
+          roots.some((r) => r.label === 'Another window runs the scheduled syncs'),
+          JSON.stringify(roots.map((r) => r.label)),
+        );
         const deviceId = a.host.state.kind === 'ready' ? a.host.state.config.devices[0].id : '';
         const [refused] = await a.host.requireEngine().runAll();
         assert.strictEqual(refused.error?.code, 'state.locked', `${deviceId}: ${JSON.stringify(refused)}`);

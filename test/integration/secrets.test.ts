@@ -25,7 +25,9 @@ export function secretsTests(): void {
 
     test('overrides (Add Device test) are answered first and never stored', async () => {
       const a = await api();
-      const creds = new SecretStorageCredentials(a.secrets).withOverrides(new Map([[secretKeys.biotimePassword('ov'), 'typed-in']]));
+      const creds = new SecretStorageCredentials(a.secrets).withOverrides(
+        new Map([[secretKeys.biotimePassword('ov'), 'typed-in']]),
+      );
       assert.strictEqual(await creds.biotimePassword('ov'), 'typed-in');
       await creds.setToken('ov', 'not-kept');
       assert.strictEqual(await a.secrets.get(secretKeys.biotimePassword('ov')), undefined);

@@ -84,7 +84,10 @@ export async function biotimeKit(over: Partial<DeviceConfig> = {}): Promise<Kit>
 }
 
 /** Reads every page and returns them, with all punch ids flattened. */
-export async function readAll(client: BioTimeClient, query: Partial<TransactionQuery> = {}): Promise<{ pages: TransactionPage[]; ids: (number | null)[] }> {
+export async function readAll(
+  client: BioTimeClient,
+  query: Partial<TransactionQuery> = {},
+): Promise<{ pages: TransactionPage[]; ids: (number | null)[] }> {
   const pages: TransactionPage[] = [];
   for await (const p of client.readTransactions({ afterId: 0, pageSize: 10, ...query })) pages.push(p);
   return { pages, ids: pages.flatMap((p) => p.punches.map((x) => x.id)) };

@@ -26,7 +26,8 @@ export interface StubReply {
 /** Returns a reply to take over the request, or undefined to let the default behaviour answer. */
 export type StubHandler = (req: StubRequest) => StubReply | undefined;
 
-export const HTML_404 = '<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Not Found</h1></body></html>';
+export const HTML_404 =
+  '<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Not Found</h1></body></html>';
 
 export function b64url(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -120,7 +121,9 @@ export class BioTimeStub {
   }
 
   pagesRequested(): number[] {
-    return this.calls.filter((c) => c.method === 'GET' && c.path === '/iclock/api/transactions/').map((c) => Number(c.query.get('page')));
+    return this.calls
+      .filter((c) => c.method === 'GET' && c.path === '/iclock/api/transactions/')
+      .map((c) => Number(c.query.get('page')));
   }
 
   async close(): Promise<void> {
@@ -143,12 +146,21 @@ export class BioTimeStub {
         } catch {
           body = raw;
         }
-        const sreq: StubRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, authorization: req.headers.authorization, body };
+        const sreq: StubRequest = {
+          method: req.method ?? 'GET',
+          path: u.pathname,
+          query: u.searchParams,
+          authorization: req.headers.authorization,
+          body,
+        };
         this.calls.push(sreq);
         const reply = this.handlers.map((h) => h(sreq)).find((r) => r !== undefined) ?? this.route(sreq);
         const text = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
         const isHtml = text.trimStart().startsWith('<');
-        res.writeHead(reply.status ?? 200, { 'Content-Type': isHtml ? 'text/html' : 'application/json', ...reply.headers });
+        res.writeHead(reply.status ?? 200, {
+          'Content-Type': isHtml ? 'text/html' : 'application/json',
+          ...reply.headers,
+        });
         res.end(text);
       });
     });
@@ -161,7 +173,8 @@ export class BioTimeStub {
   }
 
   private route(r: StubRequest): StubReply {
-    if (r.method === 'POST' && (r.path === '/jwt-api-token-auth/' || r.path === '/api-token-auth/')) return this.login(r);
+    if (r.method === 'POST' && (r.path === '/jwt-api-token-auth/' || r.path === '/api-token-auth/'))
+      return this.login(r);
     const known = /^\/(iclock|personnel)\/api\//.test(r.path);
     if (!known) return { text: HTML_404 };
     const denied = this.checkAuth(r.authorization);
@@ -201,8 +214,10 @@ export class BioTimeStub {
     if (!h) return { status: 401, body: { detail: 'Authentication credentials were not provided.' } };
     const [scheme, token] = h.split(' ');
     const t = this.tokens.get(token ?? '');
-    if (!t || t.scheme !== scheme) return { status: 401, body: { detail: scheme === 'JWT' ? 'Error decoding signature.' : 'Invalid token.' } };
-    if (t.exp !== undefined && t.exp * 1000 <= this.opts.now().getTime()) return { status: 401, body: { detail: 'Signature has expired.' } };
+    if (!t || t.scheme !== scheme)
+      return { status: 401, body: { detail: scheme === 'JWT' ? 'Error decoding signature.' : 'Invalid token.' } };
+    if (t.exp !== undefined && t.exp * 1000 <= this.opts.now().getTime())
+      return { status: 401, body: { detail: 'Signature has expired.' } };
     return undefined;
   }
 
@@ -230,11 +245,17 @@ export class BioTimeStub {
     const b = (r.body ?? {}) as Json;
     if (r.method === 'GET' && r.path === '/personnel/api/employees/') {
       const code = r.query.get('emp_code');
-      return this.list(r, this.employees.filter((e) => code === null || e.emp_code === code).map((e) => this.employeeView(e)));
+      return this.list(
+        r,
+        this.employees.filter((e) => code === null || e.emp_code === code).map((e) => this.employeeView(e)),
+      );
     }
     if (r.method === 'GET' && r.path === '/personnel/api/areas/') {
       const code = r.query.get('area_code');
-      return this.list(r, this.areas.filter((a) => code === null || a.area_code === code));
+      return this.list(
+        r,
+        this.areas.filter((a) => code === null || a.area_code === code),
+      );
     }
     if (r.method === 'POST' && r.path === '/personnel/api/employees/adjust_area/') {
       for (const id of b.employees as number[]) {
@@ -245,10 +266,20 @@ export class BioTimeStub {
     }
     if (r.method === 'GET' && r.path === '/personnel/api/resigns/') {
       const emp = r.query.get('employee');
-      return this.list(r, this.resigns.filter((x) => emp === null || x.employee === Number(emp)));
+      return this.list(
+        r,
+        this.resigns.filter((x) => emp === null || x.employee === Number(emp)),
+      );
     }
     if (r.method === 'POST' && r.path === '/personnel/api/resigns/') {
-      const rec = { id: this.nextResignId++, employee: b.employee, resign_date: b.resign_date, resign_type: b.resign_type, disableatt: b.disableatt, reason: b.reason };
+      const rec = {
+        id: this.nextResignId++,
+        employee: b.employee,
+        resign_date: b.resign_date,
+        resign_type: b.resign_type,
+        disableatt: b.disableatt,
+        reason: b.reason,
+      };
       this.resigns.push(rec);
       return { status: 201, body: rec };
     }

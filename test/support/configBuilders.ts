@@ -2,7 +2,16 @@
 import type { DeviceConfig, SiteConfig, SyncConfig } from '../../src/core/configTypes';
 
 export function site(overrides: Partial<SiteConfig> = {}): SiteConfig {
-  return { id: 'acme', url: 'http://frappe.invalid', timeZone: 'Asia/Dubai', tls: { verify: true }, timeoutSeconds: 30, shiftTypes: [], shiftSyncMarginMinutes: 5, ...overrides };
+  return {
+    id: 'acme',
+    url: 'http://frappe.invalid',
+    timeZone: 'Asia/Dubai',
+    tls: { verify: true },
+    timeoutSeconds: 30,
+    shiftTypes: [],
+    shiftSyncMarginMinutes: 5,
+    ...overrides,
+  };
 }
 
 export function device(overrides: Partial<DeviceConfig> = {}): DeviceConfig {

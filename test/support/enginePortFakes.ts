@@ -6,9 +6,33 @@ import { Redactor, nullLogger } from '../../src/core/redact';
 import type { Clock, CredentialProvider, Logger, SyncStateStore } from '../../src/core/ports';
 import { config } from './configBuilders';
 import { FakeClock } from './fakeClock';
-import type { ShiftTypeInfo, EmployeeRecord, ExistingCheckin, InsertResult, NewCheckin, Punch, TransactionPage, TransactionQuery, AttendanceSource, CheckinSink, SinkProbe, SourceProbe, TerminalInfo, UserControl, UserControlChange, UserControlMemory, UserControlResult } from '../../src/core/ports';
+import type {
+  ShiftTypeInfo,
+  EmployeeRecord,
+  ExistingCheckin,
+  InsertResult,
+  NewCheckin,
+  Punch,
+  TransactionPage,
+  TransactionQuery,
+  AttendanceSource,
+  CheckinSink,
+  SinkProbe,
+  SourceProbe,
+  TerminalInfo,
+  UserControl,
+  UserControlChange,
+  UserControlMemory,
+  UserControlResult,
+} from '../../src/core/ports';
 
-export function punch(id: number, empCode: string, punchTime: string, punchState = '0', extra: Partial<Punch> = {}): Punch {
+export function punch(
+  id: number,
+  empCode: string,
+  punchTime: string,
+  punchState = '0',
+  extra: Partial<Punch> = {},
+): Punch {
   return {
     key: String(id),
     id,
@@ -36,14 +60,22 @@ export class FakeSource implements AttendanceSource {
 
   async *readTransactions(q: TransactionQuery): AsyncIterable<TransactionPage> {
     this.reads.push(q);
-    const rows = this.punches.filter((p) => p.id === null || p.id > q.afterId).sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+    const rows = this.punches
+      .filter((p) => p.id === null || p.id > q.afterId)
+      .sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
     for (let i = 0, page = 1; i < rows.length; i += q.pageSize, page++) {
       if (this.failOnPage?.index === page - 1) {
         const e = this.failOnPage.error;
         this.failOnPage = undefined;
         throw e;
       }
-      yield { punches: rows.slice(i, i + q.pageSize), page, hint: { pageSize: q.pageSize, page }, totalCount: rows.length, isLast: i + q.pageSize >= rows.length };
+      yield {
+        punches: rows.slice(i, i + q.pageSize),
+        page,
+        hint: { pageSize: q.pageSize, page },
+        totalCount: rows.length,
+        isLast: i + q.pageSize >= rows.length,
+      };
     }
   }
   async getTransaction(id: number): Promise<Punch | null> {
@@ -99,13 +131,27 @@ export class FakeSink implements CheckinSink {
         out.push({ key: d.key, status: 'failed', failure: 'refused', message: refusal });
         continue;
       }
-      const dup = this.checkins.find((c) => c.employee === d.employee && c.time === d.time && c.logType === (d.logType ?? ''));
+      const dup = this.checkins.find(
+        (c) => c.employee === d.employee && c.time === d.time && c.logType === (d.logType ?? ''),
+      );
       if (dup) {
-        out.push({ key: d.key, status: 'duplicate', duplicateOf: dup.name, message: 'This employee already has a log with the same timestamp.' });
+        out.push({
+          key: d.key,
+          status: 'duplicate',
+          duplicateOf: dup.name,
+          message: 'This employee already has a log with the same timestamp.',
+        });
         continue;
       }
       const name = `EMP-CKIN-11-2026-${String(++this.seq).padStart(6, '0')}`;
-      this.checkins.push({ name, employee: d.employee, time: d.time, logType: d.logType ?? '', deviceId: d.deviceId, seq: this.seq });
+      this.checkins.push({
+        name,
+        employee: d.employee,
+        time: d.time,
+        logType: d.logType ?? '',
+        deviceId: d.deviceId,
+        seq: this.seq,
+      });
       out.push({ key: d.key, status: 'created', name });
     }
     if (this.loseAnswerOnce) {
@@ -124,15 +170,28 @@ export class FakeSink implements CheckinSink {
     this.employees.find((e) => e.name === employee)!.deviceId = deviceId;
   }
   async probe(): Promise<SinkProbe> {
-    return { user: 'sync@example.com', timeZone: 'Asia/Dubai', canWriteTime: true, canCreateCheckin: true, canReadEmployee: true, duplicateDeviceIds: [], details: [] };
+    return {
+      user: 'sync@example.com',
+      timeZone: 'Asia/Dubai',
+      canWriteTime: true,
+      canCreateCheckin: true,
+      canReadEmployee: true,
+      duplicateDeviceIds: [],
+      details: [],
+    };
   }
   shifts = new Map<string, ShiftTypeInfo>();
   geolocation: boolean | 'unknown' = false;
   async getShiftTypes(names: string[]): Promise<ShiftTypeInfo[]> {
-    return names.map((n) => this.shifts.get(n) ?? { name: n, exists: false, lastSyncOfCheckin: null, autoUpdate: false });
+    return names.map(
+      (n) => this.shifts.get(n) ?? { name: n, exists: false, lastSyncOfCheckin: null, autoUpdate: false },
+    );
   }
   async setShiftLastSync(name: string, time: string): Promise<void> {
-    this.shifts.set(name, { ...(this.shifts.get(name) ?? { name, exists: true, autoUpdate: false }), lastSyncOfCheckin: time });
+    this.shifts.set(name, {
+      ...(this.shifts.get(name) ?? { name, exists: true, autoUpdate: false }),
+      lastSyncOfCheckin: time,
+    });
   }
   async geolocationRequired(): Promise<boolean | 'unknown'> {
     return this.geolocation;
@@ -153,7 +212,11 @@ export class FakeUserControl implements UserControl {
       if (this.failFor.has(c.empCode)) return { empCode: c.empCode, result: 'failed', detail: 'refused' };
       const was = this.enabled.get(c.empCode);
       this.enabled.set(c.empCode, c.enable);
-      return { empCode: c.empCode, result: was === c.enable ? 'unchanged' : 'applied', detail: c.enable ? 'enabled' : 'disabled' };
+      return {
+        empCode: c.empCode,
+        result: was === c.enable ? 'unchanged' : 'applied',
+        detail: c.enable ? 'enabled' : 'disabled',
+      };
     });
   }
   async check() {
@@ -170,7 +233,16 @@ export const FAKE_CREDENTIALS: CredentialProvider = {
 };
 
 /** A SyncEngine over these fakes (one source and sink for every device), with a fixed clock unless given one. */
-export function fakeEngine(o: { devices: DeviceConfig[]; store: SyncStateStore; source: AttendanceSource; sink: CheckinSink; userControl?: UserControl; lock?: RunLock; logger?: Logger; clock?: Clock }): SyncEngine {
+export function fakeEngine(o: {
+  devices: DeviceConfig[];
+  store: SyncStateStore;
+  source: AttendanceSource;
+  sink: CheckinSink;
+  userControl?: UserControl;
+  lock?: RunLock;
+  logger?: Logger;
+  clock?: Clock;
+}): SyncEngine {
   return new SyncEngine({
     config: config(o.devices),
     store: o.store,

@@ -6,11 +6,22 @@ import { FakeClock } from './fakeClock';
 import { STUB_KEY, STUB_SECRET, type FrappeStub, type StubEmployee } from './frappeStub';
 
 export function frappeSite(url: string, overrides: Partial<SiteConfig> = {}): SiteConfig {
-  return { id: 'acme', url, tls: { verify: true }, timeoutSeconds: 10, shiftTypes: [], shiftSyncMarginMinutes: 5, ...overrides };
+  return {
+    id: 'acme',
+    url,
+    tls: { verify: true },
+    timeoutSeconds: 10,
+    shiftTypes: [],
+    shiftSyncMarginMinutes: 5,
+    ...overrides,
+  };
 }
 
 /** Stub credentials; pass null for one that is not stored. */
-export function frappeCredentials(key: string | null = STUB_KEY, secret: string | null = STUB_SECRET): CredentialProvider {
+export function frappeCredentials(
+  key: string | null = STUB_KEY,
+  secret: string | null = STUB_SECRET,
+): CredentialProvider {
   return {
     biotimePassword: async () => undefined,
     frappeApiKey: async () => key ?? undefined,

@@ -39,7 +39,9 @@ export interface StubRequest {
   headers: http.IncomingHttpHeaders;
 }
 
-export type StubReply = { status?: number; json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> } | { drop: true };
+export type StubReply =
+  | { status?: number; json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> }
+  | { drop: true };
 /** Returns a reply, or 'default' to let the stub answer normally (after e.g. recording or mutating state). */
 export type StubHook = (req: StubRequest, stub: FrappeStub) => StubReply | 'default' | Promise<StubReply | 'default'>;
 
@@ -56,17 +58,25 @@ export function frappeErrorBody(excType: string, message: string, o: ErrorBodyOp
   const body: Record<string, unknown> = {};
   if (o.traceback) {
     body.exception = message ? `frappe.exceptions.${excType}: ${message}` : `frappe.exceptions.${excType}`;
-    body.exc = dumps([`Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 114, in application\n    response = frappe.api.handle(request)\n${body.exception}\n`]);
+    body.exc = dumps([
+      `Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 114, in application\n    response = frappe.api.handle(request)\n${body.exception}\n`,
+    ]);
   }
   body.exc_type = excType;
-  if (message) body._server_messages = dumps([dumps({ message, title: 'Message', indicator: 'red', raise_exception: 1, __frappe_exc_id: 'stub0001' })]);
+  if (message)
+    body._server_messages = dumps([
+      dumps({ message, title: 'Message', indicator: 'red', raise_exception: 1, __frappe_exc_id: 'stub0001' }),
+    ]);
   return body;
 }
 
 /** Python json.dumps default separators (", " and ": "). */
 function pyDumps(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyDumps).join(', ')}]`;
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyDumps(x)}`).join(', ')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pyDumps(x)}`)
+      .join(', ')}}`;
   return JSON.stringify(v);
 }
 
@@ -145,12 +155,20 @@ export class FrappeStub {
     const emp = this.employees.find((e) => e.name === d.employee);
     if (!emp) return this.error(417, 'LinkValidationError', `Could not find Employee: ${String(d.employee)}`);
     if (emp.status === 'Inactive') {
-      return this.error(417, 'InactiveEmployeeStatusError', `Transactions cannot be created for an Inactive Employee <a href="https://hr.example.com/app/employee/${emp.name}">${emp.name}</a>.`);
+      return this.error(
+        417,
+        'InactiveEmployeeStatusError',
+        `Transactions cannot be created for an Inactive Employee <a href="https://hr.example.com/app/employee/${emp.name}">${emp.name}</a>.`,
+      );
     }
     const lt = typeof d.log_type === 'string' ? d.log_type : '';
     const dup = existing.find((c) => c.employee === emp.name && c.time === d.time && c.log_type === lt);
     if (dup) {
-      return this.error(417, 'ValidationError', `This employee already has a log with the same timestamp.<Br><a href="/app/Form/Employee Checkin/${dup.name}" style="font-weight: bold;">Employee Checkin ${dup.employee_name}</a>`);
+      return this.error(
+        417,
+        'ValidationError',
+        `This employee already has a log with the same timestamp.<Br><a href="/app/Form/Employee Checkin/${dup.name}" style="font-weight: bold;">Employee Checkin ${dup.employee_name}</a>`,
+      );
     }
     return undefined;
   }
@@ -163,7 +181,13 @@ export class FrappeStub {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://stub').pathname).replace(/\/+$/, '');
-    const sreq: StubRequest = { method: req.method ?? 'GET', path, route: `${req.method} ${path}`, body: text ? safeJson(text) : undefined, headers: req.headers };
+    const sreq: StubRequest = {
+      method: req.method ?? 'GET',
+      path,
+      route: `${req.method} ${path}`,
+      body: text ? safeJson(text) : undefined,
+      headers: req.headers,
+    };
     this.requests.push(sreq);
     let reply: StubReply | 'default' = 'default';
     const hook = [...this.hooks].reverse().find((h) => h.route === sreq.route && h.times > 0);
@@ -177,12 +201,16 @@ export class FrappeStub {
       return;
     }
     const body = reply.text ?? JSON.stringify(reply.json ?? {});
-    res.writeHead(reply.status ?? 200, { 'Content-Type': reply.contentType ?? (reply.text !== undefined ? 'text/html' : 'application/json'), ...reply.headers });
+    res.writeHead(reply.status ?? 200, {
+      'Content-Type': reply.contentType ?? (reply.text !== undefined ? 'text/html' : 'application/json'),
+      ...reply.headers,
+    });
     res.end(body);
   }
 
   private route(r: StubRequest): StubReply {
-    if (r.headers.authorization !== `token ${STUB_KEY}:${STUB_SECRET}`) return { status: 401, json: { exc_type: 'AuthenticationError' } };
+    if (r.headers.authorization !== `token ${STUB_KEY}:${STUB_SECRET}`)
+      return { status: 401, json: { exc_type: 'AuthenticationError' } };
     const m = /^\/api\/resource\/(User|Employee)\/(.+)$/.exec(r.path);
     if (m) return this.resource(r, m[1], m[2]);
     switch (r.route) {
@@ -200,7 +228,9 @@ export class FrappeStub {
       }
       case 'POST /api/resource/Employee Checkin': {
         const out = this.insertAll([r.body]);
-        return 'names' in out ? { json: { data: { ...this.checkins.find((c) => c.name === out.names[0]), doctype: 'Employee Checkin' } } } : out.reply;
+        return 'names' in out
+          ? { json: { data: { ...this.checkins.find((c) => c.name === out.names[0]), doctype: 'Employee Checkin' } } }
+          : out.reply;
       }
     }
     return this.error(404, 'DoesNotExistError', 'Page not found');
@@ -212,7 +242,11 @@ export class FrappeStub {
       if (this.denyRead.has('User')) return this.error(403, 'PermissionError', `No permission for User ${name}`);
       if (!u) return this.error(404, 'DoesNotExistError', `User ${name} not found`);
       if (r.method === 'PUT') u.enabled = Number(r.body?.enabled) ? 1 : 0;
-      return { json: { data: { name: u.name, enabled: u.enabled, roles: u.roles.map((role) => ({ role, doctype: 'Has Role' })) } } };
+      return {
+        json: {
+          data: { name: u.name, enabled: u.enabled, roles: u.roles.map((role) => ({ role, doctype: 'Has Role' })) },
+        },
+      };
     }
     const emp = this.employees.find((e) => e.name === name);
     if (!emp) return this.error(404, 'DoesNotExistError', `Employee ${name} not found`);
@@ -226,17 +260,42 @@ export class FrappeStub {
     return { json: { data: emp } };
   }
 
-  private getList(args: { doctype: string; fields?: string[]; filters?: unknown[]; or_filters?: unknown[]; limit_page_length?: number; parent?: string }): StubReply {
+  private getList(args: {
+    doctype: string;
+    fields?: string[];
+    filters?: unknown[];
+    or_filters?: unknown[];
+    limit_page_length?: number;
+    parent?: string;
+  }): StubReply {
     // A child doctype is listed only with `parent` naming its parent doctype, readable by the caller (bare 403).
-    if (args.doctype === 'Has Role' && (args.parent !== 'User' || this.denyRead.has('User'))) return this.error(403, 'PermissionError', '');
+    if (args.doctype === 'Has Role' && (args.parent !== 'User' || this.denyRead.has('User')))
+      return this.error(403, 'PermissionError', '');
     if (this.denyRead.has(args.doctype)) {
-      return this.error(403, 'PermissionError', `User <strong>${this.user}</strong> does not have doctype access via role permission for document <strong>${args.doctype}</strong>`);
+      return this.error(
+        403,
+        'PermissionError',
+        `User <strong>${this.user}</strong> does not have doctype access via role permission for document <strong>${args.doctype}</strong>`,
+      );
     }
-    const hasRole = () => [...this.users.values()].flatMap((u) => u.roles.map((role) => ({ parent: u.name, parenttype: 'User', parentfield: 'roles', role })));
-    const source = args.doctype === 'Employee' ? this.employees : args.doctype === 'Employee Checkin' ? this.checkins : args.doctype === 'User' ? [...this.users.values()] : args.doctype === 'Has Role' ? hasRole() : [];
+    const hasRole = () =>
+      [...this.users.values()].flatMap((u) =>
+        u.roles.map((role) => ({ parent: u.name, parenttype: 'User', parentfield: 'roles', role })),
+      );
+    const source =
+      args.doctype === 'Employee'
+        ? this.employees
+        : args.doctype === 'Employee Checkin'
+          ? this.checkins
+          : args.doctype === 'User'
+            ? [...this.users.values()]
+            : args.doctype === 'Has Role'
+              ? hasRole()
+              : [];
     const table = source as unknown as Record<string, unknown>[];
     let rows = table.filter((row) => (args.filters ?? []).every((f) => matches(row, f as unknown[])));
-    if (args.or_filters?.length) rows = rows.filter((row) => args.or_filters!.some((f) => matches(row, f as unknown[])));
+    if (args.or_filters?.length)
+      rows = rows.filter((row) => args.or_filters!.some((f) => matches(row, f as unknown[])));
     const limit = args.limit_page_length ?? 20;
     if (limit > 0) rows = rows.slice(0, limit);
     const fields = args.fields ?? ['name'];
@@ -261,7 +320,9 @@ function matches(row: Record<string, unknown>, filter: unknown[]): boolean {
       return value === 'set' ? v !== null && v !== undefined && v !== '' : v === null || v === undefined || v === '';
     case 'like': {
       const needle = String(value).replace(/%/g, '').toLowerCase();
-      return String(v ?? '').toLowerCase().includes(needle);
+      return String(v ?? '')
+        .toLowerCase()
+        .includes(needle);
     }
   }
   throw new Error(`frappeStub: filter operator ${op} not supported`);

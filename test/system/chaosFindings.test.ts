@@ -17,7 +17,10 @@ describe('system: fault-campaign findings', function () {
     w = undefined;
   });
 
-  const areaCodes = (x: World, code: string) => (x.biotime.store.employees().find((e) => e.emp_code === code) as { area: { area_code: string }[] }).area.map((a) => a.area_code);
+  const areaCodes = (x: World, code: string) =>
+    (x.biotime.store.employees().find((e) => e.emp_code === code) as { area: { area_code: string }[] }).area.map(
+      (a) => a.area_code,
+    );
 
   // Found by `npm run chaos -- --seed 7 --only 2` (and --seed 11 --only 11), fixed in a9c3e85: the planner kept "the
   // latest punch decides" only within a run (pendingUserControl is emptied once applied), so an older punch that
@@ -32,7 +35,11 @@ describe('system: fault-campaign findings', function () {
     // The terminal at the side door was offline: its 08:00 IN of the same day arrives after the 17:00 OUT.
     punch(w, '1001', '2026-11-20 08:00:00', '0', { upload_time: '2026-11-20 18:00:00' });
     assert.equal((await w.handle.engine.runDevice('hq')).status, 'completed');
-    assert.deepEqual(areaCodes(w, '1001'), ['NOACCESS'], 'the 17:00 OUT is still the latest punch: the employee stays disabled');
+    assert.deepEqual(
+      areaCodes(w, '1001'),
+      ['NOACCESS'],
+      'the 17:00 OUT is still the latest punch: the employee stays disabled',
+    );
   });
 
   // Found by `npm run chaos -- --seed 1 --only 4` (and 7, 24, 46), fixed in a9c3e85: README "Time zones" promises
@@ -54,7 +61,14 @@ describe('system: fault-campaign findings', function () {
   // so one listed before every row with an id was never read — neither a checkin nor a failed punch.
   it('a record without an id listed before every other row still becomes a failed punch', async () => {
     w = await world();
-    w.biotime.store.addRawTransaction({ id: undefined, emp_code: '1001', punch_time: '2026-11-20 07:59:00', punch_state: '0', terminal_sn: 'T1', chaos_ref: 'first' });
+    w.biotime.store.addRawTransaction({
+      id: undefined,
+      emp_code: '1001',
+      punch_time: '2026-11-20 07:59:00',
+      punch_state: '0',
+      terminal_sn: 'T1',
+      chaos_ref: 'first',
+    });
     punch(w, '1002', '2026-11-20 08:00:00');
     const s = await w.handle.engine.runDevice('hq');
     assert.equal(s.status, 'completed');
@@ -76,7 +90,8 @@ describe('system: fault-campaign findings', function () {
   // watched is still a violation).
   it('rows moved left between two page reads (deletions balanced by uploads) are watched and synced by the next run, even 3 hours later', async () => {
     w = await world({ device: { pageSize: 10 } });
-    const at = (day: string, i: number) => `${day} ${String(6 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+    const at = (day: string, i: number) =>
+      `${day} ${String(6 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
     const codes = ['1001', '1002', '1003'];
     for (let i = 0; i < 30; i++) punch(w, codes[i % 3], at('2026-11-20', i));
     assert.equal((await w.handle.engine.runDevice('hq')).status, 'completed');
@@ -106,7 +121,13 @@ describe('system: fault-campaign findings', function () {
     // Three hours and the night shift's 60 punches later, the next run.
     for (let i = 0; i < 60; i++) punch(w, codes[i % 3], at('2026-11-21', 120 + i));
     await w.handle.dispose();
-    const later = createEngine({ config: validateConfig(w.rawConfig), stateDir: w.stateDir, credentials: new StaticCredentials(SECRETS), logger: nullLogger, clock: { ...systemClock, now: () => new Date(Date.now() + 3 * 3600_000) } });
+    const later = createEngine({
+      config: validateConfig(w.rawConfig),
+      stateDir: w.stateDir,
+      credentials: new StaticCredentials(SECRETS),
+      logger: nullLogger,
+      clock: { ...systemClock, now: () => new Date(Date.now() + 3 * 3600_000) },
+    });
     try {
       assert.equal((await later.engine.runDevice('hq')).status, 'completed');
       assert.equal(checkins(w).length, 292, 'nothing lost');

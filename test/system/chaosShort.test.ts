@@ -20,8 +20,12 @@ describe('system: short fault campaign (fixed seed)', function () {
     assert.equal(t.failed, 0, `\n${renderTable(result, `short fault campaign — seed ${SEED}`)}`);
     // The campaign really exercised something: punches of every kind, faults, crashes.
     assert.ok(t.punches >= 150 && t.created >= 80, JSON.stringify(t));
-    const kills = Object.entries(t.faults).filter(([k]) => k.startsWith('SIGKILL')).reduce((n, [, v]) => n + v, 0);
-    const http = Object.entries(t.faults).filter(([k]) => k.startsWith('http ')).reduce((n, [, v]) => n + v, 0);
+    const kills = Object.entries(t.faults)
+      .filter(([k]) => k.startsWith('SIGKILL'))
+      .reduce((n, [, v]) => n + v, 0);
+    const http = Object.entries(t.faults)
+      .filter(([k]) => k.startsWith('http '))
+      .reduce((n, [, v]) => n + v, 0);
     assert.ok(kills >= 2 && http >= 5, JSON.stringify(t.faults));
   });
 });

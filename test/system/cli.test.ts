@@ -15,7 +15,12 @@ function files(w: World) {
   return { dir, config, state: path.join(dir, 'state') };
 }
 
-const env = { ...process.env, BIOTIME_PASSWORD_HQ: SECRETS.biotimePassword, FRAPPE_API_KEY_ACME: SECRETS.frappeApiKey, FRAPPE_API_SECRET_ACME: SECRETS.frappeApiSecret };
+const env = {
+  ...process.env,
+  BIOTIME_PASSWORD_HQ: SECRETS.biotimePassword,
+  FRAPPE_API_KEY_ACME: SECRETS.frappeApiKey,
+  FRAPPE_API_SECRET_ACME: SECRETS.frappeApiSecret,
+};
 
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -59,14 +64,32 @@ describe('system: the CLI', function () {
   it('exits 2 for bad configuration, listing every problem by key, before contacting anything', async () => {
     w = await world();
     const f = files(w);
-    fs.writeFileSync(f.config, JSON.stringify({ sites: [{ id: 'acme', url: 'ftp://x' }], devices: [{ id: 'hq', url: 'http://u:p@host', username: 'api', site: 'nope', intervalMinutes: 0, colour: 'red' }] }));
+    fs.writeFileSync(
+      f.config,
+      JSON.stringify({
+        sites: [{ id: 'acme', url: 'ftp://x' }],
+        devices: [
+          { id: 'hq', url: 'http://u:p@host', username: 'api', site: 'nope', intervalMinutes: 0, colour: 'red' },
+        ],
+      }),
+    );
     const before = w.biotime.stats.total + w.frappe.stats.total;
     const r = await cli(['run', '--config', f.config, '--state-dir', f.state]);
     assert.equal(r.code, 2);
-    for (const key of ['sites[0].url', 'devices[0].url', 'devices[0].site', 'devices[0].intervalMinutes', 'devices[0].colour']) assert.ok(r.err.includes(key), `${key} missing in:\n${r.err}`);
+    for (const key of [
+      'sites[0].url',
+      'devices[0].url',
+      'devices[0].site',
+      'devices[0].intervalMinutes',
+      'devices[0].colour',
+    ])
+      assert.ok(r.err.includes(key), `${key} missing in:\n${r.err}`);
     assert.ok(!r.err.includes('u:p@'), 'credentials from the URL must not be echoed');
     assert.equal(w.biotime.stats.total + w.frappe.stats.total, before);
-    const missing = await cli(['run', '--config', files(w).config, '--state-dir', f.state], { BIOTIME_PASSWORD_HQ: '', BIOTIME_PASSWORD: '' });
+    const missing = await cli(['run', '--config', files(w).config, '--state-dir', f.state], {
+      BIOTIME_PASSWORD_HQ: '',
+      BIOTIME_PASSWORD: '',
+    });
     assert.equal(missing.code, 2);
     assert.match(missing.err, /BIOTIME_PASSWORD_HQ/);
   });
@@ -74,7 +97,9 @@ describe('system: the CLI', function () {
   it('exits 1 when a device run fails, saying what to do', async () => {
     w = await world();
     const f = files(w);
-    const r = await cli(['run', '--config', f.config, '--state-dir', f.state], { BIOTIME_PASSWORD_HQ: 'wrong-password' });
+    const r = await cli(['run', '--config', f.config, '--state-dir', f.state], {
+      BIOTIME_PASSWORD_HQ: 'wrong-password',
+    });
     assert.equal(r.code, 1);
     assert.match(r.out, /error: .*(refused|credentials)/i);
     assert.ok(!(r.out + r.err).includes('wrong-password'));
@@ -82,7 +107,13 @@ describe('system: the CLI', function () {
 
   it('killed mid-run and run again: nothing lost, nothing duplicated', async () => {
     w = await world({ device: { pageSize: 10 }, frappe: { latencyMs: 15 }, biotime: { latencyMs: 5 } });
-    for (let i = 0; i < 120; i++) punch(w, ['1001', '1002', '1003'][i % 3], `2026-11-${10 + Math.floor(i / 60)} ${String(6 + Math.floor((i % 60) / 6)).padStart(2, '0')}:${String((i % 6) * 10).padStart(2, '0')}:00`, String(i % 2));
+    for (let i = 0; i < 120; i++)
+      punch(
+        w,
+        ['1001', '1002', '1003'][i % 3],
+        `2026-11-${10 + Math.floor(i / 60)} ${String(6 + Math.floor((i % 60) / 6)).padStart(2, '0')}:${String((i % 6) * 10).padStart(2, '0')}:00`,
+        String(i % 2),
+      );
     const f = files(w);
     const p = spawn(process.execPath, [CLI, 'run', '--config', f.config, '--state-dir', f.state], { env });
     await new Promise<void>((resolve) => {
@@ -92,7 +123,8 @@ describe('system: the CLI', function () {
     p.kill('SIGKILL');
     await new Promise((r) => p.on('close', r));
     assert.ok(checkins(w).length < 120, 'the run was still in progress when killed');
-    const killed = JSON.parse((await cli(['status', '--json', '--config', f.config, '--state-dir', f.state])).out).devices[0].lastRun;
+    const killed = JSON.parse((await cli(['status', '--json', '--config', f.config, '--state-dir', f.state])).out)
+      .devices[0].lastRun;
     assert.equal(killed.status, 'running', 'status (without the lock) leaves the killed run as it found it');
     const r = await cli(['run', '--config', f.config, '--state-dir', f.state]);
     assert.equal(r.code, 0, r.err + r.out);
@@ -101,7 +133,9 @@ describe('system: the CLI', function () {
     assert.equal(new Set(made.map((c) => `${c.employee}|${c.time}`)).size, 120);
     // The run that holds the lock closed the killed one: interrupted, with the pages it had completed.
     assert.match(r.err + r.out, new RegExp(`run ${killed.runId} .* was interrupted`));
-    const shown = JSON.parse((await cli(['show-run', killed.runId, '--json', '--config', f.config, '--state-dir', f.state])).out);
+    const shown = JSON.parse(
+      (await cli(['show-run', killed.runId, '--json', '--config', f.config, '--state-dir', f.state])).out,
+    );
     assert.equal(shown.run.status, 'interrupted');
     assert.match(shown.run.error.message, /process stopped before the run finished \(killed or crashed\)/);
     // Its counts are what it had recorded (none when it died inside its first batch), not the zeros written at start.

@@ -37,10 +37,18 @@ describe('system: Shift Type last sync, geolocation, terminal health', function 
     const [st] = await w.handle.engine.shiftStatus();
     assert.match(st.records[0].reason, /terminal Warehouse \(device hq\) last seen 3 h ago/);
     const status = await w.handle.engine.status();
-    assert.deepEqual(status[0].terminals.filter((t) => t.offline).map((t) => t.alias), ['Warehouse']);
+    assert.deepEqual(
+      status[0].terminals.filter((t) => t.offline).map((t) => t.alias),
+      ['Warehouse'],
+    );
     // The warehouse terminal reconnects and uploads the punches it held, from inside the held window.
     w.biotime.store.setTerminalActivity('W1', nowNaive());
-    w.biotime.store.addPunch({ emp_code: '1002', punch_time: nowNaive(-2 * 3600), punch_state: '0', terminal_sn: 'W1' });
+    w.biotime.store.addPunch({
+      emp_code: '1002',
+      punch_time: nowNaive(-2 * 3600),
+      punch_state: '0',
+      terminal_sn: 'W1',
+    });
     const s2 = await w.handle.engine.runDevice('hq');
     assert.equal(s2.counts.created, 1);
     const after = String(w.frappe.store.shiftTypes()[0].last_sync_of_checkin).slice(0, 19);
@@ -51,15 +59,28 @@ describe('system: Shift Type last sync, geolocation, terminal health', function 
   it('never moves a shift back and leaves auto-updating shifts alone (doctor says so)', async () => {
     w = await world({ site: { shiftTypes: [{ shiftType: 'Future' }, { shiftType: 'Auto' }] } });
     w.frappe.store.addShiftType({ name: 'Future', last_sync_of_checkin: '2099-01-01 00:00:00' });
-    w.frappe.store.addShiftType({ name: 'Auto', last_sync_of_checkin: '2026-01-01 00:00:00', auto_update_last_sync: true });
+    w.frappe.store.addShiftType({
+      name: 'Auto',
+      last_sync_of_checkin: '2026-01-01 00:00:00',
+      auto_update_last_sync: true,
+    });
     await w.handle.engine.runDevice('hq');
-    const byName = new Map(w.frappe.store.shiftTypes().map((x) => [x.name, String(x.last_sync_of_checkin).slice(0, 19)]));
+    const byName = new Map(
+      w.frappe.store.shiftTypes().map((x) => [x.name, String(x.last_sync_of_checkin).slice(0, 19)]),
+    );
     assert.equal(byName.get('Future'), '2099-01-01 00:00:00');
     assert.equal(byName.get('Auto'), '2026-01-01 00:00:00');
     const [st] = await w.handle.engine.shiftStatus();
-    assert.deepEqual(st.records.map((r) => r.status), ['unchanged', 'autoUpdate']);
+    assert.deepEqual(
+      st.records.map((r) => r.status),
+      ['unchanged', 'autoUpdate'],
+    );
     const checks = await w.handle.engine.doctor('hq');
-    assert.ok(checks.some((c) => c.check === 'Shift Types' && c.status === 'warn' && /Auto Update Last Sync of Checkin/.test(c.detail)));
+    assert.ok(
+      checks.some(
+        (c) => c.check === 'Shift Types' && c.status === 'warn' && /Auto Update Last Sync of Checkin/.test(c.detail),
+      ),
+    );
   });
 
   it('sends coordinates where the site requires them: the punch own, else the terminal configured ones', async () => {
@@ -68,8 +89,19 @@ describe('system: Shift Type last sync, geolocation, terminal health', function 
     const hq = w.biotime.store.areas()[0].id as number;
     w.biotime.store.addTerminal({ sn: 'T2', alias: 'Back door', areaId: hq });
     punch(w, '1001', '2026-11-20 08:00:00');
-    w.biotime.store.addPunch({ emp_code: '1002', punch_time: '2026-11-20 08:01:00', punch_state: '0', latitude: 24.4539, longitude: 54.3773 });
-    w.biotime.store.addPunch({ emp_code: '1003', punch_time: '2026-11-20 08:02:00', punch_state: '0', terminal_sn: 'T2' });
+    w.biotime.store.addPunch({
+      emp_code: '1002',
+      punch_time: '2026-11-20 08:01:00',
+      punch_state: '0',
+      latitude: 24.4539,
+      longitude: 54.3773,
+    });
+    w.biotime.store.addPunch({
+      emp_code: '1003',
+      punch_time: '2026-11-20 08:02:00',
+      punch_state: '0',
+      terminal_sn: 'T2',
+    });
     const s = await w.handle.engine.runDevice('hq');
     assert.deepEqual([s.counts.created, s.counts.failed], [2, 1]);
     const made = new Map(checkins(w).map((c) => [c.employee, c]));
@@ -79,6 +111,9 @@ describe('system: Shift Type last sync, geolocation, terminal health', function 
     assert.match(f.reason, /Latitude and longitude values are required/);
     const checks = await w.handle.engine.doctor('hq');
     const geo = checks.find((c) => c.check === 'geolocation' && c.status === 'warn');
-    assert.ok(geo && /Back door \(T2\)/.test(geo.detail), JSON.stringify(checks.filter((c) => c.check === 'geolocation')));
+    assert.ok(
+      geo && /Back door \(T2\)/.test(geo.detail),
+      JSON.stringify(checks.filter((c) => c.check === 'geolocation')),
+    );
   });
 });

@@ -6,7 +6,17 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SandboxRequest, SandboxResponse } from '../../src/sandbox/common/httpServer';
-import { addPunches, CLI, cliEnv, configFor, requireCli, startPair, tempDir, writeJson, type Pair } from './securityKit';
+import {
+  addPunches,
+  CLI,
+  cliEnv,
+  configFor,
+  requireCli,
+  startPair,
+  tempDir,
+  writeJson,
+  type Pair,
+} from './securityKit';
 
 const MB = 1024 * 1024;
 /** The CLI idles at about 70 MB; the 64 MB answer cap comes on top. A 100 MB body read whole goes far beyond. */
@@ -46,7 +56,11 @@ function runObserved(args: string[]): Promise<Observed> {
   });
 }
 
-const json = (body: string | Buffer): SandboxResponse => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body });
+const json = (body: string | Buffer): SandboxResponse => ({
+  status: 200,
+  headers: { 'Content-Type': 'application/json' },
+  body,
+});
 
 describe('system: hostile server answers are bounded and reported', function () {
   this.timeout(120_000);
@@ -66,7 +80,10 @@ describe('system: hostile server answers are bounded and reported', function () 
     p = undefined;
   });
 
-  async function sync(on: 'biotime' | 'frappe', answer: (req: SandboxRequest) => SandboxResponse | undefined): Promise<Observed & { hostile: number }> {
+  async function sync(
+    on: 'biotime' | 'frappe',
+    answer: (req: SandboxRequest) => SandboxResponse | undefined,
+  ): Promise<Observed & { hostile: number }> {
     p = await startPair();
     addPunches(p, 3);
     let hostile = 0;
@@ -76,7 +93,13 @@ describe('system: hostile server answers are bounded and reported', function () 
       return r;
     };
     const dir = tempDir('bts-hostile-');
-    const r = await runObserved(['run', '--config', writeJson(path.join(dir, 'config.json'), configFor(p)), '--state-dir', path.join(dir, 'state')]);
+    const r = await runObserved([
+      'run',
+      '--config',
+      writeJson(path.join(dir, 'config.json'), configFor(p)),
+      '--state-dir',
+      path.join(dir, 'state'),
+    ]);
     assert.doesNotMatch(r.output, /Unexpected error|\n\s+at .+:\d+:\d+|heap out of memory/i, r.output);
     if (r.peakRss !== undefined) assert.ok(r.peakRss < PEAK_RSS_LIMIT, `peak RSS ${(r.peakRss / MB).toFixed(0)} MB`);
     return { ...r, hostile };
@@ -104,12 +127,27 @@ describe('system: hostile server answers are bounded and reported', function () 
   });
 
   it('a count of a million rows that are not there costs a bounded number of requests and is reported', async () => {
-    const row = (id: number) => ({ id, emp_code: '1001', punch_time: `2026-11-20 08:${String(id % 60).padStart(2, '0')}:00`, punch_state: '0', terminal_sn: 'T1' });
+    const row = (id: number) => ({
+      id,
+      emp_code: '1001',
+      punch_time: `2026-11-20 08:${String(id % 60).padStart(2, '0')}:00`,
+      punch_state: '0',
+      terminal_sn: 'T1',
+    });
     const r = await sync('biotime', (req) => {
       if (req.path !== '/iclock/api/transactions/') return undefined;
       const page = Number(req.query.get('page') ?? '1');
       if (page > 1) return { status: 404, body: { detail: 'Invalid page.' } };
-      return json(JSON.stringify({ count: 1_000_000, next: 'http://biotime.internal.invalid/iclock/api/transactions/?page=2', previous: null, msg: '', code: 0, data: [row(1)] }));
+      return json(
+        JSON.stringify({
+          count: 1_000_000,
+          next: 'http://biotime.internal.invalid/iclock/api/transactions/?page=2',
+          previous: null,
+          msg: '',
+          code: 0,
+          data: [row(1)],
+        }),
+      );
     });
     assert.ok(r.hostile <= 60, `${r.hostile} requests for one real row`);
     assert.ok(r.ms < 30_000, `${r.ms} ms`);
@@ -118,14 +156,29 @@ describe('system: hostile server answers are bounded and reported', function () 
   });
 
   it('a million-row count over three real pages reads the three pages and stops', async () => {
-    const rows = Array.from({ length: 30 }, (_, i) => ({ id: i + 1, emp_code: ['1001', '1002', '1003'][i % 3], punch_time: `2026-11-20 09:${String(i).padStart(2, '0')}:00`, punch_state: '0', terminal_sn: 'T1' }));
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      id: i + 1,
+      emp_code: ['1001', '1002', '1003'][i % 3],
+      punch_time: `2026-11-20 09:${String(i).padStart(2, '0')}:00`,
+      punch_state: '0',
+      terminal_sn: 'T1',
+    }));
     const r = await sync('biotime', (req) => {
       if (req.path !== '/iclock/api/transactions/') return undefined;
       const page = Number(req.query.get('page') ?? '1');
       const size = Number(req.query.get('page_size') ?? '10');
       const data = rows.slice((page - 1) * size, page * size);
       if (!data.length) return { status: 404, body: { detail: 'Invalid page.' } };
-      return json(JSON.stringify({ count: 1_000_000, next: `http://biotime.internal.invalid/iclock/api/transactions/?page=${page + 1}`, previous: null, msg: '', code: 0, data }));
+      return json(
+        JSON.stringify({
+          count: 1_000_000,
+          next: `http://biotime.internal.invalid/iclock/api/transactions/?page=${page + 1}`,
+          previous: null,
+          msg: '',
+          code: 0,
+          data,
+        }),
+      );
     });
     assert.ok(r.hostile <= 60, `${r.hostile} requests for three pages`);
     assert.equal(r.code, 0, r.output);

@@ -25,7 +25,8 @@ describe('system: bad input is refused before anything is contacted', function (
     const before = requests();
     const r = await cli(['run', '--config', file, '--state-dir', state]);
     assert.equal(r.code, 2, `${what}: exit ${r.code}\n${r.out}\n${r.err}`);
-    if (typeof expectKey === 'string') assert.ok(r.err.includes(expectKey), `${what}: "${expectKey}" is not named in:\n${r.err}`);
+    if (typeof expectKey === 'string')
+      assert.ok(r.err.includes(expectKey), `${what}: "${expectKey}" is not named in:\n${r.err}`);
     else assert.match(r.err, expectKey, what);
     assert.doesNotMatch(r.err, /Unexpected error|\n\s+at .+:\d+:\d+/, `${what}: stack trace`);
     assert.equal(requests(), before, `${what}: a server was contacted`);
@@ -35,7 +36,17 @@ describe('system: bad input is refused before anything is contacted', function (
   }
 
   it('only http and https URLs, for devices and sites', async () => {
-    const schemes = ['ftp://127.0.0.1:21', 'file:///etc/passwd', 'javascript:alert(1)', 'ws://127.0.0.1:8080', 'gopher://127.0.0.1', '127.0.0.1:8081', '//127.0.0.1:8081', 'data:text/plain,x', ''];
+    const schemes = [
+      'ftp://127.0.0.1:21',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'ws://127.0.0.1:8080',
+      'gopher://127.0.0.1',
+      '127.0.0.1:8081',
+      '//127.0.0.1:8081',
+      'data:text/plain,x',
+      '',
+    ];
     for (const url of schemes) {
       await refused(configFor(p, { url }), 'devices[0].url', `device url ${JSON.stringify(url)}`);
       await refused(configFor(p, {}, { url }), 'sites[0].url', `site url ${JSON.stringify(url)}`);
@@ -44,20 +55,35 @@ describe('system: bad input is refused before anything is contacted', function (
 
   it('credentials inside URLs are refused, and not repeated in the message', async () => {
     const secretish = 'Url-Embedded-pw-7f3e';
-    for (const url of [`http://api:${secretish}@127.0.0.1:8081`, `https://${secretish}@biotime.example`, `http://api:${encodeURIComponent(secretish)}@[::1]:8081/`]) {
+    for (const url of [
+      `http://api:${secretish}@127.0.0.1:8081`,
+      `https://${secretish}@biotime.example`,
+      `http://api:${encodeURIComponent(secretish)}@[::1]:8081/`,
+    ]) {
       const err = await refused(configFor(p, { url }), 'devices[0].url', `device url with credentials`);
       assert.match(err, /credential|user ?name|password/i, err);
       assert.ok(!err.includes(secretish) && !leaks(err, { secretish }).length, `the credential is repeated: ${err}`);
-      const siteErr = await refused(configFor(p, {}, { url: url.replace(':8081', ':8000') }), 'sites[0].url', 'site url with credentials');
+      const siteErr = await refused(
+        configFor(p, {}, { url: url.replace(':8081', ':8000') }),
+        'sites[0].url',
+        'site url with credentials',
+      );
       assert.ok(!siteErr.includes(secretish), siteErr);
     }
   });
 
   it('secrets written into the configuration are refused with where they belong', async () => {
-    const err = await refused(configFor(p, { password: 'Cfg-Secret-pw-1b2c' }, { apiSecret: 'Cfg-Secret-api-3d4e' }), 'devices[0].password', 'password in the config');
+    const err = await refused(
+      configFor(p, { password: 'Cfg-Secret-pw-1b2c' }, { apiSecret: 'Cfg-Secret-api-3d4e' }),
+      'devices[0].password',
+      'password in the config',
+    );
     assert.ok(err.includes('sites[0].apiSecret'), err);
     assert.match(err, /BIOTIME_PASSWORD|environment|keychain/, err);
-    assert.ok(!err.includes('Cfg-Secret-pw-1b2c') && !err.includes('Cfg-Secret-api-3d4e'), `the value is repeated: ${err}`);
+    assert.ok(
+      !err.includes('Cfg-Secret-pw-1b2c') && !err.includes('Cfg-Secret-api-3d4e'),
+      `the value is repeated: ${err}`,
+    );
   });
 
   it('40 fuzzed malformed files (wrong types, unknown keys, huge values, deep nesting, broken JSON): exit 2, the key named', async () => {

@@ -71,12 +71,19 @@ export function writeJson(file: string, value: unknown): string {
 
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** The forms a secret can take on its way out. */
 function forms(secret: string): string[] {
-  const out = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), JSON.stringify(JSON.stringify(secret)).slice(3, -3)]);
+  const out = new Set([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    JSON.stringify(JSON.stringify(secret)).slice(3, -3),
+  ]);
   return [...out];
 }
 
@@ -86,7 +93,11 @@ function forms(secret: string): string[] {
  */
 export function leaks(text: string, extra: Record<string, string> = {}): string[] {
   const found: string[] = [];
-  const all: Record<string, string> = { ...PLANTED, basicAuth: Buffer.from(`${PLANTED.apiKey}:${PLANTED.apiSecret}`).toString('base64'), ...extra };
+  const all: Record<string, string> = {
+    ...PLANTED,
+    basicAuth: Buffer.from(`${PLANTED.apiKey}:${PLANTED.apiSecret}`).toString('base64'),
+    ...extra,
+  };
   for (const [name, secret] of Object.entries(all)) {
     if (forms(secret).some((f) => text.includes(f))) {
       found.push(name);
@@ -111,9 +122,19 @@ export interface Pair {
   close(): Promise<void>;
 }
 
-export async function startPair(o: { biotimeTls?: { key: string; cert: string }; frappeTls?: { key: string; cert: string }; codes?: string[] } = {}): Promise<Pair> {
-  const biotime = await startBioTimeSandbox({ users: [{ username: 'api', password: PLANTED.password }], timeZone: 'Asia/Dubai', ...(o.biotimeTls ? { tls: o.biotimeTls } : {}) });
-  const frappe = await startFrappeSandbox({ apiKeys: [{ key: PLANTED.apiKey, secret: PLANTED.apiSecret, user: 'sync@example.com' }], timeZone: 'Asia/Dubai', ...(o.frappeTls ? { tls: o.frappeTls } : {}) });
+export async function startPair(
+  o: { biotimeTls?: { key: string; cert: string }; frappeTls?: { key: string; cert: string }; codes?: string[] } = {},
+): Promise<Pair> {
+  const biotime = await startBioTimeSandbox({
+    users: [{ username: 'api', password: PLANTED.password }],
+    timeZone: 'Asia/Dubai',
+    ...(o.biotimeTls ? { tls: o.biotimeTls } : {}),
+  });
+  const frappe = await startFrappeSandbox({
+    apiKeys: [{ key: PLANTED.apiKey, secret: PLANTED.apiSecret, user: 'sync@example.com' }],
+    timeZone: 'Asia/Dubai',
+    ...(o.frappeTls ? { tls: o.frappeTls } : {}),
+  });
   const hq = biotime.store.addArea({ area_code: 'HQ', area_name: 'Head office' });
   biotime.store.addTerminal({ sn: 'T1', alias: 'Main gate', areaId: hq });
   const emp: Record<string, string> = {};
@@ -127,13 +148,30 @@ export async function startPair(o: { biotimeTls?: { key: string; cert: string };
 export function configFor(p: Pair, device: Record<string, unknown> = {}, site: Record<string, unknown> = {}): object {
   return {
     sites: [{ id: 'acme', url: p.frappe.url, timeZone: 'Asia/Dubai', timeoutSeconds: 5, ...site }],
-    devices: [{ id: 'hq', name: 'Head office', url: p.biotime.url, username: 'api', site: 'acme', timeZone: 'Asia/Dubai', pageSize: 10, timeoutSeconds: 5, ...device }],
+    devices: [
+      {
+        id: 'hq',
+        name: 'Head office',
+        url: p.biotime.url,
+        username: 'api',
+        site: 'acme',
+        timeZone: 'Asia/Dubai',
+        pageSize: 10,
+        timeoutSeconds: 5,
+        ...device,
+      },
+    ],
   };
 }
 
 export function addPunches(p: Pair, n: number, day = '2026-11-20'): void {
   const codes = Object.keys(p.emp);
   for (let i = 0; i < n; i++) {
-    p.biotime.store.addPunch({ emp_code: codes[i % codes.length], punch_time: `${day} ${String(7 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`, punch_state: String(i % 2), terminal_sn: 'T1' });
+    p.biotime.store.addPunch({
+      emp_code: codes[i % codes.length],
+      punch_time: `${day} ${String(7 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`,
+      punch_state: String(i % 2),
+      terminal_sn: 'T1',
+    });
   }
 }

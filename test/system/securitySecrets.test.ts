@@ -12,11 +12,32 @@ import { nullLogger } from '../../src/core/redact';
 import type { SandboxRequest, SandboxResponse } from '../../src/sandbox/common/httpServer';
 import { OUTCOME_FILTERS, type HostToWebview } from '../../src/shared/webviewProtocol';
 import { loadSource } from '../../src/vscode/webviews/mappingSource';
-import { addPunches, cli, cliEnv, configFor, filesUnder, leaks, PLANTED, requireCli, startPair, tempDir, writeJson, type CliRun, type Pair } from './securityKit';
+import {
+  addPunches,
+  cli,
+  cliEnv,
+  configFor,
+  filesUnder,
+  leaks,
+  PLANTED,
+  requireCli,
+  startPair,
+  tempDir,
+  writeJson,
+  type CliRun,
+  type Pair,
+} from './securityKit';
 
 /** Frappe's error envelope (exc_type + double-encoded _server_messages) carrying `message`. */
 function frappeError(status: number, excType: string, message: string): SandboxResponse {
-  return { status, body: { exc_type: excType, exception: `frappe.exceptions.${excType}: ${message}`, _server_messages: JSON.stringify([JSON.stringify({ message, indicator: 'red' })]) } };
+  return {
+    status,
+    body: {
+      exc_type: excType,
+      exception: `frappe.exceptions.${excType}: ${message}`,
+      _server_messages: JSON.stringify([JSON.stringify({ message, indicator: 'red' })]),
+    },
+  };
 }
 
 describe('system: secrets never leak (planted secrets, scanned everywhere)', function () {
@@ -48,7 +69,14 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
         echoes.login++;
         const pw = String((JSON.parse(req.text() || '{}') as { password?: unknown }).password ?? '');
         // "password: …" once made the run's error a SyntaxError (test/unit/securityRedaction.test.ts).
-        return { status: 400, body: { non_field_errors: [`Received password: ${pw} for api. ${'Unable to log in with provided credentials. '.repeat(4)}`] } };
+        return {
+          status: 400,
+          body: {
+            non_field_errors: [
+              `Received password: ${pw} for api. ${'Unable to log in with provided credentials. '.repeat(4)}`,
+            ],
+          },
+        };
       }
       if (mode === 'biotime500Echo' && req.path === '/iclock/api/transactions/' && typeof auth === 'string') {
         echoes.biotime500++;
@@ -64,14 +92,23 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     };
 
     addPunches(pair, 25);
-    pair.biotime.store.addPunch({ emp_code: '9999', punch_time: '2026-11-20 12:00:00', punch_state: '0', terminal_sn: 'T1' });
+    pair.biotime.store.addPunch({
+      emp_code: '9999',
+      punch_time: '2026-11-20 12:00:00',
+      punch_state: '0',
+      terminal_sn: 'T1',
+    });
     assert.equal((await run(['run', '--verbose', '--json', ...base])).code, 0);
     // Echoing servers: a refused login with a wrong password (and with the right one), echoed back.
     mode = 'loginEcho';
     pair.biotime.store.revokeTokens();
     fs.rmSync(path.join(state, 'tokens.json'), { force: true });
     assert.equal((await run(['run', '--verbose', ...base], cliEnv({ password: PLANTED.wrongPassword }))).code, 1);
-    assert.equal((await run(['run', '--verbose', '--json', ...base])).code, 1, 'the login is refused with the echo too');
+    assert.equal(
+      (await run(['run', '--verbose', '--json', ...base])).code,
+      1,
+      'the login is refused with the echo too',
+    );
     mode = 'plain';
     assert.equal((await run(['run', '--verbose', ...base])).code, 0);
     // Frappe refuses an inactive employee's punches: failed punches carrying Frappe's decoded message.
@@ -89,7 +126,10 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     const failed = await run(['failed', '--json', ...base]);
     await run(['doctor', '--json', '--verbose', ...base]);
     await run(['rerun', '--verbose', ...base]);
-    const runIds = fs.readdirSync(path.join(state, 'runs')).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
+    const runIds = fs
+      .readdirSync(path.join(state, 'runs'))
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => n.slice(0, -5));
     for (const id of runIds) await run(['show-run', id, '--json', ...base]);
     for (const id of runIds.slice(0, 2)) await run(['show-run', id, ...base]);
 
@@ -97,30 +137,49 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     assert.ok(echoes.login >= 2 && echoes.biotime500 >= 1, JSON.stringify(echoes));
     assert.ok(tokens.size >= 1, 'the CLI presented BioTime tokens');
     const failedList = JSON.parse(failed.out).failed as { reason: string }[];
-    assert.ok(failedList.some((f) => /Inactive Employee/.test(f.reason)), `a failed punch carries Frappe's message: ${failedList.map((f) => f.reason).join(' | ')}`);
+    assert.ok(
+      failedList.some((f) => /Inactive Employee/.test(f.reason)),
+      `a failed punch carries Frappe's message: ${failedList.map((f) => f.reason).join(' | ')}`,
+    );
     assert.ok(JSON.parse(status.out).devices.length === 1);
 
-    const tokenSecrets = Object.fromEntries([...tokens].filter((t) => t.length >= 16).map((t, i) => [`BioTime token #${i + 1}`, t]));
+    const tokenSecrets = Object.fromEntries(
+      [...tokens].filter((t) => t.length >= 16).map((t, i) => [`BioTime token #${i + 1}`, t]),
+    );
     const problems: string[] = [];
     for (const r of runs) {
-      for (const [stream, text] of [['stdout', r.out], ['stderr', r.err]] as const) {
-        for (const name of leaks(text, tokenSecrets)) problems.push(`${name} on the ${stream} of \`biotime-sync ${r.args.slice(0, 2).join(' ')}\``);
-        if (/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(text)) problems.push(`a JWT on the ${stream} of \`biotime-sync ${r.args.slice(0, 2).join(' ')}\``);
+      for (const [stream, text] of [
+        ['stdout', r.out],
+        ['stderr', r.err],
+      ] as const) {
+        for (const name of leaks(text, tokenSecrets))
+          problems.push(`${name} on the ${stream} of \`biotime-sync ${r.args.slice(0, 2).join(' ')}\``);
+        if (/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(text))
+          problems.push(`a JWT on the ${stream} of \`biotime-sync ${r.args.slice(0, 2).join(' ')}\``);
       }
     }
     for (const file of filesUnder(state)) {
       const text = fs.readFileSync(file, 'utf8');
       // The token cache (0600) is the one file that may hold BioTime tokens; nothing else secret, even there.
       const isTokenCache = path.basename(file) === 'tokens.json';
-      for (const name of leaks(text, isTokenCache ? {} : tokenSecrets)) problems.push(`${name} in the state file ${path.relative(state, file)}`);
+      for (const name of leaks(text, isTokenCache ? {} : tokenSecrets))
+        problems.push(`${name} in the state file ${path.relative(state, file)}`);
       if (isTokenCache) assert.equal(fs.statSync(file).mode & 0o077, 0, 'tokens.json is readable by its owner only');
     }
 
     // What the mapping webview would be sent for every run and the failed list (src/vscode/webviews is vscode-free).
-    const handle = createEngine({ config: validateConfig(JSON.parse(fs.readFileSync(config, 'utf8'))), stateDir: state, credentials: new StaticCredentials({}), logger: nullLogger });
+    const handle = createEngine({
+      config: validateConfig(JSON.parse(fs.readFileSync(config, 'utf8'))),
+      stateDir: state,
+      credentials: new StaticCredentials({}),
+      logger: nullLogger,
+    });
     try {
       const messages: HostToWebview[] = [];
-      const refs = [{ kind: 'failed' as const, deviceId: 'hq' }, ...runIds.map((runId) => ({ kind: 'run' as const, runId }))];
+      const refs = [
+        { kind: 'failed' as const, deviceId: 'hq' },
+        ...runIds.map((runId) => ({ kind: 'run' as const, runId })),
+      ];
       for (const ref of refs) {
         const src = await loadSource(handle.engine, ref, (id) => id);
         messages.push({ type: 'source', source: src.info });
@@ -133,7 +192,10 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
         }
       }
       const text = JSON.stringify(messages);
-      assert.ok(/Inactive Employee/.test(text) && /refused the username\/password/.test(text), 'the webview gets failed punches and failed runs');
+      assert.ok(
+        /Inactive Employee/.test(text) && /refused the username\/password/.test(text),
+        'the webview gets failed punches and failed runs',
+      );
       for (const name of leaks(text, tokenSecrets)) problems.push(`${name} in a message to the mapping webview`);
     } finally {
       await handle.dispose();
@@ -158,7 +220,8 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     const run = await cli(['run', ...base], cliEnv({ password: PLANTED.wrongPassword }));
     assert.equal(run.code, 1);
     const found = leaks(run.out + run.err).map((n) => `${n} in the output`);
-    for (const file of filesUnder(state)) found.push(...leaks(fs.readFileSync(file, 'utf8')).map((n) => `${n} in ${path.relative(state, file)}`));
+    for (const file of filesUnder(state))
+      found.push(...leaks(fs.readFileSync(file, 'utf8')).map((n) => `${n} in ${path.relative(state, file)}`));
     assert.deepEqual(found, []);
   });
 
@@ -172,7 +235,13 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     const state = path.join(dir, 'state');
     const base = ['--config', writeJson(path.join(dir, 'config.json'), configFor(pair)), '--state-dir', state];
     pair.frappe.knobs.intercept = (req: SandboxRequest) =>
-      req.method === 'POST' && /insert_many$|^\/api\/resource\/Employee Checkin$/.test(req.path) ? frappeError(417, 'ValidationError', `Not permitted for request authorised as ${String(req.headers.authorization)}`) : undefined;
+      req.method === 'POST' && /insert_many$|^\/api\/resource\/Employee Checkin$/.test(req.path)
+        ? frappeError(
+            417,
+            'ValidationError',
+            `Not permitted for request authorised as ${String(req.headers.authorization)}`,
+          )
+        : undefined;
     addPunches(pair, 3);
     const run = await cli(['run', '--json', ...base]);
     const runId = (JSON.parse(run.out) as { runs: { runId: string }[] }).runs[0].runId;
@@ -180,7 +249,8 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     const failed = await cli(['failed', '--json', ...base]);
     assert.match(failed.out, /authorised as/, 'the echo reached the failed punches');
     const found = [run, shown, failed].flatMap((r) => leaks(r.out + r.err).map((n) => `${n} in \`${r.args[0]}\``));
-    for (const file of filesUnder(state)) found.push(...leaks(fs.readFileSync(file, 'utf8')).map((n) => `${n} in ${path.relative(state, file)}`));
+    for (const file of filesUnder(state))
+      found.push(...leaks(fs.readFileSync(file, 'utf8')).map((n) => `${n} in ${path.relative(state, file)}`));
     assert.deepEqual(found, []);
   });
 });

@@ -17,9 +17,33 @@ interface Cert {
 function selfSigned(dir: string, name: string): Cert {
   const keyFile = path.join(dir, `${name}.key`);
   const certFile = path.join(dir, `${name}.pem`);
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=BioTime Sync test ${name}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=BioTime Sync test ${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.error || r.status !== 0) {
-    throw new Error(`openssl could not make a test certificate (${r.error?.message ?? r.stderr}). Install it: apt-get install -y --no-install-recommends openssl`);
+    throw new Error(
+      `openssl could not make a test certificate (${r.error?.message ?? r.stderr}). Install it: apt-get install -y --no-install-recommends openssl`,
+    );
   }
   return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8'), certFile };
 }
@@ -99,6 +123,9 @@ describe('system: HTTPS verification (self-signed sandbox servers)', function ()
     assert.equal(r.code, 1, r.out + r.err);
     const checks = (JSON.parse(r.out) as { checks: { status: string; detail: string; fix?: string }[] }).checks;
     const failed = checks.filter((c) => c.status === 'fail');
-    assert.ok(failed.some((c) => /certificate/i.test(c.detail) && /caFile/.test(`${c.fix ?? ''} ${c.detail}`)), JSON.stringify(failed, null, 2));
+    assert.ok(
+      failed.some((c) => /certificate/i.test(c.detail) && /caFile/.test(`${c.fix ?? ''} ${c.detail}`)),
+      JSON.stringify(failed, null, 2),
+    );
   });
 });

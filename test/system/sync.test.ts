@@ -8,8 +8,12 @@ describe('system: sync cycle against the sandboxes', function () {
   afterEach(async () => w && (await w.close()));
 
   it('fetches every page with page_size, ignores next-link hosts, creates checkins with device_id and log types', async () => {
-    w = await world({ biotime: { internalHost: 'biotime.internal.invalid:8081' }, device: { pageSize: 10, punchStates: { '0': 'IN', '1': 'OUT', '2': 'OUT' } } });
-    for (let i = 0; i < 25; i++) punch(w, ['1001', '1002', '1003'][i % 3], `2026-11-20 08:${String(i).padStart(2, '0')}:00`, String(i % 4));
+    w = await world({
+      biotime: { internalHost: 'biotime.internal.invalid:8081' },
+      device: { pageSize: 10, punchStates: { '0': 'IN', '1': 'OUT', '2': 'OUT' } },
+    });
+    for (let i = 0; i < 25; i++)
+      punch(w, ['1001', '1002', '1003'][i % 3], `2026-11-20 08:${String(i).padStart(2, '0')}:00`, String(i % 4));
     const s = await w.handle.engine.runDevice('hq');
     assert.equal(s.status, 'completed', JSON.stringify(s.error));
     assert.equal(s.counts.created, 25);
@@ -60,7 +64,12 @@ describe('system: sync cycle against the sandboxes', function () {
 
   it('keeps codes as text, fails unknown codes with the seed reason, and recognises duplicates', async () => {
     w = await world({ codes: ['0042', '42'] });
-    w.frappe.store.addCheckin({ employee: w.emp['42'], time: '2026-11-20 08:05:00', log_type: 'OUT', device_id: 'manual' });
+    w.frappe.store.addCheckin({
+      employee: w.emp['42'],
+      time: '2026-11-20 08:05:00',
+      log_type: 'OUT',
+      device_id: 'manual',
+    });
     punch(w, '0042', '2026-11-20 08:00:00');
     punch(w, '42', '2026-11-20 08:05:00');
     punch(w, '7777', '2026-11-20 08:06:00');

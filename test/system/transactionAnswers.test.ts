@@ -12,14 +12,19 @@ const BOGUS = 1_000_000;
  * The sandbox's own rows, paged with a lying `count`. Past the real rows, `empty` answers like Django with a wrong
  * count (200, no rows, a next link up to the page the count implies), otherwise 404 "Invalid page.".
  */
-function lyingCount(w: World, past: 'empty' | '404', seen: number[]): (req: SandboxRequest) => SandboxResponse | undefined {
+function lyingCount(
+  w: World,
+  past: 'empty' | '404',
+  seen: number[],
+): (req: SandboxRequest) => SandboxResponse | undefined {
   return (req) => {
     if (req.path !== TX) return undefined;
     const page = Number(req.query.get('page') ?? '1');
     const size = Number(req.query.get('page_size') ?? '10');
     seen.push(page);
     const data = w.biotime.store.transactions().slice((page - 1) * size, page * size);
-    if (!data.length && (past === '404' || page > BOGUS / size)) return { status: 404, body: { detail: 'Invalid page.' } };
+    if (!data.length && (past === '404' || page > BOGUS / size))
+      return { status: 404, body: { detail: 'Invalid page.' } };
     const next = page < BOGUS / size ? `${w.biotime.url}${TX}?page=${page + 1}&page_size=${size}` : null;
     return { status: 200, body: { count: BOGUS, next, previous: null, msg: '', code: 0, data } };
   };
@@ -36,7 +41,8 @@ describe('system: a bogus transaction count', function () {
   for (const past of ['404', 'empty'] as const) {
     it(`reads the real pages, warns naming the device, and keeps the requests bounded (pages past the end: ${past})`, async () => {
       w = await world({ device: { pageSize: 10 } });
-      for (let i = 0; i < 25; i++) punch(w, ['1001', '1002', '1003'][i % 3], `2026-11-20 09:${String(i).padStart(2, '0')}:00`);
+      for (let i = 0; i < 25; i++)
+        punch(w, ['1001', '1002', '1003'][i % 3], `2026-11-20 09:${String(i).padStart(2, '0')}:00`);
       const pages: number[] = [];
       w.biotime.knobs.intercept = lyingCount(w, past, pages);
       assert.equal((await w.handle.engine.runDevice('hq')).status, 'completed');
@@ -72,10 +78,14 @@ describe('system: an oversized transaction page', function () {
     // Ten rows are a few KB; this is 5 MB of padding after a valid beginning (a portal page, a debug dump...).
     const body = Buffer.alloc(5 * 1024 * 1024, 0x20);
     body.write('{"count": 1, "next": null, "previous": null, "data": [', 0);
-    w.biotime.knobs.intercept = (req) => (req.path === TX ? { status: 200, headers: { 'Content-Type': 'application/json' }, body } : undefined);
+    w.biotime.knobs.intercept = (req) =>
+      req.path === TX ? { status: 200, headers: { 'Content-Type': 'application/json' }, body } : undefined;
     const s = await w.handle.engine.runDevice('hq');
     assert.equal(s.status, 'failed');
-    assert.match(s.error!.message, /^BioTime hq: page 1 of the transactions \(10 rows asked for\) is larger than the 3 MB limit; 10 BioTime transactions are normally under 1 MB\.$/);
+    assert.match(
+      s.error!.message,
+      /^BioTime hq: page 1 of the transactions \(10 rows asked for\) is larger than the 3 MB limit; 10 BioTime transactions are normally under 1 MB\.$/,
+    );
     assert.match(s.error!.hint!, /check the device URL.*lower "pageSize" for this device/);
     assert.equal(checkins(w).length, 0);
     // The same page at its real size goes through.

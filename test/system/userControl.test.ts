@@ -50,7 +50,11 @@ describe('system: post-checkin user control', function () {
     const s = await w.handle.engine.runDevice('hq');
     assert.equal(s.status, 'completed', JSON.stringify(s.error));
     assert.equal(onDisk.length, 1);
-    assert.deepEqual(onDisk[0], { kind: 'area', employeeId: w.biotime.store.employees().find((e) => e.emp_code === '1001')!.id, areas: [1] });
+    assert.deepEqual(onDisk[0], {
+      kind: 'area',
+      employeeId: w.biotime.store.employees().find((e) => e.emp_code === '1001')!.id,
+      areas: [1],
+    });
     assert.deepEqual(areaCodes(w, '1001'), ['NOACCESS']);
   });
 

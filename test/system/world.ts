@@ -11,7 +11,11 @@ import { startBioTimeSandbox, type BioTimeSandbox, type BioTimeSandboxOptions } 
 import { startFrappeSandbox, type FrappeSandbox, type FrappeSandboxOptions } from '../../src/sandbox/frappe/server';
 import type { PunchOutcome } from '../../src/shared/model';
 
-export const SECRETS = { biotimePassword: 'bt-Secret-7731', frappeApiKey: 'key-5f1e2d', frappeApiSecret: 'sec-9a8b7c6d' };
+export const SECRETS = {
+  biotimePassword: 'bt-Secret-7731',
+  frappeApiKey: 'key-5f1e2d',
+  frappeApiSecret: 'sec-9a8b7c6d',
+};
 
 export interface World {
   biotime: BioTimeSandbox;
@@ -38,8 +42,16 @@ export interface WorldOptions {
 }
 
 export async function world(o: WorldOptions = {}): Promise<World> {
-  const biotime = await startBioTimeSandbox({ users: [{ username: 'api', password: SECRETS.biotimePassword }], timeZone: 'Asia/Dubai', ...o.biotime });
-  const frappe = await startFrappeSandbox({ apiKeys: [{ key: SECRETS.frappeApiKey, secret: SECRETS.frappeApiSecret, user: 'sync@example.com' }], timeZone: 'Asia/Dubai', ...o.frappe });
+  const biotime = await startBioTimeSandbox({
+    users: [{ username: 'api', password: SECRETS.biotimePassword }],
+    timeZone: 'Asia/Dubai',
+    ...o.biotime,
+  });
+  const frappe = await startFrappeSandbox({
+    apiKeys: [{ key: SECRETS.frappeApiKey, secret: SECRETS.frappeApiSecret, user: 'sync@example.com' }],
+    timeZone: 'Asia/Dubai',
+    ...o.frappe,
+  });
   const hq = biotime.store.addArea({ area_code: 'HQ', area_name: 'Head office' });
   biotime.store.addArea({ area_code: 'NOACCESS', area_name: 'No access' });
   biotime.store.addTerminal({ sn: 'T1', alias: 'Main gate', areaId: hq });
@@ -50,13 +62,22 @@ export async function world(o: WorldOptions = {}): Promise<World> {
   }
   const rawConfig = {
     sites: [{ id: 'acme', url: frappe.url, timeZone: 'Asia/Dubai', ...o.site }],
-    devices: [{ id: 'hq', url: biotime.url, username: 'api', site: 'acme', timeZone: 'Asia/Dubai', pageSize: 10, ...o.device }],
+    devices: [
+      { id: 'hq', url: biotime.url, username: 'api', site: 'acme', timeZone: 'Asia/Dubai', pageSize: 10, ...o.device },
+    ],
   };
   const stateDir = o.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bts-system-'));
   const logs: string[] = [];
-  const logger: Logger = { trace: () => {}, debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
+  const logger: Logger = {
+    trace: () => {},
+    debug: (m) => logs.push(m),
+    info: (m) => logs.push(m),
+    warn: (m) => logs.push(m),
+    error: (m) => logs.push(m),
+  };
   const credentials = new StaticCredentials(SECRETS);
-  const make = () => createEngine({ config: validateConfig(rawConfig), stateDir, credentials, logger, lockOwner: 'system test' });
+  const make = () =>
+    createEngine({ config: validateConfig(rawConfig), stateDir, credentials, logger, lockOwner: 'system test' });
   const w: World = {
     biotime,
     frappe,
@@ -83,7 +104,13 @@ export async function world(o: WorldOptions = {}): Promise<World> {
 }
 
 export function punch(w: World, code: string, time: string, state = '0', extra: Record<string, unknown> = {}): number {
-  return w.biotime.store.addPunch({ emp_code: code, punch_time: time, punch_state: state, terminal_sn: 'T1', ...extra });
+  return w.biotime.store.addPunch({
+    emp_code: code,
+    punch_time: time,
+    punch_state: state,
+    terminal_sn: 'T1',
+    ...extra,
+  });
 }
 
 /** Frappe checkins created by this device. */

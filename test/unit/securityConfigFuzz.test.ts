@@ -28,13 +28,18 @@ describe('security: fuzzed configuration files', function () {
       const ms = Date.now() - t0;
       if (ms > 2000) problems.push(`seed ${seed} (${c.what}): took ${ms} ms`);
       if (!(error instanceof ConfigError)) {
-        problems.push(`seed ${seed} (${c.what}): ${error === undefined ? 'accepted' : `threw ${(error as Error)?.name}: ${(error as Error)?.message}`}`);
+        problems.push(
+          `seed ${seed} (${c.what}): ${error === undefined ? 'accepted' : `threw ${(error as Error)?.name}: ${(error as Error)?.message}`}`,
+        );
         continue;
       }
       const keys = error.issues.map((i) => i.key);
-      if (!keys.includes(c.key)) problems.push(`seed ${seed} (${c.what}): error names ${JSON.stringify(keys.slice(0, 5))}, not ${c.key}`);
-      if (c.key === '(file)' && !/line \d+, column \d+|larger than|empty/.test(error.message)) problems.push(`seed ${seed} (${c.what}): no position in "${error.message.slice(0, 200)}"`);
-      if (error.message.length > 20_000) problems.push(`seed ${seed} (${c.what}): a ${error.message.length}-character message`);
+      if (!keys.includes(c.key))
+        problems.push(`seed ${seed} (${c.what}): error names ${JSON.stringify(keys.slice(0, 5))}, not ${c.key}`);
+      if (c.key === '(file)' && !/line \d+, column \d+|larger than|empty/.test(error.message))
+        problems.push(`seed ${seed} (${c.what}): no position in "${error.message.slice(0, 200)}"`);
+      if (error.message.length > 20_000)
+        problems.push(`seed ${seed} (${c.what}): a ${error.message.length}-character message`);
     }
     assert.deepEqual(problems, []);
   });

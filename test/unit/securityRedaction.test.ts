@@ -26,7 +26,12 @@ describe('security: redaction of planted secrets', () => {
   // "secret: …" then ended with the SyntaxError as its error, its record left "running", the device state unsaved.
   it('redactValue never throws on text that looks like key=value', () => {
     const r = new Redactor();
-    for (const message of ['BioTime refused: password: This field may not be blank.', 'token=abc', 'the secret: x', 'api_key=1; apiSecret: 2']) {
+    for (const message of [
+      'BioTime refused: password: This field may not be blank.',
+      'token=abc',
+      'the secret: x',
+      'api_key=1; apiSecret: 2',
+    ]) {
       assert.doesNotThrow(() => r.redactValue({ message }), message);
     }
   });

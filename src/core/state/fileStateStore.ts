@@ -27,7 +27,10 @@ export class FileStateStore implements SyncStateStore {
   readonly problems: string[] = [];
   private readonly journals = new Map<string, FailedJournal>();
 
-  constructor(readonly dir: string, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    readonly dir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   private file(...parts: string[]): string {
     return path.join(this.dir, ...parts);
@@ -44,7 +47,11 @@ export class FileStateStore implements SyncStateStore {
   }
 
   async loadDevice(deviceId: string): Promise<DeviceState> {
-    const s = await this.readOr<Partial<DeviceState>>(this.file('devices', `${safe(deviceId)}.json`), {}, `State of device ${deviceId}`);
+    const s = await this.readOr<Partial<DeviceState>>(
+      this.file('devices', `${safe(deviceId)}.json`),
+      {},
+      `State of device ${deviceId}`,
+    );
     return { ...emptyDeviceState(), ...s, userControlMemory: { ...(s.userControlMemory ?? {}) } };
   }
 
@@ -53,7 +60,11 @@ export class FileStateStore implements SyncStateStore {
   }
 
   async loadSite(siteId: string): Promise<SiteState> {
-    const s = await this.readOr<Partial<SiteState>>(this.file('sites', `${safe(siteId)}.json`), {}, `State of site ${siteId}`);
+    const s = await this.readOr<Partial<SiteState>>(
+      this.file('sites', `${safe(siteId)}.json`),
+      {},
+      `State of site ${siteId}`,
+    );
     return { shiftSync: Array.isArray(s.shiftSync) ? s.shiftSync : [], checkedAt: s.checkedAt ?? null };
   }
 
@@ -65,7 +76,9 @@ export class FileStateStore implements SyncStateStore {
     const ids = deviceId ? [deviceId] : await this.deviceIdsIn('failed');
     const out: FailedPunch[] = [];
     for (const id of ids) out.push(...(await this.failed(id).load()).values());
-    return out.sort((a, b) => (a.punchTime < b.punchTime ? -1 : a.punchTime > b.punchTime ? 1 : a.key.localeCompare(b.key)));
+    return out.sort((a, b) =>
+      a.punchTime < b.punchTime ? -1 : a.punchTime > b.punchTime ? 1 : a.key.localeCompare(b.key),
+    );
   }
 
   private failed(deviceId: string): FailedJournal {
@@ -90,7 +103,11 @@ export class FileStateStore implements SyncStateStore {
   }
 
   async getInflight(deviceId: string): Promise<InflightEntry[]> {
-    const v = await this.readOr<InflightEntry[]>(this.file('inflight', `${safe(deviceId)}.json`), [], `Write journal of device ${deviceId}`);
+    const v = await this.readOr<InflightEntry[]>(
+      this.file('inflight', `${safe(deviceId)}.json`),
+      [],
+      `Write journal of device ${deviceId}`,
+    );
     return Array.isArray(v) ? v : [];
   }
 
@@ -125,7 +142,10 @@ export class FileStateStore implements SyncStateStore {
   async listRuns(deviceId?: string, limit = 50): Promise<RunSummary[]> {
     const names = await fs.promises.readdir(this.file('runs')).catch(() => [] as string[]);
     // Run ids start with a sortable timestamp, so the newest are last by name.
-    const summaries = names.filter((n) => n.endsWith('.json')).sort().reverse();
+    const summaries = names
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .reverse();
     const out: RunSummary[] = [];
     for (const n of summaries) {
       if (out.length >= limit) break;
@@ -170,7 +190,13 @@ export class FileStateStore implements SyncStateStore {
 
   private async deviceIdsIn(sub: string): Promise<string[]> {
     const names = await fs.promises.readdir(this.file(sub)).catch(() => [] as string[]);
-    return [...new Set(names.filter((n) => /\.jsonl?$/.test(n) && !n.startsWith('.')).map((n) => decodeURIComponent(n.replace(/\.jsonl?$/, ''))))];
+    return [
+      ...new Set(
+        names
+          .filter((n) => /\.jsonl?$/.test(n) && !n.startsWith('.'))
+          .map((n) => decodeURIComponent(n.replace(/\.jsonl?$/, ''))),
+      ),
+    ];
   }
 
   private async pruneRuns(deviceId: string): Promise<void> {

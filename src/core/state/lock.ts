@@ -51,7 +51,13 @@ export class StateDirLock {
     if (this.held) return true;
     await fs.promises.mkdir(this.dir, { recursive: true });
     for (let attempt = 0; attempt < 3; attempt++) {
-      const me: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), owner: this.opts.owner, token: randomBytes(8).toString('hex') };
+      const me: LockOwner = {
+        pid: process.pid,
+        host: os.hostname(),
+        startedAt: new Date().toISOString(),
+        owner: this.opts.owner,
+        token: randomBytes(8).toString('hex'),
+      };
       try {
         const fh = await fs.promises.open(this.file, 'wx', 0o600);
         await fh.writeFile(JSON.stringify(me));
@@ -62,13 +68,23 @@ export class StateDirLock {
         await this.opts.onAcquire?.().catch(() => undefined);
         return true;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError('io', `Cannot create the lock file in ${this.dir}: ${(e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw new StateError('io', `Cannot create the lock file in ${this.dir}: ${(e as Error).message}`);
       }
       const holder = await this.holder();
       if (holder && !(await this.isAbandoned(holder))) return false;
       // Abandoned: move it aside atomically; if another process got there first, the rename fails and we retry.
       await fs.promises.rename(this.file, `${this.file}.stale-${randomBytes(4).toString('hex')}`).then(
-        (  ) => fs.promises.readdir(this.dir).then((names) => Promise.all(names.filter((n) => n.startsWith(`${LOCK_NAME}.stale-`)).map((n) => fs.promises.rm(path.join(this.dir, n), { force: true })))),
+        () =>
+          fs.promises
+            .readdir(this.dir)
+            .then((names) =>
+              Promise.all(
+                names
+                  .filter((n) => n.startsWith(`${LOCK_NAME}.stale-`))
+                  .map((n) => fs.promises.rm(path.join(this.dir, n), { force: true })),
+              ),
+            ),
         () => undefined,
       );
     }
@@ -81,7 +97,8 @@ export class StateDirLock {
     const h = await this.holder();
     throw new StateError(
       'locked',
-      `Another BioTime Sync process is syncing ${this.dir}` + (h ? ` (${h.owner}, pid ${h.pid} on ${h.host}, since ${h.startedAt}).` : '.'),
+      `Another BioTime Sync process is syncing ${this.dir}` +
+        (h ? ` (${h.owner}, pid ${h.pid} on ${h.host}, since ${h.startedAt}).` : '.'),
       'Wait for it to finish, or stop it. A crashed holder is detected automatically within two minutes.',
     );
   }

@@ -79,7 +79,11 @@ function fetchShift(ctx: ControllerContext, doc: Doc, employee: Doc): void {
     Object.assign(doc, { shift: null, offshift: 1 });
     return;
   }
-  if (shift.determine_check_in_and_check_out === strictLogTypeMode && !doc.log_type && !Number(doc.skip_auto_attendance)) {
+  if (
+    shift.determine_check_in_and_check_out === strictLogTypeMode &&
+    !doc.log_type &&
+    !Number(doc.skip_auto_attendance)
+  ) {
     throw validationError(`Log Type is required for check-ins falling in the shift: ${String(shift.name)}.`);
   }
   if (doc.attendance) return;
@@ -117,4 +121,3 @@ export function validateCheckin(ctx: ControllerContext, doc: Doc): void {
   if (employee && doc.time) fetchShift(ctx, doc, employee);
   geolocation(ctx, doc);
 }
-

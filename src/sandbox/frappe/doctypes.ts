@@ -75,7 +75,14 @@ const employee: DocTypeMeta = {
       reqd: true,
       default: 'Active',
     },
-    { fieldname: 'company', label: 'Company', fieldtype: 'Link', options: 'Company', reqd: true, default: 'Demo Company' },
+    {
+      fieldname: 'company',
+      label: 'Company',
+      fieldtype: 'Link',
+      options: 'Company',
+      reqd: true,
+      default: 'Demo Company',
+    },
     { fieldname: 'user_id', label: 'User ID', fieldtype: 'Link', options: 'User' },
     { fieldname: 'employee_number', label: 'Employee Number', fieldtype: 'Data' },
     {

@@ -59,7 +59,8 @@ function applyBody(meta: DocTypeMeta, doc: Doc, body: Record<string, unknown>): 
 function validateLinks(ctx: DocContext, meta: DocTypeMeta, doc: Doc): void {
   const missing: string[] = [];
   for (const field of meta.fields) {
-    if (field.fieldtype !== 'Link' || !linkedDoctypes.has(field.options ?? '') || isEmpty(doc[field.fieldname])) continue;
+    if (field.fieldtype !== 'Link' || !linkedDoctypes.has(field.options ?? '') || isEmpty(doc[field.fieldname]))
+      continue;
     const target = ctx.store.table(field.options as string).get(String(doc[field.fieldname]));
     if (!target) missing.push(`${field.label}: ${String(doc[field.fieldname])}`);
     else doc[field.fieldname] = target.name;
@@ -73,7 +74,11 @@ function validateLinks(ctx: DocContext, meta: DocTypeMeta, doc: Doc): void {
 function setName(ctx: DocContext, meta: DocTypeMeta, doc: Doc, body: Record<string, unknown>): void {
   const naming = meta.naming;
   if (naming.kind === 'series') doc.name = ctx.store.nextName(naming.prefix(String(doc.creation)), naming.digits);
-  else if (naming.kind === 'email') doc.name = String(doc.email ?? '').trim().toLowerCase() || null;
+  else if (naming.kind === 'email')
+    doc.name =
+      String(doc.email ?? '')
+        .trim()
+        .toLowerCase() || null;
   else if (naming.kind === 'prompt') doc.name = isEmpty(body.name) ? null : String(body.name);
   if (isEmpty(doc.name)) throw validationError(`No Name Specified for ${meta.name}`);
 }
@@ -86,7 +91,10 @@ function runController(ctx: DocContext, meta: DocTypeMeta, doc: Doc): void {
   } else if (meta.name === 'Employee') {
     doc.employee_name = [doc.first_name, doc.middle_name, doc.last_name].filter((p) => !isEmpty(p)).join(' ') || null;
   } else if (meta.name === 'User') {
-    doc.email = String(doc.email ?? '').trim().toLowerCase() || null;
+    doc.email =
+      String(doc.email ?? '')
+        .trim()
+        .toLowerCase() || null;
     doc.full_name = [doc.first_name, doc.last_name].filter((p) => !isEmpty(p)).join(' ') || null;
   }
 }
@@ -151,7 +159,8 @@ export function insertDoc(ctx: DocContext, doctype: string, body: Record<string,
   if (!hasPermission(ctx.store, ctx.user, doctype, 'create')) throw noPermission(doctype);
   setName(ctx, meta, doc, body);
   // `reset_values_if_no_permlevel_access`: `time` (permlevel 1) falls back to its default, "Now".
-  if (meta.name === 'Employee Checkin' && ctx.permlevelTrap && !hasHrRole(ctx.store, ctx.user)) doc.time = serverNow(ctx);
+  if (meta.name === 'Employee Checkin' && ctx.permlevelTrap && !hasHrRole(ctx.store, ctx.user))
+    doc.time = serverNow(ctx);
   runController(ctx, meta, doc);
   validateMandatory(meta, doc);
   validateValues(meta, doc);

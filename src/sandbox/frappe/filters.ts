@@ -16,8 +16,27 @@ interface Condition {
 }
 
 // `get_filter` in frappe/utils/data.py validates against this list.
-const validOperators = ['=', '!=', '>', '<', '>=', '<=', 'like', 'not like', 'in', 'not in', 'is', 'between',
-  'descendants of', 'ancestors of', 'not descendants of', 'not ancestors of', 'timespan', 'previous', 'next'];
+const validOperators = [
+  '=',
+  '!=',
+  '>',
+  '<',
+  '>=',
+  '<=',
+  'like',
+  'not like',
+  'in',
+  'not in',
+  'is',
+  'between',
+  'descendants of',
+  'ancestors of',
+  'not descendants of',
+  'not ancestors of',
+  'timespan',
+  'previous',
+  'next',
+];
 
 /** `frappe.parse_json`: JSON strings are decoded, anything else passes through; bad JSON is a 500. */
 export function parseJsonParam(value: unknown): unknown {
@@ -41,7 +60,8 @@ export function resolveField(meta: DocTypeMeta, raw: string, clause: SqlClause):
 }
 
 function condition(meta: DocTypeMeta, parts: unknown[]): Condition {
-  const full = parts.length >= 4 ? parts : parts.length === 2 ? [meta.name, parts[0], '=', parts[1]] : [meta.name, ...parts];
+  const full =
+    parts.length >= 4 ? parts : parts.length === 2 ? [meta.name, parts[0], '=', parts[1]] : [meta.name, ...parts];
   const [doctype, field, op, value] = full;
   if (doctype !== meta.name) throw unknownColumn(`tab${String(doctype)}.${String(field)}`, 'where clause');
   return { field: resolveField(meta, String(field), 'where clause'), op: String(op).trim().toLowerCase(), value };
@@ -128,14 +148,20 @@ function compileOne(cond: Condition, today: string): Predicate {
     case '!=':
       if (value === null) return (doc) => doc[name] !== null && doc[name] !== undefined;
       return (doc) => norm(doc[name]) !== norm(value);
-    case '<': return (doc) => norm(doc[name]) < norm(value);
-    case '>': return (doc) => norm(doc[name]) > norm(value);
-    case '<=': return (doc) => norm(doc[name]) <= norm(value);
-    case '>=': return (doc) => norm(doc[name]) >= norm(value);
+    case '<':
+      return (doc) => norm(doc[name]) < norm(value);
+    case '>':
+      return (doc) => norm(doc[name]) > norm(value);
+    case '<=':
+      return (doc) => norm(doc[name]) <= norm(value);
+    case '>=':
+      return (doc) => norm(doc[name]) >= norm(value);
     case 'like':
     case 'not like': {
       const regex = likeRegex(String(value ?? ''));
-      return op === 'like' ? (doc) => regex.test(String(doc[name] ?? '')) : (doc) => !regex.test(String(doc[name] ?? ''));
+      return op === 'like'
+        ? (doc) => regex.test(String(doc[name] ?? ''))
+        : (doc) => !regex.test(String(doc[name] ?? ''));
     }
     case 'in':
     case 'not in': {

@@ -79,10 +79,29 @@ function insertOne({ ctx, args }: MethodCall): unknown {
   return createDoc(ctx, String(doc.doctype), doc, false);
 }
 
-const listParams = ['doctype', 'fields', 'filters', 'group_by', 'order_by', 'limit_start', 'limit_page_length', 'parent',
-  'debug', 'as_dict', 'or_filters'];
-const addLogParams = ['employee_field_value', 'timestamp', 'device_id', 'log_type', 'skip_auto_attendance',
-  'employee_fieldname', 'latitude', 'longitude'];
+const listParams = [
+  'doctype',
+  'fields',
+  'filters',
+  'group_by',
+  'order_by',
+  'limit_start',
+  'limit_page_length',
+  'parent',
+  'debug',
+  'as_dict',
+  'or_filters',
+];
+const addLogParams = [
+  'employee_field_value',
+  'timestamp',
+  'device_id',
+  'log_type',
+  'skip_auto_attendance',
+  'employee_fieldname',
+  'latitude',
+  'longitude',
+];
 const writeVerbs = ['POST', 'PUT'];
 
 export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef>([
@@ -110,8 +129,17 @@ export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef
 
 // What a v15 bench with ERPNext + HRMS can import; anything else fails in `get_attr`.
 const installedApps = new Set(['frappe', 'erpnext', 'hrms']);
-const knownModules = new Set(['frappe', 'frappe.client', 'frappe.auth', 'erpnext', 'hrms', 'hrms.hr', 'hrms.hr.doctype',
-  'hrms.hr.doctype.employee_checkin', 'hrms.hr.doctype.employee_checkin.employee_checkin']);
+const knownModules = new Set([
+  'frappe',
+  'frappe.client',
+  'frappe.auth',
+  'erpnext',
+  'hrms',
+  'hrms.hr',
+  'hrms.hr.doctype',
+  'hrms.hr.doctype.employee_checkin',
+  'hrms.hr.doctype.employee_checkin.employee_checkin',
+]);
 
 function importError(path: string): string {
   const segments = path.split('.');
@@ -136,7 +164,11 @@ function missingArgs(path: string, missing: string[]): FrappeError {
   const head = quoted.slice(0, -1).join(', ');
   const list = quoted.length === 1 ? last : quoted.length === 2 ? `${head} and ${last}` : `${head}, and ${last}`;
   const noun = missing.length === 1 ? 'argument' : 'arguments';
-  return pythonError('TypeError', 'TypeError', `${fn}() missing ${missing.length} required positional ${noun}: ${list}`);
+  return pythonError(
+    'TypeError',
+    'TypeError',
+    `${fn}() missing ${missing.length} required positional ${noun}: ${list}`,
+  );
 }
 
 /** `frappe.handler.execute_cmd`: import → whitelist/guest → HTTP verb → arguments → call. */

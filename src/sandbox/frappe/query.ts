@@ -84,7 +84,9 @@ export function runList(meta: DocTypeMeta, rows: Doc[], args: ListArgs, today: s
   const page = length > 0 ? matched.slice(start, start + length) : matched.slice(start);
   const asDict = args.as_dict === undefined || ![0, '0', false, 'false', 'False'].includes(args.as_dict as string);
   const row = (doc: Doc): unknown[] => columns.map((c) => doc[c.field] ?? null);
-  return page.map((doc) => (asDict ? Object.fromEntries(columns.map((c) => [c.alias, doc[c.field] ?? null])) : row(doc)));
+  return page.map((doc) =>
+    asDict ? Object.fromEntries(columns.map((c) => [c.alias, doc[c.field] ?? null])) : row(doc),
+  );
 }
 
 export function countRows(meta: DocTypeMeta, rows: Doc[], filters: unknown, today: string): number {

@@ -9,7 +9,9 @@ function isJsonRequest(req: SandboxRequest): boolean {
 }
 
 function isFormRequest(req: SandboxRequest): boolean {
-  return String(req.headers['content-type'] ?? '').toLowerCase().includes('application/x-www-form-urlencoded');
+  return String(req.headers['content-type'] ?? '')
+    .toLowerCase()
+    .includes('application/x-www-form-urlencoded');
 }
 
 function firstValues(params: URLSearchParams, into: FormDict): void {

@@ -35,7 +35,8 @@ export function asDict(store: FrappeStore, meta: DocTypeMeta, doc: Doc, noNulls:
 
 export function requirePermission(ctx: DocContext, doctype: string, ptype: PermType, name?: string): void {
   // Every user may read their own User record (the "if owner"/self rule of the User doctype).
-  if (doctype === 'User' && ptype === 'read' && name !== undefined && name.toLowerCase() === ctx.user.toLowerCase()) return;
+  if (doctype === 'User' && ptype === 'read' && name !== undefined && name.toLowerCase() === ctx.user.toLowerCase())
+    return;
   if (!hasPermission(ctx.store, ctx.user, doctype, ptype)) throw noPermission(doctype);
 }
 
@@ -49,7 +50,8 @@ function checkParentPermission(ctx: DocContext, child: DocTypeMeta, parent: unkn
   const name = typeof parent === 'string' ? parent : '';
   const parentMeta = name ? [...doctypes.values()].find((m) => collate(m.name) === collate(name)) : undefined;
   const hasTable = !!parentMeta?.tables?.some((t) => t.options === child.name);
-  if (!parentMeta || !hasTable || !hasPermission(ctx.store, ctx.user, parentMeta.name, 'read')) throw bareNoPermission();
+  if (!parentMeta || !hasTable || !hasPermission(ctx.store, ctx.user, parentMeta.name, 'read'))
+    throw bareNoPermission();
 }
 
 /** `frappe.client.get_list` and `GET /api/resource/{DocType}`. */

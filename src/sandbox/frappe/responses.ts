@@ -87,7 +87,11 @@ export function errorResponse(err: FrappeError, req: SandboxRequest, style: Wire
   // SandboxResponse types header values as strings (see the note to src/sandbox/common in the report).
   const headers = err.headers as Record<string, string>;
   if (!wantsJson(req)) {
-    return { status: err.status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers }, body: htmlPage(err) };
+    return {
+      status: err.status,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
+      body: htmlPage(err),
+    };
   }
   return jsonResponse(err.status, errorBody(err, style), style, headers);
 }

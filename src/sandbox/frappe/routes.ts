@@ -25,9 +25,7 @@ export interface Outcome {
 }
 
 type Route =
-  | { kind: 'method'; path: string }
-  | { kind: 'list'; doctype: string }
-  | { kind: 'doc'; doctype: string; name: string };
+  { kind: 'method'; path: string } | { kind: 'list'; doctype: string } | { kind: 'doc'; doctype: string; name: string };
 
 /** `/api` and `/api/v1` are the same submount; trailing slashes are optional (`strict_slashes=False`). */
 export function parseRoute(path: string): Route | undefined {

@@ -69,7 +69,12 @@ const defaultApiKeys: ApiKey[] = [{ key: 'demo-key', secret: 'demo-secret', user
 
 function createCounters(): FrappeCounters {
   const counters: FrappeCounters = {
-    docsWritten: 0, checkinsWritten: 0, rolledBack: 0, workMs: 0, inFlight: 0, maxInFlight: 0,
+    docsWritten: 0,
+    checkinsWritten: 0,
+    rolledBack: 0,
+    workMs: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     reset(): void {
       const zero = { docsWritten: 0, checkinsWritten: 0, rolledBack: 0, workMs: 0 };
       Object.assign(counters, zero, { maxInFlight: counters.inFlight });
@@ -86,7 +91,10 @@ function seedStore(store: FrappeStore, opts: FrappeSandboxOptions): void {
 
 function excIdSource(seed: number): () => string {
   const rng = createRng(seed);
-  const hex = (max: number, width: number): string => Math.floor(rng() * max).toString(16).padStart(width, '0');
+  const hex = (max: number, width: number): string =>
+    Math.floor(rng() * max)
+      .toString(16)
+      .padStart(width, '0');
   return () => hex(0x100000000, 8) + hex(0x100, 2);
 }
 

@@ -85,7 +85,9 @@ export class FrappeStore {
     private readonly clock: () => Date,
   ) {
     for (const meta of doctypes.values()) this.tables.set(meta.name, new Table(meta));
-    this.table('Employee').addIndex('device', (d) => (d.attendance_device_id ? collate(d.attendance_device_id) : undefined));
+    this.table('Employee').addIndex('device', (d) =>
+      d.attendance_device_id ? collate(d.attendance_device_id) : undefined,
+    );
     this.table('Employee Checkin').addIndex('duplicate', checkinDuplicateKey);
     const settings = this.blank(doctypes.get('HR Settings') as DocTypeMeta, 'Administrator');
     this.table('HR Settings').put({ ...settings, name: 'HR Settings' });
@@ -192,7 +194,9 @@ export class FrappeStore {
   }
 
   employees(): Doc[] {
-    return this.table('Employee').all().map((doc) => ({ ...doc }));
+    return this.table('Employee')
+      .all()
+      .map((doc) => ({ ...doc }));
   }
 
   addUser(user: { name: string; enabled?: boolean; roles?: string[] }): void {
@@ -212,17 +216,29 @@ export class FrappeStore {
    */
   rows(doctype: string): Doc[] {
     if (doctype !== 'Has Role') return this.table(doctype).all();
-    return this.table('User').all().flatMap((user) =>
-      this.rolesOf(String(user.name)).map((role, i) => ({
-        name: `${String(user.name)}-role-${i + 1}`,
-        owner: user.owner, creation: user.creation, modified: user.modified, modified_by: user.modified_by,
-        docstatus: 0, idx: i + 1, parent: user.name, parentfield: 'roles', parenttype: 'User', role,
-      })),
-    );
+    return this.table('User')
+      .all()
+      .flatMap((user) =>
+        this.rolesOf(String(user.name)).map((role, i) => ({
+          name: `${String(user.name)}-role-${i + 1}`,
+          owner: user.owner,
+          creation: user.creation,
+          modified: user.modified,
+          modified_by: user.modified_by,
+          docstatus: 0,
+          idx: i + 1,
+          parent: user.name,
+          parentfield: 'roles',
+          parenttype: 'User',
+          role,
+        })),
+      );
   }
 
   users(): Array<Doc & { roles: string[] }> {
-    return this.table('User').all().map((doc) => ({ ...doc, roles: this.rolesOf(String(doc.name)) }));
+    return this.table('User')
+      .all()
+      .map((doc) => ({ ...doc, roles: this.rolesOf(String(doc.name)) }));
   }
 
   addApiKey(apiKey: ApiKey): void {
@@ -246,7 +262,9 @@ export class FrappeStore {
   }
 
   checkins(): Doc[] {
-    return this.table('Employee Checkin').all().map((doc) => ({ ...doc }));
+    return this.table('Employee Checkin')
+      .all()
+      .map((doc) => ({ ...doc }));
   }
 
   addShiftType(seed: ShiftTypeSeed): void {
@@ -254,13 +272,16 @@ export class FrappeStore {
     const doc: Doc = { ...this.blank(table.meta, 'Administrator'), name: seed.name };
     Object.assign(doc, { start_time: seed.start_time ?? '09:00:00', end_time: seed.end_time ?? '18:00:00' });
     if (seed.strictLogType) doc.determine_check_in_and_check_out = strictLogTypeMode;
-    if (seed.last_sync_of_checkin) doc.last_sync_of_checkin = formatParsed(requireDatetime(seed.last_sync_of_checkin), true);
+    if (seed.last_sync_of_checkin)
+      doc.last_sync_of_checkin = formatParsed(requireDatetime(seed.last_sync_of_checkin), true);
     if (seed.auto_update_last_sync !== undefined) doc.auto_update_last_sync = seed.auto_update_last_sync ? 1 : 0;
     table.put(doc);
   }
 
   shiftTypes(): Doc[] {
-    return this.table('Shift Type').all().map((doc) => ({ ...doc }));
+    return this.table('Shift Type')
+      .all()
+      .map((doc) => ({ ...doc }));
   }
 
   assignShift(employee: string, shiftType: string): void {
@@ -294,7 +315,9 @@ export class FrappeStore {
 
   private assertUniqueDevice(name: string, deviceId: string | undefined): void {
     if (!deviceId) return;
-    const clash = this.table('Employee').lookup('device', collate(deviceId)).find((doc) => doc.name !== name);
+    const clash = this.table('Employee')
+      .lookup('device', collate(deviceId))
+      .find((doc) => doc.name !== name);
     if (clash) throw new Error(`sandbox: attendance_device_id ${deviceId} already used by ${String(clash.name)}`);
   }
 }

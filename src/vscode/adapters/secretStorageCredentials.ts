@@ -46,7 +46,10 @@ export class SecretStore {
 
   /** Removes every secret that belongs to a device (password and cached token). */
   async deleteDevice(deviceId: string): Promise<void> {
-    await Promise.all([this.delete(secretKeys.biotimePassword(deviceId)), this.delete(secretKeys.biotimeToken(deviceId))]);
+    await Promise.all([
+      this.delete(secretKeys.biotimePassword(deviceId)),
+      this.delete(secretKeys.biotimeToken(deviceId)),
+    ]);
   }
 
   async deleteSite(siteId: string): Promise<void> {

@@ -20,8 +20,7 @@ import {
 export { SettingKeys, type UiSettings, type SettingsIssue };
 
 export type SyncSettings =
-  | { ok: true; config: SyncConfig; raw: RawEntries }
-  | { ok: false; issues: SettingsIssue[]; raw: RawEntries };
+  { ok: true; config: SyncConfig; raw: RawEntries } | { ok: false; issues: SettingsIssue[]; raw: RawEntries };
 
 /** The arrays as written, for commands that edit one entry and write the array back. */
 export interface RawEntries {
@@ -52,7 +51,11 @@ export function readSyncSettings(): SyncSettings {
     return { ok: true, config: validateConfig(raw), raw: rawEntries };
   } catch (e) {
     if (ConfigError.is(e)) return { ok: false, issues: toSettingsIssues(e.issues, raw), raw: rawEntries };
-    return { ok: false, issues: [{ key: fullKey(SettingKeys.devices), message: e instanceof Error ? e.message : String(e) }], raw: rawEntries };
+    return {
+      ok: false,
+      issues: [{ key: fullKey(SettingKeys.devices), message: e instanceof Error ? e.message : String(e) }],
+      raw: rawEntries,
+    };
   }
 }
 
@@ -62,7 +65,9 @@ export function readUiSettings(): UiSettings {
 }
 
 export function affectsSyncConfig(e: vscode.ConfigurationChangeEvent): boolean {
-  return [SettingKeys.sites, SettingKeys.devices, SettingKeys.schedulerEnabled].some((k) => e.affectsConfiguration(fullKey(k)));
+  return [SettingKeys.sites, SettingKeys.devices, SettingKeys.schedulerEnabled].some((k) =>
+    e.affectsConfiguration(fullKey(k)),
+  );
 }
 
 export function affectsUi(e: vscode.ConfigurationChangeEvent): boolean {
@@ -78,7 +83,10 @@ function targetOf(key: SettingKey): vscode.ConfigurationTarget {
 }
 
 /** Replaces the device (by id) or appends it; also upserts `site` when given. Never receives secrets. */
-export async function upsertDevice(device: Record<string, unknown> & { id: string }, site?: Record<string, unknown> & { id: string }): Promise<void> {
+export async function upsertDevice(
+  device: Record<string, unknown> & { id: string },
+  site?: Record<string, unknown> & { id: string },
+): Promise<void> {
   const raw = readRawEntries();
   if (site) await writeEntries(SettingKeys.sites, upsert(raw.sites, site));
   await writeEntries(SettingKeys.devices, upsert(raw.devices, device));
@@ -86,15 +94,25 @@ export async function upsertDevice(device: Record<string, unknown> & { id: strin
 
 export async function patchDevice(id: string, patch: Record<string, unknown>): Promise<void> {
   const raw = readRawEntries();
-  await writeEntries(SettingKeys.devices, raw.devices.map((d) => (d.id === id ? { ...d, ...patch } : d)));
+  await writeEntries(
+    SettingKeys.devices,
+    raw.devices.map((d) => (d.id === id ? { ...d, ...patch } : d)),
+  );
 }
 
 export async function removeDevice(id: string): Promise<void> {
-  await writeEntries(SettingKeys.devices, readRawEntries().devices.filter((d) => d.id !== id));
+  await writeEntries(
+    SettingKeys.devices,
+    readRawEntries().devices.filter((d) => d.id !== id),
+  );
 }
 
 /** Replaces every entry whose id matches `isOwned` (used by the sandbox demo). */
-export async function replaceEntries(isOwned: (id: unknown) => boolean, sites: object[], devices: object[]): Promise<void> {
+export async function replaceEntries(
+  isOwned: (id: unknown) => boolean,
+  sites: object[],
+  devices: object[],
+): Promise<void> {
   const raw = readRawEntries();
   await writeEntries(SettingKeys.sites, [...raw.sites.filter((s) => !isOwned(s.id)), ...sites]);
   await writeEntries(SettingKeys.devices, [...raw.devices.filter((d) => !isOwned(d.id)), ...devices]);

@@ -68,7 +68,10 @@ export function toSettingsIssues(issues: ConfigIssue[], raw: { sites: unknown; d
     if (!m) return { key, message: issue.message };
     const list = m[1] === 'sites' ? raw.sites : raw.devices;
     const entry = Array.isArray(list) ? (list[Number(m[2])] as unknown) : undefined;
-    const id = entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string' ? (entry as { id: string }).id : undefined;
+    const id =
+      entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string'
+        ? (entry as { id: string }).id
+        : undefined;
     return { key, message: issue.message, ownerId: id, ownerKind: m[1] === 'sites' ? 'site' : 'device' };
   });
 }

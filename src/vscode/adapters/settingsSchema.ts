@@ -7,10 +7,13 @@ import { CONFIG_DESCRIPTIONS, configJsonSchema } from '../../core/config';
 
 const D = CONFIG_DESCRIPTIONS;
 const HOST_WORDING: Record<string, string> = {
-  [D['site.id']]: 'Short id of the site (letters, digits, `_`, `.`, `-`). Its API key and secret are kept in the OS keychain under this id: see **BioTime Sync: Set Frappe API Key…**.',
-  [D['device.id']]: 'Short id of the device (letters, digits, `_`, `.`, `-`). Its state and its password in the OS keychain are kept under this id: changing it starts over.',
-  [D['device.username']]: 'BioTime user the API logs in as. The password is kept in the OS keychain: see **BioTime Sync: Set BioTime Password…**.',
-  [D['device.site']]: 'Id of the site (an entry of `#bioSync.sites#`) that receives this device\'s punches.',
+  [D['site.id']]:
+    'Short id of the site (letters, digits, `_`, `.`, `-`). Its API key and secret are kept in the OS keychain under this id: see **BioTime Sync: Set Frappe API Key…**.',
+  [D['device.id']]:
+    'Short id of the device (letters, digits, `_`, `.`, `-`). Its state and its password in the OS keychain are kept under this id: changing it starts over.',
+  [D['device.username']]:
+    'BioTime user the API logs in as. The password is kept in the OS keychain: see **BioTime Sync: Set BioTime Password…**.',
+  [D['device.site']]: "Id of the site (an entry of `#bioSync.sites#`) that receives this device's punches.",
   [D['tls.caFile']]: 'Absolute path of a PEM file with a CA to trust for this server (e.g. a self-signed certificate).',
 };
 
@@ -22,7 +25,8 @@ function adapt(node: unknown): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === 'description' && typeof v === 'string') out.markdownDescription = HOST_WORDING[v] ?? v;
-    else if (k === 'properties' || k === 'additionalProperties' || k === 'items' || k === 'then' || k === 'if') out[k] = k === 'properties' ? mapValues(v as Json) : adapt(v);
+    else if (k === 'properties' || k === 'additionalProperties' || k === 'items' || k === 'then' || k === 'if')
+      out[k] = k === 'properties' ? mapValues(v as Json) : adapt(v);
     else out[k] = v;
   }
   return out;
@@ -42,7 +46,18 @@ export function settingsItemSchemas(): { site: Json; device: Json } {
     },
     device: {
       ...(adapt(root.properties.devices.items) as Json),
-      defaultSnippets: [{ label: 'New BioTime device', body: { id: '${1:hq}', name: '${2:Head office}', url: 'http://${3:biotime.example.com:8081}', username: '${4:api-user}', site: '${5:main}' } }],
+      defaultSnippets: [
+        {
+          label: 'New BioTime device',
+          body: {
+            id: '${1:hq}',
+            name: '${2:Head office}',
+            url: 'http://${3:biotime.example.com:8081}',
+            username: '${4:api-user}',
+            site: '${5:main}',
+          },
+        },
+      ],
     },
   };
 }

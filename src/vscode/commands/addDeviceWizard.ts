@@ -49,19 +49,35 @@ export interface WizardContext {
 }
 
 const PRESETS: { label: string; detail: string; mapping: PunchStateMapping }[] = [
-  { label: 'Check-in / check-out', detail: '0=IN, 1=OUT, every other state → IN (the BioTime default)', mapping: { punchStates: { 0: 'IN', 1: 'OUT' }, otherPunchStates: 'IN' } },
+  {
+    label: 'Check-in / check-out',
+    detail: '0=IN, 1=OUT, every other state → IN (the BioTime default)',
+    mapping: { punchStates: { 0: 'IN', 1: 'OUT' }, otherPunchStates: 'IN' },
+  },
   {
     label: 'With breaks and overtime',
     detail: '0=IN, 1=OUT, 2=OUT (break out), 3=IN (break in), 4=IN, 5=OUT (overtime), others → no log type',
     mapping: { punchStates: { 0: 'IN', 1: 'OUT', 2: 'OUT', 3: 'IN', 4: 'IN', 5: 'OUT' }, otherPunchStates: 'NONE' },
   },
-  { label: 'Let the Shift Type decide', detail: 'Every state → no log type (Shift Type "Alternating entries as IN and OUT")', mapping: { punchStates: {}, otherPunchStates: 'NONE' } },
+  {
+    label: 'Let the Shift Type decide',
+    detail: 'Every state → no log type (Shift Type "Alternating entries as IN and OUT")',
+    mapping: { punchStates: {}, otherPunchStates: 'NONE' },
+  },
 ];
 
 const USER_CONTROL: { mode: UserControlMode; label: string; detail: string }[] = [
   { mode: 'off', label: 'Off', detail: 'Only create checkins; never enable or disable anyone' },
-  { mode: 'area', label: 'BioTime area', detail: 'OUT moves the employee to an area without terminals; IN moves them back' },
-  { mode: 'resign', label: 'BioTime resignation', detail: 'OUT resigns the employee on the devices; IN reinstates them' },
+  {
+    mode: 'area',
+    label: 'BioTime area',
+    detail: 'OUT moves the employee to an area without terminals; IN moves them back',
+  },
+  {
+    mode: 'resign',
+    label: 'BioTime resignation',
+    detail: 'OUT resigns the employee on the devices; IN reinstates them',
+  },
   { mode: 'frappe-user', label: 'Frappe user', detail: "OUT disables the employee's Frappe User; IN enables it" },
 ];
 
@@ -73,7 +89,21 @@ function siteIdFor(url: string, taken: string[]): string {
 }
 
 export function defaultAnswers(): DeviceAnswers {
-  return { id: '', name: '', url: '', username: '', password: '', authScheme: 'jwt', siteId: '', intervalMinutes: 5, timeZone: '', punchStates: PRESETS[0].mapping, customStates: false, userControlMode: 'off', noAccessArea: '' };
+  return {
+    id: '',
+    name: '',
+    url: '',
+    username: '',
+    password: '',
+    authScheme: 'jwt',
+    siteId: '',
+    intervalMinutes: 5,
+    timeZone: '',
+    punchStates: PRESETS[0].mapping,
+    customStates: false,
+    userControlMode: 'off',
+    noAccessArea: '',
+  };
 }
 
 type Item<T> = vscode.QuickPickItem & { value: T };
@@ -85,14 +115,42 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
   const NEW_SITE = '\u0000new';
   const steps: ((s: DeviceAnswers, ui: StepUi) => Promise<void>)[] = [
     async (s, ui) => {
-      s.name = (await ui.input({ title, step: 1, totalSteps: total, value: s.name, prompt: 'Name of the device (the BioTime server), e.g. "Head office"', validate: validateName(ctx.takenNames) })).trim();
+      s.name = (
+        await ui.input({
+          title,
+          step: 1,
+          totalSteps: total,
+          value: s.name,
+          prompt: 'Name of the device (the BioTime server), e.g. "Head office"',
+          validate: validateName(ctx.takenNames),
+        })
+      ).trim();
       if (!s.editing) s.id = slugify(s.name, ctx.takenIds);
     },
     async (s, ui) => {
-      s.url = normalizeUrl(await ui.input({ title, step: 2, totalSteps: total, value: s.url, prompt: 'BioTime URL', placeholder: 'http://biotime.example.com:8081', validate: validateUrl }));
+      s.url = normalizeUrl(
+        await ui.input({
+          title,
+          step: 2,
+          totalSteps: total,
+          value: s.url,
+          prompt: 'BioTime URL',
+          placeholder: 'http://biotime.example.com:8081',
+          validate: validateUrl,
+        }),
+      );
     },
     async (s, ui) => {
-      s.username = (await ui.input({ title, step: 3, totalSteps: total, value: s.username, prompt: 'BioTime user name (an API user)', validate: validateRequired('BioTime user name') })).trim();
+      s.username = (
+        await ui.input({
+          title,
+          step: 3,
+          totalSteps: total,
+          value: s.username,
+          prompt: 'BioTime user name (an API user)',
+          validate: validateRequired('BioTime user name'),
+        })
+      ).trim();
     },
     async (s, ui) => {
       const keep = !!s.editing;
@@ -101,23 +159,48 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
         step: 4,
         totalSteps: total,
         password: true,
-        prompt: keep ? 'BioTime password (leave empty to keep the saved one). Kept in the OS keychain.' : 'BioTime password. It is kept in the OS keychain, never in settings.',
+        prompt: keep
+          ? 'BioTime password (leave empty to keep the saved one). Kept in the OS keychain.'
+          : 'BioTime password. It is kept in the OS keychain, never in settings.',
         validate: keep ? undefined : validateRequired('BioTime password'),
       });
     },
     async (s, ui) => {
       const items: Item<'jwt' | 'token'>[] = [
         { label: 'JWT', description: '/jwt-api-token-auth/', detail: 'BioTime 8 and later (default)', value: 'jwt' },
-        { label: 'Token', description: '/api-token-auth/', detail: 'Older BioTime, or when JWT is turned off', value: 'token' },
+        {
+          label: 'Token',
+          description: '/api-token-auth/',
+          detail: 'Older BioTime, or when JWT is turned off',
+          value: 'token',
+        },
       ];
-      s.authScheme = (await ui.pick({ title, step: 5, totalSteps: total, items, active: items.find((i) => i.value === s.authScheme), placeholder: 'How to log in to BioTime' })).value;
+      s.authScheme = (
+        await ui.pick({
+          title,
+          step: 5,
+          totalSteps: total,
+          items,
+          active: items.find((i) => i.value === s.authScheme),
+          placeholder: 'How to log in to BioTime',
+        })
+      ).value;
     },
     async (s, ui) => {
       const items: Item<string>[] = [
         ...ctx.sites.map((x) => ({ label: x.id, description: x.url, value: x.id })),
         { label: '$(add) New Frappe site…', detail: 'URL, API key and API secret', value: NEW_SITE },
       ];
-      const picked = (await ui.pick({ title, step: 6, totalSteps: total, items, active: items.find((i) => i.value === s.siteId), placeholder: 'Frappe HR site that receives the checkins' })).value;
+      const picked = (
+        await ui.pick({
+          title,
+          step: 6,
+          totalSteps: total,
+          items,
+          active: items.find((i) => i.value === s.siteId),
+          placeholder: 'Frappe HR site that receives the checkins',
+        })
+      ).value;
       if (picked === NEW_SITE) s.newSite ??= { id: '', url: '', apiKey: '', apiSecret: '' };
       else {
         s.newSite = undefined;
@@ -126,21 +209,71 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
     },
     async (s, ui) => {
       const site = s.newSite!;
-      site.url = normalizeUrl(await ui.input({ title, step: 6, totalSteps: total, value: site.url, prompt: 'Frappe site URL', placeholder: 'https://hr.example.com', validate: validateUrl }));
-      site.id = siteIdFor(site.url, ctx.sites.map((x) => x.id));
+      site.url = normalizeUrl(
+        await ui.input({
+          title,
+          step: 6,
+          totalSteps: total,
+          value: site.url,
+          prompt: 'Frappe site URL',
+          placeholder: 'https://hr.example.com',
+          validate: validateUrl,
+        }),
+      );
+      site.id = siteIdFor(
+        site.url,
+        ctx.sites.map((x) => x.id),
+      );
       s.siteId = site.id;
     },
     async (s, ui) => {
-      s.newSite!.apiKey = (await ui.input({ title, step: 6, totalSteps: total, value: s.newSite!.apiKey, password: true, prompt: 'Frappe API key of the sync user (kept in the OS keychain)', validate: validateRequired('API key') })).trim();
+      s.newSite!.apiKey = (
+        await ui.input({
+          title,
+          step: 6,
+          totalSteps: total,
+          value: s.newSite!.apiKey,
+          password: true,
+          prompt: 'Frappe API key of the sync user (kept in the OS keychain)',
+          validate: validateRequired('API key'),
+        })
+      ).trim();
     },
     async (s, ui) => {
-      s.newSite!.apiSecret = (await ui.input({ title, step: 6, totalSteps: total, password: true, prompt: 'Frappe API secret (kept in the OS keychain)', validate: validateRequired('API secret') })).trim();
+      s.newSite!.apiSecret = (
+        await ui.input({
+          title,
+          step: 6,
+          totalSteps: total,
+          password: true,
+          prompt: 'Frappe API secret (kept in the OS keychain)',
+          validate: validateRequired('API secret'),
+        })
+      ).trim();
     },
     async (s, ui) => {
-      s.intervalMinutes = Number(await ui.input({ title, step: 7, totalSteps: total, value: String(s.intervalMinutes), prompt: 'Minutes between syncs (at least 1)', validate: validateInterval }));
+      s.intervalMinutes = Number(
+        await ui.input({
+          title,
+          step: 7,
+          totalSteps: total,
+          value: String(s.intervalMinutes),
+          prompt: 'Minutes between syncs (at least 1)',
+          validate: validateInterval,
+        }),
+      );
     },
     async (s, ui) => {
-      s.timeZone = (await ui.input({ title, step: 8, totalSteps: total, value: s.timeZone, prompt: "BioTime's time zone (IANA, e.g. Asia/Dubai). Leave empty when it is the Frappe site's zone.", validate: validateTimeZone })).trim();
+      s.timeZone = (
+        await ui.input({
+          title,
+          step: 8,
+          totalSteps: total,
+          value: s.timeZone,
+          prompt: "BioTime's time zone (IANA, e.g. Asia/Dubai). Leave empty when it is the Frappe site's zone.",
+          validate: validateTimeZone,
+        })
+      ).trim();
     },
     async (s, ui) => {
       const current = formatPunchStates(s.punchStates);
@@ -148,8 +281,17 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
         ...PRESETS.map((p) => ({ label: p.label, detail: p.detail, value: p.mapping })),
         { label: 'Custom…', detail: s.customStates ? current : 'Type state=ACTION pairs', value: undefined },
       ];
-      const active = s.customStates ? items[items.length - 1] : items.find((i) => i.value && formatPunchStates(i.value) === current);
-      const picked = await ui.pick({ title, step: 9, totalSteps: total, items, active, placeholder: 'BioTime punch state → Employee Checkin log type' });
+      const active = s.customStates
+        ? items[items.length - 1]
+        : items.find((i) => i.value && formatPunchStates(i.value) === current);
+      const picked = await ui.pick({
+        title,
+        step: 9,
+        totalSteps: total,
+        items,
+        active,
+        placeholder: 'BioTime punch state → Employee Checkin log type',
+      });
       s.customStates = !picked.value;
       if (picked.value) s.punchStates = picked.value;
     },
@@ -159,7 +301,8 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
         step: 9,
         totalSteps: total,
         value: formatPunchStates(s.punchStates),
-        prompt: 'state=ACTION pairs; ACTION is IN, OUT, NONE (no log type) or SKIP (no checkin); "other" covers the rest',
+        prompt:
+          'state=ACTION pairs; ACTION is IN, OUT, NONE (no log type) or SKIP (no checkin); "other" covers the rest',
         validate: (v) => {
           const r = parsePunchStates(v);
           return 'error' in r ? r.error : undefined;
@@ -168,13 +311,42 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
       s.punchStates = parsePunchStates(text) as PunchStateMapping;
     },
     async (s, ui) => {
-      const items: Item<UserControlMode>[] = USER_CONTROL.map((u) => ({ label: u.label, detail: u.detail, value: u.mode }));
-      s.userControlMode = (await ui.pick({ title, step: 10, totalSteps: total, items, active: items.find((i) => i.value === s.userControlMode), placeholder: 'After a checkin, enable or disable the employee on the devices?' })).value;
+      const items: Item<UserControlMode>[] = USER_CONTROL.map((u) => ({
+        label: u.label,
+        detail: u.detail,
+        value: u.mode,
+      }));
+      s.userControlMode = (
+        await ui.pick({
+          title,
+          step: 10,
+          totalSteps: total,
+          items,
+          active: items.find((i) => i.value === s.userControlMode),
+          placeholder: 'After a checkin, enable or disable the employee on the devices?',
+        })
+      ).value;
     },
     async (s, ui) => {
-      s.noAccessArea = (await ui.input({ title, step: 10, totalSteps: total, value: s.noAccessArea, prompt: 'Code of the BioTime area without terminals (where disabled employees are moved)', validate: validateRequired('area code') })).trim();
+      s.noAccessArea = (
+        await ui.input({
+          title,
+          step: 10,
+          totalSteps: total,
+          value: s.noAccessArea,
+          prompt: 'Code of the BioTime area without terminals (where disabled employees are moved)',
+          validate: validateRequired('area code'),
+        })
+      ).trim();
     },
   ];
   const NEW_SITE_STEPS = [6, 7, 8];
-  return runSteps(a, steps, (i, s) => (NEW_SITE_STEPS.includes(i) && !s.newSite) || (i === 12 && !s.customStates) || (i === 14 && s.userControlMode !== 'area'));
+  return runSteps(
+    a,
+    steps,
+    (i, s) =>
+      (NEW_SITE_STEPS.includes(i) && !s.newSite) ||
+      (i === 12 && !s.customStates) ||
+      (i === 14 && s.userControlMode !== 'area'),
+  );
 }

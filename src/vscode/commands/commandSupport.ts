@@ -35,7 +35,6 @@ export function registerCommand(deps: CommandDeps, id: string, handler: (...args
   );
 }
 
-
 /** Shows an error with the actions that fix it; the details go to the log. */
 export async function showError(deps: CommandDeps, e: unknown, where: string, deviceId?: string): Promise<void> {
   const advice = adviseOn(e);
@@ -49,7 +48,11 @@ export async function showError(deps: CommandDeps, e: unknown, where: string, de
 export function offerFixes(message: string, actions: FixAction[], deviceId?: string): void {
   void vscode.window.showErrorMessage(message, ...actions.map((a) => FIX_LABELS[a])).then((choice) => {
     const action = actions.find((a) => FIX_LABELS[a] === choice);
-    if (action) void vscode.commands.executeCommand(FIX_COMMANDS[action], ...(deviceId && action !== 'showLog' ? [deviceId] : []));
+    if (action)
+      void vscode.commands.executeCommand(
+        FIX_COMMANDS[action],
+        ...(deviceId && action !== 'showLog' ? [deviceId] : []),
+      );
   });
 }
 
@@ -64,7 +67,12 @@ export function configuredSites(deps: CommandDeps): SiteConfig[] {
 }
 
 /** The device named by `arg`, or one picked by the operator (undefined when they dismiss the pick). */
-export async function resolveDevice(deps: CommandDeps, deviceId: string | undefined, placeHolder: string, filter?: (d: DeviceConfig) => boolean): Promise<DeviceConfig | undefined> {
+export async function resolveDevice(
+  deps: CommandDeps,
+  deviceId: string | undefined,
+  placeHolder: string,
+  filter?: (d: DeviceConfig) => boolean,
+): Promise<DeviceConfig | undefined> {
   deps.host.requireEngine();
   const devices = configuredDevices(deps);
   if (deviceId) {
@@ -75,14 +83,24 @@ export async function resolveDevice(deps: CommandDeps, deviceId: string | undefi
   const candidates = filter ? devices.filter(filter) : devices;
   if (candidates.length === 1) return candidates[0];
   const pick = await vscode.window.showQuickPick(
-    candidates.map((d) => ({ label: d.name, description: d.id, detail: `${d.url} → site ${d.site}${d.enabled ? '' : ' (disabled)'}`, device: d })),
+    candidates.map((d) => ({
+      label: d.name,
+      description: d.id,
+      detail: `${d.url} → site ${d.site}${d.enabled ? '' : ' (disabled)'}`,
+      device: d,
+    })),
     { placeHolder, matchOnDescription: true, matchOnDetail: true },
   );
   return pick?.device;
 }
 
 /** The engine plus the device; throws the UserFacingError that explains why there is none. */
-export async function engineAndDevice(deps: CommandDeps, deviceId: string | undefined, placeHolder: string, filter?: (d: DeviceConfig) => boolean): Promise<{ engine: SyncEngineApi; device: DeviceConfig } | undefined> {
+export async function engineAndDevice(
+  deps: CommandDeps,
+  deviceId: string | undefined,
+  placeHolder: string,
+  filter?: (d: DeviceConfig) => boolean,
+): Promise<{ engine: SyncEngineApi; device: DeviceConfig } | undefined> {
   const engine = deps.host.requireEngine();
   const device = await resolveDevice(deps, deviceId, placeHolder, filter);
   return device ? { engine, device } : undefined;

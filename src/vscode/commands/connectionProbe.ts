@@ -18,7 +18,12 @@ export async function probeDevice(
 ): Promise<DoctorCheck[]> {
   const config = validateConfig({ sites: [site], devices: [device] });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'biosync-probe-'));
-  const built = createEngine({ config, stateDir: dir, credentials: deps.credentials.withOverrides(overrides), logger: deps.logger.scoped('test connection') });
+  const built = createEngine({
+    config,
+    stateDir: dir,
+    credentials: deps.credentials.withOverrides(overrides),
+    logger: deps.logger.scoped('test connection'),
+  });
   try {
     return await built.engine.doctor(device.id, signal);
   } finally {

@@ -28,15 +28,38 @@ export function registerCredentialCommands(deps: CommandDeps): void {
     deps.host.requireEngine();
     const ref = refOf(arg);
     const sites = configuredSites(deps);
-    let siteId = typeof arg === 'string' && sites.some((s) => s.id === arg) ? arg : configuredDevices(deps).find((d) => d.id === ref?.deviceId)?.site;
+    let siteId =
+      typeof arg === 'string' && sites.some((s) => s.id === arg)
+        ? arg
+        : configuredDevices(deps).find((d) => d.id === ref?.deviceId)?.site;
     if (!siteId) {
-      siteId = sites.length === 1 ? sites[0].id : (await vscode.window.showQuickPick(sites.map((s) => ({ label: s.id, description: s.url })), { placeHolder: 'Frappe site whose API key to set' }))?.label;
+      siteId =
+        sites.length === 1
+          ? sites[0].id
+          : (
+              await vscode.window.showQuickPick(
+                sites.map((s) => ({ label: s.id, description: s.url })),
+                { placeHolder: 'Frappe site whose API key to set' },
+              )
+            )?.label;
     }
     const site = sites.find((s) => s.id === siteId);
     if (!site) return;
-    const apiKey = await vscode.window.showInputBox({ title: `Frappe API key for ${site.url}`, prompt: 'API key of the sync user (User → Settings → API Access). Kept in the OS keychain.', password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter the API key.') });
+    const apiKey = await vscode.window.showInputBox({
+      title: `Frappe API key for ${site.url}`,
+      prompt: 'API key of the sync user (User → Settings → API Access). Kept in the OS keychain.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Enter the API key.'),
+    });
     if (!apiKey) return;
-    const apiSecret = await vscode.window.showInputBox({ title: `Frappe API secret for ${site.url}`, prompt: 'Kept in the OS keychain, never in settings or logs.', password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter the API secret.') });
+    const apiSecret = await vscode.window.showInputBox({
+      title: `Frappe API secret for ${site.url}`,
+      prompt: 'Kept in the OS keychain, never in settings or logs.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Enter the API secret.'),
+    });
     if (!apiSecret) return;
     await deps.secrets.store(secretKeys.frappeApiKey(site.id), apiKey.trim());
     await deps.secrets.store(secretKeys.frappeApiSecret(site.id), apiSecret.trim());

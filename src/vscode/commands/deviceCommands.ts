@@ -25,7 +25,11 @@ export function registerDeviceCommands(deps: CommandDeps): void {
     if (!device) return;
     const ok = await vscode.window.showWarningMessage(
       `Remove device "${device.name}"?`,
-      { modal: true, detail: 'It is removed from the settings and its BioTime password is deleted from the keychain. Checkins already created in Frappe stay.' },
+      {
+        modal: true,
+        detail:
+          'It is removed from the settings and its BioTime password is deleted from the keychain. Checkins already created in Frappe stay.',
+      },
       'Remove',
     );
     if (ok !== 'Remove') return;
@@ -38,7 +42,12 @@ export function registerDeviceCommands(deps: CommandDeps): void {
 }
 
 async function setEnabled(deps: CommandDeps, arg: unknown, enabled: boolean): Promise<void> {
-  const device = await resolveDevice(deps, deviceIdOf(arg), enabled ? 'Device to enable' : 'Device to disable', (d) => d.enabled !== enabled);
+  const device = await resolveDevice(
+    deps,
+    deviceIdOf(arg),
+    enabled ? 'Device to enable' : 'Device to disable',
+    (d) => d.enabled !== enabled,
+  );
   if (!device) return;
   await patchDevice(device.id, { enabled });
   deps.logger.info(`${enabled ? 'Enabled' : 'Disabled'} device ${device.id}.`);
@@ -59,7 +68,13 @@ function answersFromEntry(e: Record<string, unknown>, id: string): DeviceAnswers
     siteId: str('site'),
     intervalMinutes: typeof e.intervalMinutes === 'number' ? e.intervalMinutes : a.intervalMinutes,
     timeZone: str('timeZone'),
-    punchStates: e.punchStates && typeof e.punchStates === 'object' ? { punchStates: e.punchStates as Record<string, PunchStateAction>, otherPunchStates: (e.otherPunchStates as PunchStateAction) ?? 'IN' } : a.punchStates,
+    punchStates:
+      e.punchStates && typeof e.punchStates === 'object'
+        ? {
+            punchStates: e.punchStates as Record<string, PunchStateAction>,
+            otherPunchStates: (e.otherPunchStates as PunchStateAction) ?? 'IN',
+          }
+        : a.punchStates,
     customStates: false,
     userControlMode: uc.mode ?? 'off',
     noAccessArea: uc.noAccessArea ?? '',
@@ -72,7 +87,9 @@ async function addOrEdit(deps: CommandDeps, answers: DeviceAnswers): Promise<voi
   const ctx = {
     takenNames: others.map((d) => String(d.name ?? '')),
     takenIds: others.map((d) => String(d.id ?? '')),
-    sites: raw.sites.filter((s) => typeof s.id === 'string').map((s) => ({ id: s.id as string, url: String(s.url ?? '') })),
+    sites: raw.sites
+      .filter((s) => typeof s.id === 'string')
+      .map((s) => ({ id: s.id as string, url: String(s.url ?? '') })),
   };
   for (;;) {
     if (!(await askDeviceQuestions(answers, ctx))) return;
@@ -101,7 +118,9 @@ function deviceEntry(a: DeviceAnswers): Record<string, unknown> & { id: string }
 async function testAndSave(deps: CommandDeps, a: DeviceAnswers): Promise<'saved' | 'back' | 'cancelled'> {
   const device = deviceEntry(a);
   const existing = readRawEntries();
-  const site = a.newSite ? { id: a.newSite.id, url: a.newSite.url } : existing.sites.find((s) => s.id === a.siteId) ?? { id: a.siteId };
+  const site = a.newSite
+    ? { id: a.newSite.id, url: a.newSite.url }
+    : (existing.sites.find((s) => s.id === a.siteId) ?? { id: a.siteId });
   const overrides = new Map<SecretKey, string>();
   if (a.password) overrides.set(secretKeys.biotimePassword(a.id), a.password);
   if (a.newSite) {
@@ -110,16 +129,33 @@ async function testAndSave(deps: CommandDeps, a: DeviceAnswers): Promise<'saved'
   }
   // An edit keeps everything the wizard does not ask about (TLS, page size, locations…).
   const previous = a.editing ? existing.devices.find((d) => d.id === a.editing) : undefined;
-  const merged = { ...previous, ...device, enabled: previous?.enabled ?? true, userControl: { ...((previous?.userControl as object) ?? {}), ...(device.userControl as object) } };
+  const merged = {
+    ...previous,
+    ...device,
+    enabled: previous?.enabled ?? true,
+    userControl: { ...((previous?.userControl as object) ?? {}), ...(device.userControl as object) },
+  };
 
   const checks = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Testing the connection of "${a.name}"…`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Testing the connection of "${a.name}"…`,
+      cancellable: true,
+    },
     async (_p, token): Promise<DoctorCheck[]> => {
       try {
         return await probeDevice(deps, merged, site, overrides, abortSignalFor(token));
       } catch (e) {
         const err = describeError(e);
-        return [{ target: `device ${a.id}`, check: 'Connection test', status: 'fail', detail: err.message, ...(err.hint ? { fix: err.hint } : {}) }];
+        return [
+          {
+            target: `device ${a.id}`,
+            check: 'Connection test',
+            status: 'fail',
+            detail: err.message,
+            ...(err.hint ? { fix: err.hint } : {}),
+          },
+        ];
       }
     },
   );
@@ -127,11 +163,23 @@ async function testAndSave(deps: CommandDeps, a: DeviceAnswers): Promise<'saved'
   if (t.fail) {
     const worst = worstCheck(checks)!;
     const items = [
-      { label: '$(arrow-left) Go back and fix the answers', detail: `${worst.check}: ${worst.detail}${worst.fix ? ` — ${worst.fix}` : ''}`, value: 'back' as const },
-      { label: '$(save) Save anyway', detail: 'The device is saved and its syncs will fail until this is fixed', value: 'save' as const },
+      {
+        label: '$(arrow-left) Go back and fix the answers',
+        detail: `${worst.check}: ${worst.detail}${worst.fix ? ` — ${worst.fix}` : ''}`,
+        value: 'back' as const,
+      },
+      {
+        label: '$(save) Save anyway',
+        detail: 'The device is saved and its syncs will fail until this is fixed',
+        value: 'save' as const,
+      },
       { label: '$(output) Open the full report', detail: tallyText(t), value: 'report' as const },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: `Connection test failed: ${worst.check}`, placeHolder: `${worst.detail}`, ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Connection test failed: ${worst.check}`,
+      placeHolder: `${worst.detail}`,
+      ignoreFocusOut: true,
+    });
     if (!picked) return 'cancelled';
     if (picked.value === 'report') {
       await showDoctorReport(checks, a.name);
@@ -142,7 +190,11 @@ async function testAndSave(deps: CommandDeps, a: DeviceAnswers): Promise<'saved'
   for (const [key, value] of overrides) await deps.secrets.store(key, value);
   await deps.secrets.delete(secretKeys.biotimeToken(a.id));
   await upsertDevice(merged, a.newSite ? { id: a.newSite.id, url: a.newSite.url } : undefined);
-  deps.logger.info(`${a.editing ? 'Updated' : 'Added'} device ${a.id} (${a.url} → site ${a.siteId}); connection test: ${tallyText(t)}.`);
-  void vscode.window.showInformationMessage(`Device "${a.name}" ${a.editing ? 'updated' : 'added'}. Connection test: ${tallyText(t)}. ${a.editing ? '' : 'Its first sync starts now.'}`.trim());
+  deps.logger.info(
+    `${a.editing ? 'Updated' : 'Added'} device ${a.id} (${a.url} → site ${a.siteId}); connection test: ${tallyText(t)}.`,
+  );
+  void vscode.window.showInformationMessage(
+    `Device "${a.name}" ${a.editing ? 'updated' : 'added'}. Connection test: ${tallyText(t)}. ${a.editing ? '' : 'Its first sync starts now.'}`.trim(),
+  );
   return 'saved';
 }

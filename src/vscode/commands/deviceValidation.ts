@@ -31,7 +31,8 @@ export function slugify(name: string, taken: string[]): string {
 
 export function validateId(taken: string[]): (v: string) => string | undefined {
   return (v) => {
-    if (!/^[a-z0-9][a-z0-9_-]*$/.test(v)) return 'Use lowercase letters, digits, - and _ (starting with a letter or digit).';
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(v))
+      return 'Use lowercase letters, digits, - and _ (starting with a letter or digit).';
     if (taken.includes(v)) return `The id "${v}" is already used.`;
     return undefined;
   };
@@ -48,7 +49,8 @@ export function validateUrl(v: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use an http:// or https:// URL.';
   if (!url.hostname) return 'The URL needs a host name.';
-  if (url.username || url.password) return 'Do not put credentials in the URL; they are asked for separately and kept in the keychain.';
+  if (url.username || url.password)
+    return 'Do not put credentials in the URL; they are asked for separately and kept in the keychain.';
   if (url.search || url.hash) return 'Enter the base URL only, without ?query or #fragment.';
   return undefined;
 }
@@ -88,7 +90,10 @@ export interface PunchStateMapping {
 export function parsePunchStates(text: string): PunchStateMapping | { error: string } {
   const punchStates: Record<string, PunchStateAction> = {};
   let otherPunchStates: PunchStateAction = 'IN';
-  const parts = text.split(/[,;]/).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/[,;]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (!parts.length) return { error: 'Enter at least one state, e.g. 0=IN, 1=OUT' };
   for (const part of parts) {
     const m = /^([0-9A-Za-z]+)\s*[=:]\s*([A-Za-z]+)$/.exec(part);

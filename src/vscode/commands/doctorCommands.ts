@@ -12,21 +12,28 @@ const changed = new vscode.EventEmitter<vscode.Uri>();
 export function registerDoctorCommands(deps: CommandDeps): void {
   deps.context.subscriptions.push(
     changed,
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, { onDidChange: changed.event, provideTextDocumentContent: (uri) => reports.get(uri.path) ?? '' }),
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
+      onDidChange: changed.event,
+      provideTextDocumentContent: (uri) => reports.get(uri.path) ?? '',
+    }),
   );
   registerCommand(deps, 'bioSync.testConnection', async (arg) => {
     const engine = deps.host.requireEngine();
     const deviceId = deviceIdOf(arg) ?? (await pickDeviceOrAll(deps));
     if (deviceId === null) return;
     const state = deps.host.state;
-    const name = (state.kind === 'ready' && state.config.devices.find((d) => d.id === deviceId)?.name) || deviceId || 'all devices';
+    const name =
+      (state.kind === 'ready' && state.config.devices.find((d) => d.id === deviceId)?.name) ||
+      deviceId ||
+      'all devices';
     const checks = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `BioTime Sync: testing ${name}…`, cancellable: true },
       (_p, token) => engine.doctor(deviceId, abortSignalFor(token)),
     );
     const t = tally(checks);
     deps.logger.info(`Test Connection (${name}): ${tallyText(t)}`);
-    for (const c of checks.filter((x) => x.status !== 'ok')) deps.logger.warn(`  ${c.target} · ${c.check}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}`);
+    for (const c of checks.filter((x) => x.status !== 'ok'))
+      deps.logger.warn(`  ${c.target} · ${c.check}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}`);
     await showDoctorReport(checks, name);
     const summary = `Test Connection (${name}): ${tallyText(t)}.`;
     if (t.fail) void vscode.window.showWarningMessage(summary);
@@ -39,9 +46,15 @@ export function registerDoctorCommands(deps: CommandDeps): void {
 async function pickDeviceOrAll(deps: CommandDeps): Promise<string | undefined | null> {
   const devices = configuredDevices(deps);
   if (devices.length === 1) return devices[0].id;
-  const pick = await vscode.window.showQuickPick([{ label: '$(checklist) All devices', id: undefined as string | undefined }, ...devices.map((d) => ({ label: d.name, description: d.id, id: d.id as string | undefined }))], {
-    placeHolder: 'Test the connection of…',
-  });
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: '$(checklist) All devices', id: undefined as string | undefined },
+      ...devices.map((d) => ({ label: d.name, description: d.id, id: d.id as string | undefined })),
+    ],
+    {
+      placeHolder: 'Test the connection of…',
+    },
+  );
   return pick ? pick.id : null;
 }
 

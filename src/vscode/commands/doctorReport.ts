@@ -18,7 +18,9 @@ export function tally(checks: DoctorCheck[]): DoctorTally {
 }
 
 export function tallyText(t: DoctorTally): string {
-  return [`${t.ok} ok`, t.warn ? `${t.warn} warning${t.warn > 1 ? 's' : ''}` : '', t.fail ? `${t.fail} failed` : ''].filter(Boolean).join(', ');
+  return [`${t.ok} ok`, t.warn ? `${t.warn} warning${t.warn > 1 ? 's' : ''}` : '', t.fail ? `${t.fail} failed` : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 function cell(text: string): string {
@@ -32,13 +34,20 @@ export function doctorMarkdown(checks: DoctorCheck[], generatedAt: Date, scope: 
     '',
     `${generatedAt.toLocaleString()} · ${tallyText(t)}`,
     '',
-    t.fail ? '**Something needs fixing**: each failed check says what to do.' : t.warn ? 'Everything needed works; the warnings are worth a look.' : 'Everything checked works.',
+    t.fail
+      ? '**Something needs fixing**: each failed check says what to do.'
+      : t.warn
+        ? 'Everything needed works; the warnings are worth a look.'
+        : 'Everything checked works.',
   ];
   const byTarget = new Map<string, DoctorCheck[]>();
   for (const c of checks) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c]);
   for (const [target, list] of byTarget) {
     lines.push('', `## ${target}`, '', '| Status | Check | Result |', '|---|---|---|');
-    for (const c of list) lines.push(`| ${MARK[c.status]} | ${cell(c.check)} | ${cell(c.detail)}${c.fix && c.status !== 'ok' ? `<br>**Fix:** ${cell(c.fix)}` : ''} |`);
+    for (const c of list)
+      lines.push(
+        `| ${MARK[c.status]} | ${cell(c.check)} | ${cell(c.detail)}${c.fix && c.status !== 'ok' ? `<br>**Fix:** ${cell(c.fix)}` : ''} |`,
+      );
   }
   return lines.join('\n') + '\n';
 }

@@ -10,26 +10,54 @@ type EmployeeItem = vscode.QuickPickItem & { employee: EmployeeRecord };
 
 const SEARCH_DEBOUNCE_MS = 250;
 
-export async function linkEmployeeFlow(deps: CommandDeps, deviceId: string, empCode: string, bioTimeName: string): Promise<RunSummary[] | undefined> {
+export async function linkEmployeeFlow(
+  deps: CommandDeps,
+  deviceId: string,
+  empCode: string,
+  bioTimeName: string,
+): Promise<RunSummary[] | undefined> {
   const engine = deps.host.requireEngine();
   const employee = await searchEmployee(deps, deviceId, empCode, bioTimeName);
   if (!employee) return undefined;
-  const replacing = employee.deviceId && employee.deviceId !== empCode ? `\nIts current Biometric ID ${employee.deviceId} is replaced.` : '';
+  const replacing =
+    employee.deviceId && employee.deviceId !== empCode
+      ? `\nIts current Biometric ID ${employee.deviceId} is replaced.`
+      : '';
   const ok = await vscode.window.showInformationMessage(
     `Set Biometric ID ${empCode} on ${employee.name} (${employee.employeeName})?`,
-    { modal: true, detail: `BioTime calls this person "${bioTimeName}". The Employee is updated in Frappe, then every failed punch with code ${empCode} is rerun.${replacing}` },
+    {
+      modal: true,
+      detail: `BioTime calls this person "${bioTimeName}". The Employee is updated in Frappe, then every failed punch with code ${empCode} is rerun.${replacing}`,
+    },
     'Link and Rerun',
   );
   if (ok !== 'Link and Rerun') return undefined;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BioTime Sync: linking ${empCode} to ${employee.name}…`, cancellable: true }, (_p, token) =>
-    engine.linkEmployee(deviceId, employee.name, empCode, abortSignalFor(token)),
+  await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `BioTime Sync: linking ${empCode} to ${employee.name}…`,
+      cancellable: true,
+    },
+    (_p, token) => engine.linkEmployee(deviceId, employee.name, empCode, abortSignalFor(token)),
   );
-  deps.logger.info(`Linked Biometric ID ${empCode} to Employee ${employee.name} on device ${deviceId}'s site; rerunning its failed punches.`);
-  const runs = await withRunProgress(deps, `rerunning punches of ${empCode}`, (signal) => engine.rerun({ deviceId, empCode, signal }), deviceId);
+  deps.logger.info(
+    `Linked Biometric ID ${empCode} to Employee ${employee.name} on device ${deviceId}'s site; rerunning its failed punches.`,
+  );
+  const runs = await withRunProgress(
+    deps,
+    `rerunning punches of ${empCode}`,
+    (signal) => engine.rerun({ deviceId, empCode, signal }),
+    deviceId,
+  );
   return report(deps, runs, `Linked ${empCode} to ${employee.name}; no failed punches were waiting.`);
 }
 
-function searchEmployee(deps: CommandDeps, deviceId: string, empCode: string, name: string): Promise<EmployeeRecord | undefined> {
+function searchEmployee(
+  deps: CommandDeps,
+  deviceId: string,
+  empCode: string,
+  name: string,
+): Promise<EmployeeRecord | undefined> {
   const engine = deps.host.requireEngine();
   const qp = vscode.window.createQuickPick<EmployeeItem>();
   qp.title = `Link Biometric ID ${empCode} ("${name}") to an Employee`;
@@ -56,7 +84,9 @@ function searchEmployee(deps: CommandDeps, deviceId: string, empCode: string, na
           employee: e,
         }));
         qp.busy = false;
-        qp.placeholder = found.length ? 'Pick the Employee this code belongs to' : `No employee matches "${text}"; try another search`;
+        qp.placeholder = found.length
+          ? 'Pick the Employee this code belongs to'
+          : `No employee matches "${text}"; try another search`;
       },
       (e: unknown) => {
         if (mine !== seq) return;

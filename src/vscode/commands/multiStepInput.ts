@@ -37,7 +37,16 @@ export class StepUi {
 
   input(s: InputStep): Promise<string> {
     const box = vscode.window.createInputBox();
-    Object.assign(box, { title: s.title, step: s.step, totalSteps: s.totalSteps, value: s.value ?? '', prompt: s.prompt, placeholder: s.placeholder, password: !!s.password, ignoreFocusOut: true });
+    Object.assign(box, {
+      title: s.title,
+      step: s.step,
+      totalSteps: s.totalSteps,
+      value: s.value ?? '',
+      prompt: s.prompt,
+      placeholder: s.placeholder,
+      password: !!s.password,
+      ignoreFocusOut: true,
+    });
     box.buttons = s.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     return this.show(box, (resolve, reject) => [
       box.onDidTriggerButton(() => reject(new GoBack())),
@@ -52,7 +61,15 @@ export class StepUi {
 
   pick<T extends vscode.QuickPickItem>(s: PickStep<T>): Promise<T> {
     const qp = vscode.window.createQuickPick<T>();
-    Object.assign(qp, { title: s.title, step: s.step, totalSteps: s.totalSteps, placeholder: s.placeholder, items: s.items, ignoreFocusOut: true, matchOnDescription: true });
+    Object.assign(qp, {
+      title: s.title,
+      step: s.step,
+      totalSteps: s.totalSteps,
+      placeholder: s.placeholder,
+      items: s.items,
+      ignoreFocusOut: true,
+      matchOnDescription: true,
+    });
     if (s.active) qp.activeItems = [s.active];
     qp.buttons = s.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     return this.show(qp, (resolve, reject) => [
@@ -64,7 +81,10 @@ export class StepUi {
     ]);
   }
 
-  private show<T>(input: vscode.QuickInput, wire: (resolve: (v: T) => void, reject: (e: Error) => void) => vscode.Disposable[]): Promise<T> {
+  private show<T>(
+    input: vscode.QuickInput,
+    wire: (resolve: (v: T) => void, reject: (e: Error) => void) => vscode.Disposable[],
+  ): Promise<T> {
     // The previous step's widget is disposed only now, so the input does not flicker between steps.
     this.current?.dispose();
     this.current = input;
@@ -90,11 +110,15 @@ export class StepUi {
  * Runs the steps in order; Back re-runs the previous step that was not skipped. Returns false when dismissed.
  * Steps read and write the shared state object, so going back shows the earlier answer.
  */
-export async function runSteps<S>(state: S, steps: ((s: S, ui: StepUi) => Promise<void>)[], skip: (index: number, s: S) => boolean = () => false): Promise<boolean> {
+export async function runSteps<S>(
+  state: S,
+  steps: ((s: S, ui: StepUi) => Promise<void>)[],
+  skip: (index: number, s: S) => boolean = () => false,
+): Promise<boolean> {
   const ui = new StepUi();
   const history: number[] = [];
   try {
-    for (let i = 0; i < steps.length; ) {
+    for (let i = 0; i < steps.length;) {
       if (skip(i, state)) {
         i++;
         continue;

@@ -16,8 +16,16 @@ export function registerPunchCommands(deps: CommandDeps): void {
     const runs = await deps.model.runs(undefined, 30);
     const now = new Date();
     const items = [
-      ...configuredDevices(deps).map((d) => ({ label: `$(warning) Failed punches of ${d.name}`, description: d.id, open: { kind: 'failed' as const, deviceId: d.id } })),
-      ...runs.map((r) => ({ label: runLabel(r, now), description: `${r.deviceId} · ${r.status}`, open: { kind: 'run' as const, runId: r.runId } })),
+      ...configuredDevices(deps).map((d) => ({
+        label: `$(warning) Failed punches of ${d.name}`,
+        description: d.id,
+        open: { kind: 'failed' as const, deviceId: d.id },
+      })),
+      ...runs.map((r) => ({
+        label: runLabel(r, now),
+        description: `${r.deviceId} · ${r.status}`,
+        open: { kind: 'run' as const, runId: r.runId },
+      })),
     ];
     const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Show the punch mapping of…' });
     if (pick) await deps.mapping.open(pick.open);
@@ -39,8 +47,15 @@ export function registerPunchCommands(deps: CommandDeps): void {
   registerCommand(deps, 'bioSync.openInFrappe', async (arg) => {
     const engine = deps.host.requireEngine();
     const ref = refOf(arg);
-    const target = arg && typeof arg === 'object' && 'doctype' in arg ? (arg as { deviceId: string; doctype: 'Employee' | 'Employee Checkin'; name: string }) : undefined;
-    const link = target ?? (ref?.kind === 'failedPunch' && ref.punch.employee ? { deviceId: ref.deviceId, doctype: 'Employee' as const, name: ref.punch.employee } : undefined);
+    const target =
+      arg && typeof arg === 'object' && 'doctype' in arg
+        ? (arg as { deviceId: string; doctype: 'Employee' | 'Employee Checkin'; name: string })
+        : undefined;
+    const link =
+      target ??
+      (ref?.kind === 'failedPunch' && ref.punch.employee
+        ? { deviceId: ref.deviceId, doctype: 'Employee' as const, name: ref.punch.employee }
+        : undefined);
     if (!link) throw new UserFacingError('Nothing to open in Frappe: this punch has no matched employee or checkin.');
     const url = engine.deskUrl(link.deviceId, link.doctype, link.name);
     await vscode.env.openExternal(vscode.Uri.parse(url));
@@ -63,7 +78,12 @@ export function registerPunchCommands(deps: CommandDeps): void {
       return;
     }
     const pick = await vscode.window.showQuickPick(
-      [...byCode.values()].map((f) => ({ label: `${f.empCode} ${f.name}`, description: f.deviceId, detail: `${f.n} failed punch(es), latest reason: ${f.reason}`, f })),
+      [...byCode.values()].map((f) => ({
+        label: `${f.empCode} ${f.name}`,
+        description: f.deviceId,
+        detail: `${f.n} failed punch(es), latest reason: ${f.reason}`,
+        f,
+      })),
       { placeHolder: 'Which unknown Biometric ID should be linked to an Employee?' },
     );
     if (pick) return linkEmployeeFlow(deps, pick.f.deviceId, pick.f.empCode, pick.f.name);

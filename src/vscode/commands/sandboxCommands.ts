@@ -22,11 +22,14 @@ export function registerSandboxCommands(deps: CommandDeps): void {
   let demo: Demo | undefined;
   deps.context.subscriptions.push({ dispose: () => void demo?.close() });
   registerCommand(deps, 'bioSync.trySandbox', async () => {
-    const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'BioTime Sync: starting the sandbox servers…' }, async () => {
-      await demo?.close();
-      demo = undefined;
-      return startDemoSandbox();
-    });
+    const started = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'BioTime Sync: starting the sandbox servers…' },
+      async () => {
+        await demo?.close();
+        demo = undefined;
+        return startDemoSandbox();
+      },
+    );
     demo = started;
     // A fresh sandbox starts its transaction ids from 1 again: a new id keeps the old demo's cursor out of the way.
     const suffix = Date.now().toString(36);
@@ -37,16 +40,26 @@ export function registerSandboxCommands(deps: CommandDeps): void {
       siteIds.set(s.id, id);
       return { ...s, id };
     });
-    const devices = (raw.devices ?? []).map((d, i) => ({ ...d, id: `${SANDBOX_PREFIX}${suffix}${i ? `-${i}` : ''}`, name: `${String(d.name ?? 'Demo device')} (sandbox)`, site: siteIds.get(d.site) ?? sites[0]?.id }));
-    for (const d of devices) await deps.secrets.store(secretKeys.biotimePassword(d.id), started.secrets.biotimePassword);
+    const devices = (raw.devices ?? []).map((d, i) => ({
+      ...d,
+      id: `${SANDBOX_PREFIX}${suffix}${i ? `-${i}` : ''}`,
+      name: `${String(d.name ?? 'Demo device')} (sandbox)`,
+      site: siteIds.get(d.site) ?? sites[0]?.id,
+    }));
+    for (const d of devices)
+      await deps.secrets.store(secretKeys.biotimePassword(d.id), started.secrets.biotimePassword);
     for (const s of sites) {
       await deps.secrets.store(secretKeys.frappeApiKey(s.id), started.secrets.frappeApiKey);
       await deps.secrets.store(secretKeys.frappeApiSecret(s.id), started.secrets.frappeApiSecret);
     }
     await replaceEntries((id) => typeof id === 'string' && id.startsWith(SANDBOX_PREFIX), sites, devices);
-    deps.logger.info(`Sandbox started: BioTime ${started.biotimeUrl}, Frappe ${started.frappeUrl}; demo device(s) ${devices.map((d) => d.id).join(', ')} configured.`);
+    deps.logger.info(
+      `Sandbox started: BioTime ${started.biotimeUrl}, Frappe ${started.frappeUrl}; demo device(s) ${devices.map((d) => d.id).join(', ')} configured.`,
+    );
     await vscode.commands.executeCommand('workbench.view.extension.bioSync');
-    void vscode.window.showInformationMessage(`Sandbox running: BioTime at ${started.biotimeUrl}, Frappe HR at ${started.frappeUrl}. The demo device syncs now; the servers stop when this window closes.`);
+    void vscode.window.showInformationMessage(
+      `Sandbox running: BioTime at ${started.biotimeUrl}, Frappe HR at ${started.frappeUrl}. The demo device syncs now; the servers stop when this window closes.`,
+    );
     return { biotimeUrl: started.biotimeUrl, frappeUrl: started.frappeUrl, deviceIds: devices.map((d) => d.id) };
   });
 }

@@ -5,7 +5,14 @@ import type { RunSummary } from '../../shared/model';
 import { actionsFor } from '../errors';
 import { countsText } from '../tree/format';
 import { refOf } from '../tree/nodeRef';
-import { abortSignalFor, configuredDevices, engineAndDevice, offerFixes, registerCommand, type CommandDeps } from './commandSupport';
+import {
+  abortSignalFor,
+  configuredDevices,
+  engineAndDevice,
+  offerFixes,
+  registerCommand,
+  type CommandDeps,
+} from './commandSupport';
 
 export function registerSyncCommands(deps: CommandDeps): void {
   registerCommand(deps, 'bioSync.syncNow', async (arg) => {
@@ -13,13 +20,30 @@ export function registerSyncCommands(deps: CommandDeps): void {
     let deviceId = refOf(arg)?.deviceId;
     if (!deviceId) {
       const devices = configuredDevices(deps).filter((d) => d.enabled);
-      const pick = devices.length === 1 ? { id: devices[0].id } : await vscode.window.showQuickPick([{ label: '$(sync) All devices', id: '' }, ...devices.map((d) => ({ label: d.name, description: d.id, id: d.id }))], { placeHolder: 'Sync which device now?' });
+      const pick =
+        devices.length === 1
+          ? { id: devices[0].id }
+          : await vscode.window.showQuickPick(
+              [
+                { label: '$(sync) All devices', id: '' },
+                ...devices.map((d) => ({ label: d.name, description: d.id, id: d.id })),
+              ],
+              { placeHolder: 'Sync which device now?' },
+            );
       if (!pick) return;
       if (!pick.id) return vscode.commands.executeCommand('bioSync.syncAll');
       deviceId = pick.id;
     }
     const device = configuredDevices(deps).find((d) => d.id === deviceId);
-    return report(deps, await withRunProgress(deps, `syncing ${device?.name ?? deviceId}`, (signal) => engine.runDevice(deviceId, { signal }).then((s) => [s]), deviceId));
+    return report(
+      deps,
+      await withRunProgress(
+        deps,
+        `syncing ${device?.name ?? deviceId}`,
+        (signal) => engine.runDevice(deviceId, { signal }).then((s) => [s]),
+        deviceId,
+      ),
+    );
   });
 
   registerCommand(deps, 'bioSync.syncAll', async () => {
@@ -30,7 +54,12 @@ export function registerSyncCommands(deps: CommandDeps): void {
   registerCommand(deps, 'bioSync.previewSync', async (arg) => {
     const r = await engineAndDevice(deps, refOf(arg)?.deviceId, 'Preview the next sync of which device?');
     if (!r) return;
-    const [plan] = await withRunProgress(deps, `planning ${r.device.name} (nothing is written)`, (signal) => r.engine.runDevice(r.device.id, { dryRun: true, signal }).then((s) => [s]), r.device.id);
+    const [plan] = await withRunProgress(
+      deps,
+      `planning ${r.device.name} (nothing is written)`,
+      (signal) => r.engine.runDevice(r.device.id, { dryRun: true, signal }).then((s) => [s]),
+      r.device.id,
+    );
     if (plan.status !== 'completed') return report(deps, [plan]);
     await deps.mapping.open({ kind: 'plan', deviceId: r.device.id, runId: plan.runId });
     return plan;
@@ -41,14 +70,32 @@ export function registerSyncCommands(deps: CommandDeps): void {
     const r = await engineAndDevice(deps, ref?.deviceId, 'Rerun the failed punches of which device?');
     if (!r) return;
     const runId = ref?.kind === 'run' ? ref.runId : undefined;
-    return report(deps, await withRunProgress(deps, `rerunning failed punches of ${r.device.name}`, (signal) => r.engine.rerun({ deviceId: r.device.id, runId, signal }), r.device.id), 'No failed punches to rerun.');
+    return report(
+      deps,
+      await withRunProgress(
+        deps,
+        `rerunning failed punches of ${r.device.name}`,
+        (signal) => r.engine.rerun({ deviceId: r.device.id, runId, signal }),
+        r.device.id,
+      ),
+      'No failed punches to rerun.',
+    );
   });
 
   registerCommand(deps, 'bioSync.rerunPunch', async (arg) => {
     const ref = refOf(arg);
     if (ref?.kind !== 'failedPunch') return;
     const engine = deps.host.requireEngine();
-    return report(deps, await withRunProgress(deps, `rerunning ${ref.punch.empCode} ${ref.punch.punchTime}`, (signal) => engine.rerun({ deviceId: ref.deviceId, keys: [ref.punch.key], signal }), ref.deviceId), 'That punch is no longer failing.');
+    return report(
+      deps,
+      await withRunProgress(
+        deps,
+        `rerunning ${ref.punch.empCode} ${ref.punch.punchTime}`,
+        (signal) => engine.rerun({ deviceId: ref.deviceId, keys: [ref.punch.key], signal }),
+        ref.deviceId,
+      ),
+      'That punch is no longer failing.',
+    );
   });
 
   registerCommand(deps, 'bioSync.dismissPunch', async (arg) => {
@@ -56,27 +103,45 @@ export function registerSyncCommands(deps: CommandDeps): void {
     if (ref?.kind !== 'failedPunch') return;
     const engine = deps.host.requireEngine();
     const p = ref.punch;
-    const ok = await vscode.window.showWarningMessage(`Dismiss the punch of ${p.empCode} ${p.name} at ${p.punchTime}?`, { modal: true, detail: `It failed with: ${p.reason}\nA dismissed punch is never retried and no checkin is created for it.` }, 'Dismiss');
+    const ok = await vscode.window.showWarningMessage(
+      `Dismiss the punch of ${p.empCode} ${p.name} at ${p.punchTime}?`,
+      {
+        modal: true,
+        detail: `It failed with: ${p.reason}\nA dismissed punch is never retried and no checkin is created for it.`,
+      },
+      'Dismiss',
+    );
     if (ok !== 'Dismiss') return;
     await engine.dismiss(ref.deviceId, [p.key]);
-    deps.logger.info(`Dismissed failed punch ${p.key} of device ${ref.deviceId} (${p.empCode} ${p.punchTime}: ${p.reason}).`);
+    deps.logger.info(
+      `Dismissed failed punch ${p.key} of device ${ref.deviceId} (${p.empCode} ${p.punchTime}: ${p.reason}).`,
+    );
   });
 }
 
 /** Runs `work` under a cancellable notification that follows the engine's progress events. */
-export function withRunProgress(deps: CommandDeps, what: string, work: (signal: AbortSignal) => Promise<RunSummary[]>, deviceId?: string): Thenable<RunSummary[]> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BioTime Sync: ${what}`, cancellable: true }, async (progress, token) => {
-    const sub = deps.host.onEvent((e) => {
-      if (deviceId && 'deviceId' in e && e.deviceId !== deviceId) return;
-      if (e.type === 'pageFetched') progress.report({ message: `fetched page ${e.page} (${e.fetched}/${e.total})` });
-      if (e.type === 'punchesProcessed') progress.report({ message: `${e.processed}/${e.total} punches · ${countsText(e.counts)}` });
-    });
-    try {
-      return await work(abortSignalFor(token));
-    } finally {
-      sub.dispose();
-    }
-  });
+export function withRunProgress(
+  deps: CommandDeps,
+  what: string,
+  work: (signal: AbortSignal) => Promise<RunSummary[]>,
+  deviceId?: string,
+): Thenable<RunSummary[]> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `BioTime Sync: ${what}`, cancellable: true },
+    async (progress, token) => {
+      const sub = deps.host.onEvent((e) => {
+        if (deviceId && 'deviceId' in e && e.deviceId !== deviceId) return;
+        if (e.type === 'pageFetched') progress.report({ message: `fetched page ${e.page} (${e.fetched}/${e.total})` });
+        if (e.type === 'punchesProcessed')
+          progress.report({ message: `${e.processed}/${e.total} punches · ${countsText(e.counts)}` });
+      });
+      try {
+        return await work(abortSignalFor(token));
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
 }
 
 /** One message for the outcome of manual runs, with the actions that fix a failure. */
@@ -92,16 +157,27 @@ export function report(deps: CommandDeps, runs: RunSummary[], whenNone = 'Nothin
     return runs;
   }
   if (runs.every((r) => r.status === 'cancelled')) {
-    void vscode.window.showInformationMessage('Cancelled. Punches already written are kept and the next run continues from there.');
+    void vscode.window.showInformationMessage(
+      'Cancelled. Punches already written are kept and the next run continues from there.',
+    );
     return runs;
   }
   const total = runs.reduce(
-    (acc, r) => ({ ...acc, fetched: acc.fetched + r.counts.fetched, created: acc.created + r.counts.created, duplicate: acc.duplicate + r.counts.duplicate, failed: acc.failed + r.counts.failed, skipped: acc.skipped + r.counts.skipped }),
+    (acc, r) => ({
+      ...acc,
+      fetched: acc.fetched + r.counts.fetched,
+      created: acc.created + r.counts.created,
+      duplicate: acc.duplicate + r.counts.duplicate,
+      failed: acc.failed + r.counts.failed,
+      skipped: acc.skipped + r.counts.skipped,
+    }),
     { fetched: 0, created: 0, duplicate: 0, failed: 0, skipped: 0, userControlCalls: 0, userControlFailed: 0 },
   );
   const kind = runs[0].kind === 'rerun' ? 'Rerun' : 'Sync';
-  void vscode.window.showInformationMessage(`${kind} done: ${countsText(total)}.`, 'Show Punch Mapping').then((choice) => {
-    if (choice) void deps.mapping.open({ kind: 'run', runId: runs[runs.length - 1].runId });
-  });
+  void vscode.window
+    .showInformationMessage(`${kind} done: ${countsText(total)}.`, 'Show Punch Mapping')
+    .then((choice) => {
+      if (choice) void deps.mapping.open({ kind: 'run', runId: runs[runs.length - 1].runId });
+    });
   return runs;
 }

@@ -52,15 +52,38 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
     const state = this.ctx.host.state;
     if (state.kind === 'unconfigured') return [];
     if (state.kind === 'invalid') {
-      const openSettings = (key: string): vscode.Command => ({ command: 'bioSync.openSettings', title: 'Open Settings', arguments: [key] });
+      const openSettings = (key: string): vscode.Command => ({
+        command: 'bioSync.openSettings',
+        title: 'Open Settings',
+        arguments: [key],
+      });
       return [
-        new StatusNode('error', `Settings have ${state.issues.length} problem(s)`, 'nothing syncs until they are fixed', openSettings('bioSync.devices')),
+        new StatusNode(
+          'error',
+          `Settings have ${state.issues.length} problem(s)`,
+          'nothing syncs until they are fixed',
+          openSettings('bioSync.devices'),
+        ),
         ...state.issues.map((i) => new StatusNode('error', i.key, i.message, openSettings(i.key))),
       ];
     }
     const out: TreeNode[] = [];
-    if (this.ctx.host.role === 'follower') out.push(new StatusNode('info', 'Another window runs the scheduled syncs', 'this one shows their state and takes over when it closes'));
-    else if (this.ctx.host.role === 'stopped') out.push(new StatusNode('info', 'Scheduled sync is off', 'bioSync.scheduler.enabled', { command: 'bioSync.openSettings', title: 'Open Settings', arguments: ['bioSync.scheduler.enabled'] }));
+    if (this.ctx.host.role === 'follower')
+      out.push(
+        new StatusNode(
+          'info',
+          'Another window runs the scheduled syncs',
+          'this one shows their state and takes over when it closes',
+        ),
+      );
+    else if (this.ctx.host.role === 'stopped')
+      out.push(
+        new StatusNode('info', 'Scheduled sync is off', 'bioSync.scheduler.enabled', {
+          command: 'bioSync.openSettings',
+          title: 'Open Settings',
+          arguments: ['bioSync.scheduler.enabled'],
+        }),
+      );
     const statuses = await this.ctx.model.status();
     if (this.ctx.model.lastError) out.push(new StatusNode('warning', this.ctx.model.lastError));
     this.nodes.clear();

@@ -8,7 +8,17 @@ export function relativeTime(iso: string | null | undefined, now: Date): string 
   const s = Math.round((t - now.getTime()) / 1000);
   const abs = Math.abs(s);
   const text =
-    abs < 45 ? 'a few seconds' : abs < 90 ? '1 min' : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 5400 ? '1 h' : abs < 86_400 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} d`;
+    abs < 45
+      ? 'a few seconds'
+      : abs < 90
+        ? '1 min'
+        : abs < 3600
+          ? `${Math.round(abs / 60)} min`
+          : abs < 5400
+            ? '1 h'
+            : abs < 86_400
+              ? `${Math.round(abs / 3600)} h`
+              : `${Math.round(abs / 86_400)} d`;
   if (abs < 45) return s <= 0 ? 'just now' : 'in a few seconds';
   return s <= 0 ? `${text} ago` : `in ${text}`;
 }

@@ -67,7 +67,8 @@ export class SyncTreeModel extends Disposable {
     this.statusPromise = undefined;
     if (deviceId) {
       this.failedCache.delete(deviceId);
-      for (const k of [...this.runsCache.keys()]) if (k.startsWith(`${deviceId}|`) || k.startsWith('*|')) this.runsCache.delete(k);
+      for (const k of [...this.runsCache.keys()])
+        if (k.startsWith(`${deviceId}|`) || k.startsWith('*|')) this.runsCache.delete(k);
     } else {
       this.runsCache.clear();
       this.failedCache.clear();
@@ -147,7 +148,8 @@ export class SyncTreeModel extends Disposable {
     const s = this.host.state;
     if (s.kind !== 'ready') return Promise.resolve([]);
     let p = this.failedCache.get(deviceId);
-    if (!p) this.failedCache.set(deviceId, (p = this.safe('the failed punches', [], () => s.engine.listFailed(deviceId))));
+    if (!p)
+      this.failedCache.set(deviceId, (p = this.safe('the failed punches', [], () => s.engine.listFailed(deviceId))));
     return p;
   }
 
@@ -169,7 +171,18 @@ export class SyncTreeModel extends Disposable {
 }
 
 export function fromFailed(f: FailedPunch): FailedPunchView {
-  return { deviceId: f.deviceId, key: f.key, empCode: f.empCode, name: f.name, punchTime: f.punchTime, reason: f.reason, failure: f.failure, runId: f.runId, retryable: true, raw: f.raw };
+  return {
+    deviceId: f.deviceId,
+    key: f.key,
+    empCode: f.empCode,
+    name: f.name,
+    punchTime: f.punchTime,
+    reason: f.reason,
+    failure: f.failure,
+    runId: f.runId,
+    retryable: true,
+    raw: f.raw,
+  };
 }
 
 function fromOutcome(o: PunchOutcome, failed: FailedPunch | undefined): FailedPunchView {

@@ -41,7 +41,19 @@ function sortValue(o: PunchOutcome, key: SortKey): SortValue {
 }
 
 function haystack(o: PunchOutcome): string {
-  return [o.transactionId ?? '', o.empCode, o.name, o.employee ?? '', o.employeeName ?? '', o.terminalAlias, o.terminalSn, o.checkin ?? '', o.duplicateOf ?? '', o.reason ?? '', o.punchTime]
+  return [
+    o.transactionId ?? '',
+    o.empCode,
+    o.name,
+    o.employee ?? '',
+    o.employeeName ?? '',
+    o.terminalAlias,
+    o.terminalSn,
+    o.checkin ?? '',
+    o.duplicateOf ?? '',
+    o.reason ?? '',
+    o.punchTime,
+  ]
     .join('\u0001')
     .toLowerCase();
 }

@@ -3,7 +3,13 @@
 // with an exhaustive switch; the host pages the rows, so the webview holds one page at a time.
 import * as vscode from 'vscode';
 import type { PunchOutcome, RunSummary } from '../../shared/model';
-import { parseWebviewState, parseWebviewToHost, type HostToWebview, type MappingSourceRef, type WebviewToHost } from '../../shared/webviewProtocol';
+import {
+  parseWebviewState,
+  parseWebviewToHost,
+  type HostToWebview,
+  type MappingSourceRef,
+  type WebviewToHost,
+} from '../../shared/webviewProtocol';
 import type { HostLogger } from '../adapters/outputChannelLogger';
 import { readUiSettings } from '../adapters/settings';
 import { abortSignalFor } from '../cancellation';
@@ -21,7 +27,8 @@ export interface PanelDeps {
   extensionUri: vscode.Uri;
 }
 
-const refKey = (ref: MappingSourceRef): string => (ref.kind === 'failed' ? `failed:${ref.deviceId}` : `${ref.kind}:${ref.runId}`);
+const refKey = (ref: MappingSourceRef): string =>
+  ref.kind === 'failed' ? `failed:${ref.deviceId}` : `${ref.kind}:${ref.runId}`;
 
 /** Creates, reveals and restores mapping panels. */
 export class MappingPanels extends Disposable {
@@ -104,14 +111,24 @@ export class MappingPanel extends Disposable {
     super();
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'activity.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(deps.extensionUri) };
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, { title: 'Punch Mapping', script: 'mapping', styles: ['mapping.css'] });
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, {
+      title: 'Punch Mapping',
+      script: 'mapping',
+      styles: ['mapping.css'],
+    });
     this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this._register(panel.onDidDispose(() => this.dispose()));
     // A failed-punch list changes whenever its device runs (scheduled syncs retry transient failures, reruns from
     // the tree or another window's CLI): reload it so the operator never acts on a stale list.
     this._register(
       deps.host.onEvent((e) => {
-        if (e.type !== 'runFinished' || e.summary.kind === 'dryRun' || this.ref.kind !== 'failed' || e.deviceId !== this.ref.deviceId) return;
+        if (
+          e.type !== 'runFinished' ||
+          e.summary.kind === 'dryRun' ||
+          this.ref.kind !== 'failed' ||
+          e.deviceId !== this.ref.deviceId
+        )
+          return;
         if (this.ownRuns > 0 || !this.received.includes('ready')) return;
         void this.reload();
       }),
@@ -181,7 +198,9 @@ export class MappingPanel extends Disposable {
   private async onMessage(raw: unknown): Promise<void> {
     const msg = parseWebviewToHost(raw);
     if (!msg) {
-      this.deps.logger.warn(`Mapping panel: ignored an invalid message (${typeof raw === 'object' && raw ? String((raw as { type?: unknown }).type) : typeof raw}).`);
+      this.deps.logger.warn(
+        `Mapping panel: ignored an invalid message (${typeof raw === 'object' && raw ? String((raw as { type?: unknown }).type) : typeof raw}).`,
+      );
       return;
     }
     this.received.push(msg.type);
@@ -204,7 +223,8 @@ export class MappingPanel extends Disposable {
       }
       case 'query': {
         const src = await this.load();
-        if (src) this.post({ type: 'page', seq: msg.seq, ...src.dataset.query(msg.query, readUiSettings().mappingPageSize) });
+        if (src)
+          this.post({ type: 'page', seq: msg.seq, ...src.dataset.query(msg.query, readUiSettings().mappingPageSize) });
         return;
       }
       case 'rerun':
@@ -212,13 +232,32 @@ export class MappingPanel extends Disposable {
       case 'apply':
         return this.own(() => this.apply());
       case 'open':
-        await vscode.commands.executeCommand('bioSync.openInFrappe', { deviceId: msg.deviceId, doctype: msg.doctype, name: msg.name });
+        await vscode.commands.executeCommand('bioSync.openInFrappe', {
+          deviceId: msg.deviceId,
+          doctype: msg.doctype,
+          name: msg.name,
+        });
         return;
       case 'link': {
         const row = this.source?.dataset.get(msg.key);
         if (!row) return;
-        const punch = { deviceId: row.deviceId, key: row.key, empCode: row.empCode, name: row.name, punchTime: row.punchTime, reason: row.reason ?? '', failure: row.failure, retryable: true };
-        const runs = await this.own(async () => vscode.commands.executeCommand<RunSummary[] | undefined>('bioSync.linkEmployee', { kind: 'failedPunch', deviceId: row.deviceId, punch }));
+        const punch = {
+          deviceId: row.deviceId,
+          key: row.key,
+          empCode: row.empCode,
+          name: row.name,
+          punchTime: row.punchTime,
+          reason: row.reason ?? '',
+          failure: row.failure,
+          retryable: true,
+        };
+        const runs = await this.own(async () =>
+          vscode.commands.executeCommand<RunSummary[] | undefined>('bioSync.linkEmployee', {
+            kind: 'failedPunch',
+            deviceId: row.deviceId,
+            punch,
+          }),
+        );
         if (runs?.length) await this.applyRuns(runs);
         return;
       }
@@ -234,11 +273,17 @@ export class MappingPanel extends Disposable {
     const src = this.source;
     if (!src) return;
     const failedKeys = keys.filter((k) => src.dataset.get(k)?.outcome === 'failed');
-    if (!failedKeys.length) return this.post({ type: 'notice', level: 'info', message: 'None of the selected rows is a failed punch.' });
+    if (!failedKeys.length)
+      return this.post({ type: 'notice', level: 'info', message: 'None of the selected rows is a failed punch.' });
     const engine = this.deps.host.requireEngine();
     this.post({ type: 'busy', busy: true, message: `Rerunning ${failedKeys.length} punch(es)…` });
-    const runs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BioTime Sync: rerunning ${failedKeys.length} punch(es)`, cancellable: true }, (_p, token) =>
-      engine.rerun({ deviceId: src.deviceId, keys: failedKeys, signal: abortSignalFor(token) }),
+    const runs = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `BioTime Sync: rerunning ${failedKeys.length} punch(es)`,
+        cancellable: true,
+      },
+      (_p, token) => engine.rerun({ deviceId: src.deviceId, keys: failedKeys, signal: abortSignalFor(token) }),
     );
     await this.applyRuns(runs);
   }
@@ -255,7 +300,13 @@ export class MappingPanel extends Disposable {
     const created = changed.filter((o) => o.outcome === 'created').length;
     const stillFailed = changed.filter((o) => o.outcome === 'failed').length;
     const error = runs.find((r) => r.status === 'failed')?.error;
-    this.post({ type: 'notice', level: error || stillFailed ? 'error' : 'info', message: error ? error.message : `Rerun: ${created} created, ${changed.length - created - stillFailed} other, ${stillFailed} still failing.` });
+    this.post({
+      type: 'notice',
+      level: error || stillFailed ? 'error' : 'info',
+      message: error
+        ? error.message
+        : `Rerun: ${created} created, ${changed.length - created - stillFailed} other, ${stillFailed} still failing.`,
+    });
   }
 
   /** Runs the previewed sync for real and shows that run instead of the plan. */

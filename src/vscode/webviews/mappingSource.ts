@@ -42,21 +42,39 @@ export function failedToOutcome(f: FailedPunch): PunchOutcome {
   };
 }
 
-export async function loadSource(engine: SyncEngineApi, ref: MappingSourceRef, deviceName: (id: string) => string): Promise<LoadedSource> {
+export async function loadSource(
+  engine: SyncEngineApi,
+  ref: MappingSourceRef,
+  deviceName: (id: string) => string,
+): Promise<LoadedSource> {
   if (ref.kind === 'failed') {
     const failed = await engine.listFailed(ref.deviceId);
     return {
       deviceId: ref.deviceId,
       dataset: new MappingDataset(failed.map(failedToOutcome)),
-      info: { ref, title: `Failed punches — ${deviceName(ref.deviceId)}`, subtitle: `${failed.length} punch(es) waiting to be rerun or dismissed`, isPlan: false, canRerun: true },
+      info: {
+        ref,
+        title: `Failed punches — ${deviceName(ref.deviceId)}`,
+        subtitle: `${failed.length} punch(es) waiting to be rerun or dismissed`,
+        isPlan: false,
+        canRerun: true,
+      },
     };
   }
   const run = await engine.getRun(ref.runId);
   if (!run) {
-    throw new UserFacingError(ref.kind === 'plan' ? 'This preview is gone: previews are kept in memory only. Run Preview Sync again.' : 'This run is no longer in the history.');
+    throw new UserFacingError(
+      ref.kind === 'plan'
+        ? 'This preview is gone: previews are kept in memory only. Run Preview Sync again.'
+        : 'This run is no longer in the history.',
+    );
   }
   const rows = await collect(engine.runOutcomes(ref.runId));
-  return { deviceId: run.deviceId, dataset: new MappingDataset(rows), info: runInfo(ref, run, deviceName(run.deviceId)) };
+  return {
+    deviceId: run.deviceId,
+    dataset: new MappingDataset(rows),
+    info: runInfo(ref, run, deviceName(run.deviceId)),
+  };
 }
 
 function runInfo(ref: MappingSourceRef, run: RunSummary, device: string): MappingSourceInfo {

@@ -1,7 +1,13 @@
 // DOM building for the mapping page. Only textContent and attributes are set from data (never innerHTML), so row
 // contents cannot inject markup. Themed by media/mapping.css with VS Code's CSS variables.
 import type { PunchOutcome } from '../../shared/model';
-import { OUTCOME_FILTERS, type MappingQuery, type MappingSourceInfo, type MappingTotals, type SortKey } from '../../shared/webviewProtocol';
+import {
+  OUTCOME_FILTERS,
+  type MappingQuery,
+  type MappingSourceInfo,
+  type MappingTotals,
+  type SortKey,
+} from '../../shared/webviewProtocol';
 
 export interface Handlers {
   filter(outcome: MappingQuery['outcome']): void;
@@ -34,7 +40,11 @@ export interface Shell {
 
 type Attrs = Record<string, string | boolean | undefined>;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string | undefined)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -57,18 +67,33 @@ const COLUMNS: { key?: SortKey; label: string; cls: string }[] = [
   { label: 'User control', cls: 'uc' },
 ];
 
-const OUTCOME_LABEL: Record<string, string> = { all: 'All', created: 'Created', duplicate: 'Duplicate', failed: 'Failed', skipped: 'Skipped' };
+const OUTCOME_LABEL: Record<string, string> = {
+  all: 'All',
+  created: 'Created',
+  duplicate: 'Duplicate',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
 
 export function buildShell(root: HTMLElement, source: MappingSourceInfo, h: Handlers): Shell {
   const filterButtons = new Map<string, HTMLButtonElement>();
   const filters = el('div', { class: 'filters', role: 'group', 'aria-label': 'Filter by outcome' });
   for (const f of OUTCOME_FILTERS) {
-    const b = el('button', { type: 'button', class: `filter ${f}`, 'data-outcome': f, 'aria-pressed': 'false' }, OUTCOME_LABEL[f]);
+    const b = el(
+      'button',
+      { type: 'button', class: `filter ${f}`, 'data-outcome': f, 'aria-pressed': 'false' },
+      OUTCOME_LABEL[f],
+    );
     b.addEventListener('click', () => h.filter(f));
     filterButtons.set(f, b);
     filters.append(b);
   }
-  const search = el('input', { type: 'search', id: 'search', placeholder: 'Search code, name, employee, checkin, reason…  (press /)', 'aria-label': 'Search punches' });
+  const search = el('input', {
+    type: 'search',
+    id: 'search',
+    placeholder: 'Search code, name, employee, checkin, reason…  (press /)',
+    'aria-label': 'Search punches',
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
     clearTimeout(timer);
@@ -82,13 +107,22 @@ export function buildShell(root: HTMLElement, source: MappingSourceInfo, h: Hand
   });
   const rerun = el('button', { type: 'button', id: 'rerun', class: 'primary', disabled: true }, 'Rerun selected');
   rerun.addEventListener('click', () => h.rerun());
-  const selectFailed = el('button', { type: 'button', id: 'select-failed', class: 'secondary' }, 'Select failed on page');
+  const selectFailed = el(
+    'button',
+    { type: 'button', id: 'select-failed', class: 'secondary' },
+    'Select failed on page',
+  );
   selectFailed.addEventListener('click', () => h.selectFailedOnPage());
   const clear = el('button', { type: 'button', id: 'clear-selection', class: 'secondary' }, 'Clear selection');
   clear.addEventListener('click', () => h.clearSelection());
   const apply = el('button', { type: 'button', id: 'apply', class: 'primary' }, 'Apply: sync now');
   apply.addEventListener('click', () => h.apply());
-  const actions = el('div', { class: 'actions' }, ...(source.canRerun ? [selectFailed, clear, rerun] : []), ...(source.isPlan ? [apply] : []));
+  const actions = el(
+    'div',
+    { class: 'actions' },
+    ...(source.canRerun ? [selectFailed, clear, rerun] : []),
+    ...(source.isPlan ? [apply] : []),
+  );
 
   const sortButtons = new Map<SortKey, HTMLElement>();
   const headRow = el('tr');
@@ -104,7 +138,12 @@ export function buildShell(root: HTMLElement, source: MappingSourceInfo, h: Hand
     headRow.append(th);
   }
   const tbody = el('tbody');
-  const table = el('table', { class: 'grid', 'aria-label': 'Punches and what became of them', 'aria-rowcount': '-1' }, el('thead', {}, headRow), tbody);
+  const table = el(
+    'table',
+    { class: 'grid', 'aria-label': 'Punches and what became of them', 'aria-rowcount': '-1' },
+    el('thead', {}, headRow),
+    tbody,
+  );
   const pagerButtons = {
     first: el('button', { type: 'button', class: 'secondary', 'aria-label': 'First page' }, '«'),
     prev: el('button', { type: 'button', class: 'secondary', 'aria-label': 'Previous page' }, '‹ Prev'),
@@ -121,12 +160,26 @@ export function buildShell(root: HTMLElement, source: MappingSourceInfo, h: Hand
   pagerButtons.prev.addEventListener('click', () => h.page(current - 1));
   pagerButtons.next.addEventListener('click', () => h.page(current + 1));
   pagerButtons.last.addEventListener('click', () => h.page(count - 1));
-  const pager = el('nav', { class: 'pager', 'aria-label': 'Pages' }, pagerButtons.first, pagerButtons.prev, pageLabel, pagerButtons.next, pagerButtons.last, range);
+  const pager = el(
+    'nav',
+    { class: 'pager', 'aria-label': 'Pages' },
+    pagerButtons.first,
+    pagerButtons.prev,
+    pageLabel,
+    pagerButtons.next,
+    pagerButtons.last,
+    range,
+  );
   const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const empty = el('p', { class: 'empty', hidden: true }, 'No punch matches.');
 
   root.replaceChildren(
-    el('header', {}, el('h1', { id: 'title' }, source.title), el('p', { class: 'subtitle', id: 'subtitle' }, source.subtitle)),
+    el(
+      'header',
+      {},
+      el('h1', { id: 'title' }, source.title),
+      el('p', { class: 'subtitle', id: 'subtitle' }, source.subtitle),
+    ),
     el('div', { class: 'toolbar' }, filters, search, actions),
     status,
     el('div', { class: 'table-wrap' }, table, empty),
@@ -144,7 +197,8 @@ export function buildShell(root: HTMLElement, source: MappingSourceInfo, h: Hand
       }
     },
     setSort: (key, descending) => {
-      for (const [k, th] of sortButtons) th.setAttribute('aria-sort', k === key ? (descending ? 'descending' : 'ascending') : 'none');
+      for (const [k, th] of sortButtons)
+        th.setAttribute('aria-sort', k === key ? (descending ? 'descending' : 'ascending') : 'none');
     },
     setPager: (page, pageCount, text) => {
       current = page;
@@ -189,25 +243,61 @@ function linkButton(text: string, title: string, onClick: () => void): HTMLButto
 
 function outcomeCell(r: PunchOutcome, isPlan: boolean, h: Handlers): HTMLTableCellElement {
   const td = el('td', { class: `outcome ${r.outcome}` });
-  const badge = el('span', { class: `badge ${r.outcome}` }, isPlan && r.outcome === 'created' ? 'would create' : r.outcome);
+  const badge = el(
+    'span',
+    { class: `badge ${r.outcome}` },
+    isPlan && r.outcome === 'created' ? 'would create' : r.outcome,
+  );
   td.append(badge);
-  if (r.outcome === 'created' && r.checkin) td.append(' ', linkButton(r.checkin, 'Open the Employee Checkin in Frappe', () => h.open(r.deviceId, 'Employee Checkin', r.checkin!)));
+  if (r.outcome === 'created' && r.checkin)
+    td.append(
+      ' ',
+      linkButton(r.checkin, 'Open the Employee Checkin in Frappe', () =>
+        h.open(r.deviceId, 'Employee Checkin', r.checkin!),
+      ),
+    );
   if (r.recovered) td.append(' (recovered)');
   if (r.outcome === 'duplicate') {
     td.append(' of ');
-    if (r.duplicateOf) td.append(linkButton(r.duplicateOf, 'Open the existing checkin in Frappe', () => h.open(r.deviceId, 'Employee Checkin', r.duplicateOf!)));
+    if (r.duplicateOf)
+      td.append(
+        linkButton(r.duplicateOf, 'Open the existing checkin in Frappe', () =>
+          h.open(r.deviceId, 'Employee Checkin', r.duplicateOf!),
+        ),
+      );
     else td.append('an existing checkin');
   }
-  if ((r.outcome === 'failed' || r.outcome === 'skipped') && r.reason) td.append(el('span', { class: 'reason' }, `: ${r.reason}`));
-  if (r.outcome === 'failed' && r.failure === 'unknownEmployee' && !isPlan) td.append(' ', linkButton('Link to Employee…', `Find the Employee for code ${r.empCode} and set its Biometric ID`, () => h.link(r.key)));
+  if ((r.outcome === 'failed' || r.outcome === 'skipped') && r.reason)
+    td.append(el('span', { class: 'reason' }, `: ${r.reason}`));
+  if (r.outcome === 'failed' && r.failure === 'unknownEmployee' && !isPlan)
+    td.append(
+      ' ',
+      linkButton('Link to Employee…', `Find the Employee for code ${r.empCode} and set its Biometric ID`, () =>
+        h.link(r.key),
+      ),
+    );
   return td;
 }
 
-export function renderRow(r: PunchOutcome, o: { selected: boolean; focused: boolean; isPlan: boolean; flash: boolean }, h: Handlers): HTMLTableRowElement {
-  const tr = el('tr', { 'data-key': r.key, 'data-outcome': r.outcome, tabindex: o.focused ? '0' : '-1', 'aria-selected': String(o.selected), class: o.flash ? 'updated' : undefined });
+export function renderRow(
+  r: PunchOutcome,
+  o: { selected: boolean; focused: boolean; isPlan: boolean; flash: boolean },
+  h: Handlers,
+): HTMLTableRowElement {
+  const tr = el('tr', {
+    'data-key': r.key,
+    'data-outcome': r.outcome,
+    tabindex: o.focused ? '0' : '-1',
+    'aria-selected': String(o.selected),
+    class: o.flash ? 'updated' : undefined,
+  });
   const sel = el('td', { class: 'sel' });
   if (r.outcome === 'failed' && !o.isPlan) {
-    const cb = el('input', { type: 'checkbox', tabindex: '-1', 'aria-label': `Select punch ${r.transactionId ?? r.key}` });
+    const cb = el('input', {
+      type: 'checkbox',
+      tabindex: '-1',
+      'aria-label': `Select punch ${r.transactionId ?? r.key}`,
+    });
     cb.checked = o.selected;
     cb.addEventListener('click', (e) => {
       e.stopPropagation();
@@ -217,9 +307,15 @@ export function renderRow(r: PunchOutcome, o: { selected: boolean; focused: bool
   }
   const state = `${r.punchState}${r.punchStateDisplay ? ` ${r.punchStateDisplay}` : ''} → ${r.logType ?? (r.outcome === 'skipped' ? 'skip' : 'none')}`;
   const employee = el('td', { class: 'employee' });
-  if (r.employee) employee.append(linkButton(r.employee, 'Open the Employee in Frappe', () => h.open(r.deviceId, 'Employee', r.employee!)), r.employeeName ? ` ${r.employeeName}` : '');
+  if (r.employee)
+    employee.append(
+      linkButton(r.employee, 'Open the Employee in Frappe', () => h.open(r.deviceId, 'Employee', r.employee!)),
+      r.employeeName ? ` ${r.employeeName}` : '',
+    );
   else employee.append(el('span', { class: 'muted' }, '—'));
-  const uc = r.userControl ? `${r.userControl.action} (${r.userControl.mode}) → ${r.userControl.result}${r.userControl.detail ? `: ${r.userControl.detail}` : ''}` : '';
+  const uc = r.userControl
+    ? `${r.userControl.action} (${r.userControl.mode}) → ${r.userControl.result}${r.userControl.detail ? `: ${r.userControl.detail}` : ''}`
+    : '';
   tr.append(
     sel,
     el('td', { class: 'num' }, r.transactionId === null ? '—' : String(r.transactionId)),

@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { computeFloor, isUserControlRoute, linearity, ratio, requestsPerPunch, spread, target } from '../../../bench/metrics';
+import {
+  computeFloor,
+  isUserControlRoute,
+  linearity,
+  ratio,
+  requestsPerPunch,
+  spread,
+  target,
+} from '../../../bench/metrics';
 
 describe('bench/metrics', () => {
   it('counts requests per punch by endpoint and separates the user-control step', () => {
@@ -46,7 +54,10 @@ describe('bench/metrics', () => {
     assert.equal(f.roundTripSeconds, 0.025);
     assert.equal(f.seconds, 1.025);
     // workers below 1 (unlimited in the sandbox's terms) are counted as one, never as a division by zero
-    assert.equal(computeFloor({ documents: 10, perDocCostMs: 1, workers: 0, biotimeLatencyMs: 0, frappeLatencyMs: 0 }).seconds, 0.01);
+    assert.equal(
+      computeFloor({ documents: 10, perDocCostMs: 1, workers: 0, biotimeLatencyMs: 0, frappeLatencyMs: 0 }).seconds,
+      0.01,
+    );
   });
 
   it('measures time per 1k punches in each half from page samples, start-up excluded', () => {

@@ -10,7 +10,17 @@ describe('bench/options', () => {
   });
 
   it('reads sizes, costs and --out in both spellings', () => {
-    const o = parseBenchArgs(['--punches', '800', '--large=0', '--zero', '1000', '--doc-cost', '0.75', '--out', 'r.json']);
+    const o = parseBenchArgs([
+      '--punches',
+      '800',
+      '--large=0',
+      '--zero',
+      '1000',
+      '--doc-cost',
+      '0.75',
+      '--out',
+      'r.json',
+    ]);
     assert.equal(o.punches, 800);
     assert.equal(o.seedPunches, 800);
     assert.equal(o.large, 0);

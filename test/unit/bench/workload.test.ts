@@ -33,6 +33,14 @@ describe('bench/workload', () => {
   });
 
   it('maps states like the seed: 0/3/4 IN, 1/2/5 OUT, others IN', () => {
-    assert.deepEqual(['0', '1', '2', '3', '4', '5', '255'].map(logTypeOf), ['IN', 'OUT', 'OUT', 'IN', 'IN', 'OUT', 'IN']);
+    assert.deepEqual(['0', '1', '2', '3', '4', '5', '255'].map(logTypeOf), [
+      'IN',
+      'OUT',
+      'OUT',
+      'IN',
+      'IN',
+      'OUT',
+      'IN',
+    ]);
   });
 });

@@ -82,7 +82,10 @@ describe('biotime/auth', () => {
   it('a token refused again right after a fresh login fails with advice to try the token scheme', async () => {
     k = await biotimeKit();
     k.stub.on((r) => (r.path === TX ? { status: 401, body: { detail: 'Invalid signature.' } } : undefined));
-    await assert.rejects(readAll(k.client), (e) => BioTimeError.is(e, 'auth') && /freshly issued token/.test(e.message) && /authScheme/.test(e.hint!));
+    await assert.rejects(
+      readAll(k.client),
+      (e) => BioTimeError.is(e, 'auth') && /freshly issued token/.test(e.message) && /authScheme/.test(e.hint!),
+    );
     assert.equal(k.stub.count('POST', JWT_LOGIN), 2);
     assert.equal(k.stub.count('GET', TX), 2);
   });
@@ -91,7 +94,10 @@ describe('biotime/auth', () => {
     k = await biotimeKit();
     k.creds.password = 'wrong';
     const refused = (e: unknown) =>
-      BioTimeError.is(e, 'auth') && e.message.startsWith("BioTime hq refused the username/password for user 'api'") && /password/i.test(e.hint ?? '') && !e.message.includes('wrong');
+      BioTimeError.is(e, 'auth') &&
+      e.message.startsWith("BioTime hq refused the username/password for user 'api'") &&
+      /password/i.test(e.hint ?? '') &&
+      !e.message.includes('wrong');
     await assert.rejects(readAll(k.client), refused);
     assert.equal(k.stub.count('POST', JWT_LOGIN), 1);
     await assert.rejects(readAll(k.client), (e) => refused(e) && /paused/.test((e as Error).message));
@@ -132,9 +138,17 @@ describe('biotime/auth', () => {
 
   it('403 mentioning the licence is reason license; other 403s are permission', async () => {
     k = await biotimeKit();
-    k.stub.on((r) => (r.path === TX ? { status: 403, body: { detail: 'The API module is not licensed. Please activate the license.' } } : undefined));
+    k.stub.on((r) =>
+      r.path === TX
+        ? { status: 403, body: { detail: 'The API module is not licensed. Please activate the license.' } }
+        : undefined,
+    );
     await assert.rejects(readAll(k.client), (e) => BioTimeError.is(e, 'license') && e.status === 403);
-    k.stub.on((r) => (r.path === TX ? { status: 403, body: { detail: 'You do not have permission to perform this action.' } } : undefined));
+    k.stub.on((r) =>
+      r.path === TX
+        ? { status: 403, body: { detail: 'You do not have permission to perform this action.' } }
+        : undefined,
+    );
     await assert.rejects(readAll(k.client), (e) => BioTimeError.is(e, 'permission'));
     k.stub.on((r) => (r.path === JWT_LOGIN ? { status: 403, text: 'License expired' } : undefined));
     k.creds.tokens.clear();
@@ -144,7 +158,10 @@ describe('biotime/auth', () => {
   it('a login endpoint that answers HTML says so, and suggests the token scheme', async () => {
     k = await biotimeKit();
     k.stub.on((r) => (r.path === JWT_LOGIN ? { text: '<html>Page not found</html>' } : undefined));
-    await assert.rejects(readAll(k.client), (e) => BioTimeError.is(e, 'badResponse') && /HTML/.test(e.message) && /authScheme/.test(e.hint!));
+    await assert.rejects(
+      readAll(k.client),
+      (e) => BioTimeError.is(e, 'badResponse') && /HTML/.test(e.message) && /authScheme/.test(e.hint!),
+    );
   });
 
   it('never puts the password or a token in messages or log lines; registers them with the redactor', async () => {

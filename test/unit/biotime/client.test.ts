@@ -58,14 +58,20 @@ describe('biotime/client: getTransaction, listTerminals, probe', () => {
   it('listTerminals stops when a server ignores `page`', async () => {
     k = await biotimeKit();
     k.stub.terminals = range(1, 3).map((i) => ({ id: i, sn: `SN${i}` }));
-    k.stub.on((r) => (r.path === TERMINALS ? { body: { count: 30, next: 'http://10.0.0.1/x?page=2', data: k.stub.terminals } } : undefined));
+    k.stub.on((r) =>
+      r.path === TERMINALS
+        ? { body: { count: 30, next: 'http://10.0.0.1/x?page=2', data: k.stub.terminals } }
+        : undefined,
+    );
     assert.equal((await k.client.listTerminals()).length, 3);
     assert.equal(k.stub.count('GET', TERMINALS), 2);
   });
 
   it('probe logs in and reports the scheme, token expiry, count and the newest id and upload_time', async () => {
     k = await biotimeKit();
-    k.stub.transactions = range(1, 42).map((i) => tx(i, { upload_time: `2026-03-02 10:${String(i).padStart(2, '0')}:00` }));
+    k.stub.transactions = range(1, 42).map((i) =>
+      tx(i, { upload_time: `2026-03-02 10:${String(i).padStart(2, '0')}:00` }),
+    );
     const p = await k.client.probe();
     assert.equal(p.scheme, 'jwt');
     assert.equal(p.tokenExpiresAt!.getTime(), jwtExpiry(k.creds.tokens.get('hq')!)!.getTime());
@@ -94,12 +100,25 @@ describe('biotime/client: getTransaction, listTerminals, probe', () => {
     k = await biotimeKit();
     const url = k.stub.url;
     await k.close();
-    await assert.rejects(k.newClient({ url }).probe(), (e) => BioTimeError.is(e, 'unreachable') && e.hint!.includes(url));
+    await assert.rejects(
+      k.newClient({ url }).probe(),
+      (e) => BioTimeError.is(e, 'unreachable') && e.hint!.includes(url),
+    );
   });
 
   it('a redirect says where to, so the URL can be fixed', async () => {
     k = await biotimeKit();
-    k.stub.on((r) => (r.path === '/iclock/api/transactions/' ? { status: 301, headers: { location: 'https://biotime.example.com/iclock/api/transactions/?page=1' } } : undefined));
-    await assert.rejects(k.client.probe(), (e) => BioTimeError.is(e, 'http') && /redirected .* to https:\/\/biotime\.example\.com\/iclock\/api\/transactions\//.test(e.message) && !e.message.includes('page=1'));
+    k.stub.on((r) =>
+      r.path === '/iclock/api/transactions/'
+        ? { status: 301, headers: { location: 'https://biotime.example.com/iclock/api/transactions/?page=1' } }
+        : undefined,
+    );
+    await assert.rejects(
+      k.client.probe(),
+      (e) =>
+        BioTimeError.is(e, 'http') &&
+        /redirected .* to https:\/\/biotime\.example\.com\/iclock\/api\/transactions\//.test(e.message) &&
+        !e.message.includes('page=1'),
+    );
   });
 });

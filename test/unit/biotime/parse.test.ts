@@ -9,7 +9,16 @@ const W = 'GET /iclock/api/transactions/';
 
 describe('biotime/parse: records → Punch', () => {
   it('maps a documented record', () => {
-    const p = parsePunch(tx(48211, { emp_code: '1001', first_name: ' Sara ', last_name: 'Ali', punch_time: '2026-03-02 07:58:41', punch_state: '0', punch_state_display: 'Check In' }));
+    const p = parsePunch(
+      tx(48211, {
+        emp_code: '1001',
+        first_name: ' Sara ',
+        last_name: 'Ali',
+        punch_time: '2026-03-02 07:58:41',
+        punch_state: '0',
+        punch_state_display: 'Check In',
+      }),
+    );
     assert.equal(p.key, '48211');
     assert.equal(p.id, 48211);
     assert.equal(p.empCode, '1001');
@@ -39,7 +48,9 @@ describe('biotime/parse: records → Punch', () => {
   });
 
   it('accepts loose types: id and coordinates as strings, nulls for text', () => {
-    const p = parsePunch(tx(null, { id: '17', latitude: '25.2', longitude: '55.3', terminal_alias: null, area_alias: undefined }));
+    const p = parsePunch(
+      tx(null, { id: '17', latitude: '25.2', longitude: '55.3', terminal_alias: null, area_alias: undefined }),
+    );
     assert.equal(p.id, 17);
     assert.equal(p.key, '17');
     assert.equal(p.latitude, 25.2);
@@ -55,7 +66,8 @@ describe('biotime/parse: records → Punch', () => {
   });
 
   it('flags an empty emp_code', () => {
-    for (const code of ['', '  ', null, undefined]) assert.equal(parsePunch(tx(1, { emp_code: code })).problem, 'empty emp_code');
+    for (const code of ['', '  ', null, undefined])
+      assert.equal(parsePunch(tx(1, { emp_code: code })).problem, 'empty emp_code');
   });
 
   it('flags an unparsable punch_time and keeps the text', () => {
@@ -99,11 +111,21 @@ describe('biotime/parse: timestamps', () => {
     assert.equal(normaliseDateTime('2026-03-02T08:00:00+04:00', 'Asia/Dubai'), '2026-03-02 08:00:00');
     assert.equal(normaliseDateTime('2026-03-02T08:00:00+0530', 'UTC'), '2026-03-02 02:30:00');
     assert.equal(normaliseDateTime('2026-03-02T04:00:00Z'), null);
-    assert.equal(parsePunch(tx(1, { punch_time: '2026-03-02T04:00:00Z' }), { timeZone: 'Asia/Dubai' }).punchTime, '2026-03-02 08:00:00');
+    assert.equal(
+      parsePunch(tx(1, { punch_time: '2026-03-02T04:00:00Z' }), { timeZone: 'Asia/Dubai' }).punchTime,
+      '2026-03-02 08:00:00',
+    );
   });
 
   it('refuses impossible dates and other shapes', () => {
-    for (const v of ['2026-13-01 00:00:00', '2026-02-29 00:00:00', '2026-03-02 24:00:00', '2026-03-02', 'yesterday', 1700000000]) {
+    for (const v of [
+      '2026-13-01 00:00:00',
+      '2026-02-29 00:00:00',
+      '2026-03-02 24:00:00',
+      '2026-03-02',
+      'yesterday',
+      1700000000,
+    ]) {
       assert.equal(normaliseDateTime(v), null, String(v));
     }
     assert.equal(normaliseDateTime('2028-02-29 00:00:00'), '2028-02-29 00:00:00');
@@ -112,7 +134,11 @@ describe('biotime/parse: timestamps', () => {
 
 describe('biotime/parse: envelope and bodies', () => {
   it('reads data, falls back to results, accepts count as text and a bare list', () => {
-    const e = parseEnvelope({ count: '2', next: 'http://10.0.0.1/x?page=2', previous: null, msg: '', code: 0, data: [{}, {}] }, S, W);
+    const e = parseEnvelope(
+      { count: '2', next: 'http://10.0.0.1/x?page=2', previous: null, msg: '', code: 0, data: [{}, {}] },
+      S,
+      W,
+    );
     assert.equal(e.count, 2);
     assert.equal(e.rows.length, 2);
     assert.equal(e.next, 'http://10.0.0.1/x?page=2');
@@ -124,29 +150,77 @@ describe('biotime/parse: envelope and bodies', () => {
   });
 
   it('treats a non-zero code as an error, and a licence message as a licence error', () => {
-    assert.throws(() => parseEnvelope({ code: 1, msg: 'Something failed', data: [] }, S, W), (e) => BioTimeError.is(e, 'http') && /code 1.*Something failed/.test(e.message));
-    assert.throws(() => parseEnvelope({ code: '403', msg: 'License expired', data: [] }, S, W), (e) => BioTimeError.is(e, 'license'));
+    assert.throws(
+      () => parseEnvelope({ code: 1, msg: 'Something failed', data: [] }, S, W),
+      (e) => BioTimeError.is(e, 'http') && /code 1.*Something failed/.test(e.message),
+    );
+    assert.throws(
+      () => parseEnvelope({ code: '403', msg: 'License expired', data: [] }, S, W),
+      (e) => BioTimeError.is(e, 'license'),
+    );
     assert.doesNotThrow(() => parseEnvelope({ code: '0', msg: '', data: [] }, S, W));
   });
 
   it('refuses JSON without a list', () => {
-    assert.throws(() => parseEnvelope({ count: 3 }, S, W), (e) => BioTimeError.is(e, 'badResponse') && /without a "data" list/.test(e.message));
-    assert.throws(() => parseEnvelope('x', S, W), (e) => BioTimeError.is(e, 'badResponse'));
+    assert.throws(
+      () => parseEnvelope({ count: 3 }, S, W),
+      (e) => BioTimeError.is(e, 'badResponse') && /without a "data" list/.test(e.message),
+    );
+    assert.throws(
+      () => parseEnvelope('x', S, W),
+      (e) => BioTimeError.is(e, 'badResponse'),
+    );
   });
 
   it('explains HTML, malformed, empty and too-deep bodies without quoting them', () => {
     const html = '<html><body>Page not found secret-ish</body></html>';
-    assert.throws(() => decodeJson(html, S, W), (e) => BioTimeError.is(e, 'badResponse') && e.message === `${S} answered an HTML page instead of JSON for ${W} — is the URL the BioTime server root, and is the API module installed?`);
-    assert.throws(() => decodeJson('{"count": 3, "data": [{"device_password": "1234"', S, W), (e) => BioTimeError.is(e, 'badResponse') && /malformed JSON/.test(e.message) && !e.message.includes('1234'));
-    assert.throws(() => decodeJson('', S, W), (e) => BioTimeError.is(e, 'badResponse') && /empty body/.test(e.message));
-    assert.throws(() => decodeJson('['.repeat(100) + ']'.repeat(100), S, W), (e) => BioTimeError.is(e, 'badResponse') && /nested too deeply/.test(e.message));
+    assert.throws(
+      () => decodeJson(html, S, W),
+      (e) =>
+        BioTimeError.is(e, 'badResponse') &&
+        e.message ===
+          `${S} answered an HTML page instead of JSON for ${W} — is the URL the BioTime server root, and is the API module installed?`,
+    );
+    assert.throws(
+      () => decodeJson('{"count": 3, "data": [{"device_password": "1234"', S, W),
+      (e) => BioTimeError.is(e, 'badResponse') && /malformed JSON/.test(e.message) && !e.message.includes('1234'),
+    );
+    assert.throws(
+      () => decodeJson('', S, W),
+      (e) => BioTimeError.is(e, 'badResponse') && /empty body/.test(e.message),
+    );
+    assert.throws(
+      () => decodeJson('['.repeat(100) + ']'.repeat(100), S, W),
+      (e) => BioTimeError.is(e, 'badResponse') && /nested too deeply/.test(e.message),
+    );
   });
 });
 
 describe('biotime/parse: terminals', () => {
   it('maps §6 fields with loose types', () => {
-    const t = parseTerminal({ id: '5', sn: 'A6KX', alias: 'Main gate', area: { id: 1, area_code: '1', area_name: 'Head office' }, last_activity: '2026-03-02 15:04:38', user_count: '12', transaction_count: null, state: '1' });
-    assert.deepEqual({ ...t, raw: undefined }, { id: 5, sn: 'A6KX', alias: 'Main gate', area: 'Head office', lastActivity: '2026-03-02 15:04:38', userCount: 12, transactionCount: null, raw: undefined });
+    const t = parseTerminal({
+      id: '5',
+      sn: 'A6KX',
+      alias: 'Main gate',
+      area: { id: 1, area_code: '1', area_name: 'Head office' },
+      last_activity: '2026-03-02 15:04:38',
+      user_count: '12',
+      transaction_count: null,
+      state: '1',
+    });
+    assert.deepEqual(
+      { ...t, raw: undefined },
+      {
+        id: 5,
+        sn: 'A6KX',
+        alias: 'Main gate',
+        area: 'Head office',
+        lastActivity: '2026-03-02 15:04:38',
+        userCount: 12,
+        transactionCount: null,
+        raw: undefined,
+      },
+    );
     assert.equal(parseTerminal({ sn: 'X', area: 'Lobby' }).area, 'Lobby');
     assert.equal(parseTerminal({ sn: 'X', area: { id: 1 }, area_name: 'Yard' }).area, 'Yard');
     assert.equal(parseTerminal({ sn: 'X', last_activity: null }).lastActivity, null);

@@ -14,20 +14,26 @@ describe('biotime/transactions: paging', () => {
     k.stub.transactions = range(1, 35).map((i) => tx(i));
     const { pages, ids } = await readAll(k.client);
     assert.deepEqual(ids, range(1, 35));
-    assert.deepEqual(pages.map((p) => [p.page, p.punches.length, p.isLast, p.totalCount]), [
-      [1, 10, false, 35],
-      [2, 10, false, 35],
-      [3, 10, false, 35],
-      [4, 5, true, 35],
-    ]);
+    assert.deepEqual(
+      pages.map((p) => [p.page, p.punches.length, p.isLast, p.totalCount]),
+      [
+        [1, 10, false, 35],
+        [2, 10, false, 35],
+        [3, 10, false, 35],
+        [4, 5, true, 35],
+      ],
+    );
     assert.deepEqual(pages[3].hint, { pageSize: 10, page: 4 });
     const reqs = k.stub.calls.filter((c) => c.path === TX);
-    assert.deepEqual(reqs.map((c) => [c.query.get('page'), c.query.get('page_size'), c.query.get('limit')]), [
-      ['1', '10', '10'],
-      ['2', '10', '10'],
-      ['3', '10', '10'],
-      ['4', '10', '10'],
-    ]);
+    assert.deepEqual(
+      reqs.map((c) => [c.query.get('page'), c.query.get('page_size'), c.query.get('limit')]),
+      [
+        ['1', '10', '10'],
+        ['2', '10', '10'],
+        ['3', '10', '10'],
+        ['4', '10', '10'],
+      ],
+    );
     // Every request reached the stub on loopback: none went to the internal host of the next links.
     assert.ok(k.stub.internalOrigin.startsWith('http://10.'));
   });
@@ -57,7 +63,11 @@ describe('biotime/transactions: paging', () => {
     assert.equal(pages[0].hint.startTime, '2026-03-03 00:00:00');
     k.stub.calls.length = 0;
     assert.deepEqual((await readAll(k.client, { startTime: '2026-03-04' })).ids, [4, 5]);
-    assert.equal(k.stub.calls.find((c) => c.path === TX)!.query.get('start_time'), '2026-03-04 00:00:00', 'a bare date is sent with midnight');
+    assert.equal(
+      k.stub.calls.find((c) => c.path === TX)!.query.get('start_time'),
+      '2026-03-04 00:00:00',
+      'a bare date is sent with midnight',
+    );
   });
 
   it('yields records without an id where they sit on any page holding new rows (the engine skips ones already recorded)', async () => {
@@ -74,16 +84,25 @@ describe('biotime/transactions: paging', () => {
     k = await biotimeKit();
     k.stub.transactions = [tx(1), tx(null, { emp_code: 'A' }), ...range(2, 12).map((i) => tx(i)), tx(13)];
     const { pages } = await readAll(k.client, { afterId: 12 });
-    assert.deepEqual(pages.flatMap((p) => p.punches.map((x) => x.id ?? x.empCode)), [13]);
+    assert.deepEqual(
+      pages.flatMap((p) => p.punches.map((x) => x.id ?? x.empCode)),
+      [13],
+    );
   });
 
   it('404 "Invalid page." past the end means done; an empty page with a next link is done too (logged)', async () => {
     k = await biotimeKit();
     k.stub.transactions = range(1, 15).map((i) => tx(i));
-    k.stub.on((r) => (r.path === TX && r.query.get('page') === '2' ? { status: 404, body: { detail: 'Invalid page.' } } : undefined));
+    k.stub.on((r) =>
+      r.path === TX && r.query.get('page') === '2' ? { status: 404, body: { detail: 'Invalid page.' } } : undefined,
+    );
     assert.deepEqual((await readAll(k.client)).ids, range(1, 10));
 
-    k.stub.on((r) => (r.path === TX && r.query.get('page') === '2' ? { body: { count: 15, next: 'http://10.0.0.1/x?page=3', data: [] } } : undefined));
+    k.stub.on((r) =>
+      r.path === TX && r.query.get('page') === '2'
+        ? { body: { count: 15, next: 'http://10.0.0.1/x?page=3', data: [] } }
+        : undefined,
+    );
     assert.deepEqual((await readAll(k.newClient())).ids, range(1, 10));
     assert.ok(k.log.lines.some((l) => l.startsWith('warn') && /empty but BioTime says more follow/.test(l)));
   });
@@ -103,30 +122,54 @@ describe('biotime/transactions: paging', () => {
   it('refuses a server that ignores the page parameter instead of reporting "nothing new" for ever', async () => {
     k = await biotimeKit();
     k.stub.transactions = range(1, 40).map((i) => tx(i));
-    k.stub.on((r) => (r.path === TX && r.query.get('page') !== '1' ? k.stub.list({ ...r, query: new URLSearchParams('page=1&page_size=10') }, k.stub.transactions) : undefined));
-    await assert.rejects(readAll(k.client), (e) => BioTimeError.is(e, 'badResponse') && /ignore the page parameter/.test(e.message));
-    await assert.rejects(readAll(k.newClient(), { afterId: 25 }), (e) => BioTimeError.is(e, 'badResponse') && /ignore the page parameter/.test(e.message));
+    k.stub.on((r) =>
+      r.path === TX && r.query.get('page') !== '1'
+        ? k.stub.list({ ...r, query: new URLSearchParams('page=1&page_size=10') }, k.stub.transactions)
+        : undefined,
+    );
+    await assert.rejects(
+      readAll(k.client),
+      (e) => BioTimeError.is(e, 'badResponse') && /ignore the page parameter/.test(e.message),
+    );
+    await assert.rejects(
+      readAll(k.newClient(), { afterId: 25 }),
+      (e) => BioTimeError.is(e, 'badResponse') && /ignore the page parameter/.test(e.message),
+    );
   });
 
   it('stops with an order error when a page is not in ascending id order', async () => {
     k = await biotimeKit();
     k.stub.transactions = [1, 2, 5, 4, 6].map((i) => tx(i));
-    await assert.rejects(readAll(k.client), (e) => BioTimeError.is(e, 'order') && e.message.startsWith('BioTime does not list transactions in id order; page 1 lists id 4 after id 5'));
+    await assert.rejects(
+      readAll(k.client),
+      (e) =>
+        BioTimeError.is(e, 'order') &&
+        e.message.startsWith('BioTime does not list transactions in id order; page 1 lists id 4 after id 5'),
+    );
   });
 
   it('an HTML page with status 200 is a badResponse naming the likely cause', async () => {
     k = await biotimeKit();
-    k.stub.on((r) => (r.path === TX ? { text: '<!DOCTYPE html><html><title>Page not found</title></html>' } : undefined));
+    k.stub.on((r) =>
+      r.path === TX ? { text: '<!DOCTYPE html><html><title>Page not found</title></html>' } : undefined,
+    );
     await assert.rejects(
       readAll(k.client),
-      (e) => BioTimeError.is(e, 'badResponse') && /answered an HTML page instead of JSON .*— is the URL the BioTime server root, and is the API module installed\?$/.test(e.message),
+      (e) =>
+        BioTimeError.is(e, 'badResponse') &&
+        /answered an HTML page instead of JSON .*— is the URL the BioTime server root, and is the API module installed\?$/.test(
+          e.message,
+        ),
     );
   });
 
   it('malformed JSON is a badResponse', async () => {
     k = await biotimeKit();
     k.stub.on((r) => (r.path === TX ? { text: '{"count": 3, "data": [{"id": 1,' } : undefined));
-    await assert.rejects(readAll(k.client), (e) => BioTimeError.is(e, 'badResponse') && /malformed JSON/.test(e.message));
+    await assert.rejects(
+      readAll(k.client),
+      (e) => BioTimeError.is(e, 'badResponse') && /malformed JSON/.test(e.message),
+    );
   });
 
   it('respects an aborted signal between pages', async () => {
@@ -256,9 +299,13 @@ describe('biotime/transactions: rows shifting between page reads', () => {
     k = await biotimeKit();
     k.stub.transactions = range(1, 25).map((i) => tx(i));
     k.stub.beforeTransactionsPage = (call) => {
-      if (call === 2) k.stub.transactions = k.stub.transactions.filter((t) => (t.id as number) > 12 || (t.id as number) <= 2);
+      if (call === 2)
+        k.stub.transactions = k.stub.transactions.filter((t) => (t.id as number) > 12 || (t.id as number) <= 2);
     };
-    assert.deepEqual((await readAll(k.client)).ids, range(1, 25).filter((i) => i <= 10 || i > 12));
+    assert.deepEqual(
+      (await readAll(k.client)).ids,
+      range(1, 25).filter((i) => i <= 10 || i > 12),
+    );
   });
 
   it('random inserts and deletions while reading: ids strictly ascending, nothing that stayed is skipped', async function () {
@@ -287,11 +334,15 @@ describe('biotime/transactions: rows shifting between page reads', () => {
           insertSorted(k.stub.transactions, tx(nextNew++));
         } else if (r === 2) {
           const low = 1 + rnd(150);
-          if (!k.stub.transactions.some((t) => t.id === low) && !deleted.has(low)) insertSorted(k.stub.transactions, tx(low));
+          if (!k.stub.transactions.some((t) => t.id === low) && !deleted.has(low))
+            insertSorted(k.stub.transactions, tx(low));
         }
       };
       const afterId = rnd(100);
-      const { ids } = await readAll(k.newClient(), { afterId, hint: rnd(2) ? { pageSize: 10, page: 1 + rnd(20) } : undefined });
+      const { ids } = await readAll(k.newClient(), {
+        afterId,
+        hint: rnd(2) ? { pageSize: 10, page: 1 + rnd(20) } : undefined,
+      });
       for (let i = 1; i < ids.length; i++) assert.ok(ids[i]! > ids[i - 1]!, `round ${round}: not ascending at ${i}`);
       const mustHave = initial.filter((i) => i > afterId && !deleted.has(i));
       const got = new Set(ids);

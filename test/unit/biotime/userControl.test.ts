@@ -19,7 +19,13 @@ class MapMemory implements UserControlMemory {
   }
 }
 
-const employee: EmployeeRecord = { name: 'HR-EMP-1', employeeName: 'Sara', deviceId: '1001', status: 'Active', userId: null };
+const employee: EmployeeRecord = {
+  name: 'HR-EMP-1',
+  employeeName: 'Sara',
+  deviceId: '1001',
+  status: 'Active',
+  userId: null,
+};
 const change = (empCode: string, enable: boolean): UserControlChange => ({ empCode, employee, enable });
 
 function seedPersonnel(k: Kit): void {
@@ -33,7 +39,9 @@ function seedPersonnel(k: Kit): void {
     { id: 12, emp_code: '10010', first_name: 'Decoy', areas: [1] },
     { id: 13, emp_code: '007', first_name: 'Bond', areas: [1] },
   ];
-  k.stub.terminals = [{ id: 1, sn: 'T1', alias: 'Main gate', area: { id: 1, area_code: 'HQ', area_name: 'Head office' } }];
+  k.stub.terminals = [
+    { id: 1, sn: 'T1', alias: 'Main gate', area: { id: 1, area_code: 'HQ', area_name: 'Head office' } },
+  ];
 }
 
 describe('biotime/userControl: area mode', () => {
@@ -42,7 +50,9 @@ describe('biotime/userControl: area mode', () => {
   const areasOf = (id: number) => k.stub.employees.find((e) => e.id === id)!.areas;
 
   it('disable remembers the areas and moves the employee to the no-access area; enable moves it back', async () => {
-    k = await biotimeKit({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] } });
+    k = await biotimeKit({
+      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+    });
     seedPersonnel(k);
     const uc = new BioTimeUserControl({ client: k.client });
     const mem = new MapMemory();
@@ -71,7 +81,9 @@ describe('biotime/userControl: area mode', () => {
   });
 
   it('keeps emp_code as text (007) and reports unknown codes per change without stopping the others', async () => {
-    k = await biotimeKit({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: ['1001'] } });
+    k = await biotimeKit({
+      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: ['1001'] },
+    });
     seedPersonnel(k);
     const uc = new BioTimeUserControl({ client: k.client });
     const res = await uc.apply([change('404', false), change('007', false), change('1001', false)], new MapMemory());
@@ -86,7 +98,9 @@ describe('biotime/userControl: area mode', () => {
   });
 
   it('enable without remembered areas fails with what to do; a missing no-access area fails every change once', async () => {
-    k = await biotimeKit({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] } });
+    k = await biotimeKit({
+      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+    });
     seedPersonnel(k);
     k.stub.employees[0].areas = [9];
     const uc = new BioTimeUserControl({ client: k.client });
@@ -94,17 +108,30 @@ describe('biotime/userControl: area mode', () => {
     assert.equal(r.result, 'failed');
     assert.match(r.detail, /does not know which areas it had before/);
 
-    const bad = new BioTimeUserControl({ client: k.newClient({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOPE', exempt: [] } }) });
+    const bad = new BioTimeUserControl({
+      client: k.newClient({
+        userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOPE', exempt: [] },
+      }),
+    });
     const before = k.stub.calls.length;
     const res = await bad.apply([change('1001', false), change('007', false)], new MapMemory());
-    assert.deepEqual(res.map((x) => x.result), ['failed', 'failed']);
+    assert.deepEqual(
+      res.map((x) => x.result),
+      ['failed', 'failed'],
+    );
     assert.match(res[0].detail, /no area with area code 'NOPE' \(codes seen: .*NOACCESS/);
     assert.equal(res[1].detail, res[0].detail);
-    assert.equal(k.stub.calls.slice(before).filter((c) => c.path === '/personnel/api/areas/').length, 2, 'looked up once (filtered, then one page to list the codes)');
+    assert.equal(
+      k.stub.calls.slice(before).filter((c) => c.path === '/personnel/api/areas/').length,
+      2,
+      'looked up once (filtered, then one page to list the codes)',
+    );
   });
 
   it('fails loudly when BioTime adds areas instead of replacing them', async () => {
-    k = await biotimeKit({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] } });
+    k = await biotimeKit({
+      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+    });
     seedPersonnel(k);
     k.stub.on((r) => {
       if (r.path !== ADJUST) return undefined;
@@ -118,7 +145,9 @@ describe('biotime/userControl: area mode', () => {
   });
 
   it('check() finds the area and warns when it has terminals', async () => {
-    k = await biotimeKit({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] } });
+    k = await biotimeKit({
+      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+    });
     seedPersonnel(k);
     const uc = new BioTimeUserControl({ client: k.client });
     const ok = await uc.check();
@@ -128,7 +157,9 @@ describe('biotime/userControl: area mode', () => {
     const bad = await new BioTimeUserControl({ client: k.newClient() }).check();
     assert.equal(bad.ok, false);
     assert.match(bad.detail, /T2.*could still punch/);
-    const unset = await new BioTimeUserControl({ client: k.newClient({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', exempt: [] } }) }).check();
+    const unset = await new BioTimeUserControl({
+      client: k.newClient({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', exempt: [] } }),
+    }).check();
     assert.equal(unset.ok, false);
     assert.match(unset.detail, /noAccessArea is not set/);
   });
@@ -139,7 +170,10 @@ describe('biotime/userControl: resign mode', () => {
   afterEach(async () => k && (await k.close()));
 
   it('disable resigns with disableatt and today in the BioTime zone; enable reinstates the remembered resignation', async () => {
-    k = await biotimeKit({ timeZone: 'Asia/Dubai', userControl: { mode: 'resign', onIn: 'enable', onOut: 'disable', exempt: [] } });
+    k = await biotimeKit({
+      timeZone: 'Asia/Dubai',
+      userControl: { mode: 'resign', onIn: 'enable', onOut: 'disable', exempt: [] },
+    });
     seedPersonnel(k);
     k.clock.setNow('2026-03-02T21:30:00Z'); // already 3 March in Dubai
     const uc = new BioTimeUserControl({ client: k.client });
@@ -147,7 +181,13 @@ describe('biotime/userControl: resign mode', () => {
     const [off] = await uc.apply([change('1001', false)], mem);
     assert.equal(off.result, 'applied', off.detail);
     const post = k.stub.calls.find((c) => c.method === 'POST' && c.path === RESIGNS)!;
-    assert.deepEqual(post.body, { employee: 11, disableatt: true, resign_type: 1, resign_date: '2026-03-03', reason: 'BioTime Sync: checked out' });
+    assert.deepEqual(post.body, {
+      employee: 11,
+      disableatt: true,
+      resign_type: 1,
+      resign_date: '2026-03-03',
+      reason: 'BioTime Sync: checked out',
+    });
     assert.deepEqual(mem.get('1001'), { kind: 'resign', employeeId: 11, resignId: 1 });
 
     const [again] = await uc.apply([change('1001', false)], mem);
@@ -184,10 +224,17 @@ describe('biotime/userControl: resign mode', () => {
     k.stub.on((r) => (r.path.startsWith(RESIGNS) ? { text: HTML_404 } : undefined));
     const uc = new BioTimeUserControl({ client: k.client });
     const res = await uc.apply([change('1001', false), change('007', false)], new MapMemory());
-    assert.deepEqual(res.map((r) => r.result), ['failed', 'failed']);
+    assert.deepEqual(
+      res.map((r) => r.result),
+      ['failed', 'failed'],
+    );
     assert.match(res[0].detail, /has no resign API .*this BioTime version lacks it.*mode 'area'.*'frappe-user'/);
     assert.equal(res[1].detail, res[0].detail);
-    assert.equal(k.stub.calls.filter((c) => c.path.startsWith(RESIGNS)).length, 1, 'the second change did not ask again');
+    assert.equal(
+      k.stub.calls.filter((c) => c.path.startsWith(RESIGNS)).length,
+      1,
+      'the second change did not ask again',
+    );
     const chk = await uc.check();
     assert.equal(chk.ok, false);
     assert.match(chk.detail, /has no resign API/);

@@ -21,12 +21,22 @@ interface World {
   dir: string;
 }
 
-function world(dev: DeviceConfig = device(), dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-engine-')), parts?: Partial<World>): World {
+function world(
+  dev: DeviceConfig = device(),
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-engine-')),
+  parts?: Partial<World>,
+): World {
   const source = parts?.source ?? new FakeSource();
   const sink = parts?.sink ?? new FakeSink();
   const uc = parts?.uc ?? new FakeUserControl();
   const store = new FileStateStore(dir);
-  const engine = fakeEngine({ devices: [dev], store, source, sink, userControl: dev.userControl.mode === 'off' ? undefined : uc });
+  const engine = fakeEngine({
+    devices: [dev],
+    store,
+    source,
+    sink,
+    userControl: dev.userControl.mode === 'off' ? undefined : uc,
+  });
   return { engine, source, sink, uc, store, dir };
 }
 
@@ -41,7 +51,14 @@ describe('core/engine runs', () => {
     const w = world(device({ punchStates: { '0': 'IN', '1': 'OUT', '2': 'OUT', '255': 'SKIP' } }));
     w.sink.employee('HR-EMP-1', '1001');
     w.sink.employee('HR-EMP-2', '007');
-    w.sink.checkins.push({ name: 'EMP-CKIN-OLD', employee: 'HR-EMP-1', time: '2026-11-24 09:00:00', logType: 'OUT', deviceId: 'x', seq: 0 });
+    w.sink.checkins.push({
+      name: 'EMP-CKIN-OLD',
+      employee: 'HR-EMP-1',
+      time: '2026-11-24 09:00:00',
+      logType: 'OUT',
+      deviceId: 'x',
+      seq: 0,
+    });
     w.source.punches = [
       punch(1, '1001', '2026-11-24 08:00:00', '0'),
       punch(2, '007', '2026-11-24 08:01:00', '2'),
@@ -54,7 +71,13 @@ describe('core/engine runs', () => {
     const s = await w.engine.runDevice('hq');
     assert.equal(s.status, 'completed');
     assert.deepEqual(
-      { fetched: s.counts.fetched, created: s.counts.created, duplicate: s.counts.duplicate, failed: s.counts.failed, skipped: s.counts.skipped },
+      {
+        fetched: s.counts.fetched,
+        created: s.counts.created,
+        duplicate: s.counts.duplicate,
+        failed: s.counts.failed,
+        skipped: s.counts.skipped,
+      },
       { fetched: 7, created: 3, duplicate: 1, failed: 2, skipped: 1 },
     );
     const byKey = new Map((await outcomes(w, s.runId)).map((o) => [o.key, o]));
@@ -136,7 +159,11 @@ describe('core/engine runs', () => {
   it('dry run writes nothing anywhere and returns the plan', async () => {
     const w = world();
     w.sink.employee('HR-EMP-1', '1001');
-    w.source.punches = [punch(1, '1001', '2026-11-24 08:00:00'), punch(2, '1001', '2026-11-24 08:00:00'), punch(3, '42', '2026-11-24 08:00:00')];
+    w.source.punches = [
+      punch(1, '1001', '2026-11-24 08:00:00'),
+      punch(2, '1001', '2026-11-24 08:00:00'),
+      punch(3, '42', '2026-11-24 08:00:00'),
+    ];
     const s = await w.engine.runDevice('hq', { dryRun: true });
     assert.equal(s.kind, 'dryRun');
     assert.deepEqual([s.counts.created, s.counts.duplicate, s.counts.failed], [1, 1, 1]);
@@ -176,7 +203,9 @@ describe('core/engine runs', () => {
   });
 
   it('applies user control once per employee with the final state of the run, never to exempt codes', async () => {
-    const w = world(device({ userControl: { mode: 'frappe-user', onIn: 'enable', onOut: 'disable', exempt: ['0002'] } }));
+    const w = world(
+      device({ userControl: { mode: 'frappe-user', onIn: 'enable', onOut: 'disable', exempt: ['0002'] } }),
+    );
     w.sink.employee('HR-EMP-1', '0001');
     w.sink.employee('HR-EMP-2', '0002');
     w.source.punches = [
@@ -188,10 +217,16 @@ describe('core/engine runs', () => {
     ];
     const s = await w.engine.runDevice('hq');
     assert.equal(w.uc.calls.length, 1);
-    assert.deepEqual(w.uc.calls[0].map((c) => [c.empCode, c.enable]), [['0001', false]]);
+    assert.deepEqual(
+      w.uc.calls[0].map((c) => [c.empCode, c.enable]),
+      [['0001', false]],
+    );
     assert.equal(s.counts.userControlCalls, 1);
     const o = new Map((await outcomes(w, s.runId)).map((x) => [x.key, x.userControl?.result]));
-    assert.deepEqual([o.get('1'), o.get('2'), o.get('3'), o.get('4'), o.get('5')], ['superseded', 'exempt', 'superseded', 'superseded', 'applied']);
+    assert.deepEqual(
+      [o.get('1'), o.get('2'), o.get('3'), o.get('4'), o.get('5')],
+      ['superseded', 'exempt', 'superseded', 'superseded', 'applied'],
+    );
   });
 
   it('refuses to start a second run of a device that is running', async () => {
@@ -224,7 +259,10 @@ describe('core/engine repeated BioTime rows', () => {
     w.source.punches = [punch(1, '1001', '2026-11-24 08:00:00'), punch(2, '1001', '2026-11-24 08:00:00')];
     await w.engine.runDevice('hq');
     const failed = await w.engine.listFailed('hq');
-    assert.deepEqual(failed.map((f) => f.key), ['1', '2']);
+    assert.deepEqual(
+      failed.map((f) => f.key),
+      ['1', '2'],
+    );
     assert.ok(failed.every((f) => /Log Type is required/.test(f.reason)));
   });
 });
@@ -233,15 +271,22 @@ describe('core/engine watched gaps', () => {
   it('an id committed long after higher ids (beyond the overlap window) is still processed, once', async () => {
     const w = world(device({ pageSize: 20 }));
     w.sink.employee('HR-EMP-1', '1001');
-    const at = (i: number) => `2026-11-24 ${String(6 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+    const at = (i: number) =>
+      `2026-11-24 ${String(6 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
     w.source.punches = [1, 2, 3, 4, 6, 7].map((i) => punch(i, '1001', at(i)));
     await w.engine.runDevice('hq');
     for (let i = 8; i <= 120; i++) w.source.punches.push(punch(i, '1001', at(i)));
     await w.engine.runDevice('hq');
-    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => [g[0], g[1]]), [[5, 5]]);
+    assert.deepEqual(
+      (await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => [g[0], g[1]]),
+      [[5, 5]],
+    );
     // Status shows the watched id as part of the cursor: 120 passed, 5 not yet.
     const [st] = await w.engine.status();
-    assert.deepEqual(st.watchedGaps.map((g) => [g.from, g.to, g.reads]), [[5, 5, 0]]);
+    assert.deepEqual(
+      st.watchedGaps.map((g) => [g.from, g.to, g.reads]),
+      [[5, 5, 0]],
+    );
     assert.match(statusTable([st]), /watched ids[\s\S]*\b120\s+1\s+0\b/);
     w.source.punches.push(punch(5, '1001', at(5))); // the long transaction finally commits
     const s = await w.engine.runDevice('hq');
@@ -259,15 +304,24 @@ describe('core/engine watched gaps', () => {
     w.sink.employee('HR-EMP-1', '1001');
     w.source.punches = [1, 3].map((i) => punch(i, '1001', `2026-11-24 08:0${i}:00`));
     await w.engine.runDevice('hq');
-    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]), [2]);
+    assert.deepEqual(
+      (await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]),
+      [2],
+    );
     w.source.punches.push(punch(5, '1001', '2026-11-24 08:05:00'));
     await w.engine.runDevice('hq');
-    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]), [2, 4]);
+    assert.deepEqual(
+      (await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]),
+      [2, 4],
+    );
     const clock = (w.engine as unknown as { d: { clock: FakeClock } }).d.clock;
     clock.advance(3 * 3600_000);
     // Old enough, but not yet looked for by enough reads (the editor may have been closed): still watched.
     await w.engine.runDevice('hq');
-    assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]), [2, 4]);
+    assert.deepEqual(
+      (await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]),
+      [2, 4],
+    );
     for (let i = 0; i < 3; i++) await w.engine.runDevice('hq');
     assert.deepEqual((await w.store.loadDevice('hq')).cursor!.gaps, []);
   });

@@ -24,7 +24,18 @@ function engine(store: FileStateStore, source: FakeSource, lock?: RunLock, logge
 
 /** What a process killed after its first page leaves behind: a summary still "running" and that page's outcomes. */
 async function killedRun(store: FileStateStore, runId = '20261124T070000000Z-hq-dead01'): Promise<RunSummary> {
-  const summary: RunSummary = { runId, deviceId: 'hq', kind: 'sync', status: 'running', startedAt: '2026-11-24T07:00:00.000Z', finishedAt: null, durationMs: null, counts: emptyCounts(), cursorBefore: null, cursorAfter: null };
+  const summary: RunSummary = {
+    runId,
+    deviceId: 'hq',
+    kind: 'sync',
+    status: 'running',
+    startedAt: '2026-11-24T07:00:00.000Z',
+    finishedAt: null,
+    durationMs: null,
+    counts: emptyCounts(),
+    cursorBefore: null,
+    cursorAfter: null,
+  };
   const writer = await store.startRun(summary);
   const outcome = (key: string, kind: PunchOutcome['outcome']) => ({ key, outcome: kind }) as PunchOutcome;
   await writer.append([outcome('1', 'created'), outcome('2', 'created'), outcome('3', 'failed')]);
@@ -41,13 +52,25 @@ describe('core/engine interrupted runs', () => {
     const source = new FakeSource();
     source.punches = [punch(1, '1001', '2026-11-24 06:00:00')];
     const warnings: string[] = [];
-    const s = await engine(store, source, heldLock(), { ...nullLogger, warn: (m: string) => void warnings.push(m) }).runDevice('hq');
+    const s = await engine(store, source, heldLock(), {
+      ...nullLogger,
+      warn: (m: string) => void warnings.push(m),
+    }).runDevice('hq');
     assert.equal(s.status, 'completed');
     const closed = await store.getRun(dead.runId);
     assert.equal(closed?.status, 'interrupted');
-    assert.match(closed!.error!.message, /process stopped before the run finished \(killed or crashed\); what it had recorded is kept/);
-    assert.deepEqual({ fetched: closed!.counts.fetched, created: closed!.counts.created, failed: closed!.counts.failed }, { fetched: 3, created: 2, failed: 1 });
-    assert.ok(warnings.some((w) => w.includes(dead.runId) && /interrupted/.test(w)), warnings.join('\n'));
+    assert.match(
+      closed!.error!.message,
+      /process stopped before the run finished \(killed or crashed\); what it had recorded is kept/,
+    );
+    assert.deepEqual(
+      { fetched: closed!.counts.fetched, created: closed!.counts.created, failed: closed!.counts.failed },
+      { fetched: 3, created: 2, failed: 1 },
+    );
+    assert.ok(
+      warnings.some((w) => w.includes(dead.runId) && /interrupted/.test(w)),
+      warnings.join('\n'),
+    );
     // Once closed it stays closed, and the new run is an ordinary completed one.
     assert.deepEqual((await store.listRuns('hq')).map((r) => r.status).sort(), ['completed', 'interrupted']);
   });
@@ -91,10 +114,23 @@ describe('core/engine interrupted runs', () => {
     const dir = tmp();
     const store = new FileStateStore(dir);
     const dead = await killedRun(store);
-    await store.saveDevice('hq', { lastSyncAt: '2026-11-24T07:59:00.000Z', lastAttemptAt: '2026-11-24T07:59:00.000Z', cursor: null, consecutiveFailures: 0, userControlMemory: {} });
+    await store.saveDevice('hq', {
+      lastSyncAt: '2026-11-24T07:59:00.000Z',
+      lastAttemptAt: '2026-11-24T07:59:00.000Z',
+      cursor: null,
+      consecutiveFailures: 0,
+      userControlMemory: {},
+    });
     const lock = new StateDirLock(dir, { owner: 'test' });
     const e = engine(store, new FakeSource(), lock);
-    const scheduler = new Scheduler({ engine: e, store, lock, clock: new FakeClock('2026-11-24T08:00:00Z'), logger: nullLogger, tickMs: 60_000 });
+    const scheduler = new Scheduler({
+      engine: e,
+      store,
+      lock,
+      clock: new FakeClock('2026-11-24T08:00:00Z'),
+      logger: nullLogger,
+      tickMs: 60_000,
+    });
     try {
       await scheduler.tick();
       await scheduler.whenIdle();

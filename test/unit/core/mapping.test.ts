@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import { actionForState, logTypeOf } from '../../../src/core/mapping';
 
 describe('core/mapping', () => {
-  const rules = { punchStates: { '0': 'IN', '1': 'OUT', '2': 'OUT', '5': 'OUT', '255': 'SKIP', '4': 'NONE' } as const, otherPunchStates: 'IN' as const };
+  const rules = {
+    punchStates: { '0': 'IN', '1': 'OUT', '2': 'OUT', '5': 'OUT', '255': 'SKIP', '4': 'NONE' } as const,
+    otherPunchStates: 'IN' as const,
+  };
   it('maps configured states and falls back for others', () => {
     assert.equal(actionForState('0', rules), 'IN');
     assert.equal(actionForState('1', rules), 'OUT');

@@ -39,7 +39,8 @@ async function outcomes(engine: SyncEngine, runId: string): Promise<PunchOutcome
 const PAGE = 10;
 /** Punches 1..n, one employee, one minute apart; the first batch is BATCH_MAX_PAGES pages of PAGE. */
 const FIRST_BATCH = Math.min(BATCH_PUNCHES, PAGE * BATCH_MAX_PAGES);
-const at = (i: number) => `2026-11-24 ${String(6 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+const at = (i: number) =>
+  `2026-11-24 ${String(6 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
 
 function setup(extra: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-pipeline-'));
@@ -108,10 +109,13 @@ describe('core/engine pipeline', () => {
     await engine.runDevice('hq');
     assert.ok(probe.queriedWhileHeld());
     const failed = await engine.listFailed('hq');
-    assert.deepEqual(failed.map((f) => [f.key, f.reason]), [
-      [String(FIRST_BATCH), 'Employee HR-EMP-2 is inactive'],
-      [String(FIRST_BATCH + 1), 'Employee HR-EMP-2 is inactive'],
-    ]);
+    assert.deepEqual(
+      failed.map((f) => [f.key, f.reason]),
+      [
+        [String(FIRST_BATCH), 'Employee HR-EMP-2 is inactive'],
+        [String(FIRST_BATCH + 1), 'Employee HR-EMP-2 is inactive'],
+      ],
+    );
   });
 
   it('a failure while recording one batch waits for the next batch in flight; the next run recovers it as its own', async () => {

@@ -19,7 +19,14 @@ function setup(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-sched-'))) {
   const store = new FileStateStore(dir);
   const lines: string[] = [];
   const logger: Logger = { ...nullLogger, info: (m) => lines.push(m), error: (m) => lines.push(m) };
-  const engine = fakeEngine({ devices: [device({ intervalMinutes: 5 }), device({ id: 'off', enabled: false })], store, source, sink, clock, logger });
+  const engine = fakeEngine({
+    devices: [device({ intervalMinutes: 5 }), device({ id: 'off', enabled: false })],
+    store,
+    source,
+    sink,
+    clock,
+    logger,
+  });
   const lock = new StateDirLock(dir, { owner: 'test' });
   const scheduler = new Scheduler({ engine, store, lock, clock, logger, tickMs: 60_000 });
   return { clock, source, sink, store, engine, scheduler, lines, dir, lock };

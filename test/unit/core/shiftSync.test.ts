@@ -9,11 +9,24 @@ import { FakeSink } from '../../support/enginePortFakes';
 
 // Clock: 2026-11-24 12:00 in Dubai (UTC+4) = 08:00Z.
 const clock = new FakeClock('2026-11-24T08:00:00Z');
-const ok = (startedAt: string, extra: Partial<DeviceState> = {}): DeviceState => ({ ...emptyDeviceState(), lastSyncAt: startedAt, lastSyncStartedAt: startedAt, ...extra });
+const ok = (startedAt: string, extra: Partial<DeviceState> = {}): DeviceState => ({
+  ...emptyDeviceState(),
+  lastSyncAt: startedAt,
+  lastSyncStartedAt: startedAt,
+  ...extra,
+});
 
 function run(states: Record<string, DeviceState>, sink: FakeSink, feeds = [{ shiftType: 'Day' }], margin = 5) {
   const devices = Object.keys(states).map((id) => device({ id }));
-  return syncShifts({ site: site({ shiftTypes: feeds, shiftSyncMarginMinutes: margin }), siteZone: 'Asia/Dubai', devices, loadDevice: async (id) => states[id], sink, clock, logger: nullLogger });
+  return syncShifts({
+    site: site({ shiftTypes: feeds, shiftSyncMarginMinutes: margin }),
+    siteZone: 'Asia/Dubai',
+    devices,
+    loadDevice: async (id) => states[id],
+    sink,
+    clock,
+    logger: nullLogger,
+  });
 }
 
 describe('core/shiftSync', () => {
@@ -29,7 +42,17 @@ describe('core/shiftSync', () => {
   it('is held back by a terminal that has not reported since, naming it', async () => {
     const sink = new FakeSink();
     sink.shifts.set('Day', { name: 'Day', exists: true, lastSyncOfCheckin: null, autoUpdate: false });
-    const terminals = [{ sn: 'W', alias: 'Warehouse', area: '', lastActivity: '2026-11-24 09:00:00', userCount: null, transactionCount: null, offline: true }];
+    const terminals = [
+      {
+        sn: 'W',
+        alias: 'Warehouse',
+        area: '',
+        lastActivity: '2026-11-24 09:00:00',
+        userCount: null,
+        transactionCount: null,
+        offline: true,
+      },
+    ];
     const [r] = await run({ a: ok('2026-11-24T07:50:00Z', { terminals }) }, sink);
     assert.equal(r.to, '2026-11-24 08:55:00');
     assert.match(r.reason, /terminal Warehouse \(device a\) last seen 3 h ago/);
@@ -38,7 +61,16 @@ describe('core/shiftSync', () => {
   it('does not move at all while a feeding device fails or has never synced', async () => {
     const sink = new FakeSink();
     sink.shifts.set('Day', { name: 'Day', exists: true, lastSyncOfCheckin: '2026-11-01 00:00:00', autoUpdate: false });
-    const [r] = await run({ a: ok('2026-11-24T07:50:00Z'), b: ok('2026-11-24T07:50:00Z', { consecutiveFailures: 2, lastError: { code: 'x', message: 'BioTime unreachable' } }) }, sink);
+    const [r] = await run(
+      {
+        a: ok('2026-11-24T07:50:00Z'),
+        b: ok('2026-11-24T07:50:00Z', {
+          consecutiveFailures: 2,
+          lastError: { code: 'x', message: 'BioTime unreachable' },
+        }),
+      },
+      sink,
+    );
     assert.equal(r.status, 'held');
     assert.match(r.reason, /device b: its last run failed \(BioTime unreachable\)/);
     const [r2] = await run({ a: ok('2026-11-24T07:50:00Z'), c: emptyDeviceState() }, sink);
@@ -49,7 +81,9 @@ describe('core/shiftSync', () => {
   it('only counts the devices a shift is configured with', async () => {
     const sink = new FakeSink();
     sink.shifts.set('Day', { name: 'Day', exists: true, lastSyncOfCheckin: null, autoUpdate: false });
-    const [r] = await run({ a: ok('2026-11-24T07:50:00Z'), b: emptyDeviceState() }, sink, [{ shiftType: 'Day', devices: ['a'] } as never]);
+    const [r] = await run({ a: ok('2026-11-24T07:50:00Z'), b: emptyDeviceState() }, sink, [
+      { shiftType: 'Day', devices: ['a'] } as never,
+    ]);
     assert.equal(r.status, 'moved');
   });
 
@@ -57,8 +91,15 @@ describe('core/shiftSync', () => {
     const sink = new FakeSink();
     sink.shifts.set('Day', { name: 'Day', exists: true, lastSyncOfCheckin: '2026-12-01 00:00:00', autoUpdate: false });
     sink.shifts.set('Auto', { name: 'Auto', exists: true, lastSyncOfCheckin: null, autoUpdate: true });
-    const rs = await run({ a: ok('2026-11-24T07:50:00Z') }, sink, [{ shiftType: 'Day' }, { shiftType: 'Auto' }, { shiftType: 'Gone' }]);
-    assert.deepEqual(rs.map((r) => r.status), ['unchanged', 'autoUpdate', 'failed']);
+    const rs = await run({ a: ok('2026-11-24T07:50:00Z') }, sink, [
+      { shiftType: 'Day' },
+      { shiftType: 'Auto' },
+      { shiftType: 'Gone' },
+    ]);
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      ['unchanged', 'autoUpdate', 'failed'],
+    );
     assert.equal(sink.shifts.get('Day')!.lastSyncOfCheckin, '2026-12-01 00:00:00');
   });
 });

@@ -13,7 +13,18 @@ import { emptyCounts } from '../../../src/shared/model';
 import { config, device } from '../../support/configBuilders';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bts-state-'));
-const summary = (runId: string, deviceId = 'hq'): RunSummary => ({ runId, deviceId, kind: 'sync', status: 'running', startedAt: '2026-11-24T08:00:00Z', finishedAt: null, durationMs: null, counts: emptyCounts(), cursorBefore: null, cursorAfter: null });
+const summary = (runId: string, deviceId = 'hq'): RunSummary => ({
+  runId,
+  deviceId,
+  kind: 'sync',
+  status: 'running',
+  startedAt: '2026-11-24T08:00:00Z',
+  finishedAt: null,
+  durationMs: null,
+  counts: emptyCounts(),
+  cursorBefore: null,
+  cursorAfter: null,
+});
 
 describe('core/state FileStateStore', () => {
   it('round-trips device state with owner-only permissions', async () => {
@@ -41,7 +52,24 @@ describe('core/state FileStateStore', () => {
   it('appends run outcomes durably and applies later patches when reading', async () => {
     const s = new FileStateStore(tmp());
     const w = await s.startRun(summary('20261124T080000000Z-hq-aaaaaa'));
-    const o = { key: '1', deviceId: 'hq', transactionId: 1, empCode: '1', name: '', punchTime: 't', siteTime: 't', uploadTime: null, terminalSn: '', terminalAlias: '', punchState: '0', punchStateDisplay: '', logType: 'IN' as const, employee: 'E', employeeName: 'E', outcome: 'created' as const };
+    const o = {
+      key: '1',
+      deviceId: 'hq',
+      transactionId: 1,
+      empCode: '1',
+      name: '',
+      punchTime: 't',
+      siteTime: 't',
+      uploadTime: null,
+      terminalSn: '',
+      terminalAlias: '',
+      punchState: '0',
+      punchStateDisplay: '',
+      logType: 'IN' as const,
+      employee: 'E',
+      employeeName: 'E',
+      outcome: 'created' as const,
+    };
     await w.append([o, { ...o, key: '2' }]);
     await w.patch([{ key: '2', patch: { userControl: { action: 'enable', mode: 'area', result: 'applied' } } }]);
     await w.finish({ ...summary('20261124T080000000Z-hq-aaaaaa'), status: 'completed' });
@@ -61,12 +89,36 @@ describe('core/state FileStateStore', () => {
     fs.appendFileSync(path.join(dir, 'runs', 'r1.jsonl'), '{"t":"o","o":{"key":"2"');
     const got = [];
     for await (const x of s.readRunOutcomes('r1')) got.push(x);
-    assert.deepEqual(got.map((x) => x.key), ['1']);
+    assert.deepEqual(
+      got.map((x) => x.key),
+      ['1'],
+    );
   });
 
   it('keeps failed punches until they succeed or are dismissed, counting attempts', async () => {
     const s = new FileStateStore(tmp());
-    const f = { key: '9', deviceId: 'hq', empCode: '9', name: 'N', punchTime: 't', terminalAlias: '', punchState: '0', reason: 'no employee', failure: 'unknownEmployee' as const, firstFailedAt: 'a', lastTriedAt: 'a', attempts: 1, runId: 'r', transactionId: 9, terminalSn: '', uploadTime: null, punchStateDisplay: '', latitude: null, longitude: null, raw: { id: 9 } };
+    const f = {
+      key: '9',
+      deviceId: 'hq',
+      empCode: '9',
+      name: 'N',
+      punchTime: 't',
+      terminalAlias: '',
+      punchState: '0',
+      reason: 'no employee',
+      failure: 'unknownEmployee' as const,
+      firstFailedAt: 'a',
+      lastTriedAt: 'a',
+      attempts: 1,
+      runId: 'r',
+      transactionId: 9,
+      terminalSn: '',
+      uploadTime: null,
+      punchStateDisplay: '',
+      latitude: null,
+      longitude: null,
+      raw: { id: 9 },
+    };
     await s.updateFailed('hq', [f], []);
     await s.updateFailed('hq', [{ ...f, firstFailedAt: 'b' }], []);
     const [got] = await s.listFailed('hq');
@@ -94,7 +146,10 @@ describe('core/state StateDirLock', () => {
     const dir = tmp();
     const child = spawn(process.execPath, ['-e', '0']);
     const pid: number = await new Promise((r) => child.on('exit', () => r(child.pid!)));
-    fs.writeFileSync(path.join(dir, 'sync.lock'), JSON.stringify({ pid, host: os.hostname(), startedAt: 'then', owner: 'crashed', token: 't' }));
+    fs.writeFileSync(
+      path.join(dir, 'sync.lock'),
+      JSON.stringify({ pid, host: os.hostname(), startedAt: 'then', owner: 'crashed', token: 't' }),
+    );
     const l = new StateDirLock(dir, { owner: 'me' });
     assert.equal(await l.tryAcquire(), true);
     await l.release();
@@ -103,7 +158,10 @@ describe('core/state StateDirLock', () => {
   it('takes over a lock whose heartbeat went stale even if the pid exists', async () => {
     const dir = tmp();
     const file = path.join(dir, 'sync.lock');
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: 'other-host', startedAt: 'then', owner: 'elsewhere', token: 't' }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ pid: process.pid, host: 'other-host', startedAt: 'then', owner: 'elsewhere', token: 't' }),
+    );
     const old = new Date(Date.now() - 10 * 60_000);
     fs.utimesSync(file, old, old);
     const l = new StateDirLock(dir, { owner: 'me', staleMs: 60_000 });
@@ -123,19 +181,37 @@ describe('core/state stale temporary files', () => {
 
   it('taking the lock removes the temporary files of writers killed mid-write, and only those', async () => {
     const dir = tmp();
-    const killed = [leave(path.join(dir, 'devices', '.hq.json.4242.0123456789ab.tmp'), 5 * 60_000), leave(path.join(dir, '.tokens.json.77.abcdefabcdef.tmp'), 2 * 60_000), leave(path.join(dir, 'runs', '.r1.json.9.aaaaaaaaaaaa.tmp'), 90_000)];
+    const killed = [
+      leave(path.join(dir, 'devices', '.hq.json.4242.0123456789ab.tmp'), 5 * 60_000),
+      leave(path.join(dir, '.tokens.json.77.abcdefabcdef.tmp'), 2 * 60_000),
+      leave(path.join(dir, 'runs', '.r1.json.9.aaaaaaaaaaaa.tmp'), 90_000),
+    ];
     const kept = [
       leave(path.join(dir, 'devices', `.hq.json.${process.pid}.bbbbbbbbbbbb.tmp`), 1_000), // a write in progress
       leave(path.join(dir, 'devices', 'hq.json.corrupt-2026-11-24T08-00-00-000Z'), 3600_000), // kept for inspection
       leave(path.join(dir, 'devices', 'notes.tmp'), 3600_000), // not one of ours
       leave(path.join(dir, 'devices', 'hq.json'), 3600_000),
     ];
-    const h = createEngine({ config: config([device()]), stateDir: dir, credentials: new StaticCredentials({}), logger: nullLogger });
+    const h = createEngine({
+      config: config([device()]),
+      stateDir: dir,
+      credentials: new StaticCredentials({}),
+      logger: nullLogger,
+    });
     try {
-      assert.ok(killed.every((f) => fs.existsSync(f)), 'nothing is removed before the lock is held');
+      assert.ok(
+        killed.every((f) => fs.existsSync(f)),
+        'nothing is removed before the lock is held',
+      );
       await h.lock.acquire();
-      assert.deepEqual(killed.filter((f) => fs.existsSync(f)), []);
-      assert.deepEqual(kept.filter((f) => !fs.existsSync(f)), []);
+      assert.deepEqual(
+        killed.filter((f) => fs.existsSync(f)),
+        [],
+      );
+      assert.deepEqual(
+        kept.filter((f) => !fs.existsSync(f)),
+        [],
+      );
     } finally {
       await h.dispose();
     }
@@ -146,7 +222,12 @@ describe('core/state stale temporary files', () => {
     const holder = new StateDirLock(dir, { owner: 'other' });
     assert.equal(await holder.tryAcquire(), true);
     const old = leave(path.join(dir, 'devices', '.hq.json.4242.0123456789ab.tmp'), 5 * 60_000);
-    const h = createEngine({ config: config([device()]), stateDir: dir, credentials: new StaticCredentials({}), logger: nullLogger });
+    const h = createEngine({
+      config: config([device()]),
+      stateDir: dir,
+      credentials: new StaticCredentials({}),
+      logger: nullLogger,
+    });
     try {
       assert.equal(await h.lock.tryAcquire(), false);
       assert.ok(fs.existsSync(old));
@@ -158,7 +239,28 @@ describe('core/state stale temporary files', () => {
 });
 
 describe('core/state failed-punch journal', () => {
-  const fp = (key: string, reason = 'no employee') => ({ key, deviceId: 'hq', empCode: key, name: 'N', punchTime: 't', terminalAlias: '', punchState: '0', reason, failure: 'unknownEmployee' as const, firstFailedAt: 'a', lastTriedAt: 'a', attempts: 1, runId: 'r', transactionId: Number(key), terminalSn: '', uploadTime: null, punchStateDisplay: '', latitude: null, longitude: null, raw: { id: Number(key) } });
+  const fp = (key: string, reason = 'no employee') => ({
+    key,
+    deviceId: 'hq',
+    empCode: key,
+    name: 'N',
+    punchTime: 't',
+    terminalAlias: '',
+    punchState: '0',
+    reason,
+    failure: 'unknownEmployee' as const,
+    firstFailedAt: 'a',
+    lastTriedAt: 'a',
+    attempts: 1,
+    runId: 'r',
+    transactionId: Number(key),
+    terminalSn: '',
+    uploadTime: null,
+    punchStateDisplay: '',
+    latitude: null,
+    longitude: null,
+    raw: { id: Number(key) },
+  });
 
   it('appends changes instead of rewriting, and another process sees them', async () => {
     const dir = tmp();
@@ -168,10 +270,16 @@ describe('core/state failed-punch journal', () => {
     await a.updateFailed('hq', [fp('3')], ['1']);
     const size2 = fs.statSync(path.join(dir, 'failed', 'hq.jsonl')).size;
     assert.ok(size2 > size1);
-    assert.deepEqual((await new FileStateStore(dir).listFailed('hq')).map((f) => f.key), ['2', '3']);
+    assert.deepEqual(
+      (await new FileStateStore(dir).listFailed('hq')).map((f) => f.key),
+      ['2', '3'],
+    );
     // The other process dismisses one; the first sees it on its next read.
     await new FileStateStore(dir).updateFailed('hq', [], ['2']);
-    assert.deepEqual((await a.listFailed('hq')).map((f) => f.key), ['3']);
+    assert.deepEqual(
+      (await a.listFailed('hq')).map((f) => f.key),
+      ['3'],
+    );
   });
 
   it('a line torn by a crash is skipped and the next append does not glue onto it', async () => {
@@ -181,15 +289,24 @@ describe('core/state failed-punch journal', () => {
     fs.appendFileSync(path.join(dir, 'failed', 'hq.jsonl'), '{"p":{"key":"torn');
     const again = new FileStateStore(dir);
     await again.updateFailed('hq', [fp('2')], []);
-    assert.deepEqual((await new FileStateStore(dir).listFailed('hq')).map((f) => f.key), ['1', '2']);
+    assert.deepEqual(
+      (await new FileStateStore(dir).listFailed('hq')).map((f) => f.key),
+      ['1', '2'],
+    );
   });
 
   it('compacts when the journal is mostly history', async () => {
     const dir = tmp();
     const s = new FileStateStore(dir);
     for (let i = 0; i < 1100; i++) await s.updateFailed('hq', [fp(String(i))], i > 0 ? [String(i - 1)] : []);
-    const lines = fs.readFileSync(path.join(dir, 'failed', 'hq.jsonl'), 'utf8').trim().split('\n').length;
+    const lines = fs
+      .readFileSync(path.join(dir, 'failed', 'hq.jsonl'), 'utf8')
+      .trim()
+      .split('\n').length;
     assert.ok(lines < 1100, `journal has ${lines} lines`);
-    assert.deepEqual((await new FileStateStore(dir).listFailed('hq')).map((f) => f.key), ['1099']);
+    assert.deepEqual(
+      (await new FileStateStore(dir).listFailed('hq')).map((f) => f.key),
+      ['1099'],
+    );
   });
 });

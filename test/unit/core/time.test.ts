@@ -9,12 +9,21 @@ describe('core/time', () => {
   });
 
   it('converts between zones through the instant', () => {
-    assert.deepEqual(convertNaive('2026-03-02 07:58:41', 'Asia/Dubai', 'Asia/Kolkata'), { ok: true, time: '2026-03-02 09:28:41' });
-    assert.deepEqual(convertNaive('2026-03-02 00:30:00', 'Asia/Dubai', 'Europe/London'), { ok: true, time: '2026-03-01 20:30:00' });
+    assert.deepEqual(convertNaive('2026-03-02 07:58:41', 'Asia/Dubai', 'Asia/Kolkata'), {
+      ok: true,
+      time: '2026-03-02 09:28:41',
+    });
+    assert.deepEqual(convertNaive('2026-03-02 00:30:00', 'Asia/Dubai', 'Europe/London'), {
+      ok: true,
+      time: '2026-03-01 20:30:00',
+    });
   });
 
   it('keeps text identical (normalised) when both zones are the same', () => {
-    assert.deepEqual(convertNaive('2026-03-02 07:58:41.5', 'Asia/Dubai', 'Asia/Dubai'), { ok: true, time: '2026-03-02 07:58:41' });
+    assert.deepEqual(convertNaive('2026-03-02 07:58:41.5', 'Asia/Dubai', 'Asia/Dubai'), {
+      ok: true,
+      time: '2026-03-02 07:58:41',
+    });
   });
 
   it('refuses a wall time inside a DST gap instead of guessing', () => {
@@ -41,10 +50,25 @@ describe('core/time DST edges', () => {
   });
   it('converts correctly on both sides of a DST change (memoised fast path and slow path agree)', () => {
     // 2026-03-29 01:00Z Europe/London goes from GMT to BST.
-    assert.deepEqual(convertNaive('2026-03-29 00:30:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-03-29 00:30:00' });
-    assert.deepEqual(convertNaive('2026-03-29 02:30:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-03-29 01:30:00' });
-    assert.deepEqual(convertNaive('2026-03-27 12:00:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-03-27 12:00:00' });
-    assert.deepEqual(convertNaive('2026-04-02 12:00:00', 'Europe/London', 'UTC'), { ok: true, time: '2026-04-02 11:00:00' });
-    assert.deepEqual(convertNaive('2026-03-29 01:30:00', 'UTC', 'Europe/London'), { ok: true, time: '2026-03-29 02:30:00' });
+    assert.deepEqual(convertNaive('2026-03-29 00:30:00', 'Europe/London', 'UTC'), {
+      ok: true,
+      time: '2026-03-29 00:30:00',
+    });
+    assert.deepEqual(convertNaive('2026-03-29 02:30:00', 'Europe/London', 'UTC'), {
+      ok: true,
+      time: '2026-03-29 01:30:00',
+    });
+    assert.deepEqual(convertNaive('2026-03-27 12:00:00', 'Europe/London', 'UTC'), {
+      ok: true,
+      time: '2026-03-27 12:00:00',
+    });
+    assert.deepEqual(convertNaive('2026-04-02 12:00:00', 'Europe/London', 'UTC'), {
+      ok: true,
+      time: '2026-04-02 11:00:00',
+    });
+    assert.deepEqual(convertNaive('2026-03-29 01:30:00', 'UTC', 'Europe/London'), {
+      ok: true,
+      time: '2026-03-29 02:30:00',
+    });
   });
 });

@@ -3,7 +3,13 @@ import { CredentialsMissingError, FrappeError } from '../../../src/core/errors';
 import { FrappeClient } from '../../../src/frappe/client';
 import { normaliseFrappeTime } from '../../../src/frappe/time';
 import { FakeClock } from '../../support/fakeClock';
-import { frappeCredentials, frappeSite, frappeTestClient, recordingLogger, stubEmployees } from '../../support/frappeKit';
+import {
+  frappeCredentials,
+  frappeSite,
+  frappeTestClient,
+  recordingLogger,
+  stubEmployees,
+} from '../../support/frappeKit';
 import { FrappeStub, STUB_KEY, STUB_SECRET } from '../../support/frappeStub';
 
 const GET_LIST = 'POST /api/method/frappe.client.get_list';
@@ -26,7 +32,12 @@ describe('frappe/client: reads', () => {
   });
 
   it('missing credentials → CredentialsMissingError naming the env var and the command, nothing sent', async () => {
-    const client = new FrappeClient({ site: frappeSite(stub.url), credentials: frappeCredentials(null, 's'), clock: new FakeClock(), logger: recordingLogger() });
+    const client = new FrappeClient({
+      site: frappeSite(stub.url),
+      credentials: frappeCredentials(null, 's'),
+      clock: new FakeClock(),
+      logger: recordingLogger(),
+    });
     await assert.rejects(client.findEmployeesByDeviceIds(['101']), (e: unknown) => {
       assert.ok(CredentialsMissingError.is(e));
       assert.match(e.message, /FRAPPE_API_KEY_ACME/);
@@ -38,8 +49,16 @@ describe('frappe/client: reads', () => {
   });
 
   it('wrong keys → FrappeError auth', async () => {
-    const client = new FrappeClient({ site: frappeSite(stub.url), credentials: frappeCredentials('bad', 'worse'), clock: new FakeClock(), logger: recordingLogger() });
-    await assert.rejects(client.siteTimeZone(), (e: unknown) => FrappeError.is(e, 'auth') && /refused the API key\/secret/.test(e.message));
+    const client = new FrappeClient({
+      site: frappeSite(stub.url),
+      credentials: frappeCredentials('bad', 'worse'),
+      clock: new FakeClock(),
+      logger: recordingLogger(),
+    });
+    await assert.rejects(
+      client.siteTimeZone(),
+      (e: unknown) => FrappeError.is(e, 'auth') && /refused the API key\/secret/.test(e.message),
+    );
   });
 
   it('findEmployeesByDeviceIds: get_list by POST, `in` filter, limit 0, mapped records', async () => {
@@ -48,7 +67,13 @@ describe('frappe/client: reads', () => {
     const { client } = frappeTestClient(stub);
     const found = await client.findEmployeesByDeviceIds(['101', '103', '999', '101']);
     assert.deepEqual(found, [
-      { name: 'HR-EMP-00001', employeeName: 'Employee 1', deviceId: '101', status: 'Active', userId: 'emp1@example.com' },
+      {
+        name: 'HR-EMP-00001',
+        employeeName: 'Employee 1',
+        deviceId: '101',
+        status: 'Active',
+        userId: 'emp1@example.com',
+      },
       { name: 'HR-EMP-00003', employeeName: 'Employee 3', deviceId: '103', status: 'Left', userId: null },
     ]);
     const body = stub.calls(GET_LIST)[0].body;
@@ -65,18 +90,32 @@ describe('frappe/client: reads', () => {
     const found = await client.findEmployeesByDeviceIds(codes);
     const sizes = stub.calls(GET_LIST).map((r) => r.body.filters[0][2].length);
     assert.deepEqual(sizes, [500, 500, 201]);
-    assert.deepEqual(found.map((e) => e.deviceId), codes);
+    assert.deepEqual(
+      found.map((e) => e.deviceId),
+      codes,
+    );
   });
 
   it('findCheckins: employee in + time between, times normalised', async () => {
     stub.checkins = [
-      { name: 'C1', employee: 'HR-EMP-00001', employee_name: 'E1', time: '2024-05-24 08:50:08.123456', log_type: 'IN', device_id: 'https://bt' },
+      {
+        name: 'C1',
+        employee: 'HR-EMP-00001',
+        employee_name: 'E1',
+        time: '2024-05-24 08:50:08.123456',
+        log_type: 'IN',
+        device_id: 'https://bt',
+      },
       { name: 'C2', employee: 'HR-EMP-00002', employee_name: 'E2', time: '2024-05-24T09:00:01', log_type: '' },
       { name: 'C3', employee: 'HR-EMP-00003', employee_name: 'E3', time: '2024-05-24 09:00:00', log_type: 'OUT' },
       { name: 'C4', employee: 'HR-EMP-00001', employee_name: 'E1', time: '2024-05-25 09:00:00', log_type: 'OUT' },
     ];
     const { client } = frappeTestClient(stub);
-    const got = await client.findCheckins(['HR-EMP-00001', 'HR-EMP-00002'], '2024-05-24 00:00:00', '2024-05-24 23:59:59');
+    const got = await client.findCheckins(
+      ['HR-EMP-00001', 'HR-EMP-00002'],
+      '2024-05-24 00:00:00',
+      '2024-05-24 23:59:59',
+    );
     assert.deepEqual(got, [
       { name: 'C1', employee: 'HR-EMP-00001', time: '2024-05-24 08:50:08', logType: 'IN', deviceId: 'https://bt' },
       { name: 'C2', employee: 'HR-EMP-00002', time: '2024-05-24 09:00:01', logType: '', deviceId: null },
@@ -100,7 +139,7 @@ describe('frappe/client: reads', () => {
     assert.equal(normaliseFrappeTime(null), null);
   });
 
-  it('siteTimeZone: message.time_zone or message as a string; always the site\'s, even when one is configured', async () => {
+  it("siteTimeZone: message.time_zone or message as a string; always the site's, even when one is configured", async () => {
     const { client } = frappeTestClient(stub, { site: frappeSite(stub.url, { timeZone: 'Africa/Nairobi' }) });
     assert.equal(await client.siteTimeZone(), 'Asia/Kolkata');
     stub.hook('GET /api/method/frappe.client.get_time_zone', () => ({ json: { message: 'Europe/Berlin' } }));
@@ -112,7 +151,10 @@ describe('frappe/client: reads', () => {
   it('an HTML page instead of JSON → badResponse asking about the URL', async () => {
     stub.hook(GET_LIST, () => ({ status: 200, text: '<html><head><title>Login</title></head></html>' }));
     const { client } = frappeTestClient(stub);
-    await assert.rejects(client.findEmployeesByDeviceIds(['101']), (e: unknown) => FrappeError.is(e, 'badResponse') && /HTML page.*is the site URL right\?/.test(e.message));
+    await assert.rejects(
+      client.findEmployeesByDeviceIds(['101']),
+      (e: unknown) => FrappeError.is(e, 'badResponse') && /HTML page.*is the site URL right\?/.test(e.message),
+    );
   });
 
   it('reads are retried on 502 by HttpClient', async () => {
@@ -127,7 +169,10 @@ describe('frappe/client: reads', () => {
     stub.employees[1].employee_name = 'Rajbir Singh';
     const { client } = frappeTestClient(stub);
     const got = await client.searchEmployees('rajbir', 5);
-    assert.deepEqual(got.map((e) => e.name), ['HR-EMP-00002']);
+    assert.deepEqual(
+      got.map((e) => e.name),
+      ['HR-EMP-00002'],
+    );
     const body = stub.calls(GET_LIST)[0].body;
     assert.deepEqual(body.or_filters, [
       ['employee_name', 'like', '%rajbir%'],
@@ -136,21 +181,35 @@ describe('frappe/client: reads', () => {
     assert.equal(body.limit_page_length, 5);
   });
 
-  it('setEmployeeDeviceId: PUT attendance_device_id; a taken code → validation with Frappe\'s message', async () => {
+  it("setEmployeeDeviceId: PUT attendance_device_id; a taken code → validation with Frappe's message", async () => {
     const { client } = frappeTestClient(stub);
     await client.setEmployeeDeviceId('HR-EMP-00001', '555');
     assert.equal(stub.employees[0].attendance_device_id, '555');
     assert.deepEqual(stub.calls('PUT /api/resource/Employee/HR-EMP-00001')[0].body, { attendance_device_id: '555' });
     await assert.rejects(client.setEmployeeDeviceId('HR-EMP-00002', '555'), (e: unknown) => {
-      return FrappeError.is(e, 'validation') && e.message === 'Attendance Device ID (Biometric/RF tag ID) must be unique' && e.excType === 'UniqueValidationError';
+      return (
+        FrappeError.is(e, 'validation') &&
+        e.message === 'Attendance Device ID (Biometric/RF tag ID) must be unique' &&
+        e.excType === 'UniqueValidationError'
+      );
     });
-    await assert.rejects(client.setEmployeeDeviceId('HR-EMP-404', '1'), (e: unknown) => FrappeError.is(e, 'employeeNotFound'));
+    await assert.rejects(client.setEmployeeDeviceId('HR-EMP-404', '1'), (e: unknown) =>
+      FrappeError.is(e, 'employeeNotFound'),
+    );
   });
 
   it('deskUrl', () => {
-    const client = new FrappeClient({ site: frappeSite('https://hr.example.com/'), credentials: frappeCredentials(), clock: new FakeClock(), logger: recordingLogger() });
+    const client = new FrappeClient({
+      site: frappeSite('https://hr.example.com/'),
+      credentials: frappeCredentials(),
+      clock: new FakeClock(),
+      logger: recordingLogger(),
+    });
     assert.equal(client.deskUrl('Employee', 'HR-EMP-00003'), 'https://hr.example.com/app/employee/HR-EMP-00003');
-    assert.equal(client.deskUrl('Employee Checkin', 'EMP-CKIN-05-2024-000008'), 'https://hr.example.com/app/employee-checkin/EMP-CKIN-05-2024-000008');
+    assert.equal(
+      client.deskUrl('Employee Checkin', 'EMP-CKIN-05-2024-000008'),
+      'https://hr.example.com/app/employee-checkin/EMP-CKIN-05-2024-000008',
+    );
     assert.equal(client.deskUrl('Employee', 'Jane Doe/2'), 'https://hr.example.com/app/employee/Jane%20Doe%2F2');
   });
 });

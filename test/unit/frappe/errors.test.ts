@@ -17,10 +17,12 @@ const classify = (status: number, body: string | object) => {
   return { d, e: frappeErrorFrom(d, ctx) };
 };
 const DUP_TEXT = 'This employee already has a log with the same timestamp. Employee Checkin Rajbir Singh';
-const DUP_HTML = 'This employee already has a log with the same timestamp.<Br><a href="/app/Form/Employee Checkin/EMP-CKIN-05-2024-000008" style="font-weight: bold;">Employee Checkin Rajbir Singh</a>';
+const DUP_HTML =
+  'This employee already has a log with the same timestamp.<Br><a href="/app/Form/Employee Checkin/EMP-CKIN-05-2024-000008" style="font-weight: bold;">Employee Checkin Rajbir Singh</a>';
 
 function assertClean(message: string): void {
-  for (const bad of ['Traceback', '{"', '_server_messages', 'exc_type', '<a ', '<Br>', '\\"']) assert.ok(!message.includes(bad), `"${bad}" leaked into: ${message}`);
+  for (const bad of ['Traceback', '{"', '_server_messages', 'exc_type', '<a ', '<Br>', '\\"'])
+    assert.ok(!message.includes(bad), `"${bad}" leaked into: ${message}`);
 }
 
 describe('frappe/errors: decoding the bodies of frappe-api.md §6', () => {
@@ -62,13 +64,22 @@ describe('frappe/errors: decoding the bodies of frappe-api.md §6', () => {
   }
 
   it('duplicate in another language is still recognised by its Employee Checkin link', () => {
-    const { d, e } = classify(417, frappeErrorBody('ValidationError', 'Dieser Mitarbeiter hat bereits einen Eintrag.<br><a href="/app/employee-checkin/EMP-CKIN-01-2025-000042">Anna</a>'));
+    const { d, e } = classify(
+      417,
+      frappeErrorBody(
+        'ValidationError',
+        'Dieser Mitarbeiter hat bereits einen Eintrag.<br><a href="/app/employee-checkin/EMP-CKIN-01-2025-000042">Anna</a>',
+      ),
+    );
     assert.equal(e.reason, 'duplicate');
     assert.equal(duplicateCheckinName(d.rawMessage), 'EMP-CKIN-01-2025-000042');
   });
 
   it('duplicate without a link: no name, still duplicate', () => {
-    const { d, e } = classify(417, frappeErrorBody('ValidationError', 'This employee already has a log with the same timestamp.'));
+    const { d, e } = classify(
+      417,
+      frappeErrorBody('ValidationError', 'This employee already has a log with the same timestamp.'),
+    );
     assert.equal(e.reason, 'duplicate');
     assert.equal(duplicateCheckinName(d.rawMessage), undefined);
   });
@@ -80,7 +91,7 @@ describe('frappe/errors: decoding the bodies of frappe-api.md §6', () => {
     assert.equal(failureCodeOf(e), 'refused');
   });
 
-  it('417 InactiveEmployeeStatusError (verbatim) → validation with Frappe\'s text, link stripped', () => {
+  it("417 InactiveEmployeeStatusError (verbatim) → validation with Frappe's text, link stripped", () => {
     const { e } = classify(417, INACTIVE);
     assert.equal(e.reason, 'validation');
     assert.equal(e.excType, 'InactiveEmployeeStatusError');
@@ -111,16 +122,27 @@ describe('frappe/errors: decoding the bodies of frappe-api.md §6', () => {
   it('falls back to the last line of `exception` when there are no server messages', () => {
     const { e } = classify(417, {
       exc_type: 'ValidationError',
-      exception: 'frappe.exceptions.ValidationError: Log Type is required for check-ins falling in the shift: <b>Night</b>.',
+      exception:
+        'frappe.exceptions.ValidationError: Log Type is required for check-ins falling in the shift: <b>Night</b>.',
       exc: '["Traceback (most recent call last):\\n  File x\\nfrappe.exceptions.ValidationError: boom\\n"]',
     });
     assert.equal(e.message, 'Log Type is required for check-ins falling in the shift: Night.');
   });
 
-  it('403 PermissionError → permission with Frappe\'s own message and an HR role hint', () => {
-    const { e } = classify(403, frappeErrorBody('PermissionError', 'User <strong>sync@example.com</strong> does not have doctype access via role permission for document <strong>Employee Checkin</strong>', { traceback: true }));
+  it("403 PermissionError → permission with Frappe's own message and an HR role hint", () => {
+    const { e } = classify(
+      403,
+      frappeErrorBody(
+        'PermissionError',
+        'User <strong>sync@example.com</strong> does not have doctype access via role permission for document <strong>Employee Checkin</strong>',
+        { traceback: true },
+      ),
+    );
     assert.equal(e.reason, 'permission');
-    assert.equal(e.message, 'Frappe site acme: User sync@example.com does not have doctype access via role permission for document Employee Checkin');
+    assert.equal(
+      e.message,
+      'Frappe site acme: User sync@example.com does not have doctype access via role permission for document Employee Checkin',
+    );
     assert.match(e.hint!, /HR Manager or HR User/);
     assert.equal(failureCodeOf(e), 'permission');
   });
@@ -135,7 +157,12 @@ describe('frappe/errors: decoding the bodies of frappe-api.md §6', () => {
     const { e } = classify(403, {
       exception: 'frappe.exceptions.PermissionError',
       exc_type: 'PermissionError',
-      _server_messages: JSON.stringify([JSON.stringify({ message: 'User <strong>Guest</strong> does not have doctype access via role permission for document <strong>Lead</strong>' })]),
+      _server_messages: JSON.stringify([
+        JSON.stringify({
+          message:
+            'User <strong>Guest</strong> does not have doctype access via role permission for document <strong>Lead</strong>',
+        }),
+      ]),
     });
     assert.equal(e.reason, 'auth');
   });
@@ -154,7 +181,14 @@ describe('frappe/errors: decoding the bodies of frappe-api.md §6', () => {
       [429, 'Too Many Requests'],
       [429, frappeErrorBody('TooManyRequestsError', '')],
       [502, '<html><head><title>502 Bad Gateway</title></head></html>'],
-      [500, frappeErrorBody('TypeError', "add_log_based_on_employee_field() missing 2 required positional arguments: 'employee_field_value' and 'timestamp'", { traceback: true })],
+      [
+        500,
+        frappeErrorBody(
+          'TypeError',
+          "add_log_based_on_employee_field() missing 2 required positional arguments: 'employee_field_value' and 'timestamp'",
+          { traceback: true },
+        ),
+      ],
     ] as [number, string | object][]) {
       const { e } = classify(status, body);
       assert.ok(isTransientStatus(e.status), `${status}`);
@@ -187,17 +221,29 @@ describe('frappe/errors: _server_messages variants', () => {
   });
 
   it('prefers the message that raised over an earlier informational one', () => {
-    const body = { exc_type: 'ValidationError', _server_messages: JSON.stringify([JSON.stringify({ message: 'Shift fetched', indicator: 'blue' }), JSON.stringify({ message: 'Real problem', raise_exception: 1 })]) };
+    const body = {
+      exc_type: 'ValidationError',
+      _server_messages: JSON.stringify([
+        JSON.stringify({ message: 'Shift fetched', indicator: 'blue' }),
+        JSON.stringify({ message: 'Real problem', raise_exception: 1 }),
+      ]),
+    };
     assert.equal(decodeFrappeError(417, JSON.stringify(body)).message, 'Real problem');
   });
 
   it('accepts the v2 error envelope', () => {
-    const d = decodeFrappeError(417, JSON.stringify({ errors: [{ type: 'ValidationError', message: 'Nope <b>x</b>' }] }));
+    const d = decodeFrappeError(
+      417,
+      JSON.stringify({ errors: [{ type: 'ValidationError', message: 'Nope <b>x</b>' }] }),
+    );
     assert.equal(d.excType, 'ValidationError');
     assert.equal(d.message, 'Nope x');
   });
 
   it('strips tags and decodes entities', () => {
-    assert.equal(htmlToText('a<br/>b &lt;c&gt; &#39;d&#x27; &quot;e&quot;&nbsp;f <strong>g</strong>'), 'a b <c> \'d\' "e" f g');
+    assert.equal(
+      htmlToText('a<br/>b &lt;c&gt; &#39;d&#x27; &quot;e&quot;&nbsp;f <strong>g</strong>'),
+      'a b <c> \'d\' "e" f g',
+    );
   });
 });

@@ -16,7 +16,13 @@ function checkins(n: number, employees = 10): NewCheckin[] {
     const hh = String(Math.floor(s / 3600)).padStart(2, '0');
     const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
     const ss = String(s % 60).padStart(2, '0');
-    return { key: `t${i}`, employee: `HR-EMP-${String((i % employees) + 1).padStart(5, '0')}`, time: `2024-05-24 ${hh}:${mm}:${ss}`, logType: i % 2 ? 'OUT' : 'IN', deviceId: DEVICE };
+    return {
+      key: `t${i}`,
+      employee: `HR-EMP-${String((i % employees) + 1).padStart(5, '0')}`,
+      time: `2024-05-24 ${hh}:${mm}:${ss}`,
+      logType: i % 2 ? 'OUT' : 'IN',
+      deviceId: DEVICE,
+    };
   });
 }
 
@@ -43,8 +49,24 @@ describe('frappe/client: insertCheckins', () => {
     const { client } = frappeTestClient(stub);
     const docs: NewCheckin[] = [
       { key: 'a', employee: 'HR-EMP-00001', time: '2024-05-24 08:50:08', logType: 'IN', deviceId: DEVICE },
-      { key: 'b', employee: 'HR-EMP-00002', time: '2024-05-24 08:51:02', logType: null, deviceId: DEVICE, latitude: 12.9716, longitude: 77.5946 },
-      { key: 'c', employee: 'HR-EMP-00003', time: '2024-05-24 08:52:00', logType: 'OUT', deviceId: DEVICE, latitude: null, longitude: null },
+      {
+        key: 'b',
+        employee: 'HR-EMP-00002',
+        time: '2024-05-24 08:51:02',
+        logType: null,
+        deviceId: DEVICE,
+        latitude: 12.9716,
+        longitude: 77.5946,
+      },
+      {
+        key: 'c',
+        employee: 'HR-EMP-00003',
+        time: '2024-05-24 08:52:00',
+        logType: 'OUT',
+        deviceId: DEVICE,
+        latitude: null,
+        longitude: null,
+      },
     ];
     const results = await client.insertCheckins(docs);
     assert.deepEqual(results, [
@@ -55,9 +77,28 @@ describe('frappe/client: insertCheckins', () => {
     const calls = stub.calls(INSERT_MANY);
     assert.equal(calls.length, 1);
     assert.deepEqual(calls[0].body.docs, [
-      { doctype: 'Employee Checkin', employee: 'HR-EMP-00001', time: '2024-05-24 08:50:08', log_type: 'IN', device_id: DEVICE },
-      { doctype: 'Employee Checkin', employee: 'HR-EMP-00002', time: '2024-05-24 08:51:02', device_id: DEVICE, latitude: 12.9716, longitude: 77.5946 },
-      { doctype: 'Employee Checkin', employee: 'HR-EMP-00003', time: '2024-05-24 08:52:00', log_type: 'OUT', device_id: DEVICE },
+      {
+        doctype: 'Employee Checkin',
+        employee: 'HR-EMP-00001',
+        time: '2024-05-24 08:50:08',
+        log_type: 'IN',
+        device_id: DEVICE,
+      },
+      {
+        doctype: 'Employee Checkin',
+        employee: 'HR-EMP-00002',
+        time: '2024-05-24 08:51:02',
+        device_id: DEVICE,
+        latitude: 12.9716,
+        longitude: 77.5946,
+      },
+      {
+        doctype: 'Employee Checkin',
+        employee: 'HR-EMP-00003',
+        time: '2024-05-24 08:52:00',
+        log_type: 'OUT',
+        device_id: DEVICE,
+      },
     ]);
   });
 
@@ -71,19 +112,35 @@ describe('frappe/client: insertCheckins', () => {
     const docs = checkins(401);
     const one = frappeTestClient(stub, { concurrency: 1 }).client;
     assertCreatedInOrder(stub, docs, await one.insertCheckins(docs));
-    assert.deepEqual(stub.calls(INSERT_MANY).map((r) => r.body.docs.length), [134, 134, 133]);
+    assert.deepEqual(
+      stub.calls(INSERT_MANY).map((r) => r.body.docs.length),
+      [134, 134, 133],
+    );
 
     stub.checkins = [];
     stub.requests = [];
     const two = frappeTestClient(stub).client;
     assertCreatedInOrder(stub, docs, await two.insertCheckins(docs));
-    assert.deepEqual(stub.calls(INSERT_MANY).map((r) => r.body.docs.length).sort(), [100, 100, 100, 101]);
+    assert.deepEqual(
+      stub
+        .calls(INSERT_MANY)
+        .map((r) => r.body.docs.length)
+        .sort(),
+      [100, 100, 100, 101],
+    );
     assert.equal(stub.checkins.length, 401);
   });
 
   it('a refused batch is bisected down to single inserts: one refused, one duplicate, two copies of one punch, the rest created', async () => {
     stub.employees[4].status = 'Inactive'; // HR-EMP-00005
-    stub.checkins.push({ name: 'EMP-CKIN-04-2024-000777', employee: 'HR-EMP-00004', employee_name: 'Employee 4', time: '2024-05-24 08:00:23', log_type: 'OUT', device_id: 'other' });
+    stub.checkins.push({
+      name: 'EMP-CKIN-04-2024-000777',
+      employee: 'HR-EMP-00004',
+      employee_name: 'Employee 4',
+      time: '2024-05-24 08:00:23',
+      log_type: 'OUT',
+      device_id: 'other',
+    });
     const docs = checkins(40);
     docs[4].employee = 'HR-EMP-00006'; // keep the inactive employee to one punch
     docs[14].employee = 'HR-EMP-00006';
@@ -94,8 +151,18 @@ describe('frappe/client: insertCheckins', () => {
     const { client } = frappeTestClient(stub);
     const results = await client.insertCheckins(docs);
 
-    assert.deepEqual(results[7], { key: 't7', status: 'failed', failure: 'refused', message: 'Transactions cannot be created for an Inactive Employee HR-EMP-00005.' });
-    assert.deepEqual(results[23], { key: 't23', status: 'duplicate', duplicateOf: 'EMP-CKIN-04-2024-000777', message: 'This employee already has a log with the same timestamp. Employee Checkin Employee 4' });
+    assert.deepEqual(results[7], {
+      key: 't7',
+      status: 'failed',
+      failure: 'refused',
+      message: 'Transactions cannot be created for an Inactive Employee HR-EMP-00005.',
+    });
+    assert.deepEqual(results[23], {
+      key: 't23',
+      status: 'duplicate',
+      duplicateOf: 'EMP-CKIN-04-2024-000777',
+      message: 'This employee already has a log with the same timestamp. Employee Checkin Employee 4',
+    });
     assert.equal(results[30].status, 'created');
     assert.equal(results[31].status, 'duplicate');
     assert.equal((results[31] as { duplicateOf: string }).duplicateOf, (results[30] as { name: string }).name);
@@ -103,34 +170,58 @@ describe('frappe/client: insertCheckins', () => {
     assert.equal(created.length, 37);
     assert.equal(new Set(created.map((r) => (r as { name: string }).name)).size, 37);
     assert.equal(stub.checkins.length, 1 + 37);
-    assert.ok(stub.calls(INSERT_ONE).length <= 16, `bisecting keeps single inserts few (${stub.calls(INSERT_ONE).length})`);
+    assert.ok(
+      stub.calls(INSERT_ONE).length <= 16,
+      `bisecting keeps single inserts few (${stub.calls(INSERT_ONE).length})`,
+    );
   });
 
   it('a batch refused for permission on some employees: those fail as permission, the others are created', async () => {
     stub.hook(INSERT_MANY, () => stub.error(403, 'PermissionError', 'No permission for Employee Checkin'));
-    stub.hook(INSERT_ONE, (req) => (req.body.employee === 'HR-EMP-00002' ? stub.error(403, 'PermissionError', 'Not allowed for HR-EMP-00002') : 'default'));
+    stub.hook(INSERT_ONE, (req) =>
+      req.body.employee === 'HR-EMP-00002'
+        ? stub.error(403, 'PermissionError', 'Not allowed for HR-EMP-00002')
+        : 'default',
+    );
     const { client } = frappeTestClient(stub, { concurrency: 1 });
     const results = await client.insertCheckins(checkins(6));
-    assert.deepEqual(results.map((r) => (r.status === 'failed' ? r.failure : r.status)), ['created', 'permission', 'created', 'created', 'created', 'created']);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'failed' ? r.failure : r.status)),
+      ['created', 'permission', 'created', 'created', 'created', 'created'],
+    );
     assert.equal((results[1] as { message: string }).message, 'Frappe site acme: Not allowed for HR-EMP-00002');
   });
 
   it('insert_many not whitelisted → every checkin goes one by one, and insert_many is not tried again', async () => {
-    stub.hook(INSERT_MANY, () => stub.error(403, 'PermissionError', 'You are not permitted to access this resource. Function frappe.client.insert_many is not whitelisted.'));
+    stub.hook(INSERT_MANY, () =>
+      stub.error(
+        403,
+        'PermissionError',
+        'You are not permitted to access this resource. Function frappe.client.insert_many is not whitelisted.',
+      ),
+    );
     const { client } = frappeTestClient(stub);
     const docs = checkins(30);
     assertCreatedInOrder(stub, docs, await client.insertCheckins(docs));
-    assertCreatedInOrder(stub, checkins(30).map((d) => ({ ...d, time: d.time.replace('08:', '09:') })), await client.insertCheckins(checkins(30).map((d) => ({ ...d, time: d.time.replace('08:', '09:') }))));
+    assertCreatedInOrder(
+      stub,
+      checkins(30).map((d) => ({ ...d, time: d.time.replace('08:', '09:') })),
+      await client.insertCheckins(checkins(30).map((d) => ({ ...d, time: d.time.replace('08:', '09:') }))),
+    );
     assert.equal(stub.calls(INSERT_MANY).length, 1);
     assert.equal(stub.calls(INSERT_ONE).length, 60);
   });
 
   describe('uncertain outcomes: reconcile before any retry', () => {
     it('processed, then the connection dropped → recovered, nothing created twice', async () => {
-      stub.hook(INSERT_MANY, (req, s) => {
-        s.insertAll(req.body.docs);
-        return { drop: true };
-      }, 1);
+      stub.hook(
+        INSERT_MANY,
+        (req, s) => {
+          s.insertAll(req.body.docs);
+          return { drop: true };
+        },
+        1,
+      );
       const { client, clock, logger } = frappeTestClient(stub, { concurrency: 1 });
       const docs = checkins(25);
       const results = await client.insertCheckins(docs);
@@ -155,10 +246,14 @@ describe('frappe/client: insertCheckins', () => {
     });
 
     it('504 from the proxy after Frappe committed → recovered', async () => {
-      stub.hook(INSERT_MANY, (req, s) => {
-        s.insertAll(req.body.docs);
-        return { status: 504, text: '<html><head><title>504 Gateway Time-out</title></head></html>' };
-      }, 1);
+      stub.hook(
+        INSERT_MANY,
+        (req, s) => {
+          s.insertAll(req.body.docs);
+          return { status: 504, text: '<html><head><title>504 Gateway Time-out</title></head></html>' };
+        },
+        1,
+      );
       const { client } = frappeTestClient(stub, { concurrency: 1 });
       const results = await client.insertCheckins(checkins(10));
       assert.ok(results.every((r) => r.status === 'created' && r.recovered));
@@ -172,7 +267,10 @@ describe('frappe/client: insertCheckins', () => {
       const docs = checkins(20);
       const results = await client.insertCheckins(docs);
       assertCreatedInOrder(stub, docs, results);
-      assert.deepEqual(stub.calls(INSERT_MANY).map((r) => r.body.docs.length), [20, 10, 10]);
+      assert.deepEqual(
+        stub.calls(INSERT_MANY).map((r) => r.body.docs.length),
+        [20, 10, 10],
+      );
     });
 
     it('answers lost every time → failed transient after the bounded attempts, nothing created', async () => {
@@ -182,7 +280,10 @@ describe('frappe/client: insertCheckins', () => {
       for (const r of results) {
         assert.equal(r.status, 'failed');
         assert.equal((r as { failure: string }).failure, 'transient');
-        assert.match((r as { message: string }).message, /No certain answer from Frappe site acme after 3 attempts \(.*connection reset.*\); checked that the checkin was not created/);
+        assert.match(
+          (r as { message: string }).message,
+          /No certain answer from Frappe site acme after 3 attempts \(.*connection reset.*\); checked that the checkin was not created/,
+        );
       }
       assert.equal(stub.calls(INSERT_MANY).length, 3);
       assert.equal(stub.checkins.length, 0);
@@ -190,10 +291,14 @@ describe('frappe/client: insertCheckins', () => {
     });
 
     it('single insert processed but not yet visible, then Frappe says duplicate → recognised as ours (same device)', async () => {
-      stub.hook(INSERT_ONE, (req, s) => {
-        s.insertAll([req.body]);
-        return { drop: true };
-      }, 1);
+      stub.hook(
+        INSERT_ONE,
+        (req, s) => {
+          s.insertAll([req.body]);
+          return { drop: true };
+        },
+        1,
+      );
       stub.hook(GET_LIST, () => ({ json: { message: [] } }), 1); // the read-back does not see it yet
       const { client } = frappeTestClient(stub);
       const [r] = await client.insertCheckins(checkins(1));
@@ -207,13 +312,21 @@ describe('frappe/client: insertCheckins', () => {
       stub.hook(GET_LIST, () => ({ status: 503, text: 'Service Unavailable' }));
       const { client } = frappeTestClient(stub, { concurrency: 1 });
       const results = await client.insertCheckins(checkins(5));
-      assert.ok(results.every((r) => r.status === 'failed' && r.failure === 'transient' && /could not be read back/.test(r.message)));
+      assert.ok(
+        results.every(
+          (r) => r.status === 'failed' && r.failure === 'transient' && /could not be read back/.test(r.message),
+        ),
+      );
       assert.equal(stub.calls(INSERT_MANY).length, 1);
     });
   });
 
   it('429 with Retry-After is honoured (FakeClock) and the batch then goes through', async () => {
-    const tooMany: StubReply = { status: 429, headers: { 'Retry-After': '7' }, json: { exc_type: 'TooManyRequestsError' } };
+    const tooMany: StubReply = {
+      status: 429,
+      headers: { 'Retry-After': '7' },
+      json: { exc_type: 'TooManyRequestsError' },
+    };
     stub.hook(INSERT_MANY, () => tooMany, 1);
     const { client, clock } = frappeTestClient(stub, { concurrency: 1 });
     const docs = checkins(5);
@@ -223,7 +336,11 @@ describe('frappe/client: insertCheckins', () => {
   });
 
   it('429 that never ends → failed transient (not processed, so no read-back), nothing created', async () => {
-    stub.hook(INSERT_MANY, () => ({ status: 429, headers: { 'Retry-After': '1' }, json: { exc_type: 'TooManyRequestsError' } }));
+    stub.hook(INSERT_MANY, () => ({
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      json: { exc_type: 'TooManyRequestsError' },
+    }));
     const { client, clock } = frappeTestClient(stub, { concurrency: 1 });
     const results = await client.insertCheckins(checkins(3));
     assert.ok(results.every((r) => r.status === 'failed' && r.failure === 'transient' && /HTTP 429/.test(r.message)));
@@ -235,13 +352,15 @@ describe('frappe/client: insertCheckins', () => {
     it(`at most ${concurrency} insert_many in flight, results in input order whatever order they finish in`, async () => {
       // Holds each round of requests, then lets the later batches finish first.
       const held: { first: string; release: () => void }[] = [];
-      stub.hook(INSERT_MANY, (req) =>
-        new Promise<'default'>((resolve) => {
-          held.push({ first: req.body.docs[0].time, release: () => resolve('default') });
-          if (held.length < concurrency) return;
-          const round = held.splice(0).sort((a, b) => b.first.localeCompare(a.first));
-          queueMicrotask(() => round.forEach((h) => h.release())); // after this request's own await is in place
-        }),
+      stub.hook(
+        INSERT_MANY,
+        (req) =>
+          new Promise<'default'>((resolve) => {
+            held.push({ first: req.body.docs[0].time, release: () => resolve('default') });
+            if (held.length < concurrency) return;
+            const round = held.splice(0).sort((a, b) => b.first.localeCompare(a.first));
+            queueMicrotask(() => round.forEach((h) => h.release())); // after this request's own await is in place
+          }),
       );
       const { client } = frappeTestClient(stub, { concurrency });
       const docs = checkins(1200);
@@ -251,7 +370,10 @@ describe('frappe/client: insertCheckins', () => {
       assert.equal(stub.maxInflight, concurrency);
       const first = (results[0] as { name: string }).name;
       const second = (results[200] as { name: string }).name;
-      assert.ok(first > second, `the second batch finished first (${first} vs ${second}); ${JSON.stringify(stub.calls(INSERT_MANY).map((r) => r.body.docs[0].time))}`);
+      assert.ok(
+        first > second,
+        `the second batch finished first (${first} vs ${second}); ${JSON.stringify(stub.calls(INSERT_MANY).map((r) => r.body.docs[0].time))}`,
+      );
     });
   }
 
@@ -263,7 +385,9 @@ describe('frappe/client: insertCheckins', () => {
 
   it('a site-level failure after some batches were created → stops, keeps the created results, fails the rest', async () => {
     let n = 0;
-    stub.hook(INSERT_MANY, () => (++n === 2 ? { status: 404, text: '<html><head><title>Not Found</title></head></html>' } : 'default'));
+    stub.hook(INSERT_MANY, () =>
+      ++n === 2 ? { status: 404, text: '<html><head><title>Not Found</title></head></html>' } : 'default',
+    );
     const { client } = frappeTestClient(stub, { concurrency: 1, site: frappeSite(stub.url) });
     const results = await client.insertCheckins(checkins(401));
     assert.equal(results.filter((r) => r.status === 'created').length, 134);

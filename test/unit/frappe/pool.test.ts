@@ -13,7 +13,10 @@ describe('frappe/pool', () => {
     for (const n of [1, 7, 199, 200, 201, 399, 400, 401, 999, 5000]) {
       for (const c of [1, 2, 3, 4]) {
         const sizes = planBatches(n, 200, c);
-        assert.equal(sizes.reduce((a, b) => a + b, 0), n);
+        assert.equal(
+          sizes.reduce((a, b) => a + b, 0),
+          n,
+        );
         assert.ok(sizes.every((s) => s >= 1 && s <= 200));
         assert.ok(sizes.length >= Math.ceil(n / 200));
       }
@@ -39,7 +42,10 @@ describe('frappe/pool', () => {
     while (gates.length) gates.shift()!();
     const errors = await done;
     assert.equal(max, 2);
-    assert.deepEqual(errors.map((e) => (e as Error).message), ['boom']);
+    assert.deepEqual(
+      errors.map((e) => (e as Error).message),
+      ['boom'],
+    );
     assert.ok(!started.includes(5), `started ${started}`);
   });
 

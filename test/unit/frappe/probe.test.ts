@@ -16,7 +16,12 @@ describe('frappe/client: probe', () => {
     stub.employees[1].attendance_device_id = '101';
     stub.employees[3].attendance_device_id = 'ab7';
     stub.employees[4].attendance_device_id = 'AB7 ';
-    stub.employees.push({ name: 'HR-EMP-00099', employee_name: 'No Code', attendance_device_id: null, status: 'Active' });
+    stub.employees.push({
+      name: 'HR-EMP-00099',
+      employee_name: 'No Code',
+      attendance_device_id: null,
+      status: 'Active',
+    });
     const { client } = frappeTestClient(stub);
     const p = await client.probe();
     assert.equal(p.user, 'sync@example.com');
@@ -30,7 +35,9 @@ describe('frappe/client: probe', () => {
     ]);
     assert.ok(p.details.includes('Logged in as sync@example.com.'));
     assert.ok(p.details.some((d) => d.startsWith('Biometric ID 101 is set on HR-EMP-00001, HR-EMP-00002')));
-    const dupQuery = stub.calls('POST /api/method/frappe.client.get_list').find((r) => r.body.filters?.[0]?.[1] === 'is');
+    const dupQuery = stub
+      .calls('POST /api/method/frappe.client.get_list')
+      .find((r) => r.body.filters?.[0]?.[1] === 'is');
     assert.deepEqual(dupQuery!.body.filters, [['attendance_device_id', 'is', 'set']]);
     assert.equal(dupQuery!.body.limit_page_length, 0);
   });

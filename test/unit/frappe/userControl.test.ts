@@ -5,8 +5,18 @@ import { frappeTestClient } from '../../support/frappeKit';
 import { FrappeStub } from '../../support/frappeStub';
 
 const memory = { get: () => undefined, set: () => undefined };
-const employee = (name: string, userId: string | null): EmployeeRecord => ({ name, employeeName: name, deviceId: '1', status: 'Active', userId });
-const change = (code: string, emp: EmployeeRecord, enable: boolean): UserControlChange => ({ empCode: code, employee: emp, enable });
+const employee = (name: string, userId: string | null): EmployeeRecord => ({
+  name,
+  employeeName: name,
+  deviceId: '1',
+  status: 'Active',
+  userId,
+});
+const change = (code: string, emp: EmployeeRecord, enable: boolean): UserControlChange => ({
+  empCode: code,
+  employee: emp,
+  enable,
+});
 
 describe('frappe/userControl: frappe-user mode', () => {
   let stub: FrappeStub;
@@ -36,21 +46,32 @@ describe('frappe/userControl: frappe-user mode', () => {
       { empCode: '1', result: 'applied', detail: 'User a@x.com enabled' },
       { empCode: '2', result: 'applied', detail: 'User b@x.com disabled' },
       { empCode: '3', result: 'unchanged', detail: 'User a@x.com is already enabled' },
-      { empCode: '4', result: 'unchanged', detail: 'User boss@x.com has the System Manager role and is never enabled or disabled by BioTime Sync' },
+      {
+        empCode: '4',
+        result: 'unchanged',
+        detail: 'User boss@x.com has the System Manager role and is never enabled or disabled by BioTime Sync',
+      },
       { empCode: '5', result: 'failed', detail: 'Employee HR-EMP-5 has no linked User' },
-      { empCode: '6', result: 'failed', detail: 'User gone@x.com linked to Employee HR-EMP-6 does not exist in Frappe' },
+      {
+        empCode: '6',
+        result: 'failed',
+        detail: 'User gone@x.com linked to Employee HR-EMP-6 does not exist in Frappe',
+      },
     ]);
     assert.equal(stub.users.get('a@x.com')!.enabled, 1);
     assert.equal(stub.users.get('b@x.com')!.enabled, 0);
     assert.equal(stub.users.get('boss@x.com')!.enabled, 1);
     const puts = stub.requests.filter((r) => r.method === 'PUT');
-    assert.deepEqual(puts.map((r) => [r.path, r.body]), [
-      ['/api/resource/User/a@x.com', { enabled: 1 }],
-      ['/api/resource/User/b@x.com', { enabled: 0 }],
-    ]);
+    assert.deepEqual(
+      puts.map((r) => [r.path, r.body]),
+      [
+        ['/api/resource/User/a@x.com', { enabled: 1 }],
+        ['/api/resource/User/b@x.com', { enabled: 0 }],
+      ],
+    );
   });
 
-  it('a refused write → failed with Frappe\'s message', async () => {
+  it("a refused write → failed with Frappe's message", async () => {
     stub.hook('PUT /api/resource/User/a@x.com', (_r, s) => s.error(403, 'PermissionError', 'No permission for User'));
     const [r] = await control.apply([change('1', employee('HR-EMP-1', 'a@x.com'), true)], memory);
     assert.equal(r.result, 'failed');
@@ -61,7 +82,10 @@ describe('frappe/userControl: frappe-user mode', () => {
     stub.users.set('sync@example.com', { name: 'sync@example.com', enabled: 1, roles: ['HR Manager'] });
     const ok = await control.check();
     assert.equal(ok.ok, true);
-    assert.match(ok.detail, /Can read User records on Frappe site acme\. sync@example.com does not have System Manager/);
+    assert.match(
+      ok.detail,
+      /Can read User records on Frappe site acme\. sync@example.com does not have System Manager/,
+    );
     stub.denyRead.add('User');
     const no = await control.check();
     assert.equal(no.ok, false);

@@ -11,8 +11,18 @@ import { frappeCredentials, frappeSite, recordingLogger, type RecordingLogger } 
 import { FakeClock } from '../../support/fakeClock';
 
 const memory = { get: () => undefined, set: () => undefined };
-const employee = (name: string, userId: string | null): EmployeeRecord => ({ name, employeeName: name, deviceId: '1', status: 'Active', userId });
-const change = (code: string, userId: string | null, enable: boolean): UserControlChange => ({ empCode: code, employee: employee(`HR-EMP-${code}`, userId), enable });
+const employee = (name: string, userId: string | null): EmployeeRecord => ({
+  name,
+  employeeName: name,
+  deviceId: '1',
+  status: 'Active',
+  userId,
+});
+const change = (code: string, userId: string | null, enable: boolean): UserControlChange => ({
+  empCode: code,
+  employee: employee(`HR-EMP-${code}`, userId),
+  enable,
+});
 
 const LIST = 'POST /api/method/frappe.client.get_list';
 const GET_USER = 'GET /api/resource/User/{name}';
@@ -35,7 +45,13 @@ async function site(): Promise<FrappeSandbox> {
 
 function control(sb: FrappeSandbox, logger: RecordingLogger = recordingLogger()): FrappeUserControl {
   const clock = new FakeClock('2024-05-24T06:00:00Z', { autoAdvance: true });
-  const client = new FrappeClient({ site: frappeSite(sb.url), credentials: frappeCredentials('demo-key', 'demo-secret'), clock, logger, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 } });
+  const client = new FrappeClient({
+    site: frappeSite(sb.url),
+    credentials: frappeCredentials('demo-key', 'demo-secret'),
+    clock,
+    logger,
+    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 },
+  });
   return new FrappeUserControl({ client, logger });
 }
 
@@ -55,9 +71,17 @@ const expected: UserControlResult[] = [
   { empCode: '1', result: 'applied', detail: 'User a@example.com enabled' },
   { empCode: '2', result: 'applied', detail: 'User b@example.com disabled' },
   { empCode: '3', result: 'unchanged', detail: 'User a@example.com is already enabled' },
-  { empCode: '4', result: 'unchanged', detail: 'User boss@example.com has the System Manager role and is never enabled or disabled by BioTime Sync' },
+  {
+    empCode: '4',
+    result: 'unchanged',
+    detail: 'User boss@example.com has the System Manager role and is never enabled or disabled by BioTime Sync',
+  },
   { empCode: '5', result: 'failed', detail: 'Employee HR-EMP-5 has no linked User' },
-  { empCode: '6', result: 'failed', detail: 'User gone@example.com linked to Employee HR-EMP-6 does not exist in Frappe' },
+  {
+    empCode: '6',
+    result: 'failed',
+    detail: 'User gone@example.com linked to Employee HR-EMP-6 does not exist in Frappe',
+  },
   { empCode: '7', result: 'unchanged', detail: 'User Administrator is never enabled or disabled by BioTime Sync' },
   { empCode: '8', result: 'unchanged', detail: 'User c@example.com is already enabled' },
   { empCode: '9', result: 'applied', detail: 'User B@example.com enabled' },
@@ -75,7 +99,11 @@ function refuseHasRole(sb: FrappeSandbox, answer: SandboxResponse): void {
   };
 }
 
-const forbidden: SandboxResponse = { status: 403, headers: { 'Content-Type': 'application/json' }, body: { exc_type: 'PermissionError' } };
+const forbidden: SandboxResponse = {
+  status: 403,
+  headers: { 'Content-Type': 'application/json' },
+  body: { exc_type: 'PermissionError' },
+};
 
 describe('frappe/userControl: Users read in bulk (sandbox)', () => {
   const open: FrappeSandbox[] = [];
@@ -95,14 +123,26 @@ describe('frappe/userControl: Users read in bulk (sandbox)', () => {
     assert.equal(sb.stats.byRoute[LIST], 2);
     assert.equal(sb.stats.byRoute[GET_USER], 1, 'gone@example.com is confirmed missing by one GET');
     assert.equal(sb.stats.byRoute[PUT_USER], 3);
-    assert.deepEqual(enabledUsers(sb), { 'sync@example.com': 1, 'a@example.com': 1, 'b@example.com': 1, 'boss@example.com': 1, 'c@example.com': 1 });
+    assert.deepEqual(enabledUsers(sb), {
+      'sync@example.com': 1,
+      'a@example.com': 1,
+      'b@example.com': 1,
+      'boss@example.com': 1,
+      'c@example.com': 1,
+    });
   });
 
   it('never touches a System Manager, whatever the wanted state', async () => {
     const sb = await start();
     sb.store.addUser({ name: 'boss@example.com', enabled: false });
-    const results = await control(sb).apply([change('1', 'boss@example.com', true), change('2', 'BOSS@example.com', false)], memory);
-    assert.deepEqual(results.map((r) => r.result), ['unchanged', 'unchanged']);
+    const results = await control(sb).apply(
+      [change('1', 'boss@example.com', true), change('2', 'BOSS@example.com', false)],
+      memory,
+    );
+    assert.deepEqual(
+      results.map((r) => r.result),
+      ['unchanged', 'unchanged'],
+    );
     assert.equal(sb.stats.byRoute[PUT_USER], undefined);
     assert.equal(enabledUsers(sb)['boss@example.com'], 0);
   });
@@ -122,9 +162,15 @@ describe('frappe/userControl: Users read in bulk (sandbox)', () => {
     assert.equal(sb.stats.byRoute[GET_USER], 7);
     assert.equal(sb.stats.byRoute[PUT_USER], 3);
     assert.equal(logger.lines.filter((l) => /in bulk/.test(l)).length, 1);
-    assert.match(logger.lines.find((l) => /in bulk/.test(l))!, /^info Frappe site acme: could not read Users and their System Manager role in bulk/);
+    assert.match(
+      logger.lines.find((l) => /in bulk/.test(l))!,
+      /^info Frappe site acme: could not read Users and their System Manager role in bulk/,
+    );
     await uc.apply([change('1', 'a@example.com', false)], memory);
-    assert.deepEqual(logger.lines.filter((l) => /in bulk/.test(l)).map((l) => l.split(' ')[0]), ['info', 'debug']);
+    assert.deepEqual(
+      logger.lines.filter((l) => /in bulk/.test(l)).map((l) => l.split(' ')[0]),
+      ['info', 'debug'],
+    );
   });
 
   it('falls back when the bulk read comes back in another shape or as a validation error (older site)', async () => {
@@ -145,10 +191,21 @@ describe('frappe/userControl: Users read in bulk (sandbox)', () => {
   it('without read permission on User: the bulk read is refused and each User fails as before', async () => {
     const sb = await start();
     sb.store.addUser({ name: 'sync@example.com', roles: ['HR Manager'] });
-    const results = await control(sb).apply([change('1', 'a@example.com', true), change('2', 'boss@example.com', false)], memory);
+    const results = await control(sb).apply(
+      [change('1', 'a@example.com', true), change('2', 'boss@example.com', false)],
+      memory,
+    );
     assert.deepEqual(results, [
-      { empCode: '1', result: 'failed', detail: 'Could not enable User a@example.com: Frappe site acme: No permission for User' },
-      { empCode: '2', result: 'failed', detail: 'Could not disable User boss@example.com: Frappe site acme: No permission for User' },
+      {
+        empCode: '1',
+        result: 'failed',
+        detail: 'Could not enable User a@example.com: Frappe site acme: No permission for User',
+      },
+      {
+        empCode: '2',
+        result: 'failed',
+        detail: 'Could not disable User boss@example.com: Frappe site acme: No permission for User',
+      },
     ]);
     assert.equal(sb.stats.byRoute[PUT_USER], undefined);
   });
@@ -157,7 +214,10 @@ describe('frappe/userControl: Users read in bulk (sandbox)', () => {
     const sb = await start();
     const many = Array.from({ length: USER_CHUNK + 3 }, (_, i) => `u${i}@example.com`);
     for (const name of many) sb.store.addUser({ name, enabled: true, roles: ['Employee'] });
-    const results = await control(sb).apply(many.map((u, i) => change(String(i), u, true)), memory);
+    const results = await control(sb).apply(
+      many.map((u, i) => change(String(i), u, true)),
+      memory,
+    );
     assert.ok(results.every((r) => r.result === 'unchanged'));
     assert.equal(sb.stats.byRoute[LIST], 4);
     assert.equal(sb.stats.byRoute[GET_USER], undefined);

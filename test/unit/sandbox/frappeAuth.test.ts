@@ -12,7 +12,11 @@ interface Reply {
   body: Record<string, unknown>;
 }
 
-async function call(sb: FrappeSandbox, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Reply> {
+async function call(
+  sb: FrappeSandbox,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { Accept: 'application/json', ...(init.headers ?? {}) };
   let body: string | undefined;
   if (init.body !== undefined) {
@@ -70,14 +74,23 @@ describe('Frappe sandbox: authentication', () => {
     }
     const reply = await call(sb, loggedUser, { headers: { Authorization: 'token demo-key:nope' } });
     const cookies = reply.headers.getSetCookie();
-    assert.deepEqual(cookies.map((c) => c.split('=')[0]).sort(), ['full_name', 'sid', 'system_user', 'user_id', 'user_image']);
+    assert.deepEqual(cookies.map((c) => c.split('=')[0]).sort(), [
+      'full_name',
+      'sid',
+      'system_user',
+      'user_id',
+      'user_image',
+    ]);
   });
 
   it('answers undecodable Basic tokens with 400 InvalidAuthorizationToken', async () => {
     const reply = await call(sb, loggedUser, { headers: { Authorization: 'Basic abcde' } });
     assert.equal(reply.status, 400);
     assert.equal(reply.body.exc_type, 'InvalidAuthorizationToken');
-    assert.equal(messages(reply.body)[0].message, 'Failed to decode token, please provide a valid base64-encoded token.');
+    assert.equal(
+      messages(reply.body)[0].message,
+      'Failed to decode token, please provide a valid base64-encoded token.',
+    );
   });
 
   it('treats a missing or non-2-part header as Guest: 403 on protected calls', async () => {
@@ -102,7 +115,11 @@ describe('Frappe sandbox: authentication', () => {
     try {
       admin.store.addUser({ name: 'other@example.com', roles: ['HR Manager'] });
       admin.store.addApiKey({ key: 'k2', secret: 's2', user: 'other@example.com' });
-      const off = await call(admin, '/api/resource/User/other@example.com', { method: 'PUT', headers: { Authorization: token }, body: { enabled: 0 } });
+      const off = await call(admin, '/api/resource/User/other@example.com', {
+        method: 'PUT',
+        headers: { Authorization: token },
+        body: { enabled: 0 },
+      });
       assert.equal(off.status, 200);
       assert.equal((off.body.data as Record<string, unknown>).enabled, 0);
       assert.equal((await call(admin, loggedUser, { headers: { Authorization: 'token k2:s2' } })).status, 401);
@@ -124,7 +141,11 @@ describe('Frappe sandbox: routing', () => {
   const auth = { Authorization: token };
 
   it('serves /api, /api/v1, trailing slashes and encoded names alike', async () => {
-    for (const path of ['/api/resource/Employee/HR-EMP-00003', '/api/v1/resource/Employee/HR-EMP-00003/', '/api/resource/%45mployee/HR%2DEMP%2D00003']) {
+    for (const path of [
+      '/api/resource/Employee/HR-EMP-00003',
+      '/api/v1/resource/Employee/HR-EMP-00003/',
+      '/api/resource/%45mployee/HR%2DEMP%2D00003',
+    ]) {
       const reply = await call(sb, path, { headers: auth });
       assert.equal(reply.status, 200, path);
       assert.equal((reply.body.data as Record<string, unknown>).employee_name, 'Rajbir Singh');
@@ -163,14 +184,21 @@ describe('Frappe sandbox: routing', () => {
   });
 
   it('fails imports of unknown dotted paths like Frappe (ERPNext ≤ v13 path → 417)', async () => {
-    const reply = await call(sb, '/api/method/erpnext.hr.doctype.employee_checkin.employee_checkin.add_log_based_on_employee_field', {
-      method: 'POST',
-      headers: auth,
-      body: { employee_field_value: '101', timestamp: '2024-05-24 08:50:08' },
-    });
+    const reply = await call(
+      sb,
+      '/api/method/erpnext.hr.doctype.employee_checkin.employee_checkin.add_log_based_on_employee_field',
+      {
+        method: 'POST',
+        headers: auth,
+        body: { employee_field_value: '101', timestamp: '2024-05-24 08:50:08' },
+      },
+    );
     assert.equal(reply.status, 417);
     assert.equal(reply.body.exc_type, 'ValidationError');
-    assert.match(String(messages(reply.body)[0].message), /^Failed to get method for command erpnext\.hr\..* with No module named 'erpnext\.hr'$/);
+    assert.match(
+      String(messages(reply.body)[0].message),
+      /^Failed to get method for command erpnext\.hr\..* with No module named 'erpnext\.hr'$/,
+    );
   });
 
   it('counts requests per route with names folded', async () => {

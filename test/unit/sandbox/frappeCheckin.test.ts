@@ -16,14 +16,20 @@ interface Reply {
 async function send(sb: FrappeSandbox, method: string, path: string, payload?: unknown, auth = token): Promise<Reply> {
   const headers: Record<string, string> = { Authorization: auth, Accept: 'application/json' };
   if (payload !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(sb.url + path, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
+  const res = await fetch(sb.url + path, {
+    method,
+    headers,
+    body: payload === undefined ? undefined : JSON.stringify(payload),
+  });
   const body = (await res.json()) as Record<string, unknown>;
   const raw = body._server_messages;
-  const message = typeof raw === 'string' ? (JSON.parse(JSON.parse(raw)[0] as string) as { message: string }).message : undefined;
+  const message =
+    typeof raw === 'string' ? (JSON.parse(JSON.parse(raw)[0] as string) as { message: string }).message : undefined;
   return { status: res.status, body, message };
 }
 
-const post = (sb: FrappeSandbox, path: string, payload: unknown, auth?: string): Promise<Reply> => send(sb, 'POST', path, payload, auth);
+const post = (sb: FrappeSandbox, path: string, payload: unknown, auth?: string): Promise<Reply> =>
+  send(sb, 'POST', path, payload, auth);
 const createCheckin = (sb: FrappeSandbox, doc: Record<string, unknown>, auth?: string): Promise<Reply> =>
   post(sb, '/api/resource/Employee%20Checkin', doc, auth);
 
@@ -34,14 +40,28 @@ describe('Frappe sandbox: Employee Checkin pipeline', () => {
     clock = new Date('2024-06-03T06:00:00Z'); // 10:00 in Asia/Dubai
     sb = await startFrappeSandbox({ now: () => clock, ...opts });
     sb.store.addEmployee({ name: 'HR-EMP-00003', employee_name: 'Rajbir Singh', attendance_device_id: '101' });
-    sb.store.addEmployee({ name: 'HR-EMP-00007', employee_name: 'Asha Rao', attendance_device_id: '103', status: 'Inactive' });
-    sb.store.addEmployee({ name: 'HR-EMP-00008', employee_name: 'Left Person', attendance_device_id: '104', status: 'Left' });
+    sb.store.addEmployee({
+      name: 'HR-EMP-00007',
+      employee_name: 'Asha Rao',
+      attendance_device_id: '103',
+      status: 'Inactive',
+    });
+    sb.store.addEmployee({
+      name: 'HR-EMP-00008',
+      employee_name: 'Left Person',
+      attendance_device_id: '104',
+      status: 'Left',
+    });
   };
   afterEach(() => sb.close());
 
   it('names from the creation month with a counter per prefix, drops microseconds, omits nulls', async () => {
     await start();
-    const first = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08.123456', device_id: 'HO1' });
+    const first = await createCheckin(sb, {
+      employee: 'HR-EMP-00003',
+      time: '2024-05-24 08:50:08.123456',
+      device_id: 'HO1',
+    });
     assert.equal(first.status, 200);
     const doc = first.body.data as Record<string, unknown>;
     assert.equal(doc.name, 'EMP-CKIN-06-2024-000001');
@@ -70,7 +90,10 @@ describe('Frappe sandbox: Employee Checkin pipeline', () => {
     const reply = await createCheckin(sb, { employee: 'HR-EMP-00007', time: '2024-05-24 08:50:08' });
     assert.equal(reply.status, 417);
     assert.equal(reply.body.exc_type, 'InactiveEmployeeStatusError');
-    assert.equal(reply.message, `Transactions cannot be created for an Inactive Employee <a href="${sb.url}/app/employee/HR-EMP-00007">HR-EMP-00007</a>.`);
+    assert.equal(
+      reply.message,
+      `Transactions cannot be created for an Inactive Employee <a href="${sb.url}/app/employee/HR-EMP-00007">HR-EMP-00007</a>.`,
+    );
     assert.equal((await createCheckin(sb, { employee: 'HR-EMP-00008', time: '2024-05-24 08:50:08' })).status, 200);
   });
 
@@ -84,7 +107,10 @@ describe('Frappe sandbox: Employee Checkin pipeline', () => {
       dup.message,
       'This employee already has a log with the same timestamp.<Br><a href="/app/Form/Employee Checkin/EMP-CKIN-06-2024-000001" style="font-weight: bold;">Employee Checkin Rajbir Singh</a>',
     );
-    assert.equal((await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08', log_type: 'OUT' })).status, 200);
+    assert.equal(
+      (await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08', log_type: 'OUT' })).status,
+      200,
+    );
     assert.equal((await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08' })).status, 200);
     assert.equal(sb.store.checkins().length, 3);
   });
@@ -96,11 +122,17 @@ describe('Frappe sandbox: Employee Checkin pipeline', () => {
     const refused = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08' });
     assert.equal(refused.status, 417);
     assert.equal(refused.message, 'Log Type is required for check-ins falling in the shift: General Shift.');
-    const skipped = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08', skip_auto_attendance: 1 });
+    const skipped = await createCheckin(sb, {
+      employee: 'HR-EMP-00003',
+      time: '2024-05-24 08:50:08',
+      skip_auto_attendance: 1,
+    });
     assert.equal(skipped.status, 200);
     const ok = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:09', log_type: 'IN' });
     assert.deepEqual(
-      ['shift', 'shift_start', 'shift_end', 'shift_actual_start', 'shift_actual_end'].map((k) => (ok.body.data as Record<string, unknown>)[k]),
+      ['shift', 'shift_start', 'shift_end', 'shift_actual_start', 'shift_actual_end'].map(
+        (k) => (ok.body.data as Record<string, unknown>)[k],
+      ),
       ['General Shift', '2024-05-24 09:00:00', '2024-05-24 18:00:00', '2024-05-24 08:00:00', '2024-05-24 19:00:00'],
     );
   });
@@ -111,7 +143,12 @@ describe('Frappe sandbox: Employee Checkin pipeline', () => {
     const refused = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08' });
     assert.equal(refused.status, 417);
     assert.equal(refused.message, 'Latitude and longitude values are required for checking in.');
-    const ok = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08', latitude: 25.2, longitude: 55.27 });
+    const ok = await createCheckin(sb, {
+      employee: 'HR-EMP-00003',
+      time: '2024-05-24 08:50:08',
+      latitude: 25.2,
+      longitude: 55.27,
+    });
     assert.equal(ok.status, 200);
     assert.match(String((ok.body.data as Record<string, unknown>).geolocation), /"coordinates":\[55\.27,25\.2\]/);
   });
@@ -149,13 +186,21 @@ describe('Frappe sandbox: Employee Checkin pipeline', () => {
         { key: 'kiosk', secret: 'pw', user: 'kiosk@example.com' },
       ],
     });
-    const trapped = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08' }, 'token kiosk:pw');
+    const trapped = await createCheckin(
+      sb,
+      { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08' },
+      'token kiosk:pw',
+    );
     assert.equal(trapped.status, 200);
     assert.equal((trapped.body.data as Record<string, unknown>).time, '2024-06-03 10:00:00');
     const hr = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08' });
     assert.equal((hr.body.data as Record<string, unknown>).time, '2024-05-24 08:50:08');
     sb.settings.permlevelTrap = false;
-    const untrapped = await createCheckin(sb, { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:07' }, 'token kiosk:pw');
+    const untrapped = await createCheckin(
+      sb,
+      { employee: 'HR-EMP-00003', time: '2024-05-24 08:50:07' },
+      'token kiosk:pw',
+    );
     assert.equal((untrapped.body.data as Record<string, unknown>).time, '2024-05-24 08:50:07');
   });
 });
@@ -165,12 +210,23 @@ describe('Frappe sandbox: add_log_based_on_employee_field', () => {
   beforeEach(async () => {
     sb = await startFrappeSandbox({ now: () => new Date('2024-05-24T15:29:52Z') });
     sb.store.addEmployee({ name: 'HR-EMP-00003', employee_name: 'Rajbir Singh', attendance_device_id: '101' });
-    sb.store.addEmployee({ name: 'HR-EMP-00007', employee_name: 'Asha Rao', attendance_device_id: '103', status: 'Inactive' });
+    sb.store.addEmployee({
+      name: 'HR-EMP-00007',
+      employee_name: 'Asha Rao',
+      attendance_device_id: '103',
+      status: 'Inactive',
+    });
   });
   afterEach(() => sb.close());
 
   it('creates a checkin and answers with the document, nulls omitted and log_type ""', async () => {
-    const reply = await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:08.000000', device_id: 'HO1', latitude: null, longitude: null });
+    const reply = await post(sb, addLog, {
+      employee_field_value: '101',
+      timestamp: '2024-05-24 08:50:08.000000',
+      device_id: 'HO1',
+      latitude: null,
+      longitude: null,
+    });
     assert.equal(reply.status, 200);
     const doc = reply.body.message as Record<string, unknown>;
     assert.equal(doc.name, 'EMP-CKIN-05-2024-000001');
@@ -191,25 +247,52 @@ describe('Frappe sandbox: add_log_based_on_employee_field', () => {
     assert.equal(unknown.message, "No Employee found for the given employee field value. 'attendance_device_id': 9999");
     // Inactive comes before duplicate: seed a duplicate for the inactive employee first.
     sb.store.addCheckin({ employee: 'HR-EMP-00007', time: '2024-05-24 08:50:08' });
-    assert.equal((await post(sb, addLog, { employee_field_value: '103', timestamp: '2024-05-24 08:50:08' })).body.exc_type, 'InactiveEmployeeStatusError');
+    assert.equal(
+      (await post(sb, addLog, { employee_field_value: '103', timestamp: '2024-05-24 08:50:08' })).body.exc_type,
+      'InactiveEmployeeStatusError',
+    );
     // Duplicate comes before the strict-shift rule, which comes before the geolocation rule.
     sb.store.addShiftType({ name: 'Strict', strictLogType: true });
     sb.store.assignShift('HR-EMP-00003', 'Strict');
     sb.store.setHrSettings({ allow_geolocation_tracking: true });
     sb.store.addCheckin({ employee: 'HR-EMP-00003', time: '2024-05-24 08:50:08' });
-    assert.match(String((await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:08' })).message), /^This employee already has a log/);
-    assert.match(String((await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:09' })).message), /^Log Type is required/);
-    const geo = await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:09', log_type: 'IN' });
+    assert.match(
+      String((await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:08' })).message),
+      /^This employee already has a log/,
+    );
+    assert.match(
+      String((await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:09' })).message),
+      /^Log Type is required/,
+    );
+    const geo = await post(sb, addLog, {
+      employee_field_value: '101',
+      timestamp: '2024-05-24 08:50:09',
+      log_type: 'IN',
+    });
     assert.equal(geo.message, 'Latitude and longitude values are required for checking in.');
-    const ok = await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:09', log_type: 'IN', latitude: 25.2, longitude: 55.3 });
+    const ok = await post(sb, addLog, {
+      employee_field_value: '101',
+      timestamp: '2024-05-24 08:50:09',
+      log_type: 'IN',
+      latitude: 25.2,
+      longitude: 55.3,
+    });
     assert.equal(ok.status, 200);
   });
 
   it('looks the employee up by any field, whatever the status', async () => {
-    const reply = await post(sb, addLog, { employee_field_value: 'HR-EMP-00003', employee_fieldname: 'name', timestamp: '2024-05-24 08:50:08', log_type: 'OUT' });
+    const reply = await post(sb, addLog, {
+      employee_field_value: 'HR-EMP-00003',
+      employee_fieldname: 'name',
+      timestamp: '2024-05-24 08:50:08',
+      log_type: 'OUT',
+    });
     assert.equal((reply.body.message as Record<string, unknown>).employee, 'HR-EMP-00003');
     sb.store.setEmployee('HR-EMP-00003', { status: 'Suspended' });
-    assert.equal((await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:10' })).status, 200);
+    assert.equal(
+      (await post(sb, addLog, { employee_field_value: '101', timestamp: '2024-05-24 08:50:10' })).status,
+      200,
+    );
   });
 
   it('answers a GET with 200 and a name but persists nothing, and the name is reused', async () => {

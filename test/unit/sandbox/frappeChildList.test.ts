@@ -8,10 +8,18 @@ import { startFrappeSandbox, type FrappeSandbox } from '../../../src/sandbox/fra
 const admin = { key: 'admin-key', secret: 'admin-secret', user: 'it@example.com' };
 const hr = { key: 'demo-key', secret: 'demo-secret', user: 'sync@example.com' };
 
-async function post(sb: FrappeSandbox, key: { key: string; secret: string }, payload: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function post(
+  sb: FrappeSandbox,
+  key: { key: string; secret: string },
+  payload: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${sb.url}/api/method/frappe.client.get_list`, {
     method: 'POST',
-    headers: { Authorization: `token ${key.key}:${key.secret}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `token ${key.key}:${key.secret}`,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    },
     body: JSON.stringify(payload),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -38,20 +46,32 @@ describe('Frappe sandbox: child doctype lists (Has Role)', () => {
       doctype: 'Has Role',
       parent: 'User',
       fields: ['parent', 'parentfield', 'parenttype', 'role', 'idx'],
-      filters: [['parent', 'in', ['a@example.com', 'BOSS@example.com']], ['parenttype', '=', 'User']],
+      filters: [
+        ['parent', 'in', ['a@example.com', 'BOSS@example.com']],
+        ['parenttype', '=', 'User'],
+      ],
       order_by: 'idx asc',
       limit_page_length: 0,
     });
     assert.equal(status, 200, JSON.stringify(body));
     assert.deepEqual(
       new Set((body.message as unknown[]).map((r) => JSON.stringify(r))),
-      new Set([
-        { parent: 'a@example.com', parentfield: 'roles', parenttype: 'User', role: 'Employee', idx: 1 },
-        { parent: 'boss@example.com', parentfield: 'roles', parenttype: 'User', role: 'Employee', idx: 1 },
-        { parent: 'boss@example.com', parentfield: 'roles', parenttype: 'User', role: 'System Manager', idx: 2 },
-      ].map((r) => JSON.stringify(r))),
+      new Set(
+        [
+          { parent: 'a@example.com', parentfield: 'roles', parenttype: 'User', role: 'Employee', idx: 1 },
+          { parent: 'boss@example.com', parentfield: 'roles', parenttype: 'User', role: 'Employee', idx: 1 },
+          { parent: 'boss@example.com', parentfield: 'roles', parenttype: 'User', role: 'System Manager', idx: 2 },
+        ].map((r) => JSON.stringify(r)),
+      ),
     );
-    const managers = await post(sb, admin, { doctype: 'Has Role', parent: 'User', fields: ['parent'], filters: [['role', '=', 'System Manager']], order_by: 'parent asc', limit_page_length: 0 });
+    const managers = await post(sb, admin, {
+      doctype: 'Has Role',
+      parent: 'User',
+      fields: ['parent'],
+      filters: [['role', '=', 'System Manager']],
+      order_by: 'parent asc',
+      limit_page_length: 0,
+    });
     assert.deepEqual(managers.body.message, [{ parent: 'boss@example.com' }, { parent: admin.user }]);
   });
 
@@ -73,7 +93,12 @@ describe('Frappe sandbox: child doctype lists (Has Role)', () => {
   it('follows permission overrides on the parent doctype', async () => {
     sb.store.setPermissions(hr.user, { readUser: true });
     try {
-      const r = await post(sb, hr, { doctype: 'Has Role', parent: 'User', fields: ['parent'], filters: [['parent', '=', 'a@example.com']] });
+      const r = await post(sb, hr, {
+        doctype: 'Has Role',
+        parent: 'User',
+        fields: ['parent'],
+        filters: [['parent', '=', 'a@example.com']],
+      });
       assert.equal(r.status, 200);
       assert.deepEqual(r.body.message, [{ parent: 'a@example.com' }]);
     } finally {
@@ -83,8 +108,16 @@ describe('Frappe sandbox: child doctype lists (Has Role)', () => {
 
   it('serves GET /api/resource/Has Role with the same check (parent from the query string)', async () => {
     const get = (query: string) =>
-      fetch(`${sb.url}/api/resource/Has%20Role?${query}`, { headers: { Authorization: `token ${admin.key}:${admin.secret}`, Accept: 'application/json' } });
-    const ok = await get(new URLSearchParams({ parent: 'User', fields: '["parent","role"]', filters: '[["parent","=","a@example.com"]]' }).toString());
+      fetch(`${sb.url}/api/resource/Has%20Role?${query}`, {
+        headers: { Authorization: `token ${admin.key}:${admin.secret}`, Accept: 'application/json' },
+      });
+    const ok = await get(
+      new URLSearchParams({
+        parent: 'User',
+        fields: '["parent","role"]',
+        filters: '[["parent","=","a@example.com"]]',
+      }).toString(),
+    );
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { data: [{ parent: 'a@example.com', role: 'Employee' }] });
     const refused = await get('fields=["parent"]');

@@ -10,19 +10,31 @@ async function getJson(sb: FrappeSandbox, path: string): Promise<{ status: numbe
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function postJson(sb: FrappeSandbox, path: string, payload: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(sb.url + path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
+async function postJson(
+  sb: FrappeSandbox,
+  path: string,
+  payload: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(sb.url + path, {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 function q(params: Record<string, unknown>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) search.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+  for (const [key, value] of Object.entries(params))
+    search.set(key, typeof value === 'string' ? value : JSON.stringify(value));
   return search.toString();
 }
 
 async function names(sb: FrappeSandbox, doctype: string, params: Record<string, unknown>): Promise<string[]> {
-  const { status, body } = await getJson(sb, `/api/resource/${encodeURIComponent(doctype)}?${q({ limit_page_length: 0, ...params })}`);
+  const { status, body } = await getJson(
+    sb,
+    `/api/resource/${encodeURIComponent(doctype)}?${q({ limit_page_length: 0, ...params })}`,
+  );
   assert.equal(status, 200, JSON.stringify(body));
   return (body.data as Array<{ name: string }>).map((row) => row.name);
 }
@@ -35,7 +47,11 @@ describe('Frappe sandbox: lists', () => {
     sb = await startFrappeSandbox({ now: () => new Date('2024-05-24T15:00:00Z') });
     for (let i = 1; i <= 25; i++) {
       const status = i === 2 ? 'Left' : i === 3 ? 'Inactive' : 'Active';
-      sb.store.addEmployee({ employee_name: `Person ${i}`, attendance_device_id: i <= 5 ? String(100 + i) : undefined, status });
+      sb.store.addEmployee({
+        employee_name: `Person ${i}`,
+        attendance_device_id: i <= 5 ? String(100 + i) : undefined,
+        status,
+      });
     }
     // Five checkins for HR-EMP-00001 across two days, one without log_type.
     sb.store.addCheckin({ employee: 'HR-EMP-00001', time: '2024-05-01 08:00:00', log_type: 'IN', device_id: 'HO1' });
@@ -52,17 +68,29 @@ describe('Frappe sandbox: lists', () => {
     assert.equal(rows.length, 20);
     assert.deepEqual(Object.keys(rows[0]), ['name']);
     assert.equal((await names(sb, 'Employee', {})).length, 25);
-    const { body: limited } = await getJson(sb, `/api/resource/Employee?${q({ limit: 3, order_by: 'name asc', limit_start: 2 })}`);
-    assert.deepEqual((limited.data as Array<{ name: string }>).map((r) => r.name), ['HR-EMP-00003', 'HR-EMP-00004', 'HR-EMP-00005']);
+    const { body: limited } = await getJson(
+      sb,
+      `/api/resource/Employee?${q({ limit: 3, order_by: 'name asc', limit_start: 2 })}`,
+    );
+    assert.deepEqual(
+      (limited.data as Array<{ name: string }>).map((r) => r.name),
+      ['HR-EMP-00003', 'HR-EMP-00004', 'HR-EMP-00005'],
+    );
   });
 
   it('returns every column (nulls included) for fields ["*"] and aliases for "x as y"', async () => {
-    const { body } = await getJson(sb, `/api/resource/Employee%20Checkin?${q({ fields: ['*'], limit_page_length: 1 })}`);
+    const { body } = await getJson(
+      sb,
+      `/api/resource/Employee%20Checkin?${q({ fields: ['*'], limit_page_length: 1 })}`,
+    );
     const row = (body.data as Array<Record<string, unknown>>)[0];
     assert.equal(row.attendance, null);
     assert.equal(row.time, '2024-05-01 08:00:00');
     assert.equal(row.log_type, 'IN');
-    const { body: aliased } = await getJson(sb, `/api/resource/Employee?${q({ fields: ['name', 'attendance_device_id as device'], filters: [['name', '=', 'HR-EMP-00001']] })}`);
+    const { body: aliased } = await getJson(
+      sb,
+      `/api/resource/Employee?${q({ fields: ['name', 'attendance_device_id as device'], filters: [['name', '=', 'HR-EMP-00001']] })}`,
+    );
     assert.deepEqual(aliased.data, [{ name: 'HR-EMP-00001', device: '101' }]);
   });
 
@@ -78,7 +106,8 @@ describe('Frappe sandbox: lists', () => {
   });
 
   it('implements the comparison operators', async () => {
-    const time = (op: string, value: unknown): Promise<string[]> => names(sb, 'Employee Checkin', { filters: [['time', op, value]] });
+    const time = (op: string, value: unknown): Promise<string[]> =>
+      names(sb, 'Employee Checkin', { filters: [['time', op, value]] });
     assert.deepEqual(await time('=', '2024-05-01 17:00:00'), [ckin(2)]);
     assert.deepEqual(await time('!=', '2024-05-01 17:00:00'), [ckin(1), ckin(3), ckin(4), ckin(5)]);
     assert.deepEqual(await time('<', '2024-05-01 17:00:00'), [ckin(1)]);
@@ -88,35 +117,55 @@ describe('Frappe sandbox: lists', () => {
   });
 
   it('implements like, in, between and is', async () => {
-    const by = (field: string, op: string, value: unknown): Promise<string[]> => names(sb, 'Employee Checkin', { filters: [[field, op, value]] });
+    const by = (field: string, op: string, value: unknown): Promise<string[]> =>
+      names(sb, 'Employee Checkin', { filters: [[field, op, value]] });
     assert.deepEqual(await by('device_id', 'like', 'gate%'), [ckin(3), ckin(4)]);
     assert.deepEqual(await by('device_id', 'not like', 'gate%'), [ckin(1), ckin(2), ckin(5)]);
     assert.deepEqual(await by('log_type', 'in', ['IN']), [ckin(1), ckin(4), ckin(5)]);
     assert.deepEqual(await by('log_type', 'in', []), []);
     assert.deepEqual(await by('log_type', 'not in', 'IN,OUT'), [ckin(3)]);
     assert.deepEqual(await by('time', 'between', ['2024-05-01', '2024-05-01']), [ckin(1), ckin(2), ckin(3)]);
-    assert.deepEqual(await by('time', 'between', ['2024-05-01 12:00:00', '2024-05-02 00:00:00']), [ckin(2), ckin(3), ckin(4)]);
+    assert.deepEqual(await by('time', 'between', ['2024-05-01 12:00:00', '2024-05-02 00:00:00']), [
+      ckin(2),
+      ckin(3),
+      ckin(4),
+    ]);
     assert.deepEqual(await by('device_id', 'is', 'not set'), [ckin(5)]);
     assert.deepEqual(await by('device_id', 'is', 'set'), [ckin(1), ckin(2), ckin(3), ckin(4)]);
   });
 
   it('compares text like MariaDB: case-insensitive equality, numeric comparisons for Check/Int', async () => {
-    assert.deepEqual(await names(sb, 'Employee Checkin', { filters: [['device_id', '=', 'GATE-2']] }), [ckin(3), ckin(4)]);
-    assert.deepEqual(await names(sb, 'Employee', { filters: [['attendance_device_id', 'in', ['101', '103', '999']]] }), ['HR-EMP-00001', 'HR-EMP-00003']);
+    assert.deepEqual(await names(sb, 'Employee Checkin', { filters: [['device_id', '=', 'GATE-2']] }), [
+      ckin(3),
+      ckin(4),
+    ]);
+    assert.deepEqual(
+      await names(sb, 'Employee', { filters: [['attendance_device_id', 'in', ['101', '103', '999']]] }),
+      ['HR-EMP-00001', 'HR-EMP-00003'],
+    );
     assert.equal((await names(sb, 'Employee Checkin', { filters: [['skip_auto_attendance', '<', 1]] })).length, 5);
   });
 
   it('ANDs filters with the OR of or_filters', async () => {
     const result = await names(sb, 'Employee Checkin', {
       filters: [['employee', '=', 'HR-EMP-00001']],
-      or_filters: [['log_type', '=', 'OUT'], ['device_id', '=', 'gate-2']],
+      or_filters: [
+        ['log_type', '=', 'OUT'],
+        ['device_id', '=', 'gate-2'],
+      ],
     });
     assert.deepEqual(result, [ckin(2), ckin(3), ckin(4)]);
   });
 
   it('orders by the requested field and direction, defaulting to the doctype sort', async () => {
-    assert.deepEqual(await names(sb, 'Employee Checkin', { order_by: 'time desc', limit_page_length: 2 }), [ckin(5), ckin(4)]);
-    assert.deepEqual(await names(sb, 'Employee Checkin', { order_by: '`tabEmployee Checkin`.`time` asc', limit_page_length: 2 }), [ckin(1), ckin(2)]);
+    assert.deepEqual(await names(sb, 'Employee Checkin', { order_by: 'time desc', limit_page_length: 2 }), [
+      ckin(5),
+      ckin(4),
+    ]);
+    assert.deepEqual(
+      await names(sb, 'Employee Checkin', { order_by: '`tabEmployee Checkin`.`time` asc', limit_page_length: 2 }),
+      [ckin(1), ckin(2)],
+    );
     assert.deepEqual((await names(sb, 'Employee Checkin', {})).slice(0, 2), [ckin(1), ckin(2)]);
   });
 
@@ -132,7 +181,10 @@ describe('Frappe sandbox: lists', () => {
       { name: 'HR-EMP-00002', status: 'Left' },
       { name: 'HR-EMP-00003', status: 'Inactive' },
     ]);
-    const count = await postJson(sb, '/api/method/frappe.client.get_count', { doctype: 'Employee Checkin', filters: { employee: 'HR-EMP-00001' } });
+    const count = await postJson(sb, '/api/method/frappe.client.get_count', {
+      doctype: 'Employee Checkin',
+      filters: { employee: 'HR-EMP-00001' },
+    });
     assert.deepEqual(count.body, { message: 4 });
   });
 
@@ -144,7 +196,9 @@ describe('Frappe sandbox: lists', () => {
     assert.equal(field.status, 500);
     const op = await getJson(sb, `/api/resource/Employee?${q({ filters: [['status', '~', 'x']] })}`);
     assert.equal(op.status, 417);
-    const message = (JSON.parse(String(op.body._server_messages)) as string[]).map((m) => JSON.parse(m) as { message: string })[0].message;
+    const message = (JSON.parse(String(op.body._server_messages)) as string[]).map(
+      (m) => JSON.parse(m) as { message: string },
+    )[0].message;
     assert.match(message, /^Operator must be one of =, !=/);
   });
 

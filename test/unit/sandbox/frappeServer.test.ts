@@ -12,20 +12,36 @@ interface Reply {
   body: Record<string, unknown>;
 }
 
-async function send(sb: FrappeSandbox, method: string, path: string, payload?: unknown, extra: Record<string, string> = {}): Promise<Reply> {
+async function send(
+  sb: FrappeSandbox,
+  method: string,
+  path: string,
+  payload?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...auth, ...extra };
   if (payload !== undefined && typeof payload !== 'string') headers['Content-Type'] = 'application/json';
   const body = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
   const res = await fetch(sb.url + path, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
 function decoded(body: Record<string, unknown>): Array<Record<string, unknown>> {
   return (JSON.parse(String(body._server_messages)) as string[]).map((m) => JSON.parse(m) as Record<string, unknown>);
 }
 
-const checkin = (employee: string, time: string): Record<string, unknown> => ({ doctype: 'Employee Checkin', employee, time, log_type: 'IN' });
+const checkin = (employee: string, time: string): Record<string, unknown> => ({
+  doctype: 'Employee Checkin',
+  employee,
+  time,
+  log_type: 'IN',
+});
 const insertMany = '/api/method/frappe.client.insert_many';
 
 async function withSandbox(opts: FrappeSandboxOptions, run: (sb: FrappeSandbox) => Promise<void>): Promise<void> {
@@ -42,14 +58,19 @@ async function withSandbox(opts: FrappeSandboxOptions, run: (sb: FrappeSandbox) 
 describe('Frappe sandbox: insert_many and insert', () => {
   it('returns the names and commits all docs', () =>
     withSandbox({}, async (sb) => {
-      const reply = await send(sb, 'POST', insertMany, { docs: [checkin('HR-EMP-00003', '2024-05-24 08:50:08'), checkin('HR-EMP-00004', '2024-05-24 08:51:02')] });
+      const reply = await send(sb, 'POST', insertMany, {
+        docs: [checkin('HR-EMP-00003', '2024-05-24 08:50:08'), checkin('HR-EMP-00004', '2024-05-24 08:51:02')],
+      });
       assert.deepEqual(reply.body, { message: ['EMP-CKIN-05-2024-000001', 'EMP-CKIN-05-2024-000002'] });
       assert.equal(sb.counters.checkinsWritten, 2);
     }));
 
   it('is all-or-nothing: one bad doc rolls back the whole batch, names included', () =>
     withSandbox({}, async (sb) => {
-      const docs = JSON.stringify([checkin('HR-EMP-00003', '2024-05-24 08:50:08'), checkin('HR-EMP-00003', '2024-05-24 08:50:08')]);
+      const docs = JSON.stringify([
+        checkin('HR-EMP-00003', '2024-05-24 08:50:08'),
+        checkin('HR-EMP-00003', '2024-05-24 08:50:08'),
+      ]);
       const reply = await send(sb, 'POST', insertMany, { docs });
       assert.equal(reply.status, 417);
       assert.match(String(decoded(reply.body)[0].message), /^This employee already has a log with the same timestamp/);
@@ -61,7 +82,13 @@ describe('Frappe sandbox: insert_many and insert', () => {
 
   it('accepts 200 docs and refuses 201 with "Only 200 inserts allowed in one request"', () =>
     withSandbox({}, async (sb) => {
-      const docs = (n: number): unknown[] => Array.from({ length: n }, (_, i) => checkin('HR-EMP-00003', `2024-05-24 08:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`));
+      const docs = (n: number): unknown[] =>
+        Array.from({ length: n }, (_, i) =>
+          checkin(
+            'HR-EMP-00003',
+            `2024-05-24 08:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+          ),
+        );
       const refused = await send(sb, 'POST', insertMany, { docs: docs(201) });
       assert.equal(refused.status, 417);
       assert.equal(decoded(refused.body)[0].message, 'Only 200 inserts allowed in one request');
@@ -72,14 +99,20 @@ describe('Frappe sandbox: insert_many and insert', () => {
 
   it('refuses GET for POST-only methods with 403 "Not permitted"', () =>
     withSandbox({}, async (sb) => {
-      const reply = await send(sb, 'GET', `${insertMany}?docs=${encodeURIComponent(JSON.stringify([checkin('HR-EMP-00003', '2024-05-24 08:50:08')]))}`);
+      const reply = await send(
+        sb,
+        'GET',
+        `${insertMany}?docs=${encodeURIComponent(JSON.stringify([checkin('HR-EMP-00003', '2024-05-24 08:50:08')]))}`,
+      );
       assert.equal(reply.status, 403);
       assert.equal(decoded(reply.body)[0].message, 'Not permitted');
     }));
 
   it('frappe.client.insert answers with as_dict(): nulls kept', () =>
     withSandbox({}, async (sb) => {
-      const reply = await send(sb, 'POST', '/api/method/frappe.client.insert', { doc: checkin('HR-EMP-00003', '2024-05-24 08:50:08') });
+      const reply = await send(sb, 'POST', '/api/method/frappe.client.insert', {
+        doc: checkin('HR-EMP-00003', '2024-05-24 08:50:08'),
+      });
       const doc = reply.body.message as Record<string, unknown>;
       assert.equal(doc.attendance, null);
       assert.equal(doc.name, 'EMP-CKIN-05-2024-000001');
@@ -109,7 +142,10 @@ describe('Frappe sandbox: error bodies', () => {
     withSandbox({ allowErrorTraceback: true, orjsonStyle: true }, async (sb) => {
       const reply = await duplicate(sb);
       assert.deepEqual(Object.keys(reply.body), ['exception', 'exc_type', 'exc', '_server_messages']);
-      assert.match(String(reply.body.exception), /^frappe\.exceptions\.ValidationError: This employee already has a log/);
+      assert.match(
+        String(reply.body.exception),
+        /^frappe\.exceptions\.ValidationError: This employee already has a log/,
+      );
       assert.match((JSON.parse(String(reply.body.exc)) as string[])[0], /^Traceback \(most recent call last\)/);
       assert.match((JSON.parse(String(reply.body._server_messages)) as string[])[0], /^\{"message":"This employee/);
       const missing = await send(sb, 'GET', '/api/resource/Employee/nobody');
@@ -127,13 +163,21 @@ describe('Frappe sandbox: updates and other doctypes', () => {
       const ok = await send(sb, 'PUT', '/api/resource/Employee/HR-EMP-00004', { attendance_device_id: '202' });
       assert.equal((ok.body.data as Record<string, unknown>).attendance_device_id, '202');
       sb.store.setPermissions('sync@example.com', { writeEmployee: false });
-      assert.equal((await send(sb, 'PUT', '/api/resource/Employee/HR-EMP-00004', { attendance_device_id: '203' })).status, 403);
+      assert.equal(
+        (await send(sb, 'PUT', '/api/resource/Employee/HR-EMP-00004', { attendance_device_id: '203' })).status,
+        403,
+      );
     }));
 
   it('updates Shift Type last_sync_of_checkin from a bare JSON body without Content-Type', () =>
     withSandbox({}, async (sb) => {
       sb.store.addShiftType({ name: 'General Shift' });
-      const reply = await send(sb, 'PUT', '/api/resource/Shift Type/General Shift', JSON.stringify({ last_sync_of_checkin: '2024-05-24 10:00:00.000000' }));
+      const reply = await send(
+        sb,
+        'PUT',
+        '/api/resource/Shift Type/General Shift',
+        JSON.stringify({ last_sync_of_checkin: '2024-05-24 10:00:00.000000' }),
+      );
       assert.equal(reply.status, 200);
       assert.equal(sb.store.shiftTypes()[0].last_sync_of_checkin, '2024-05-24 10:00:00');
     }));
@@ -166,12 +210,17 @@ describe('Frappe sandbox: updates and other doctypes', () => {
 });
 
 describe('Frappe sandbox: cost model, faults and limiter', () => {
-  const batch = (i: number): unknown => ({ docs: [checkin('HR-EMP-00003', `2024-05-24 09:00:0${i}`), checkin('HR-EMP-00004', `2024-05-24 09:00:0${i}`)] });
+  const batch = (i: number): unknown => ({
+    docs: [checkin('HR-EMP-00003', `2024-05-24 09:00:0${i}`), checkin('HR-EMP-00004', `2024-05-24 09:00:0${i}`)],
+  });
 
   it('spends perDocCostMs per checkin inside the worker slots', () =>
     withSandbox({ workers: 1, perDocCostMs: 15 }, async (sb) => {
       const replies = await Promise.all([0, 1, 2].map((i) => send(sb, 'POST', insertMany, batch(i))));
-      assert.deepEqual(replies.map((r) => r.status), [200, 200, 200]);
+      assert.deepEqual(
+        replies.map((r) => r.status),
+        [200, 200, 200],
+      );
       assert.equal(sb.counters.workMs, 3 * 2 * 15);
       assert.equal(sb.counters.maxInFlight, 1);
       assert.equal(sb.counters.checkinsWritten, 6);

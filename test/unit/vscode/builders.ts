@@ -27,7 +27,12 @@ export function outcome(i: number, patch: Partial<PunchOutcome> = {}): PunchOutc
     outcome: kind,
     ...(kind === 'created' ? { checkin: `EMP-CKIN-03-2026-${String(i).padStart(6, '0')}` } : {}),
     ...(kind === 'duplicate' ? { duplicateOf: `EMP-CKIN-03-2026-${String(i - 1).padStart(6, '0')}` } : {}),
-    ...(kind === 'failed' ? { reason: i % 3 === 0 ? `No Employee with Biometric ID ${code}` : 'Inactive employee', failure: i % 3 === 0 ? 'unknownEmployee' : 'refused' } : {}),
+    ...(kind === 'failed'
+      ? {
+          reason: i % 3 === 0 ? `No Employee with Biometric ID ${code}` : 'Inactive employee',
+          failure: i % 3 === 0 ? 'unknownEmployee' : 'refused',
+        }
+      : {}),
     ...(kind === 'skipped' ? { reason: 'punch state 255 is SKIP' } : {}),
     ...patch,
   } as PunchOutcome;

@@ -20,7 +20,10 @@ function commandsFor(value: string): string[] {
 
 describe('contextValue grammar and the menus that match it', () => {
   it('builds base+flags in a stable order and parses back', () => {
-    assert.strictEqual(contextValue(ContextBase.run, { failed: true, dryRun: false, error: true }), 'bioSync.run+error+failed');
+    assert.strictEqual(
+      contextValue(ContextBase.run, { failed: true, dryRun: false, error: true }),
+      'bioSync.run+error+failed',
+    );
     assert.strictEqual(contextValue(ContextBase.device), 'bioSync.device');
     const parsed = parseContextValue('bioSync.failedPunch+retryable+unknownEmployee');
     assert.strictEqual(parsed.base, 'bioSync.failedPunch');
@@ -29,7 +32,16 @@ describe('contextValue grammar and the menus that match it', () => {
 
   it('an enabled device with failures gets sync, rerun and disable; a disabled one gets enable', () => {
     const enabled = commandsFor(contextValue(ContextBase.device, { enabled: true, failed: true }));
-    for (const c of ['bioSync.syncNow', 'bioSync.previewSync', 'bioSync.rerunFailed', 'bioSync.disableDevice', 'bioSync.removeDevice', 'bioSync.testConnection', 'bioSync.copyAsJson']) assert.ok(enabled.includes(c), c);
+    for (const c of [
+      'bioSync.syncNow',
+      'bioSync.previewSync',
+      'bioSync.rerunFailed',
+      'bioSync.disableDevice',
+      'bioSync.removeDevice',
+      'bioSync.testConnection',
+      'bioSync.copyAsJson',
+    ])
+      assert.ok(enabled.includes(c), c);
     assert.ok(!enabled.includes('bioSync.enableDevice'));
     const disabled = commandsFor(contextValue(ContextBase.device, { disabled: true }));
     assert.ok(disabled.includes('bioSync.enableDevice'));
@@ -40,9 +52,17 @@ describe('contextValue grammar and the menus that match it', () => {
   it('runs, failed groups and punches get the actions that belong to them', () => {
     assert.deepStrictEqual(commandsFor(contextValue(ContextBase.run)), ['bioSync.copyAsJson', 'bioSync.showMapping']);
     assert.ok(commandsFor(contextValue(ContextBase.run, { failed: true })).includes('bioSync.rerunFailed'));
-    assert.deepStrictEqual(commandsFor(contextValue(ContextBase.failedGroup, { failed: true })), ['bioSync.rerunFailed', 'bioSync.showMapping']);
+    assert.deepStrictEqual(commandsFor(contextValue(ContextBase.failedGroup, { failed: true })), [
+      'bioSync.rerunFailed',
+      'bioSync.showMapping',
+    ]);
     const unknown = commandsFor(contextValue(ContextBase.failedPunch, { retryable: true, unknownEmployee: true }));
-    assert.deepStrictEqual(unknown, ['bioSync.copyAsJson', 'bioSync.dismissPunch', 'bioSync.linkEmployee', 'bioSync.rerunPunch']);
+    assert.deepStrictEqual(unknown, [
+      'bioSync.copyAsJson',
+      'bioSync.dismissPunch',
+      'bioSync.linkEmployee',
+      'bioSync.rerunPunch',
+    ]);
     const resolved = commandsFor(contextValue(ContextBase.failedPunch, { employee: true }));
     assert.deepStrictEqual(resolved, ['bioSync.copyAsJson', 'bioSync.openInFrappe']);
     assert.deepStrictEqual(commandsFor(contextValue(ContextBase.status)), []);

@@ -2,7 +2,15 @@ import * as assert from 'node:assert';
 import type { DeviceStatus, DoctorCheck, RunSummary } from '../../../src/shared/model';
 import { CredentialsMissingError, BioTimeError, CancelledError } from '../../../src/core/errors';
 import { doctorMarkdown, tally, tallyText, worstCheck } from '../../../src/vscode/commands/doctorReport';
-import { formatPunchStates, parsePunchStates, slugify, validateInterval, validateName, validateTimeZone, validateUrl } from '../../../src/vscode/commands/deviceValidation';
+import {
+  formatPunchStates,
+  parsePunchStates,
+  slugify,
+  validateInterval,
+  validateName,
+  validateTimeZone,
+  validateUrl,
+} from '../../../src/vscode/commands/deviceValidation';
 import { actionsFor, adviseOn, UserFacingError } from '../../../src/vscode/errors';
 import { barState, barText, failureDecision } from '../../../src/vscode/statusBarState';
 import { countsText, duration, relativeTime } from '../../../src/vscode/tree/format';
@@ -43,7 +51,10 @@ describe('errors translated at the edge', () => {
       message: 'BioTime refused the login. Check the password.',
       actions: ['setPassword', 'testConnection', 'showLog'],
     });
-    assert.deepStrictEqual(adviseOn(new CredentialsMissingError('Frappe API key for site main', 'Set it.')).actions, ['setApiKey', 'showLog']);
+    assert.deepStrictEqual(adviseOn(new CredentialsMissingError('Frappe API key for site main', 'Set it.')).actions, [
+      'setApiKey',
+      'showLog',
+    ]);
     assert.strictEqual(adviseOn(new CancelledError()).silent, true);
     assert.deepStrictEqual(adviseOn(new UserFacingError('No device.', 'addDevice')).actions, ['addDevice', 'showLog']);
     assert.deepStrictEqual(actionsFor('frappe.unreachable'), ['testConnection', 'openSettings', 'showLog']);
@@ -55,13 +66,22 @@ describe('Test Connection report', () => {
   const checks: DoctorCheck[] = [
     { target: 'device hq', check: 'BioTime login', status: 'ok', detail: 'JWT accepted' },
     { target: 'device hq', check: 'clock', status: 'warn', detail: 'BioTime is 5 min ahead', fix: 'Check the clock' },
-    { target: 'site main', check: 'can write time', status: 'fail', detail: 'API user lacks HR User | permlevel', fix: 'Give the user the HR User role' },
+    {
+      target: 'site main',
+      check: 'can write time',
+      status: 'fail',
+      detail: 'API user lacks HR User | permlevel',
+      fix: 'Give the user the HR User role',
+    },
   ];
   it('groups by target, one row per check, the fix under failures', () => {
     const md = doctorMarkdown(checks, new Date(0), 'hq');
     assert.match(md, /^# BioTime Sync — Test Connection \(hq\)/);
     assert.match(md, /## device hq[\s\S]*## site main/);
-    assert.match(md, /✖ failed \| can write time \| API user lacks HR User \\\| permlevel<br>\*\*Fix:\*\* Give the user the HR User role \|/);
+    assert.match(
+      md,
+      /✖ failed \| can write time \| API user lacks HR User \\\| permlevel<br>\*\*Fix:\*\* Give the user the HR User role \|/,
+    );
     assert.strictEqual(tallyText(tally(checks)), '1 ok, 1 warning, 1 failed');
     assert.strictEqual(worstCheck(checks)?.check, 'can write time');
   });
@@ -78,24 +98,61 @@ describe('tree and status bar text', () => {
     assert.strictEqual(duration(850), '850 ms');
     assert.strictEqual(duration(12_400), '12 s');
     assert.strictEqual(duration(125_000), '2 min 5 s');
-    assert.strictEqual(countsText({ fetched: 9, created: 5, duplicate: 1, failed: 2, skipped: 1, userControlCalls: 0, userControlFailed: 0 }), '5 created · 1 duplicate · 2 failed · 1 skipped');
-    assert.strictEqual(countsText({ fetched: 0, created: 0, duplicate: 0, failed: 0, skipped: 0, userControlCalls: 0, userControlFailed: 0 }), 'nothing new');
+    assert.strictEqual(
+      countsText({
+        fetched: 9,
+        created: 5,
+        duplicate: 1,
+        failed: 2,
+        skipped: 1,
+        userControlCalls: 0,
+        userControlFailed: 0,
+      }),
+      '5 created · 1 duplicate · 2 failed · 1 skipped',
+    );
+    assert.strictEqual(
+      countsText({
+        fetched: 0,
+        created: 0,
+        duplicate: 0,
+        failed: 0,
+        skipped: 0,
+        userControlCalls: 0,
+        userControlFailed: 0,
+      }),
+      'nothing new',
+    );
   });
 
   it('status bar: idle, running with count, failing devices, settings problems', () => {
-    const status = (health: DeviceStatus['health'], lastSyncAt: string | null = null) => ({ deviceId: 'd', name: 'HQ', enabled: true, health, lastSyncAt, lastError: { code: 'biotime.unreachable', message: 'BioTime is unreachable' } }) as DeviceStatus;
-    assert.strictEqual(barText(barState('ready', 0, 2, [status('running')], false)).text, '$(sync~spin) BioTime: syncing 2');
+    const status = (health: DeviceStatus['health'], lastSyncAt: string | null = null) =>
+      ({
+        deviceId: 'd',
+        name: 'HQ',
+        enabled: true,
+        health,
+        lastSyncAt,
+        lastError: { code: 'biotime.unreachable', message: 'BioTime is unreachable' },
+      }) as DeviceStatus;
+    assert.strictEqual(
+      barText(barState('ready', 0, 2, [status('running')], false)).text,
+      '$(sync~spin) BioTime: syncing 2',
+    );
     const failing = barText(barState('ready', 0, 0, [status('error')], false));
     assert.strictEqual(failing.text, '$(error) BioTime: 1 failing');
     assert.match(failing.tooltip, /BioTime is unreachable/);
     assert.ok(failing.error);
-    assert.strictEqual(barText(barState('ready', 0, 0, [status('ok', '2026-03-01T11:00:00Z')], true)).text, '$(check) BioTime');
+    assert.strictEqual(
+      barText(barState('ready', 0, 0, [status('ok', '2026-03-01T11:00:00Z')], true)).text,
+      '$(check) BioTime',
+    );
     assert.match(barText(barState('invalid', 3, 0, [], false)).tooltip, /3 problem/);
     assert.strictEqual(barState('unconfigured', 0, 0, [], false).kind, 'unconfigured');
   });
 
   it('one notification per failure streak, only for scheduled syncs, only at the threshold', () => {
-    const run = (status: RunSummary['status'], kind: RunSummary['kind'] = 'sync') => ({ kind, status, deviceId: 'd' }) as RunSummary;
+    const run = (status: RunSummary['status'], kind: RunSummary['kind'] = 'sync') =>
+      ({ kind, status, deviceId: 'd' }) as RunSummary;
     const dev = (n: number) => ({ deviceId: 'd', consecutiveFailures: n }) as DeviceStatus;
     assert.strictEqual(failureDecision(run('failed'), dev(2), 3, false), 'none');
     assert.strictEqual(failureDecision(run('failed'), dev(3), 3, false), 'notify');
@@ -107,7 +164,11 @@ describe('tree and status bar text', () => {
 
   it('command arguments: a node, a ref, a device id', () => {
     assert.deepStrictEqual(refOf('hq'), { kind: 'device', deviceId: 'hq' });
-    assert.deepStrictEqual(refOf({ ref: { kind: 'run', deviceId: 'hq', runId: 'r1' } }), { kind: 'run', deviceId: 'hq', runId: 'r1' });
+    assert.deepStrictEqual(refOf({ ref: { kind: 'run', deviceId: 'hq', runId: 'r1' } }), {
+      kind: 'run',
+      deviceId: 'hq',
+      runId: 'r1',
+    });
     assert.deepStrictEqual(refOf({ deviceId: 'hq' }), { kind: 'device', deviceId: 'hq' });
     assert.strictEqual(refOf({ kind: 'run', deviceId: 'hq' }), undefined);
     assert.strictEqual(refOf(42), undefined);

@@ -23,19 +23,40 @@ describe('MappingDataset (punch mapping panel rows, queried on the host)', () =>
   });
 
   it('sorts numeric employee codes as numbers and keeps ties in their original order', () => {
-    const ds = new MappingDataset([outcome(0, { empCode: '10' }), outcome(1, { empCode: '9' }), outcome(2, { empCode: '0042' }), outcome(3, { empCode: '9' })]);
-    assert.deepStrictEqual(ds.query(q({ sort: 'empCode' }), 10).rows.map((r) => r.key), ['2', '4', '1', '3']);
-    assert.deepStrictEqual(ds.query(q({ sort: 'empCode', descending: true }), 10).rows.map((r) => r.empCode), ['0042', '10', '9', '9']);
+    const ds = new MappingDataset([
+      outcome(0, { empCode: '10' }),
+      outcome(1, { empCode: '9' }),
+      outcome(2, { empCode: '0042' }),
+      outcome(3, { empCode: '9' }),
+    ]);
+    assert.deepStrictEqual(
+      ds.query(q({ sort: 'empCode' }), 10).rows.map((r) => r.key),
+      ['2', '4', '1', '3'],
+    );
+    assert.deepStrictEqual(
+      ds.query(q({ sort: 'empCode', descending: true }), 10).rows.map((r) => r.empCode),
+      ['0042', '10', '9', '9'],
+    );
   });
 
   it('replaces rerun rows in place and updates the totals', () => {
     const ds = new MappingDataset(outcomes(8));
     const before = ds.query(q({ sort: 'transactionId' }), 8).rows.map((r) => r.key);
-    const changed = ds.replace([outcome(2, { outcome: 'created', checkin: 'EMP-CKIN-NEW', reason: undefined, failure: undefined }), outcome(999, { key: 'not-here' })]);
-    assert.deepStrictEqual(changed.map((r) => r.key), ['3']);
+    const changed = ds.replace([
+      outcome(2, { outcome: 'created', checkin: 'EMP-CKIN-NEW', reason: undefined, failure: undefined }),
+      outcome(999, { key: 'not-here' }),
+    ]);
+    assert.deepStrictEqual(
+      changed.map((r) => r.key),
+      ['3'],
+    );
     assert.strictEqual(ds.get('3')?.checkin, 'EMP-CKIN-NEW');
     assert.deepStrictEqual(ds.totals(), { all: 8, created: 3, duplicate: 2, failed: 1, skipped: 2 });
-    assert.deepStrictEqual(ds.query(q({ sort: 'transactionId' }), 8).rows.map((r) => r.key), before, 'rows stay where they were');
+    assert.deepStrictEqual(
+      ds.query(q({ sort: 'transactionId' }), 8).rows.map((r) => r.key),
+      before,
+      'rows stay where they were',
+    );
   });
 
   it('handles 50,000 rows without freezing: every query well under a frame budget once sorted', () => {
@@ -60,13 +81,22 @@ describe('MappingDataset (punch mapping panel rows, queried on the host)', () =>
     assert.ok(time('search "gate 3"', q({ search: 'gate 3' })).matched > 0);
     time('sort by name desc', q({ sort: 'name', descending: true }));
     time('sort by code', q({ sort: 'empCode' }));
-    ds.replace(outcomes(300).filter((r) => r.outcome === 'failed').map((r) => ({ ...r, outcome: 'created' as const })));
+    ds.replace(
+      outcomes(300)
+        .filter((r) => r.outcome === 'failed')
+        .map((r) => ({ ...r, outcome: 'created' as const })),
+    );
     time('query after an in-place rerun of 75 rows', q({ outcome: 'failed' }));
     // The page that crosses to the webview stays small whatever the run size.
     const bytes = JSON.stringify(ds.query(q({ page: 3 }), 200)).length;
-    console.log(`      50k rows: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}; one page message ${(bytes / 1024).toFixed(0)} KiB`);
+    console.log(
+      `      50k rows: ${Object.entries(timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+        .join(', ')}; one page message ${(bytes / 1024).toFixed(0)} KiB`,
+    );
     assert.ok(tFirst < 1500, `first page took ${tFirst.toFixed(0)} ms`);
-    for (const [label, ms] of Object.entries(timings)) if (!label.startsWith('first')) assert.ok(ms < 500, `${label} took ${ms.toFixed(0)} ms`);
+    for (const [label, ms] of Object.entries(timings))
+      if (!label.startsWith('first')) assert.ok(ms < 500, `${label} took ${ms.toFixed(0)} ms`);
     assert.ok(timings['next page (cached order)'] < 20, 'paging reuses the sorted order');
     assert.ok(bytes < 200 * 1024, `page message is ${bytes} bytes`);
   });

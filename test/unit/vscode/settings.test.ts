@@ -17,7 +17,12 @@ describe('settings → engine config', () => {
       raw,
     );
     assert.deepStrictEqual(issues, [
-      { key: 'bioSync.devices[0].intervalMinutes', message: 'expected an integer from 1 to 1440, got 0', ownerId: 'hq', ownerKind: 'device' },
+      {
+        key: 'bioSync.devices[0].intervalMinutes',
+        message: 'expected an integer from 1 to 1440, got 0',
+        ownerId: 'hq',
+        ownerKind: 'device',
+      },
       { key: 'bioSync.devices[1].id', message: 'required', ownerId: undefined, ownerKind: 'device' },
       { key: 'bioSync.sites[0].url', message: 'required', ownerId: 'main', ownerKind: 'site' },
       { key: 'bioSync.(root)', message: 'odd' },
@@ -28,8 +33,15 @@ describe('settings → engine config', () => {
     assert.strictEqual(clampInt(0, 1, 50, 5), 1);
     assert.strictEqual(clampInt('7', 1, 50, 5), 5);
     assert.strictEqual(clampInt(7.6, 1, 50, 5), 8);
-    const values: Record<string, unknown> = { 'scheduler.enabled': false, 'notifications.consecutiveFailures': 0, 'mapping.pageSize': 10_000 };
-    assert.deepStrictEqual(toUiSettings((k) => values[k]), { schedulerEnabled: false, failureThreshold: 1, recentRuns: 5, runsLimit: 30, mappingPageSize: 2000 });
+    const values: Record<string, unknown> = {
+      'scheduler.enabled': false,
+      'notifications.consecutiveFailures': 0,
+      'mapping.pageSize': 10_000,
+    };
+    assert.deepStrictEqual(
+      toUiSettings((k) => values[k]),
+      { schedulerEnabled: false, failureThreshold: 1, recentRuns: 5, runsLimit: 30, mappingPageSize: 2000 },
+    );
   });
 
   it('package.json settings schema is the one generated from the engine config schema (npx tsx e2e/genSettingsSchema.ts)', () => {
@@ -38,7 +50,10 @@ describe('settings → engine config', () => {
     const { site, device } = settingsItemSchemas();
     assert.deepStrictEqual(props['bioSync.sites'].items, JSON.parse(JSON.stringify(site)));
     assert.deepStrictEqual(props['bioSync.devices'].items, JSON.parse(JSON.stringify(device)));
-    assert.ok(!JSON.stringify(props).includes('BIOTIME_PASSWORD_'), 'settings speak of the keychain, not environment variables');
+    assert.ok(
+      !JSON.stringify(props).includes('BIOTIME_PASSWORD_'),
+      'settings speak of the keychain, not environment variables',
+    );
     for (const [key, p] of Object.entries<Record<string, unknown>>(props)) {
       assert.ok(p.markdownDescription, `${key} has a markdownDescription`);
       assert.ok('default' in p, `${key} has a default`);

@@ -57,14 +57,24 @@ export class DeviceNode extends TreeNode {
     });
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(s.name)}** \`${escape(s.deviceId)}\`\n\n`);
-    md.appendMarkdown(`Last sync: ${s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : 'never'}  \n`);
-    if (s.nextRunAt && s.enabled) md.appendMarkdown(`Next run: ${relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`);
+    md.appendMarkdown(
+      `Last sync: ${s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : 'never'}  \n`,
+    );
+    if (s.nextRunAt && s.enabled)
+      md.appendMarkdown(
+        `Next run: ${relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`,
+      );
     md.appendMarkdown(`Cursor (last transaction id): ${s.cursor ?? '—'}  \nFailed punches: ${s.failedCount}`);
     const watched = s.watchedGaps.reduce((n, g) => n + g.to - g.from + 1, 0);
-    if (watched) md.appendMarkdown(`  \nWatched ids below the cursor: ${watched} (not seen yet; every run looks for them)`);
-    if (s.lastError) md.appendMarkdown(`\n\n$(error) ${escape(s.lastError.message)}${s.lastError.hint ? `\n\n${escape(s.lastError.hint)}` : ''}`);
+    if (watched)
+      md.appendMarkdown(`  \nWatched ids below the cursor: ${watched} (not seen yet; every run looks for them)`);
+    if (s.lastError)
+      md.appendMarkdown(
+        `\n\n$(error) ${escape(s.lastError.message)}${s.lastError.hint ? `\n\n${escape(s.lastError.hint)}` : ''}`,
+      );
     const offline = s.terminals.filter((t) => t.offline);
-    if (offline.length) md.appendMarkdown(`\n\n$(warning) Terminals offline: ${offline.map((t) => escape(t.alias || t.sn)).join(', ')}`);
+    if (offline.length)
+      md.appendMarkdown(`\n\n$(warning) Terminals offline: ${offline.map((t) => escape(t.alias || t.sn)).join(', ')}`);
     item.tooltip = md;
     return item;
   }
@@ -75,13 +85,38 @@ export class DeviceNode extends TreeNode {
     if (s.health === 'error' && s.lastError) {
       const fix = actionsFor(s.lastError.code, s.lastError.message).find((a) => a !== 'showLog') ?? 'testConnection';
       const command = FIX_COMMANDS[fix];
-      out.push(new StatusNode('error', s.lastError.message, s.lastError.hint, { command, title: 'Fix', arguments: [s.deviceId] }, this));
+      out.push(
+        new StatusNode(
+          'error',
+          s.lastError.message,
+          s.lastError.hint,
+          { command, title: 'Fix', arguments: [s.deviceId] },
+          this,
+        ),
+      );
       if (s.deviceId.startsWith('sandbox-')) {
-        out.push(new StatusNode('info', 'The sandbox servers stop with the window that started them', 'start them again', { command: 'bioSync.trySandbox', title: 'Try with the Built-in Sandbox' }, this));
+        out.push(
+          new StatusNode(
+            'info',
+            'The sandbox servers stop with the window that started them',
+            'start them again',
+            { command: 'bioSync.trySandbox', title: 'Try with the Built-in Sandbox' },
+            this,
+          ),
+        );
       }
     }
     const offline = s.terminals.filter((t) => t.offline);
-    if (offline.length) out.push(new StatusNode('warning', `${offline.length} terminal(s) offline`, offline.map((t) => t.alias || t.sn).join(', '), undefined, this));
+    if (offline.length)
+      out.push(
+        new StatusNode(
+          'warning',
+          `${offline.length} terminal(s) offline`,
+          offline.map((t) => t.alias || t.sn).join(', '),
+          undefined,
+          this,
+        ),
+      );
     const runs = await this.ctx.model.runs(s.deviceId, this.ctx.ui().recentRuns);
     out.push(...runs.map((r) => new RunNode(r, this.ctx, false, this)));
     if (s.failedCount > 0) out.push(new FailedGroupNode(s.deviceId, s.failedCount, this.ctx, this));

@@ -27,7 +27,8 @@ export class FailedGroupNode extends TreeNode {
     item.id = `device:${this.deviceId}:failed`;
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
     item.contextValue = contextValue(ContextBase.failedGroup, { failed: true });
-    item.tooltip = 'Punches that did not become a checkin. They are retried by "Rerun Failed Punches" and kept until they succeed or are dismissed.';
+    item.tooltip =
+      'Punches that did not become a checkin. They are retried by "Rerun Failed Punches" and kept until they succeed or are dismissed.';
     return item;
   }
 
@@ -35,7 +36,15 @@ export class FailedGroupNode extends TreeNode {
     const failed = await this.ctx.model.failed(this.deviceId);
     const nodes: TreeNode[] = failed.slice(0, MAX_CHILDREN).map((f) => new FailedPunchNode(fromFailed(f), this));
     if (failed.length > MAX_CHILDREN) {
-      nodes.push(new StatusNode('info', `${failed.length - MAX_CHILDREN} more…`, 'open the punch mapping', { command: 'bioSync.showMapping', title: 'Show Punch Mapping', arguments: [this.ref] }, this));
+      nodes.push(
+        new StatusNode(
+          'info',
+          `${failed.length - MAX_CHILDREN} more…`,
+          'open the punch mapping',
+          { command: 'bioSync.showMapping', title: 'Show Punch Mapping', arguments: [this.ref] },
+          this,
+        ),
+      );
     }
     return nodes;
   }

@@ -22,8 +22,15 @@ export class FailedPunchNode extends TreeNode {
     item.description = `${p.punchTime} · ${p.retryable ? p.reason : `resolved since (${p.reason})`}`;
     item.iconPath = unknown
       ? new vscode.ThemeIcon('person', new vscode.ThemeColor('editorWarning.foreground'))
-      : new vscode.ThemeIcon(p.retryable ? 'error' : 'pass', new vscode.ThemeColor(p.retryable ? 'errorForeground' : 'testing.iconPassed'));
-    item.contextValue = contextValue(ContextBase.failedPunch, { retryable: p.retryable, unknownEmployee: unknown && p.retryable, employee: !!p.employee });
+      : new vscode.ThemeIcon(
+          p.retryable ? 'error' : 'pass',
+          new vscode.ThemeColor(p.retryable ? 'errorForeground' : 'testing.iconPassed'),
+        );
+    item.contextValue = contextValue(ContextBase.failedPunch, {
+      retryable: p.retryable,
+      unknownEmployee: unknown && p.retryable,
+      employee: !!p.employee,
+    });
     const md = new vscode.MarkdownString();
     md.appendText(`${p.empCode} ${p.name} — ${p.punchTime}\n${p.reason}\n`);
     if (p.raw) md.appendCodeblock(JSON.stringify(p.raw, null, 2), 'json');

@@ -10,7 +10,8 @@ function runIcon(run: RunSummary): vscode.ThemeIcon {
   if (run.status === 'running') return new vscode.ThemeIcon('sync~spin');
   if (run.status === 'failed') return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   if (run.status === 'cancelled') return new vscode.ThemeIcon('circle-slash');
-  if (run.status === 'interrupted') return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('editorWarning.foreground'));
+  if (run.status === 'interrupted')
+    return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('editorWarning.foreground'));
   if (run.kind === 'dryRun') return new vscode.ThemeIcon('eye');
   if (run.counts.failed) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
   return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
@@ -33,11 +34,19 @@ export class RunNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const r = this.run;
     const now = this.ctx.now();
-    const item = new vscode.TreeItem(runLabel(r, now), r.counts.failed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      runLabel(r, now),
+      r.counts.failed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `${this.showDevice ? 'runs' : 'device'}:run:${r.runId}`;
     item.description = (this.showDevice ? `${this.deviceName()} · ` : '') + runDescription(r);
     item.iconPath = runIcon(r);
-    item.contextValue = contextValue(ContextBase.run, { failed: r.counts.failed > 0, dryRun: r.kind === 'dryRun', rerun: r.kind === 'rerun', error: r.status === 'failed' });
+    item.contextValue = contextValue(ContextBase.run, {
+      failed: r.counts.failed > 0,
+      dryRun: r.kind === 'dryRun',
+      rerun: r.kind === 'rerun',
+      error: r.status === 'failed',
+    });
     const c = r.counts;
     item.tooltip = [
       `${runLabel(r, now)} — ${r.status} on ${this.deviceName()}`,
