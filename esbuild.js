@@ -1,4 +1,4 @@
-// Bundles the three entry points (extension host, CLI, webview scripts); see ../shared/style.md "Build".
+// Bundles the three entry points (extension host, CLI, webview scripts); see docs/reference/style.md "Build".
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');

@@ -1,7 +1,7 @@
 // The `bioSync.sites` / `bioSync.devices` settings schema is generated from the engine's own JSON Schema
 // (configJsonSchema), so the settings UI, settings.json validation and validateConfig() never drift apart. Only the
 // descriptions that speak of the CLI's environment variables are reworded for the extension (secrets live in the
-// keychain). Regenerate with `npx tsx e2e/genSettingsSchema.ts`; a unit test
+// keychain). Regenerate with `npx tsx scripts/genSettingsSchema.ts`; a unit test
 // fails when package.json is stale. vscode-free.
 import { CONFIG_DESCRIPTIONS, configJsonSchema } from '../../core/config';
 

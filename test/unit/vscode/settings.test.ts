@@ -44,7 +44,7 @@ describe('settings → engine config', () => {
     );
   });
 
-  it('package.json settings schema is the one generated from the engine config schema (npx tsx e2e/genSettingsSchema.ts)', () => {
+  it('package.json settings schema is the one generated from the engine config schema (npx tsx scripts/genSettingsSchema.ts)', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
     const props = pkg.contributes.configuration.properties;
     const { site, device } = settingsItemSchemas();

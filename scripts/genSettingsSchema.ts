@@ -1,5 +1,5 @@
 // Writes the generated item schemas of `bioSync.sites` / `bioSync.devices` into package.json (a targeted edit of
-// those two keys only). Run: npx tsx e2e/genSettingsSchema.ts
+// those two keys only). Run: npx tsx scripts/genSettingsSchema.ts
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { settingsItemSchemas } from '../src/vscode/adapters/settingsSchema';
