@@ -2,6 +2,7 @@
 // the `payload` URL parameter (extensionDevelopmentPath + extensionTestsPath) is honoured in smoke-test mode, the
 // suite's output arrives through codeAutomationLog and its exit code through codeAutomationExit.
 import { chromium } from 'playwright-core';
+import fs from 'node:fs';
 import { format } from 'node:util';
 import { patientWaits } from './waits.mjs';
 
@@ -28,6 +29,10 @@ const browser = await chromium.launch({
   ],
 });
 const page = await browser.newPage();
+// The workbench's own console (webview and service-worker errors show only there), kept for a failed run.
+const consoleLog = fs.createWriteStream(`${process.env.FAIL_DIR || '.'}/exthost-browser-console.log`);
+page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
 patientWaits(page, Number(process.env.E2E_TIMEOUT_SCALE || 3));
 const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
 let summary;

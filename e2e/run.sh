@@ -124,13 +124,15 @@ if [ "$ONLY" != ui ]; then
 step "code-server (extension-tests mode)"
 start_host exthost none "--vscode-option enable-smoke-test-driver"
 step "extension-host tests on port $LAST_PORT"
-VSCODE_URL=http://127.0.0.1:$LAST_PORT WS_FOLDER=$RUN/ws-exthost EXT_DEV_PATH=$ROOT EXT_TESTS_PATH=$ROOT/dist/test/integration.js \
+VSCODE_URL=http://127.0.0.1:$LAST_PORT WS_FOLDER=$RUN/ws-exthost FAIL_DIR=$RUN EXT_DEV_PATH=$ROOT EXT_TESTS_PATH=$ROOT/dist/test/integration.js \
   node e2e/exthost.mjs 2>&1 | tee "$RUN/exthost.out" || rc=1
 fi
 
 if [ $rc != 0 ]; then
   echo "--- extension host logs:"; find "$RUN" -name 'remoteexthost.log' -exec tail -40 {} \; 2>/dev/null || true
   find "$RUN" -name '*BioTime Sync.log' -exec tail -60 {} \; 2>/dev/null || true
+  echo "--- browser console (errors and webview lines):"
+  grep -hiE 'error|webview|worker' "$RUN"/*browser-console.log 2>/dev/null | tail -40 || true
 fi
 step "done"
 node -e '
