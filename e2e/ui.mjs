@@ -3,6 +3,7 @@
 // the sandbox servers e2e/run.sh started. Screenshots go to OUT_DIR (media/screenshots/ for the README).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
+import { patientWaits } from './waits.mjs';
 
 const BASE = process.env.VSCODE_URL;
 const FOLDER = process.env.WS_FOLDER;
@@ -39,7 +40,7 @@ async function tidy() {
   await quickInput()
     .waitFor({ state: 'hidden', timeout: 5000 })
     .catch(() => {});
-  await page.waitForTimeout(300); // the palette fades out
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished))); // the palette fades out
   if (await page.locator('iframe.webview.ready').count()) {
     await mapping()
       .locator('body')
@@ -71,6 +72,7 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 page = await context.newPage();
+patientWaits(page, Number(process.env.E2E_TIMEOUT_SCALE || 3));
 const consoleLog = fs.createWriteStream(`${FAIL_DIR}/browser-console.log`);
 page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
 page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));

@@ -9,7 +9,7 @@ import { secretsTests } from './secrets.test';
 import { settingsTests } from './settings.test';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   // Order matters: activation sees an empty configuration; the commands suite starts the sandbox the others use.
   activationTests();

@@ -21,20 +21,21 @@ export function lockTests(): void {
         schedulerTickMs: 200,
       });
       try {
-        other.scheduler.start();
-        await new Promise((r) => setTimeout(r, 600));
+        // One pass of the second scheduler, awaited: it has tried the lock when this resolves (no sleep and hope).
+        await other.scheduler.tick();
         assert.strictEqual(
           other.scheduler.isRunner,
           false,
           'the second one must follow while this window holds the lock',
         );
+        other.scheduler.start();
 
         await setSetting('scheduler.enabled', false);
-        await waitFor('the second one takes over', () => other.scheduler.isRunner, 10_000);
+        await waitFor('the second one takes over', () => other.scheduler.isRunner);
         assert.strictEqual(a.host.role, 'stopped');
 
         await setSetting('scheduler.enabled', true);
-        await waitFor('this window follows', () => a.host.role === 'follower', 10_000);
+        await waitFor('this window follows', () => a.host.role === 'follower');
         const roots = await render(a.trees.devices);
         assert.ok(
           roots.some((r) => r.label === 'Another window runs the scheduled syncs'),

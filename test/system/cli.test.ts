@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { answeredUntil, holdAnswer } from '../support/heldAnswer';
 import { checkins, punch, SECRETS, world, type World } from './world';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -106,7 +107,7 @@ describe('system: the CLI', function () {
   });
 
   it('killed mid-run and run again: nothing lost, nothing duplicated', async () => {
-    w = await world({ device: { pageSize: 10 }, frappe: { latencyMs: 15 }, biotime: { latencyMs: 5 } });
+    w = await world({ device: { pageSize: 10 } });
     for (let i = 0; i < 120; i++)
       punch(
         w,
@@ -115,13 +116,14 @@ describe('system: the CLI', function () {
         String(i % 2),
       );
     const f = files(w);
+    // The first write that brings Frappe to 30 checkins is committed but never answered: the run is provably
+    // in the middle when it is killed.
+    const held = holdAnswer(w.frappe.knobs, (req) => req.method === 'POST' && checkins(w).length >= 30);
     const p = spawn(process.execPath, [CLI, 'run', '--config', f.config, '--state-dir', f.state], { env });
-    await new Promise<void>((resolve) => {
-      const check = () => (checkins(w).length >= 30 ? resolve() : setTimeout(check, 5));
-      check();
-    });
+    await held.arrived;
     p.kill('SIGKILL');
     await new Promise((r) => p.on('close', r));
+    held.release();
     assert.ok(checkins(w).length < 120, 'the run was still in progress when killed');
     const killed = JSON.parse((await cli(['status', '--json', '--config', f.config, '--state-dir', f.state])).out)
       .devices[0].lastRun;
@@ -143,18 +145,20 @@ describe('system: the CLI', function () {
   });
 
   it('two processes on one state directory: the second says who holds it and exits 1', async () => {
-    w = await world({ frappe: { latencyMs: 20 } });
+    w = await world();
     for (let i = 0; i < 40; i++) punch(w, '1001', `2026-11-20 08:${String(i).padStart(2, '0')}:00`);
     const f = files(w);
+    // The first process takes the lock before it talks to BioTime; its first BioTime answer is held until the second
+    // process has been turned away, so the first is inside its run (holding the lock) the whole time.
+    const held = holdAnswer(w.biotime.knobs, () => true);
     const first = cli(['run', '--config', f.config, '--state-dir', f.state]);
-    await new Promise<void>((resolve) => {
-      const check = () => (fs.existsSync(path.join(f.state, 'sync.lock')) ? resolve() : setTimeout(check, 5));
-      check();
-    });
+    await held.arrived;
     const second = await cli(['run', '--config', f.config, '--state-dir', f.state]);
-    assert.equal(second.code, 1);
+    held.release();
+    assert.equal(second.code, 1, second.err + second.out);
     assert.match(second.err + second.out, /Another BioTime Sync process is syncing/);
-    assert.equal((await first).code, 0);
+    const done = await first;
+    assert.equal(done.code, 0, done.err + done.out);
     assert.equal(checkins(w).length, 40);
   });
 
@@ -165,10 +169,7 @@ describe('system: the CLI', function () {
     const p = spawn(process.execPath, [CLI, 'watch', '--config', f.config, '--state-dir', f.state], { env });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
-    await new Promise<void>((resolve) => {
-      const check = () => (checkins(w).length === 1 ? resolve() : setTimeout(check, 5));
-      check();
-    });
+    await answeredUntil(w.frappe.knobs, () => checkins(w).length === 1);
     p.kill('SIGTERM');
     const code = await new Promise((r) => p.on('close', r));
     assert.equal(code, 0, err);

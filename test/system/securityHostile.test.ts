@@ -25,14 +25,12 @@ const PEAK_RSS_LIMIT = 230 * MB;
 interface Observed {
   code: number | null;
   output: string;
-  ms: number;
   /** Peak resident memory (VmHWM), or undefined without /proc. */
   peakRss?: number;
 }
 
 function runObserved(args: string[]): Promise<Observed> {
   return new Promise((resolve) => {
-    const t0 = Date.now();
     const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
@@ -51,7 +49,7 @@ function runObserved(args: string[]): Promise<Observed> {
     child.on('close', (code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      resolve({ code, output, ms: Date.now() - t0, peakRss: peak });
+      resolve({ code, output, peakRss: peak });
     });
   });
 }
@@ -150,7 +148,6 @@ describe('system: hostile server answers are bounded and reported', function () 
       );
     });
     assert.ok(r.hostile <= 60, `${r.hostile} requests for one real row`);
-    assert.ok(r.ms < 30_000, `${r.ms} ms`);
     assert.match(r.output, /WARN|ERROR|error:/, `nothing reported:\n${r.output}`);
     assert.ok(r.code === 0 || r.code === 1, r.output);
   });

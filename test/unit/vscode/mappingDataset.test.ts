@@ -3,6 +3,22 @@ import { MappingDataset } from '../../../src/vscode/webviews/mappingDataset';
 import { DEFAULT_QUERY, type MappingQuery } from '../../../src/shared/webviewProtocol';
 import { outcome, outcomes } from './builders';
 
+/** How many times Array.prototype.sort ran inside `fn`. */
+function countSorts(fn: () => void): number {
+  const sort = Array.prototype.sort;
+  let calls = 0;
+  Array.prototype.sort = function (this: unknown[], ...args: Parameters<typeof sort>) {
+    calls++;
+    return sort.apply(this, args);
+  } as typeof sort;
+  try {
+    fn();
+  } finally {
+    Array.prototype.sort = sort;
+  }
+  return calls;
+}
+
 const q = (patch: Partial<MappingQuery> = {}): MappingQuery => ({ ...DEFAULT_QUERY, ...patch });
 
 describe('MappingDataset (punch mapping panel rows, queried on the host)', () => {
@@ -59,45 +75,27 @@ describe('MappingDataset (punch mapping panel rows, queried on the host)', () =>
     );
   });
 
-  it('handles 50,000 rows without freezing: every query well under a frame budget once sorted', () => {
-    const rows = outcomes(50_000);
-    const t0 = performance.now();
-    const ds = new MappingDataset(rows);
+  // How long each query takes is a timing, printed by `npm run bench:timings`; here what makes it fast and small.
+  it('handles 50,000 rows: paging reuses the sorted order and a page message stays small', () => {
+    const ds = new MappingDataset(outcomes(50_000));
     const first = ds.query(q(), 200);
-    const tFirst = performance.now() - t0;
     assert.strictEqual(first.matched, 50_000);
     assert.strictEqual(first.pageCount, 250);
-
-    const timings: Record<string, number> = { 'first page (sort by punch time)': tFirst };
-    const time = (label: string, query: MappingQuery) => {
-      const s = performance.now();
-      const page = ds.query(query, 200);
-      timings[label] = performance.now() - s;
-      return page;
-    };
-    time('next page (cached order)', q({ page: 1 }));
-    time('last page (cached order)', q({ page: 249 }));
-    assert.strictEqual(time('filter failed', q({ outcome: 'failed' })).matched, 12_500);
-    assert.ok(time('search "gate 3"', q({ search: 'gate 3' })).matched > 0);
-    time('sort by name desc', q({ sort: 'name', descending: true }));
-    time('sort by code', q({ sort: 'empCode' }));
+    const sorts = countSorts(() => {
+      ds.query(q({ page: 1 }), 200);
+      ds.query(q({ page: 249 }), 200);
+    });
+    assert.strictEqual(sorts, 0, 'paging reuses the sorted order');
+    assert.strictEqual(ds.query(q({ outcome: 'failed' }), 200).matched, 12_500);
+    assert.ok(ds.query(q({ search: 'gate 3' }), 200).matched > 0);
     ds.replace(
       outcomes(300)
         .filter((r) => r.outcome === 'failed')
         .map((r) => ({ ...r, outcome: 'created' as const })),
     );
-    time('query after an in-place rerun of 75 rows', q({ outcome: 'failed' }));
+    assert.strictEqual(ds.query(q({ outcome: 'failed' }), 200).matched, 12_500 - 75);
     // The page that crosses to the webview stays small whatever the run size.
     const bytes = JSON.stringify(ds.query(q({ page: 3 }), 200)).length;
-    console.log(
-      `      50k rows: ${Object.entries(timings)
-        .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
-        .join(', ')}; one page message ${(bytes / 1024).toFixed(0)} KiB`,
-    );
-    assert.ok(tFirst < 1500, `first page took ${tFirst.toFixed(0)} ms`);
-    for (const [label, ms] of Object.entries(timings))
-      if (!label.startsWith('first')) assert.ok(ms < 500, `${label} took ${ms.toFixed(0)} ms`);
-    assert.ok(timings['next page (cached order)'] < 20, 'paging reuses the sorted order');
     assert.ok(bytes < 200 * 1024, `page message is ${bytes} bytes`);
   });
 });
