@@ -125,6 +125,9 @@ export async function withKeychainSecrets(config: SyncConfig, env: Env, store: S
         }
       }
     }
+    // The binding answers "no entry" when it cannot reach a Secret Service at all: when something is still
+    // missing, ask for the list, which does fail there, so the operator hears the keychain is not available.
+    if (fromKeychain.length < needs.length) await store.list();
   } catch (e) {
     return { env, fromKeychain: [], unavailable: (e as Error).message };
   }

@@ -16,11 +16,24 @@ export interface ListenAddress {
 
 /** `9464`, `:9464`, `127.0.0.1:9464`, `[::1]:9464`, `0.0.0.0:9464`; the host defaults to loopback. */
 export function parseListen(text: string): ListenAddress {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):?(\d+)$/.exec(text.trim()) ?? /^()()(\d+)$/.exec(text.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || !Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--listen takes [HOST:]PORT (for example 127.0.0.1:9464), not '${text}'.`);
-  return { host: m[1] || m[2] || '127.0.0.1', port };
+  const t = text.trim();
+  const bad = () => new UsageError(`--listen takes [HOST:]PORT (for example 127.0.0.1:9464), not '${text}'.`);
+  let host = '127.0.0.1';
+  let portText = t;
+  if (t.startsWith('[')) {
+    const close = t.indexOf(']:');
+    if (close < 0) throw bad();
+    host = t.slice(1, close);
+    portText = t.slice(close + 2);
+  } else if (t.includes(':')) {
+    const at = t.lastIndexOf(':');
+    host = t.slice(0, at) || host;
+    portText = t.slice(at + 1);
+    if (/[:/\s]/.test(host)) throw bad();
+  }
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port > 65535) throw bad();
+  return { host, port };
 }
 
 export interface ServiceServer {
