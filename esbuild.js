@@ -57,6 +57,8 @@ async function main() {
     platform: 'node',
     target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
+    // A native binding (prebuilt binaries per platform inside its npm packages): loaded from node_modules.
+    external: ['@napi-rs/keyring'],
   });
   const webviewDir = path.join(__dirname, 'src/webview');
   const webviewEntries = fs.existsSync(webviewDir)

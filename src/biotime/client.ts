@@ -61,6 +61,7 @@ export class BioTimeClient implements AttendanceSource {
       retry: opts.retry,
       clock,
       logger: this.logger,
+      labels: { server: 'biotime', target: device.id },
     });
     const auth = new BioTimeAuth({
       device,

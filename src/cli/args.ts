@@ -11,6 +11,7 @@ export const COMMANDS = [
   'doctor',
   'show-run',
   'reset-cursor',
+  'secrets',
   'sandbox',
   'demo',
   'help',
@@ -29,6 +30,9 @@ export interface CliArgs {
   verbose: boolean;
   quiet: boolean;
   writeConfig?: string;
+  /** watch: serve /metrics, /healthz and /readyz here (`[HOST:]PORT`, loopback by default). */
+  listen?: string;
+  logFormat: 'text' | 'json';
   positional: string[];
 }
 
@@ -38,7 +42,8 @@ export const USAGE = `Usage: biotime-sync <command> [options]
 
 Commands:
   run [--device ID] [--dry-run] [--json]   Sync now, whatever the schedule
-  watch                                    Run the scheduler until SIGINT/SIGTERM
+  watch [--listen [HOST:]PORT]             Run the scheduler until SIGINT/SIGTERM; with --listen, serve
+                                           /metrics (Prometheus), /healthz and /readyz (host: 127.0.0.1)
   status [--json]                          Devices, cursors, last runs, failed counts, terminals
   failed [--device ID] [--json]            Failed punches with their reasons
   rerun [--device ID] [--punch ID ...] [--run RUN_ID] [--json]
@@ -47,6 +52,8 @@ Commands:
   show-run RUN_ID [--json]                 The punch-to-checkin mapping of a run
   doctor [--device ID] [--json]            Preflight checks, each with what to fix
   reset-cursor --device ID                 Read every transaction again (after a BioTime database restore)
+  secrets set|delete|list [NAME]           Keep the secrets in the OS keychain instead of the environment
+                                           (NAME: an environment variable name below; set reads standard input)
   sandbox [--write-config FILE]            Start the simulated BioTime and Frappe HR servers with demo data
   demo                                     Start the sandbox, sync, and print what happened
 
@@ -55,9 +62,11 @@ Options:
   --state-dir DIR    State directory (default: $BIOTIME_SYNC_STATE_DIR or ./.biotime-sync)
   --verbose          Debug logging on stderr
   --quiet            Warnings and errors only
+  --log-format F     text (default) or json: one JSON object per log line on stderr
 
 Secrets come from the environment: BIOTIME_PASSWORD_<DEVICE>, FRAPPE_API_KEY_<SITE>, FRAPPE_API_SECRET_<SITE>
-(ids upper-cased, other characters as _), with BIOTIME_PASSWORD, FRAPPE_API_KEY, FRAPPE_API_SECRET as fallbacks.
+(ids upper-cased, other characters as _), with BIOTIME_PASSWORD, FRAPPE_API_KEY, FRAPPE_API_SECRET as fallbacks;
+a secret no variable sets is read from the OS keychain (\`biotime-sync secrets set NAME\`).
 Exit codes: 0 every device run completed (failed punches do not fail a run), 1 a device run failed,
 2 bad configuration or usage.`;
 
@@ -79,6 +88,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
         verbose: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'write-config': { type: 'string' },
+        listen: { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -95,6 +106,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     .filter(Boolean);
   if (command === 'dismiss' && (!v.device || !punch.length))
     throw new UsageError('dismiss needs --device ID and at least one --punch ID.');
+  const logFormat = v['log-format'] ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json')
+    throw new UsageError(`--log-format takes text or json, not '${logFormat}'.`);
+  if (v.listen !== undefined && command !== 'watch') throw new UsageError('--listen goes with watch.');
+  if (command === 'secrets' && !['set', 'delete', 'list'].includes(positional[0] ?? ''))
+    throw new UsageError('secrets takes set NAME, delete NAME or list.');
+  if (command === 'secrets' && positional[0] !== 'list' && !positional[1])
+    throw new UsageError(`secrets ${positional[0]} needs the variable name, e.g. BIOTIME_PASSWORD_HQ.`);
   if (command === 'reset-cursor' && !v.device) throw new UsageError('reset-cursor needs --device ID.');
   if (command === 'show-run' && !positional[0])
     throw new UsageError('show-run needs a run id (see `biotime-sync status`).');
@@ -110,6 +129,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     verbose: !!v.verbose,
     quiet: !!v.quiet,
     writeConfig: v['write-config'],
+    listen: v.listen,
+    logFormat,
     positional,
   };
 }

@@ -4,6 +4,7 @@ import type { RunSummary } from '../shared/model';
 import type { CliArgs } from './args';
 import { doctorReport, failedTable, mappingTable, shiftTable, statusTable, summaryLine } from './format';
 import type { CliIo } from './main';
+import { parseListen, startServiceServer } from './service/serviceServer';
 
 type Cmd = (h: EngineHandle, a: CliArgs, io: CliIo) => Promise<number>;
 
@@ -33,8 +34,11 @@ const run: Cmd = async (h, a, io) => {
   return printRuns(runs, a, io);
 };
 
-const watch: Cmd = async (h, _a, io) => {
+const watch: Cmd = async (h, a, io) => {
   io.err(`Watching ${h.engine.config.devices.filter((d) => d.enabled).length} device(s); Ctrl+C to stop.`);
+  // Bind before the first run, so a port already in use is a clear error before anything is synced.
+  const service = a.listen ? await startServiceServer({ handle: h, listen: parseListen(a.listen) }) : undefined;
+  if (service) io.err(`Serving ${service.url}/metrics, /healthz and /readyz.`);
   h.scheduler.start();
   // The scheduler's timers do not hold the process open (they must not in the extension host): this does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -49,6 +53,7 @@ const watch: Cmd = async (h, _a, io) => {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   clearInterval(keepAlive);
+  await service?.close();
   return 0;
 };
 

@@ -11,12 +11,19 @@ import { commands } from './commands';
 import { consoleLogger } from './consoleLogger';
 import { EnvCredentials, missingSecrets } from './envCredentials';
 import { ProgressLine } from './progress';
+import { osKeychain, withKeychainSecrets, type SecretStore } from './keychain';
 import { runDemo, runSandbox } from './sandboxCommands';
+import { readSecretFromStdin } from './secretInput';
+import { runSecrets } from './secretsCommand';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Where secrets no environment variable sets are looked up (default: the OS keychain). */
+  secretStore?: SecretStore;
+  /** Reads a secret for `secrets set` (default: standard input, without echo on a terminal). */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
 const NEEDS_SECRETS = new Set(['run', 'watch', 'rerun']);
@@ -32,12 +39,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (args.command === 'help') return (io.out(USAGE), 0);
   if (args.command === 'sandbox') return runSandbox(args, io);
   if (args.command === 'demo') return runDemo(io);
+  const secretStore = io.secretStore ?? osKeychain();
+  if (args.command === 'secrets') return secretsCommand(args, io, secretStore);
   let config: SyncConfig;
+  let env: NodeJS.ProcessEnv = io.env;
   try {
     config = loadConfig(args.config);
     if (NEEDS_SECRETS.has(args.command)) {
-      const missing = missingSecrets(config, io.env);
-      if (missing.length) throw new ConfigError(missing, 'environment');
+      const merged = await withKeychainSecrets(config, io.env, secretStore);
+      env = merged.env;
+      const missing = missingSecrets(config, env);
+      if (missing.length)
+        throw new ConfigError(
+          missing,
+          'environment',
+          merged.unavailable
+            ? merged.unavailable
+            : 'Set them as environment variables, or store them with `biotime-sync secrets set NAME`.',
+        );
     }
   } catch (e) {
     if (e instanceof ConfigError) return (io.err(e.message + (e.hint ? `\n${e.hint}` : '')), 2);
@@ -47,13 +66,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const progress = new ProgressLine();
   const logger = consoleLogger({
     level: args.verbose ? 'debug' : args.quiet ? 'warn' : 'info',
+    format: args.logFormat,
     beforeWrite: () => progress.clear(),
     write: (l) => io.err(l),
   });
   const handle: EngineHandle = createEngine({
     config,
     stateDir: args.stateDir,
-    credentials: new EnvCredentials(io.env, args.stateDir),
+    credentials: new EnvCredentials(env, args.stateDir),
     logger,
     redactor,
     lockOwner: `CLI ${args.command}`,
@@ -75,6 +95,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     sub.dispose();
     await handle.dispose();
   }
+}
+
+async function secretsCommand(args: CliArgs, io: CliIo, secretStore: SecretStore): Promise<number> {
+  let config: SyncConfig | undefined;
+  try {
+    config = loadConfig(args.config);
+  } catch {
+    config = undefined; // names are checked against the configuration only when there is one
+  }
+  return runSecrets(args.positional[0], args.positional[1], config, {
+    ...io,
+    secretStore,
+    readSecret: io.readSecret ?? readSecretFromStdin,
+  });
 }
 
 function loadConfig(file: string): SyncConfig {

@@ -18,6 +18,7 @@ import { DeviceRun } from './deviceRun';
 import { runDoctor } from './doctor';
 import { syncShifts } from './shiftSync';
 import type { EngineEvent, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
+import { currentLogContext, withLogContext } from './logContext';
 import { Emitter } from './events';
 import { describeError, StateError } from './errors';
 import { GapSet, type GapRange } from './gaps';
@@ -164,7 +165,10 @@ export class SyncEngine implements SyncEngineApi {
       return Promise.resolve(
         this.refused(device, kind, 'busy', `Device ${deviceId} is already syncing; this request was not started.`),
       );
-    const p = this.execute(device, kind, signal, failed).finally(() => {
+    // The caller's context when it is about this device (the scheduler's, which then logs the run's end with its id).
+    const outer = currentLogContext();
+    const ctx = outer?.device === deviceId ? outer : { device: deviceId };
+    const p = withLogContext(ctx, () => this.execute(device, kind, signal, failed)).finally(() => {
       this.running.delete(deviceId);
       this.emitter.fire({ type: 'stateChanged', deviceId });
     });
@@ -190,6 +194,8 @@ export class SyncEngine implements SyncEngineApi {
     // Runs can only be left "running" by a process that died before this one took the lock: look once per taking.
     if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed)) await this.closeInterruptedRuns();
     const runId = newRunId(this.d.clock.now(), device.id);
+    const ctx = currentLogContext();
+    if (ctx) ctx.run = runId;
     runsInThisProcess.add(runId);
     try {
       const run = new DeviceRun(

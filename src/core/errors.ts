@@ -76,11 +76,9 @@ export class ConfigError extends SyncError {
   constructor(
     readonly issues: ConfigIssue[],
     source = 'configuration',
+    hint = 'Fix the keys listed above; nothing was contacted or changed.',
   ) {
-    super(
-      `Invalid ${source}:\n` + issues.map((i) => `  - ${i.key}: ${i.message}`).join('\n'),
-      'Fix the keys listed above; nothing was contacted or changed.',
-    );
+    super(`Invalid ${source}:\n` + issues.map((i) => `  - ${i.key}: ${i.message}`).join('\n'), hint);
   }
   static is(e: unknown): e is ConfigError {
     return e instanceof ConfigError;

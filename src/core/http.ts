@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { CancelledError } from './errors';
+import { Emitter } from './events';
 import type { Clock, Logger } from './ports';
 
 export interface TlsOptions {
@@ -33,7 +34,27 @@ export interface HttpOptions {
   retry?: RetryPolicy;
   clock: Clock;
   logger: Logger;
+  /** Which server this is, for metrics: never a name or anything personal, only the configured id. */
+  labels?: { server: 'biotime' | 'frappe'; target: string };
 }
+
+/** One attempt of one request, as the metrics of a headless service count it. */
+export interface HttpExchange {
+  server: 'biotime' | 'frappe';
+  /** The device id (BioTime) or site id (Frappe) from the configuration. */
+  target: string;
+  method: string;
+  /** The HTTP status, or undefined when no answer arrived (see `error`). */
+  status?: number;
+  error?: TransportKind;
+  durationMs: number;
+}
+
+/**
+ * Every exchange of every HttpClient that has `labels`, process-wide, for whoever measures them (the CLI's
+ * `watch --listen`). Listeners must be cheap: they run on the request path.
+ */
+export const httpExchanges = new Emitter<HttpExchange>();
 
 /**
  * `read`: safe to repeat (GETs, lookups) — retried on timeouts, resets, 5xx and 429.
@@ -128,12 +149,14 @@ export class HttpClient {
       if (req.signal?.aborted) throw new CancelledError();
       let res: HttpResponse | undefined;
       let err: HttpTransportError | undefined;
+      const started = performance.now();
       try {
         res = await this.once(req, attempt);
       } catch (e) {
         if (e instanceof CancelledError) throw e;
         err = e as HttpTransportError;
       }
+      this.observe(req, started, res, err);
       const delay = attempt < attempts ? this.retryDelay(req.retry, attempt, res, err) : undefined;
       if (delay === undefined) {
         if (err) throw err;
@@ -145,6 +168,18 @@ export class HttpClient {
       );
       await this.opts.clock.sleep(delay, req.signal);
     }
+  }
+
+  private observe(req: HttpRequest, started: number, res?: HttpResponse, err?: HttpTransportError): void {
+    const labels = this.opts.labels;
+    if (!labels) return;
+    httpExchanges.fire({
+      ...labels,
+      method: req.method,
+      status: res?.status,
+      error: err ? (err.kind ?? 'other') : undefined,
+      durationMs: performance.now() - started,
+    });
   }
 
   /** Milliseconds to wait before another attempt, or undefined when this outcome must not be retried. */

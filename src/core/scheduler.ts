@@ -2,6 +2,7 @@
 // failed attempt, so a broken device is retried once per interval rather than every tick) gets a run. Runs of one
 // device never overlap: a tick that finds the device running is skipped and logged. Only the holder of the
 // state-directory lock runs syncs; other windows/processes stay followers and take over when it goes away.
+import { withLogContext } from './logContext';
 import type { SyncEngine } from './engine';
 import { Emitter, type Disposable, type Event } from './events';
 import type { Clock, Logger, SyncStateStore } from './ports';
@@ -90,15 +91,16 @@ export class Scheduler implements Disposable {
       const ac = new AbortController();
       this.abort.add(ac);
       this.track(
-        this.o.engine
-          .runDevice(dev.id, { signal: ac.signal })
-          .then((s) =>
-            this.o.logger.info(
-              `Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`,
-            ),
-          )
-          .catch((e) => this.o.logger.error(`Device ${dev.id}: ${(e as Error).message}`))
-          .finally(() => this.abort.delete(ac)),
+        withLogContext({ device: dev.id }, () =>
+          this.o.engine
+            .runDevice(dev.id, { signal: ac.signal })
+            .then((s) =>
+              this.o.logger.info(
+                `Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`,
+              ),
+            )
+            .catch((e) => this.o.logger.error(`Device ${dev.id}: ${(e as Error).message}`)),
+        ).finally(() => this.abort.delete(ac)),
       );
     }
   }

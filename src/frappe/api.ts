@@ -61,6 +61,7 @@ export class FrappeApi {
         retry: opts.retry,
         clock: opts.clock,
         logger: opts.logger,
+        labels: { server: 'frappe', target: opts.site.id },
       });
   }
 
