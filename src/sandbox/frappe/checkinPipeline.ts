@@ -1,5 +1,5 @@
 import { requireDatetime } from './datetime';
-import { strictLogTypeMode } from './doctypes';
+import { deskPrefix, strictLogTypeMode } from './doctypes';
 import { type FrappeError, pythonError, validationError } from './errors';
 import { checkinDuplicateKey, type FrappeStore } from './store';
 import type { Doc } from './table';
@@ -23,7 +23,7 @@ export function truncateCheckinTime(doc: Doc): void {
 }
 
 function inactiveEmployee(ctx: ControllerContext, employee: string): FrappeError {
-  const link = `<a href="${ctx.siteUrl}/app/employee/${employee}">${employee}</a>`;
+  const link = `<a href="${ctx.siteUrl}${deskPrefix(ctx.store.version)}/employee/${employee}">${employee}</a>`;
   return validationError(
     `Transactions cannot be created for an Inactive Employee ${link}.`,
     'InactiveEmployeeStatusError',
@@ -31,10 +31,10 @@ function inactiveEmployee(ctx: ControllerContext, employee: string): FrappeError
   );
 }
 
-function duplicateLog(existing: Doc): FrappeError {
+function duplicateLog(ctx: ControllerContext, existing: Doc): FrappeError {
   // `get_desk_link`: v15 form route with the doc's title field (employee_name), falling back to the name.
   const title = existing.employee_name || existing.name;
-  const href = `/app/Form/Employee Checkin/${String(existing.name)}`;
+  const href = `${deskPrefix(ctx.store.version)}/Form/Employee Checkin/${String(existing.name)}`;
   const link = `<a href="${href}" style="font-weight: bold;">Employee Checkin ${String(title)}</a>`;
   return validationError(`This employee already has a log with the same timestamp.<Br>${link}`);
 }
@@ -116,7 +116,7 @@ export function validateCheckin(ctx: ControllerContext, doc: Doc): void {
   if (employee && doc.time) {
     const sameKey = ctx.store.table('Employee Checkin').lookup('duplicate', checkinDuplicateKey(doc));
     const clash = sameKey.find((d) => d.name !== doc.name);
-    if (clash) throw duplicateLog(clash);
+    if (clash) throw duplicateLog(ctx, clash);
   }
   if (employee && doc.time) fetchShift(ctx, doc, employee);
   geolocation(ctx, doc);

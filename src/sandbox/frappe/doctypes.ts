@@ -35,7 +35,7 @@ export interface DocTypeMeta {
   /** A child doctype (`istable`): its rows live in a parent's Table field and carry parent/parentfield/parenttype. */
   istable?: boolean;
   /** Table fields (`fieldtype: "Table"`): not columns of this doctype; `options` names the child doctype. */
-  tables?: Array<{ fieldname: string; label: string; options: string }>;
+  tables?: Array<{ fieldname: string; label: string; options: string; permlevel?: number }>;
 }
 
 export const standardFields: FieldMeta[] = [
@@ -145,10 +145,13 @@ const user: DocTypeMeta = {
       fieldtype: 'Select',
       options: 'System User\nWebsite User',
       default: 'System User',
+      permlevel: 1,
     },
-    { fieldname: 'api_key', label: 'API Key', fieldtype: 'Data', readOnly: true },
+    { fieldname: 'api_key', label: 'API Key', fieldtype: 'Data', readOnly: true, permlevel: 1 },
   ],
-  tables: [{ fieldname: 'roles', label: 'Roles Assigned', options: 'Has Role' }],
+  // v15 user.json: `roles` sits at permlevel 1, so a user without System Manager reads its own record with
+  // `"roles": []` (i8) — reading roles needs `frappe.client.get_list` on Has Role (i3, i6).
+  tables: [{ fieldname: 'roles', label: 'Roles Assigned', options: 'Has Role', permlevel: 1 }],
 };
 
 // frappe/core/doctype/has_role/has_role.json: the child table of User.roles (also of Page, Report, Role
@@ -222,6 +225,30 @@ const hrSettings: DocTypeMeta = {
 export const doctypes: ReadonlyMap<string, DocTypeMeta> = new Map(
   [employee, employeeCheckin, user, hasRole, shiftType, hrSettings].map((meta) => [meta.name, meta]),
 );
+
+/** Frappe/HRMS major version the sandbox plays: 15 (the recorded site) or 16. */
+export type FrappeVersion = 15 | 16;
+
+// HRMS v16 adds an Overtime Type link to Employee Checkin (overtime slips).
+const employeeCheckinV16: DocTypeMeta = {
+  ...employeeCheckin,
+  fields: [
+    ...employeeCheckin.fields,
+    { fieldname: 'overtime_type', label: 'Overtime Type', fieldtype: 'Link', options: 'Overtime Type' },
+  ],
+};
+
+const v16: ReadonlyMap<string, DocTypeMeta> = new Map([...doctypes, [employeeCheckinV16.name, employeeCheckinV16]]);
+
+/** The doctypes of one version. */
+export function doctypesFor(version: FrappeVersion): ReadonlyMap<string, DocTypeMeta> {
+  return version === 16 ? v16 : doctypes;
+}
+
+/** The `/app` desk of v15 became `/desk` in v16: links in messages follow. */
+export function deskPrefix(version: FrappeVersion): string {
+  return version === 16 ? '/desk' : '/app';
+}
 
 function baseFields(meta: DocTypeMeta): FieldMeta[] {
   return meta.istable ? [...standardFields, ...childTableFields] : standardFields;

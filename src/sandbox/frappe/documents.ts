@@ -1,7 +1,16 @@
 import { truncateCheckinTime, validateCheckin } from './checkinPipeline';
 import { formatParsed, requireDatetime, siteDatetime } from './datetime';
-import { doctypes, selectOptions, standardFields, type DocTypeMeta, type FieldMeta } from './doctypes';
-import { docNotFound, duplicateName, FrappeError, noPermission, notFoundError, validationError } from './errors';
+import { selectOptions, standardFields, type DocTypeMeta, type FieldMeta } from './doctypes';
+import {
+  docNotFound,
+  duplicateName,
+  FrappeError,
+  noPermission,
+  notFoundError,
+  roleDenied,
+  userPermissionDenied,
+  validationError,
+} from './errors';
 import { hasHrRole, hasPermission } from './permissions';
 import type { FrappeStore } from './store';
 import { collate, type Doc } from './table';
@@ -20,8 +29,8 @@ export interface DocContext {
 const linkedDoctypes = new Set(['Employee', 'User', 'Shift Type']);
 const maxDataLength = 140;
 
-export function metaOf(doctype: string): DocTypeMeta {
-  const meta = doctypes.get(doctype);
+export function metaOf(store: FrappeStore, doctype: string): DocTypeMeta {
+  const meta = store.metaOf(doctype);
   if (!meta) throw notFoundError(`DocType ${doctype} not found`);
   return meta;
 }
@@ -145,9 +154,21 @@ function record(ctx: DocContext, meta: DocTypeMeta, doc: Doc): void {
   if (meta.name === 'Employee Checkin') ctx.checkinsWritten++;
 }
 
+/** `check_permission("create")` with User Permissions: each Link to a restricted doctype must be allowed (g3). */
+function checkUserPermissions(ctx: DocContext, meta: DocTypeMeta, doc: Doc): void {
+  for (const field of meta.fields) {
+    if (field.fieldtype !== 'Link' || isEmpty(doc[field.fieldname])) continue;
+    const allowed = ctx.store.allowedNames(ctx.user, field.options ?? '');
+    const value = String(doc[field.fieldname]);
+    if (allowed && !allowed.has(value)) {
+      throw userPermissionDenied(ctx.user, meta.name, { doctype: String(field.options), field: field.label, value });
+    }
+  }
+}
+
 /** `Document.insert()` in Frappe's order (frappe-api.md §8.3): links, permission, naming, permlevel, validate. */
 export function insertDoc(ctx: DocContext, doctype: string, body: Record<string, unknown>): Doc {
-  const meta = metaOf(doctype);
+  const meta = metaOf(ctx.store, doctype);
   if (meta.naming.kind === 'single') throw validationError(`${doctype} is a single DocType and cannot be created`);
   const doc = ctx.store.blank(meta, ctx.user);
   applyBody(meta, doc, body);
@@ -157,6 +178,7 @@ export function insertDoc(ctx: DocContext, doctype: string, body: Record<string,
   if (meta.name === 'Employee Checkin' && isEmpty(doc.time)) doc.time = serverNow(ctx);
   validateLinks(ctx, meta, doc);
   if (!hasPermission(ctx.store, ctx.user, doctype, 'create')) throw noPermission(doctype);
+  checkUserPermissions(ctx, meta, doc);
   setName(ctx, meta, doc, body);
   // `reset_values_if_no_permlevel_access`: `time` (permlevel 1) falls back to its default, "Now".
   if (meta.name === 'Employee Checkin' && ctx.permlevelTrap && !hasHrRole(ctx.store, ctx.user))
@@ -174,9 +196,12 @@ const immutable = new Set([...standardFields.map((f) => f.fieldname), 'doctype',
 
 /** `update_doc`: `get_doc(for_update)` → `update(body)` → `save()`. */
 export function updateDoc(ctx: DocContext, doctype: string, name: string, body: Record<string, unknown>): Doc {
-  const meta = metaOf(doctype);
+  const meta = metaOf(ctx.store, doctype);
   const current = getDoc(ctx, doctype, name);
-  if (!hasPermission(ctx.store, ctx.user, doctype, 'write')) throw noPermission(doctype);
+  // `check_permission("write")`: the role-permission log, "No permission for X" in `_error_message` (h1c); an HR
+  // Manager updating a User gets exactly this (issue 11).
+  if (!hasPermission(ctx.store, ctx.user, doctype, 'write'))
+    throw roleDenied(ctx.user, meta.name, undefined, `No permission for ${meta.name}`);
   const doc = { ...current };
   const patch = Object.fromEntries(Object.entries(body).filter(([key]) => !immutable.has(key)));
   applyBody(meta, doc, patch);
@@ -192,7 +217,7 @@ export function updateDoc(ctx: DocContext, doctype: string, name: string, body: 
 }
 
 export function getDoc(ctx: DocContext, doctype: string, name: string): Doc {
-  const meta = metaOf(doctype);
+  const meta = metaOf(ctx.store, doctype);
   const doc = ctx.store.table(meta.name).get(name);
   if (!doc) throw docNotFound(doctype, name);
   return doc;

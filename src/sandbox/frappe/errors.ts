@@ -12,6 +12,11 @@ export interface FrappeErrorInit {
   headers?: Record<string, string | string[]>;
   /** Dotted class path for the traceback's last line; defaults to `frappe.exceptions.<excType>`. */
   excPath?: string;
+  /**
+   * The messages were printed by `msgprint` without `raise_exception` (permission logs), so each entry only has
+   * `message` and `title`: no `indicator`, `raise_exception` or `__frappe_exc_id` (i4, g3, h1c).
+   */
+  plain?: boolean;
 }
 
 export class FrappeError extends Error {
@@ -20,6 +25,7 @@ export class FrappeError extends Error {
   readonly errorMessage: string | undefined;
   readonly headers: Record<string, string | string[]>;
   readonly excPath: string;
+  readonly plain: boolean;
 
   constructor(
     readonly excType: string,
@@ -34,6 +40,7 @@ export class FrappeError extends Error {
     this.errorMessage = init.errorMessage;
     this.headers = init.headers ?? {};
     this.excPath = init.excPath ?? `frappe.exceptions.${excType}`;
+    this.plain = init.plain ?? false;
   }
 
   static is(value: unknown, excType?: string): value is FrappeError {
@@ -58,6 +65,36 @@ export function docNotFound(doctype: string, name: string): FrappeError {
 export function noPermission(doctype: string): FrappeError {
   const message = `No permission for ${doctype}`;
   return new FrappeError('PermissionError', 403, message, { errorMessage: message });
+}
+
+/**
+ * `Document.check_permission` / `read_doc` refusing a user whose roles grant nothing on the doctype (v15): the
+ * permission log printed as a plain message, then a bare `raise frappe.PermissionError` (i4, h1c). `name` adds the
+ * second line naming the document ("None" for a document not yet named).
+ */
+export function roleDenied(user: string, doctype: string, name?: string, errorMessage?: string): FrappeError {
+  const lines = [
+    `User <strong>${user}</strong> does not have doctype access via role permission for document <strong>${doctype}</strong>`,
+  ];
+  if (name !== undefined)
+    lines.push(`User <strong>${user}</strong> does not have access to this document: ${doctype} - ${name}`);
+  return new FrappeError('PermissionError', 403, '', { messages: [lines.join('<br>')], plain: true, errorMessage });
+}
+
+/**
+ * A User Permission that does not cover the Link value of a new document (g3): the plain permission log, and the
+ * `create` refusal in `_error_message` (two spaces before "to", as Frappe formats it).
+ */
+export function userPermissionDenied(
+  user: string,
+  doctype: string,
+  link: { doctype: string; field: string; value: string },
+): FrappeError {
+  const message =
+    `You are not allowed to access this ${doctype} record because it is linked to ${link.doctype} '${link.value}' in field ${link.field}` +
+    `<br>User <strong>${user}</strong> does not have access to this document: ${doctype} - None`;
+  const errorMessage = `You need the 'create' permission on <strong>${doctype}</strong>  to perform this action.`;
+  return new FrappeError('PermissionError', 403, '', { messages: [message], plain: true, errorMessage });
 }
 
 /** A bare `raise frappe.PermissionError`: no msgprint, so no `_server_messages` and no `_error_message`. */

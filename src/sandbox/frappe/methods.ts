@@ -16,6 +16,8 @@ interface MethodDef {
   required: string[];
   /** `@frappe.whitelist(methods=[...])`; all verbs when absent. */
   verbs?: string[];
+  /** Verbs from v16 on (frappe PR #34825 restricted more writing methods to POST). */
+  verbsV16?: string[];
   allowGuest?: boolean;
   /** Returns the value for `message`; undefined means the key is absent (Python returned None). */
   run(call: MethodCall): unknown;
@@ -117,14 +119,25 @@ export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef
       run: ({ ctx, args }) => countDocs(ctx, String(args.doctype), args.filters),
     },
   ],
-  ['frappe.client.insert', { params: ['doc'], required: ['doc'], verbs: writeVerbs, run: insertOne }],
-  ['frappe.client.insert_many', { params: ['docs'], required: ['docs'], verbs: writeVerbs, run: insertMany }],
+  [
+    'frappe.client.insert',
+    { params: ['doc'], required: ['doc'], verbs: writeVerbs, verbsV16: ['POST'], run: insertOne },
+  ],
+  [
+    'frappe.client.insert_many',
+    { params: ['docs'], required: ['docs'], verbs: writeVerbs, verbsV16: ['POST'], run: insertMany },
+  ],
   [
     'frappe.client.get_time_zone',
     { params: [], required: [], allowGuest: true, run: ({ ctx }) => ({ time_zone: ctx.store.timeZone }) },
   ],
   ['frappe.auth.get_logged_user', { params: [], required: [], run: ({ ctx }) => ctx.user }],
-  [addLogPath, { params: addLogParams, required: ['employee_field_value', 'timestamp'], run: addLog }],
+  // v15 answers a GET with 200 and rolls the checkin back (f7); v16 refuses it like insert_many (assumption from
+  // PR #34825's "some whitelisted methods now require POST": the sandbox treats every writing method that way).
+  [
+    addLogPath,
+    { params: addLogParams, required: ['employee_field_value', 'timestamp'], verbsV16: ['POST'], run: addLog },
+  ],
 ]);
 
 // What a v15 bench with ERPNext + HRMS can import; anything else fails in `get_attr`.
@@ -176,7 +189,8 @@ export function callMethod(path: string, call: MethodCall): unknown {
   const def = methods.get(path);
   if (!def) throw importFailure(path);
   if (call.ctx.user === 'Guest' && !def.allowGuest) throw methodNotAllowed(path);
-  if (def.verbs && !def.verbs.includes(call.verb)) throw notPermitted();
+  const verbs = call.ctx.store.version >= 16 ? (def.verbsV16 ?? def.verbs) : def.verbs;
+  if (verbs && !verbs.includes(call.verb)) throw notPermitted();
   const missing = def.required.filter((p) => !(p in call.args));
   if (missing.length > 0) throw missingArgs(path, missing);
   const args = Object.fromEntries(Object.entries(call.args).filter(([key]) => def.params.includes(key)));

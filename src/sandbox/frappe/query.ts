@@ -66,8 +66,14 @@ function toInt(value: unknown, fallback: number, name: string): number {
 }
 
 /** `limit_page_length` defaults to 20 and 0 means "no limit". */
-export function runList(meta: DocTypeMeta, rows: Doc[], args: ListArgs, today: string): unknown[] {
-  const columns = parseFields(meta, args.fields);
+export function runList(
+  meta: DocTypeMeta,
+  rows: Doc[],
+  args: ListArgs,
+  today: string,
+  hidden: ReadonlySet<string> = new Set(),
+): unknown[] {
+  const columns = parseFields(meta, args.fields).filter((c) => !hidden.has(c.field));
   const predicate = compileFilters(meta, args.filters, args.or_filters, today);
   const sorters = parseOrderBy(meta, args.order_by);
   const start = Math.max(0, toInt(args.limit_start, 0, 'limit_start'));

@@ -58,7 +58,9 @@ export function errorBody(err: FrappeError, style: WireStyle): Record<string, un
     const inner = { spaced: !style.orjson, ensureAscii: !style.orjson };
     const entries = err.messages.map((message) =>
       pyDumps(
-        { message, title: err.title, indicator: 'red', raise_exception: 1, __frappe_exc_id: style.excId() },
+        err.plain
+          ? { message, title: err.title }
+          : { message, title: err.title, indicator: 'red', raise_exception: 1, __frappe_exc_id: style.excId() },
         inner,
       ),
     );

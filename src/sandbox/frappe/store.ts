@@ -1,5 +1,12 @@
 import { formatParsed, parseDatetime, requireDatetime, siteDatetime } from './datetime';
-import { columnsOf, doctypes, strictLogTypeMode, type DocTypeMeta, type Naming } from './doctypes';
+import {
+  columnsOf,
+  doctypesFor,
+  strictLogTypeMode,
+  type DocTypeMeta,
+  type FrappeVersion,
+  type Naming,
+} from './doctypes';
 import { collate, Table, type Doc } from './table';
 
 export type EmployeeStatus = 'Active' | 'Inactive' | 'Suspended' | 'Left';
@@ -79,17 +86,19 @@ export class FrappeStore {
   private readonly overrides = new Map<string, PermissionOverrides>();
   private readonly keys = new Map<string, ApiKey>();
   private readonly assignments = new Map<string, string>();
+  private readonly userPermissions = new Map<string, Map<string, Set<string>>>();
 
   constructor(
     readonly timeZone: string,
     private readonly clock: () => Date,
+    readonly version: FrappeVersion = 15,
   ) {
-    for (const meta of doctypes.values()) this.tables.set(meta.name, new Table(meta));
+    for (const meta of doctypesFor(version).values()) this.tables.set(meta.name, new Table(meta));
     this.table('Employee').addIndex('device', (d) =>
       d.attendance_device_id ? collate(d.attendance_device_id) : undefined,
     );
     this.table('Employee Checkin').addIndex('duplicate', checkinDuplicateKey);
-    const settings = this.blank(doctypes.get('HR Settings') as DocTypeMeta, 'Administrator');
+    const settings = this.blank(this.table('HR Settings').meta, 'Administrator');
     this.table('HR Settings').put({ ...settings, name: 'HR Settings' });
   }
 
@@ -154,6 +163,19 @@ export class FrappeStore {
     return `${prefix}${String(current + 1).padStart(digits, '0')}`;
   }
 
+  /** The doctype's metadata in this site's version, or undefined for a doctype the sandbox does not know. */
+  metaOf(doctype: string): DocTypeMeta | undefined {
+    return this.tables.get(doctype)?.meta;
+  }
+
+  /**
+   * User Permissions of `user` on `doctype` (names allowed), or undefined when none restrict it. Like Frappe,
+   * one User Permission on Employee limits every document linking to an Employee to the allowed ones.
+   */
+  allowedNames(user: string, doctype: string): ReadonlySet<string> | undefined {
+    return this.userPermissions.get(user)?.get(doctype);
+  }
+
   rolesOf(user: string): string[] {
     return this.roles.get(user) ?? [];
   }
@@ -199,12 +221,13 @@ export class FrappeStore {
       .map((doc) => ({ ...doc }));
   }
 
-  addUser(user: { name: string; enabled?: boolean; roles?: string[] }): void {
+  addUser(user: { name: string; enabled?: boolean; roles?: string[]; first_name?: string }): void {
     const table = this.table('User');
     const existing = table.get(user.name);
     const fresh = (): Doc => ({ ...this.blank(table.meta, 'Administrator'), name: user.name, email: user.name });
     const doc: Doc = existing ? { ...existing } : fresh();
-    if (!existing) Object.assign(doc, { first_name: user.name.split('@')[0], full_name: user.name.split('@')[0] });
+    const first = user.first_name ?? user.name.split('@')[0];
+    if (!existing || user.first_name) Object.assign(doc, { first_name: first, full_name: first });
     if (user.enabled !== undefined) doc.enabled = user.enabled ? 1 : 0;
     table.put(doc);
     if (user.roles || !existing) this.roles.set(String(doc.name), [...(user.roles ?? [])]);
@@ -294,6 +317,15 @@ export class FrappeStore {
     const current = this.existing('HR Settings', 'HR Settings');
     const allow = settings.allow_geolocation_tracking;
     if (allow !== undefined) this.table('HR Settings').put({ ...current, allow_geolocation_tracking: allow ? 1 : 0 });
+  }
+
+  /** A User Permission (`allow` = doctype, `forValue` = document name), like HRMS creates for an employee's user. */
+  addUserPermission(user: string, allow: string, forValue: string): void {
+    let byDoctype = this.userPermissions.get(user);
+    if (!byDoctype) this.userPermissions.set(user, (byDoctype = new Map()));
+    let names = byDoctype.get(allow);
+    if (!names) byDoctype.set(allow, (names = new Set()));
+    names.add(forValue);
   }
 
   setPermissions(user: string, overrides: PermissionOverrides): void {
