@@ -1,6 +1,6 @@
 import { requireDatetime } from './datetime';
 import { deskPrefix, strictLogTypeMode } from './doctypes';
-import { type FrappeError, pythonError, validationError } from './errors';
+import { type FrappeError, incorrectDatetime, validationError } from './errors';
 import { checkinDuplicateKey, type FrappeStore } from './store';
 import type { Doc } from './table';
 
@@ -16,8 +16,8 @@ export function truncateCheckinTime(doc: Doc): void {
   if (doc.time === null || doc.time === undefined || doc.time === '') return;
   const parsed = requireDatetime(doc.time);
   if (parsed.aware) {
-    // An offset-aware datetime meets naive shift datetimes: Python raises, nothing maps it to a 4xx.
-    throw pythonError('TypeError', 'TypeError', "can't compare offset-naive and offset-aware datetimes");
+    // The aware datetime, microseconds dropped, reaches the DATETIME column and MariaDB refuses it (c7, d8): 500.
+    throw incorrectDatetime(`${parsed.seconds}${parsed.offset}`, 'Employee Checkin', 'time');
   }
   doc.time = parsed.seconds;
 }

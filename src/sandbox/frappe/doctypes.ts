@@ -116,8 +116,9 @@ const employeeCheckin: DocTypeMeta = {
     { fieldname: 'device_id', label: 'Location / Device ID', fieldtype: 'Data' },
     { fieldname: 'skip_auto_attendance', label: 'Skip Auto Attendance', fieldtype: 'Check', default: 0 },
     { fieldname: 'attendance', label: 'Attendance Marked', fieldtype: 'Link', options: 'Attendance', readOnly: true },
-    { fieldname: 'latitude', label: 'Latitude', fieldtype: 'Float' },
-    { fieldname: 'longitude', label: 'Longitude', fieldtype: 'Float' },
+    // Float columns are NOT NULL DEFAULT 0: every stored checkin carries 0.0 (d1, g1).
+    { fieldname: 'latitude', label: 'Latitude', fieldtype: 'Float', default: 0 },
+    { fieldname: 'longitude', label: 'Longitude', fieldtype: 'Float', default: 0 },
     { fieldname: 'geolocation', label: 'Geolocation', fieldtype: 'Text', readOnly: true },
     { fieldname: 'shift_start', label: 'Shift Start', fieldtype: 'Datetime', readOnly: true },
     { fieldname: 'shift_end', label: 'Shift End', fieldtype: 'Datetime', readOnly: true },

@@ -17,6 +17,8 @@ export interface FrappeErrorInit {
    * `message` and `title`: no `indicator`, `raise_exception` or `__frappe_exc_id` (i4, g3, h1c).
    */
   plain?: boolean;
+  /** False: no `exception`/`exc` even when tracebacks are allowed (h1c). */
+  traceback?: boolean;
 }
 
 export class FrappeError extends Error {
@@ -26,6 +28,7 @@ export class FrappeError extends Error {
   readonly headers: Record<string, string | string[]>;
   readonly excPath: string;
   readonly plain: boolean;
+  readonly traceback: boolean;
 
   constructor(
     readonly excType: string,
@@ -41,6 +44,7 @@ export class FrappeError extends Error {
     this.headers = init.headers ?? {};
     this.excPath = init.excPath ?? `frappe.exceptions.${excType}`;
     this.plain = init.plain ?? false;
+    this.traceback = init.traceback ?? true;
   }
 
   static is(value: unknown, excType?: string): value is FrappeError {
@@ -72,13 +76,25 @@ export function noPermission(doctype: string): FrappeError {
  * permission log printed as a plain message, then a bare `raise frappe.PermissionError` (i4, h1c). `name` adds the
  * second line naming the document ("None" for a document not yet named).
  */
-export function roleDenied(user: string, doctype: string, name?: string, errorMessage?: string): FrappeError {
+export function roleDenied(
+  user: string,
+  doctype: string,
+  name?: string,
+  errorMessage?: string,
+  traceback = true,
+): FrappeError {
   const lines = [
     `User <strong>${user}</strong> does not have doctype access via role permission for document <strong>${doctype}</strong>`,
   ];
   if (name !== undefined)
     lines.push(`User <strong>${user}</strong> does not have access to this document: ${doctype} - ${name}`);
-  return new FrappeError('PermissionError', 403, '', { messages: [lines.join('<br>')], plain: true, errorMessage });
+  // A refused update (h1c) came without `exception`/`exc` even with tracebacks on; a refused read (i4) with them.
+  return new FrappeError('PermissionError', 403, '', {
+    messages: [lines.join('<br>')],
+    plain: true,
+    errorMessage,
+    traceback,
+  });
 }
 
 /**
@@ -109,7 +125,7 @@ export function notPermitted(): FrappeError {
 
 /** `is_whitelisted`: Guest calling a method that is not allow_guest (or a function never whitelisted). */
 export function methodNotAllowed(dottedPath: string): FrappeError {
-  const summary = 'You are not permitted to access this resource.';
+  const summary = 'You are not permitted to access this resource. Login to access';
   const detail = `Function <strong>${dottedPath}</strong> is not whitelisted.`;
   return new FrappeError('PermissionError', 403, `<details><summary>${summary}</summary>${detail}</details>`, {
     title: 'Method Not Allowed',
@@ -137,6 +153,26 @@ export function pythonError(excType: string, excPath: string, message: string): 
 
 /** MariaDB error 1054, what an unknown field in `fields`, `filters` or `order_by` turns into. */
 export type SqlClause = 'field list' | 'where clause' | 'order clause';
+
+/** The database name in MariaDB messages (a real site's is a hash like this). */
+export const databaseName = '_0123456789abcdef';
+
+/** MariaDB error 1292: a datetime with a zone offset reaches a DATETIME column (c7, d8, h1d): an unhandled 500. */
+export function incorrectDatetime(value: string, doctype: string, column: string): FrappeError {
+  const where = `\`${databaseName}\`.\`tab${doctype}\`.\`${column}\``;
+  const message = `(1292, "Incorrect datetime value: '${value}' for column ${where} at row 1")`;
+  return pythonError('OperationalError', 'pymysql.err.OperationalError', message);
+}
+
+/** `get_list` refusing a field it does not know (b5): DataError 417. */
+export function fieldNotPermitted(field: string): FrappeError {
+  return new FrappeError('DataError', 417, `Field not permitted in query: ${field}`);
+}
+
+/** `sanitize_order_by`-style refusal of SQL in `order_by` (e4). */
+export function illegalSql(): FrappeError {
+  return validationError('Illegal SQL Query');
+}
 
 export function unknownColumn(field: string, clause: SqlClause): FrappeError {
   const message = `(1054, "Unknown column '${field}' in '${clause}'")`;

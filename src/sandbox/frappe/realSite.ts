@@ -21,7 +21,7 @@ export const realSiteKeys = {
   sysmgr: { key: 'sysmgr-api-key', secret: 'sysmgr-api-secret', user: 'sysmgr@acme.test' },
 } as const satisfies Record<string, ApiKey>;
 
-// Administrator's Has Role rows as i6b lists them (duplicates included: the real site has them).
+// Administrator's 47 Has Role rows as i6b lists them (HR User and HR Manager twice: the real site has them).
 const administratorRoles = [
   'Administrator',
   'Accounts Manager',
@@ -70,9 +70,6 @@ const administratorRoles = [
   'HR User',
   'Manufacturing Manager',
   'Quality Manager',
-  'Employee',
-  'HR User',
-  'HR Manager',
 ];
 
 export const realSiteUsers: Array<{ name: string; first_name: string; roles: string[] }> = [

@@ -50,7 +50,7 @@ function tracebackFor(err: FrappeError): string {
 export function errorBody(err: FrappeError, style: WireStyle): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   // Tracebacks are never reported for 404s (unless conf.logging), even with allow_error_traceback on.
-  const traceback = style.allowTraceback && err.status !== 404;
+  const traceback = style.allowTraceback && err.status !== 404 && err.traceback;
   if (traceback) body.exception = err.message ? `${err.excPath}: ${err.message}` : err.excPath;
   body.exc_type = err.excType;
   if (traceback) body.exc = pyDumps([tracebackFor(err)], { spaced: true, ensureAscii: true });
