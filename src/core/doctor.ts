@@ -1,7 +1,8 @@
 // Preflight checks per device and per Frappe site. Each check says what is wrong and what to do about it.
 import type { DoctorCheck } from '../shared/model';
 import type { DeviceConfig, SyncConfig } from './configTypes';
-import { describeError } from './errors';
+import { CancelledError, describeError } from './errors';
+import { findOtherRunner, otherRunnerWarning } from './otherRunners';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -140,6 +141,41 @@ async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
       : 'Never synced: the first run reads every transaction' +
           (device.importSince ? ` since ${device.importSince}.` : ' (set importSince to limit a first import).'),
   );
+  if (await siteCredentials(d, device)) await otherRunnerCheck(d, device, push);
+}
+
+async function siteCredentials(d: DoctorDeps, device: DeviceConfig): Promise<boolean> {
+  return !!(await d.credentials.frappeApiKey(device.site)) && !!(await d.credentials.frappeApiSecret(device.site));
+}
+
+/** Checkins with this device's device_id that this installation did not create: another runner (issue 11, j2). */
+async function otherRunnerCheck(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
+  try {
+    const siteZone = await d.engine.siteZone(device, d.signal);
+    const r = await findOtherRunner({
+      device,
+      sink: d.engine.sink(device),
+      store: d.store,
+      clock: d.clock,
+      siteZone,
+      signal: d.signal,
+    });
+    const w = otherRunnerWarning(r, device);
+    if (w) push('other installations', 'warn', w.detail, w.fix);
+    else
+      push(
+        'other installations',
+        'ok',
+        `No other installation seems to sync this device: every checkin with its device_id since ${r.since} (${r.seen}) was created here.`,
+      );
+  } catch (e) {
+    if (CancelledError.is(e)) throw e;
+    push(
+      'other installations',
+      'warn',
+      `Could not check whether another installation syncs this device: ${describeError(e).message}`,
+    );
+  }
 }
 
 function clockCheck(d: DoctorDeps, newestUpload: string, zone: string, push: Push): void {
