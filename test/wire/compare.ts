@@ -90,8 +90,31 @@ export function features(answer: Answer): Features {
 
 const clip = (text: string, n = 160): string => (text.length > n ? `${text.slice(0, n)}…` : text);
 
+function parsable(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A recording cut short (j1 keeps 2,003 of 5,213 bytes): the status, and the sandbox body must begin with the
+ * recorded part, normalised, up to its last complete element.
+ */
+function truncatedDifferences(real: Answer, sandbox: Answer): string[] {
+  const out: string[] = [];
+  if (real.status !== sandbox.status) out.push(`status ${real.status} ≠ ${sandbox.status}`);
+  const recorded = normalise(real.body);
+  const prefix = recorded.slice(0, recorded.lastIndexOf(',') + 1);
+  if (!normalise(sandbox.body).startsWith(prefix)) out.push(`body does not begin like the recorded (truncated) body`);
+  return out;
+}
+
 /** One line per field that differs (empty when the sandbox answered like the real site). */
 export function differences(real: Answer, sandbox: Answer): string[] {
+  if (!parsable(real.body)) return truncatedDifferences(real, sandbox);
   const a = features(real);
   const b = features(sandbox);
   const out: string[] = [];

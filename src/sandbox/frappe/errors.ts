@@ -19,6 +19,8 @@ export interface FrappeErrorInit {
   plain?: boolean;
   /** False: no `exception`/`exc` even when tracebacks are allowed (h1c). */
   traceback?: boolean;
+  /** Keys the handler set on the response before raising (a failed login's `message`). */
+  extraBody?: Record<string, unknown>;
 }
 
 export class FrappeError extends Error {
@@ -29,6 +31,7 @@ export class FrappeError extends Error {
   readonly excPath: string;
   readonly plain: boolean;
   readonly traceback: boolean;
+  readonly extraBody: Record<string, unknown>;
 
   constructor(
     readonly excType: string,
@@ -45,6 +48,7 @@ export class FrappeError extends Error {
     this.excPath = init.excPath ?? `frappe.exceptions.${excType}`;
     this.plain = init.plain ?? false;
     this.traceback = init.traceback ?? true;
+    this.extraBody = init.extraBody ?? {};
   }
 
   static is(value: unknown, excType?: string): value is FrappeError {

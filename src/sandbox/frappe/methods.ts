@@ -2,7 +2,7 @@ import type { DocContext } from './documents';
 import { type FrappeError, methodNotAllowed, notPermitted, pythonError, validationError } from './errors';
 import { parseJsonParam } from './filters';
 import type { FormDict } from './request';
-import { countDocs, createDoc, listDocs } from './resources';
+import { countDocs, createDoc, listDocs, readDoc } from './resources';
 
 export interface MethodCall {
   verb: string;
@@ -81,6 +81,21 @@ function insertOne({ ctx, args }: MethodCall): unknown {
   return createDoc(ctx, String(doc.doctype), doc, false);
 }
 
+/** `frappe.client.get_single_value`: read permission on the single doctype, then the stored value (h2b). */
+function getSingleValue({ ctx, args }: MethodCall): unknown {
+  const doctype = String(args.doctype);
+  const doc = readDoc(ctx, doctype, doctype);
+  return doc[String(args.field)] ?? null;
+}
+
+/** `frappe.get_roles(uid)`: the Has Role rows, then the automatic All and Guest, and Desk User for a System User. */
+function getRoles({ ctx, args }: MethodCall): string[] {
+  const uid = String(args.uid ?? ctx.user);
+  const user = ctx.store.table('User').get(uid);
+  const automatic = ['All', 'Guest', ...(user?.user_type === 'System User' ? ['Desk User'] : [])];
+  return [...new Set([...ctx.store.rolesOf(user ? String(user.name) : uid), ...automatic])];
+}
+
 const listParams = [
   'doctype',
   'fields',
@@ -132,6 +147,12 @@ export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef
     { params: [], required: [], allowGuest: true, run: ({ ctx }) => ({ time_zone: ctx.store.timeZone }) },
   ],
   ['frappe.auth.get_logged_user', { params: [], required: [], run: ({ ctx }) => ctx.user }],
+  [
+    'frappe.client.get_single_value',
+    { params: ['doctype', 'field'], required: ['doctype', 'field'], run: getSingleValue },
+  ],
+  // v15 `get_roles` reads `uid` from form_dict and checks nothing (i7): any user learns any user's roles.
+  ['frappe.core.doctype.user.user.get_roles', { params: ['arg', 'uid'], required: [], run: getRoles }],
   // v15 answers a GET with 200 and rolls the checkin back (f7); v16 refuses it like insert_many (assumption from
   // PR #34825's "some whitelisted methods now require POST": the sandbox treats every writing method that way).
   [
@@ -152,6 +173,10 @@ const knownModules = new Set([
   'hrms.hr.doctype',
   'hrms.hr.doctype.employee_checkin',
   'hrms.hr.doctype.employee_checkin.employee_checkin',
+  'frappe.core',
+  'frappe.core.doctype',
+  'frappe.core.doctype.user',
+  'frappe.core.doctype.user.user',
 ]);
 
 function importError(path: string): string {

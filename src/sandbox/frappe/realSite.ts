@@ -105,4 +105,6 @@ export function seedRealSiteEmployees(store: FrappeStore): void {
     });
   });
   store.addUserPermission(realSiteKeys.weak.user, 'Employee', 'HR-EMP-00003');
+  // Passwords for `POST /api/method/login` (k13): `<name>-password`, e.g. sync-password.
+  for (const key of Object.values(realSiteKeys)) store.setPassword(key.user, `${key.user.split('@')[0]}-password`);
 }

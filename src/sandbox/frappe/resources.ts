@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { siteToday } from './datetime';
 import { columnsOf, doctypes, type DocTypeMeta } from './doctypes';
 import { type DocContext, getDoc, insertDoc, metaOf, updateDoc } from './documents';
@@ -37,6 +38,27 @@ export function asDict(
       role,
       doctype: 'Has Role',
     }));
+    // The other tables of a v15 User: empty on a fresh site but for the "frappe" social login row (i8).
+    Object.assign(out, { defaults: [], user_emails: [], block_modules: [] });
+    out.social_logins = [
+      {
+        ...Object.fromEntries(['name', 'owner', 'creation', 'modified', 'modified_by'].map((k) => [k, doc[k]])),
+        name: `${parent}-social-1`,
+        docstatus: 0,
+        idx: 1,
+        provider: 'frappe',
+        userid: createHash('md5').update(parent).digest('hex'),
+        parent,
+        parentfield: 'social_logins',
+        parenttype: 'User',
+        doctype: 'User Social Login',
+      },
+    ];
+  }
+  if (meta.naming.kind === 'single') {
+    // A single lives in tabSingles: no `creation`, and `idx` comes back as the string "0" (h2).
+    delete out.creation;
+    out.idx = String(out.idx ?? 0);
   }
   out.doctype = meta.name;
   return out;

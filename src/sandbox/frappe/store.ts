@@ -87,6 +87,8 @@ export class FrappeStore {
   private readonly keys = new Map<string, ApiKey>();
   private readonly assignments = new Map<string, string>();
   private readonly userPermissions = new Map<string, Map<string, Set<string>>>();
+  private readonly passwords = new Map<string, string>();
+  private readonly sessions = new Map<string, string>();
 
   constructor(
     readonly timeZone: string,
@@ -228,6 +230,7 @@ export class FrappeStore {
     const doc: Doc = existing ? { ...existing } : fresh();
     const first = user.first_name ?? user.name.split('@')[0];
     if (!existing || user.first_name) Object.assign(doc, { first_name: first, full_name: first });
+    if (!existing) Object.assign(doc, { username: first.toLowerCase(), language: 'en', time_zone: this.timeZone });
     if (user.enabled !== undefined) doc.enabled = user.enabled ? 1 : 0;
     table.put(doc);
     if (user.roles || !existing) this.roles.set(String(doc.name), [...(user.roles ?? [])]);
@@ -317,6 +320,28 @@ export class FrappeStore {
     const current = this.existing('HR Settings', 'HR Settings');
     const allow = settings.allow_geolocation_tracking;
     if (allow !== undefined) this.table('HR Settings').put({ ...current, allow_geolocation_tracking: allow ? 1 : 0 });
+  }
+
+  /** Sets the password `POST /api/method/login` checks. */
+  setPassword(user: string, password: string): void {
+    this.existing('User', user);
+    this.passwords.set(collate(user), password);
+  }
+
+  checkPassword(user: string, password: string): boolean {
+    return this.passwords.get(collate(user)) === password;
+  }
+
+  openSession(user: string, sid: string): string {
+    this.sessions.set(sid, user);
+    return sid;
+  }
+
+  /** The user of an open session, while that user stays enabled. */
+  sessionUser(sid: string): string | undefined {
+    const user = this.sessions.get(sid);
+    const doc = user ? this.table('User').get(user) : undefined;
+    return doc && Number(doc.enabled) ? String(doc.name) : undefined;
   }
 
   /** A User Permission (`allow` = doctype, `forValue` = document name), like HRMS creates for an employee's user. */
