@@ -99,7 +99,7 @@ describe('system: a real Frappe HR v15 site (sandbox real-site mode)', () => {
       stored.map((c) => c.name),
     );
     assert.match(s.error!.message, /stored \d+ checkin\(s\) with the time of the sync instead of the punch time/);
-    for (const c of stored) assert.ok(s.error!.message.includes(c.name));
+    for (const c of stored) assert.ok(s.error!.message.includes(String(c.name)));
     assert.match(s.error!.hint!, /HR User or HR Manager.*biotime-sync rerun --device hq/);
     const failed = await w.handle.engine.listFailed('hq');
     assert.equal(failed.length, 2, 'both punches kept as failed');
