@@ -311,3 +311,65 @@ describe('Frappe sandbox: frappeVersion 15 and 16', () => {
     sb = await startFrappeSandbox();
   });
 });
+
+describe('Frappe sandbox: password login, /api/v2, get_roles, get_single_value (k13, k7–k9, i7, h2b)', () => {
+  let sb: FrappeSandbox;
+  beforeEach(async () => {
+    sb = await startFrappeSandbox({ realSite: true, now: () => new Date('2026-12-03T07:52:02Z') });
+  });
+  afterEach(() => sb.close());
+
+  const postJson = (path: string, payload: unknown, headers: Record<string, string> = {}) =>
+    fetch(sb.url + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(payload),
+    });
+
+  it('logs in with a password, answers "Logged In" with a sid cookie that then authenticates', async () => {
+    const res = await postJson('/api/method/login', { usr: sync.user, pwd: 'sync-password' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { message: 'Logged In', home_page: '/app', full_name: 'Sync' });
+    const sid = /sid=([0-9a-f]+)/.exec(res.headers.getSetCookie().join('\n'))?.[1];
+    assert.ok(sid);
+    const who = await fetch(`${sb.url}/api/method/frappe.auth.get_logged_user`, { headers: { Cookie: `sid=${sid}` } });
+    assert.deepEqual(await who.json(), { message: sync.user });
+    const wrong = await postJson('/api/method/login', { usr: sync.user, pwd: 'nope' });
+    assert.equal(wrong.status, 401);
+    const body = (await wrong.json()) as Record<string, unknown>;
+    assert.equal(body.message, 'Invalid login credentials');
+    assert.equal(body.exc_type, 'AuthenticationError');
+  });
+
+  it('serves /api/v2 with the data and errors envelopes', async () => {
+    const headers = { Authorization: auth(sync) };
+    const me = await fetch(`${sb.url}/api/v2/method/frappe.auth.get_logged_user`, { headers });
+    assert.deepEqual(await me.json(), { data: sync.user });
+    const doc = { employee: 'HR-EMP-00006', time: '2026-11-24 12:00:00', log_type: 'IN' };
+    const created = await postJson('/api/v2/document/Employee%20Checkin', doc, headers);
+    assert.equal(created.status, 200);
+    assert.equal(((await created.json()) as { data: { employee: string } }).data.employee, 'HR-EMP-00006');
+    const dup = await postJson('/api/v2/document/Employee%20Checkin', doc, headers);
+    assert.equal(dup.status, 417);
+    const errors = ((await dup.json()) as { errors: Array<Record<string, unknown>> }).errors;
+    assert.equal(errors[0].type, 'ValidationError');
+    assert.match(String(errors[0].message), /^This employee already has a log with the same timestamp\./);
+  });
+
+  it('answers get_roles for any uid with the automatic roles, and get_single_value on HR Settings', async () => {
+    const roles = await send(
+      sb,
+      'GET',
+      '/api/method/frappe.core.doctype.user.user.get_roles?uid=linked%40acme.test',
+      sync,
+    );
+    assert.deepEqual(roles.body, { message: ['Employee', 'All', 'Guest', 'Desk User'] });
+    const single = await send(
+      sb,
+      'GET',
+      '/api/method/frappe.client.get_single_value?doctype=HR%20Settings&field=allow_geolocation_tracking',
+      weak,
+    );
+    assert.deepEqual(single.body, { message: 0 });
+  });
+});
