@@ -17,6 +17,8 @@ export interface Features {
   /** Keys of each `_server_messages` entry (plain permission logs have only message and title). */
   entryKeys: string[];
   shape: string;
+  /** The scalar values of `data`/`message`, lightly normalised (see `valuesOf`). */
+  values: string;
 }
 
 export function normalise(text: string): string {
@@ -37,6 +39,36 @@ function typeOf(value: unknown): string {
  * The shape of a JSON value: object key sets with the shape of each value, arrays as their length and the
  * (order-independent) shapes of their elements, scalars as their type.
  */
+// Values that differ between any two runs of a site: when a row was written, the session's address, hashes.
+const volatileKeys = new Set(['creation', 'modified', 'last_active', 'last_login', 'last_ip', 'userid']);
+
+function lightNormalise(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value
+    .replace(/https?:\/\/[A-Za-z0-9.-]+(?::\d+)?/g, 'http://HOST')
+    .replace(/EMP-CKIN-\d{2}-\d{4}-\d{6}/g, 'EMP-CKIN-NAME')
+    .replace(/(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\.\d+/g, '$1')
+    .replace(/^[a-z0-9]{10}$/, 'HASH-NAME');
+}
+
+/**
+ * The values of a JSON payload, for the things a client relies on beyond the shape (the `time` the server stored,
+ * which roles a user has): timestamps are kept to the second (the replay runs on the recorded clock), checkin names,
+ * hosts and the volatile keys are normalised away; arrays compare in any order.
+ */
+export function valuesOf(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(valuesOf).sort().join(', ')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([k]) => !volatileKeys.has(k))
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${k}: ${valuesOf(v)}`).join(', ')}}`;
+  }
+  const normal = lightNormalise(value);
+  // 0.0 and 0 are the same number to a client (Python prints floats with ".0", JavaScript does not).
+  return JSON.stringify(normal);
+}
+
 export function shapeOf(value: unknown): string {
   if (Array.isArray(value)) {
     const shapes = value.map(shapeOf).sort();
@@ -85,6 +117,7 @@ export function features(answer: Answer): Features {
     texts,
     entryKeys: entries.map((e) => Object.keys(e).sort().join(',')),
     shape: shapeOf(payload),
+    values: valuesOf(payload),
   };
 }
 
@@ -131,5 +164,10 @@ export function differences(real: Answer, sandbox: Answer): string[] {
     out.push(`text ${JSON.stringify(clip(a.texts[at] ?? '∅'))} ≠ ${JSON.stringify(clip(b.texts[at] ?? '∅'))}`);
   }
   if (a.shape !== b.shape) out.push(`shape ${clip(a.shape, 300)} ≠ ${clip(b.shape, 300)}`);
+  else if (a.values !== b.values) {
+    const at = [...a.values].findIndex((ch, i) => ch !== b.values[i]);
+    const from = Math.max(0, at - 80);
+    out.push(`values …${a.values.slice(from, at + 80)}… ≠ …${b.values.slice(from, at + 80)}…`);
+  }
   return out;
 }

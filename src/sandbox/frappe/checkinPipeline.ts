@@ -1,6 +1,7 @@
 import { requireDatetime } from './datetime';
 import { deskPrefix, strictLogTypeMode } from './doctypes';
 import { type FrappeError, incorrectDatetime, validationError } from './errors';
+import { pyDumps } from './pyJson';
 import { checkinDuplicateKey, type FrappeStore } from './store';
 import type { Doc } from './table';
 
@@ -105,7 +106,8 @@ function geolocation(ctx: ControllerContext, doc: Doc): void {
   if (hasCoordinate(doc.latitude) && hasCoordinate(doc.longitude)) {
     const point = { type: 'Point', coordinates: [Number(doc.longitude), Number(doc.latitude)] };
     const feature = { type: 'Feature', properties: {}, geometry: point };
-    doc.geolocation = JSON.stringify({ type: 'FeatureCollection', features: [feature] });
+    // `json.dumps` with Python's default separators (h5).
+    doc.geolocation = pyDumps({ type: 'FeatureCollection', features: [feature] }, { spaced: true, ensureAscii: true });
   }
 }
 

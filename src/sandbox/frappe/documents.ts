@@ -221,7 +221,13 @@ export function updateDoc(ctx: DocContext, doctype: string, name: string, body: 
   validateUnique(ctx, meta, doc);
   Object.assign(doc, { modified: ctx.store.nowText(), modified_by: ctx.user });
   record(ctx, meta, doc);
-  return doc;
+  // `save()` reloads Time columns as `datetime.timedelta`, printed without the hour's leading zero (h1: "9:00:00");
+  // a single keeps its text values (h4: "00:15:00").
+  const reloaded = { ...doc };
+  for (const field of meta.fields)
+    if (field.fieldtype === 'Time' && meta.naming.kind !== 'single' && typeof doc[field.fieldname] === 'string')
+      reloaded[field.fieldname] = String(doc[field.fieldname]).replace(/^0(\d:)/, '$1');
+  return reloaded;
 }
 
 export function getDoc(ctx: DocContext, doctype: string, name: string): Doc {

@@ -43,7 +43,8 @@ export function asDict(
     out.social_logins = [
       {
         ...Object.fromEntries(['name', 'owner', 'creation', 'modified', 'modified_by'].map((k) => [k, doc[k]])),
-        name: `${parent}-social-1`,
+        // Child rows get Frappe's random 10-character hash names (i8: "a9fl8sit8k").
+        name: createHash('md5').update(`${parent}/social`).digest('hex').slice(0, 10),
         docstatus: 0,
         idx: 1,
         provider: 'frappe',

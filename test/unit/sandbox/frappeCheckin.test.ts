@@ -151,7 +151,7 @@ describe('Frappe sandbox: Employee Checkin pipeline', () => {
       longitude: 55.27,
     });
     assert.equal(ok.status, 200);
-    assert.match(String((ok.body.data as Record<string, unknown>).geolocation), /"coordinates":\[55\.27,25\.2\]/);
+    assert.match(String((ok.body.data as Record<string, unknown>).geolocation), /"coordinates": \[55\.27, 25\.2\]/);
   });
 
   it('validates the log_type select, mandatory fields and zoned timestamps', async () => {

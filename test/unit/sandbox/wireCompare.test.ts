@@ -90,6 +90,16 @@ describe('wire replay: comparison', () => {
     );
   });
 
+  it('compares values to the second: a stored time that differs fails, microseconds and volatile keys do not', () => {
+    const row = (time: string, creation: string) => ({
+      status: 200,
+      body: JSON.stringify({ data: { name: 'EMP-CKIN-12-2026-000013', time, creation } }),
+    });
+    const real = row('2026-12-03 13:17:02', '2026-12-03 13:17:02.163951');
+    assert.deepEqual(differences(real, row('2026-12-03 13:17:02', '2026-12-03 13:17:02')), []);
+    assert.match(differences(real, row('2026-11-01 08:00:00', '2026-12-03 13:17:02')).join(), /values/);
+  });
+
   it('compares a truncated recording by status and the beginning of the body', () => {
     const real = { status: 200, body: '{"message":["EMP-CKIN-12-2026-000019","EMP-CKIN-12-2026-000020","EMP-CKIN-1' };
     const ok = { status: 200, body: '{"message":["EMP-CKIN-12-2026-000003","EMP-CKIN-12-2026-000004","x"]}' };
