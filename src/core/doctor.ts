@@ -166,7 +166,7 @@ async function otherRunnerCheck(d: DoctorDeps, device: DeviceConfig, push: Push)
       push(
         'other installations',
         'ok',
-        `No other installation seems to sync this device: every checkin with its device_id since ${r.since} (${r.seen}) was created here.`,
+        `No other installation seems to sync this device: ${r.seen} checkin(s) with its device_id since ${r.since} (site time), all created here.`,
       );
   } catch (e) {
     if (CancelledError.is(e)) throw e;
