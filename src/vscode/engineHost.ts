@@ -12,7 +12,14 @@ import type { SecretStorageCredentials } from './adapters/secretStorageCredentia
 import { devicesAreShared, readSyncSettings, readUiSettings, type SettingsIssue } from './adapters/settings';
 import { Disposable } from './disposable';
 import { UserFacingError } from './errors';
-import { RUNNER_CHOICES_KEY, runsHere, withChoice, type RunnerChoice, type RunnerChoices } from './runnerPolicy';
+import {
+  RUNNER_CHOICES_KEY,
+  runsHere,
+  withChoice,
+  type RunnerChoice,
+  type RunnerChoices,
+  type RunnerDevice,
+} from './runnerPolicy';
 
 export type Role = 'runner' | 'follower' | 'stopped';
 
@@ -64,13 +71,18 @@ export class EngineHost extends Disposable {
   async setRunner(deviceId: string, choice: RunnerChoice): Promise<void> {
     const dev = this._state.kind === 'ready' ? this._state.config.devices.find((d) => d.id === deviceId) : undefined;
     if (!dev || !this.machine) throw new UserFacingError(`No device '${deviceId}' is configured.`, 'openSettings');
-    await this.machine.update(RUNNER_CHOICES_KEY, withChoice(this.choices(), dev, choice));
+    await this.rememberRunner(dev, choice);
     this.logger.info(
       choice === 'here'
         ? `This machine now syncs device ${deviceId} on a schedule.`
         : `This machine no longer syncs device ${deviceId} on a schedule (Sync Now still works).`,
     );
     this.changeEmitter.fire();
+  }
+
+  /** Stores the choice for a device that may not be in the running configuration yet (just added). */
+  async rememberRunner(dev: RunnerDevice, choice: RunnerChoice): Promise<void> {
+    await this.machine?.update(RUNNER_CHOICES_KEY, withChoice(this.choices(), dev, choice));
   }
 
   private choices(): RunnerChoices {
