@@ -81,8 +81,19 @@ function send(base: string, req: RecordedRequest): Promise<Answer> {
   });
 }
 
-/** Two identical 50-document insert_many at the same moment (j2): the real site stored both (100 rows). */
+/**
+ * Two identical 50-document insert_many at the same moment (j2): the real site stored both (100 rows). The first
+ * is held in flight until the second has been handled, so the two overlap as they did there (no timing involved).
+ */
 async function concurrentBatches(sb: FrappeSandbox): Promise<string[]> {
+  let arrivals = 0;
+  let releaseFirst = (): void => {};
+  const secondHandled = new Promise<void>((resolve) => (releaseFirst = resolve));
+  sb.settings.holdBeforeAnswer = async () => {
+    arrivals++;
+    if (arrivals === 1) await secondHandled;
+    else releaseFirst();
+  };
   const request: RecordedRequest = {
     method: 'POST',
     path: '/api/method/frappe.client.insert_many',

@@ -117,7 +117,7 @@ export function validateCheckin(ctx: ControllerContext, doc: Doc): void {
   if (employee?.status === 'Inactive') throw inactiveEmployee(ctx, String(employee.name));
   if (employee && doc.time) {
     const sameKey = ctx.store.table('Employee Checkin').lookup('duplicate', checkinDuplicateKey(doc));
-    const clash = sameKey.find((d) => d.name !== doc.name);
+    const clash = sameKey.find((d) => d.name !== doc.name && !ctx.store.invisible('Employee Checkin', d));
     if (clash) throw duplicateLog(ctx, clash);
   }
   if (employee && doc.time) fetchShift(ctx, doc, employee);

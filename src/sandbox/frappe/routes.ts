@@ -97,7 +97,7 @@ const writeVerbs = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
  * One request = one transaction (frappe-api.md §2): committed only for POST/PUT/DELETE/PATCH that
  * succeed; GETs and failures roll back, so a writing method called with GET answers 200 and stores nothing.
  */
-export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
+export function handleRequest(env: SiteEnv, req: SandboxRequest, request = 0): Outcome {
   const ctx: DocContext = {
     store: env.store,
     user: 'Guest',
@@ -106,7 +106,7 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
     checkinsWritten: 0,
     docsWritten: 0,
   };
-  env.store.begin();
+  env.store.begin(request);
   let committed = false;
   let response: SandboxResponse;
   try {

@@ -41,6 +41,12 @@ export interface FrappeSandboxOptions {
    * given as well are added to those.
    */
   realSite?: boolean;
+  /**
+   * The duplicate check of a request does not see checkins committed by requests still being answered (their
+   * `perDocCostMs` work still running), so two identical batches sent at once are both stored, as on the real site
+   * (j2: 100 rows). Default: on in real-site mode, off otherwise (the check is then atomic).
+   */
+  racyDuplicates?: boolean;
   orjsonStyle?: boolean;
   /** Optional site-wide limiter (frappe-api.md §11); off by default like on a stock site. */
   rateLimit?: RateLimit;
@@ -53,6 +59,11 @@ export interface FrappeSettings {
   permlevelTrap: boolean;
   orjsonStyle: boolean;
   rateLimit: RateLimit | undefined;
+  /**
+   * Awaited in the worker slot after the request committed, while it still counts as being answered: lets a test
+   * make two requests overlap deterministically (the racy duplicate check, j2) instead of hoping for timing.
+   */
+  holdBeforeAnswer?: () => Promise<void>;
 }
 
 /** What the server did, for the benchmark and for tests that must not measure wall time. */
@@ -128,6 +139,7 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
   const zone = opts.timeZone ?? (opts.realSite ? REAL_SITE_TIME_ZONE : 'Asia/Dubai');
   const store = new FrappeStore(zone, now, opts.frappeVersion ?? 15);
   seedStore(store, opts);
+  store.racyDuplicates = opts.racyDuplicates ?? opts.realSite ?? false;
   const settings: FrappeSettings = {
     perDocCostMs: opts.perDocCostMs ?? 0,
     allowErrorTraceback: opts.allowErrorTraceback ?? opts.realSite ?? false,
@@ -160,8 +172,9 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
     handler: async (req, ctx) => {
       counters.inFlight++;
       counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
+      const request = store.requestStarted();
       try {
-        const outcome = handleRequest(env(), req);
+        const outcome = handleRequest(env(), req, request);
         if (outcome.committed) {
           counters.docsWritten += outcome.docsWritten;
           counters.checkinsWritten += outcome.checkinsWritten;
@@ -171,8 +184,10 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
         counters.workMs += workMs;
         limiter.record(workMs);
         if (workMs > 0) await ctx.work(workMs);
+        if (settings.holdBeforeAnswer) await settings.holdBeforeAnswer();
         return outcome.response;
       } finally {
+        store.requestAnswered(request);
         counters.inFlight--;
       }
     },

@@ -89,6 +89,14 @@ export class FrappeStore {
   private readonly userPermissions = new Map<string, Map<string, Set<string>>>();
   private readonly passwords = new Map<string, string>();
   private readonly sessions = new Map<string, string>();
+  // Racy duplicate check (real-site mode): rows written by a request whose answer is not sent yet stay invisible to
+  // the duplicate check of requests that began meanwhile, like two MariaDB transactions of two gunicorn workers (j2).
+  racyDuplicates = false;
+  private nextRequest = 1;
+  private readonly inFlight = new Set<number>();
+  private readonly writers = new Map<string, number>();
+  private hidden = new Set<number>();
+  private current = 0;
 
   constructor(
     readonly timeZone: string,
@@ -131,8 +139,30 @@ export class FrappeStore {
     return doc;
   }
 
-  begin(): void {
+  begin(request = 0): void {
     this.journal = [];
+    this.current = request;
+    this.hidden = new Set([...this.inFlight].filter((id) => id !== request));
+  }
+
+  /** A request arrived: returns its id for `begin` and `requestAnswered`. */
+  requestStarted(): number {
+    const id = this.nextRequest++;
+    this.inFlight.add(id);
+    return id;
+  }
+
+  /** Its answer is sent: what it committed is visible to every request that begins from now on. */
+  requestAnswered(id: number): void {
+    this.inFlight.delete(id);
+    for (const [key, writer] of this.writers) if (writer === id) this.writers.delete(key);
+  }
+
+  /** Whether the current request's duplicate check cannot see `doc` yet (racy mode only). */
+  invisible(doctype: string, doc: Doc): boolean {
+    if (!this.racyDuplicates) return false;
+    const writer = this.writers.get(`${doctype}/${String(doc.name)}`);
+    return writer !== undefined && this.hidden.has(writer);
   }
 
   commit(): void {
@@ -149,6 +179,7 @@ export class FrappeStore {
     const table = this.table(doctype);
     const previous = table.put(doc);
     this.journal?.push(() => (previous ? table.put(previous) : table.remove(String(doc.name))));
+    if (this.racyDuplicates && this.current) this.writers.set(`${doctype}/${String(doc.name)}`, this.current);
   }
 
   delete(doctype: string, name: string): void {

@@ -373,3 +373,42 @@ describe('Frappe sandbox: password login, /api/v2, get_roles, get_single_value (
     assert.deepEqual(single.body, { message: 0 });
   });
 });
+
+describe('Frappe sandbox: racy duplicate check (j2)', () => {
+  const batch = {
+    docs: ['HR-EMP-00001', 'HR-EMP-00004'].map((employee) => ({
+      doctype: 'Employee Checkin',
+      employee,
+      time: '2026-11-27 09:00:00',
+      log_type: 'IN',
+    })),
+  };
+
+  /** Sends the batch twice at once, the first held in flight until the second has been handled. */
+  async function twice(racyDuplicates: boolean): Promise<{ statuses: number[]; rows: number }> {
+    const sb = await startFrappeSandbox({ realSite: true, racyDuplicates });
+    try {
+      let arrivals = 0;
+      let release = (): void => {};
+      const second = new Promise<void>((resolve) => (release = resolve));
+      sb.settings.holdBeforeAnswer = async () => {
+        if (++arrivals === 1) await second;
+        else release();
+      };
+      const replies = await Promise.all(
+        [1, 2].map(() => send(sb, 'POST', '/api/method/frappe.client.insert_many', sync, batch)),
+      );
+      return { statuses: replies.map((r) => r.status).sort(), rows: sb.store.checkins().length };
+    } finally {
+      await sb.close();
+    }
+  }
+
+  it('stores both of two overlapping identical batches, as the real site did', async () => {
+    assert.deepEqual(await twice(true), { statuses: [200, 200], rows: 4 });
+  });
+
+  it('stays atomic when off: the second batch is a duplicate and rolled back', async () => {
+    assert.deepEqual(await twice(false), { statuses: [200, 417], rows: 2 });
+  });
+});
