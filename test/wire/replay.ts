@@ -71,7 +71,7 @@ function send(base: string, req: RecordedRequest): Promise<Answer> {
     const url = new URL(req.path, base);
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
-    const request = http.request(url, { method: req.method, headers }, (res) => {
+    const request = http.request(url, { method: req.method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

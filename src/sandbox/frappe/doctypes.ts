@@ -164,7 +164,7 @@ const user: DocTypeMeta = {
     { fieldname: 'simultaneous_sessions', label: 'Simultaneous Sessions', fieldtype: 'Int', default: 2 },
     { fieldname: 'login_after', label: 'Login After', fieldtype: 'Int', default: 0 },
     { fieldname: 'login_before', label: 'Login Before', fieldtype: 'Int', default: 0 },
-    ...hrChecks({
+    ...checkFields({
       send_welcome_email: 0,
       unsubscribed: 0,
       mute_sounds: 0,
@@ -254,14 +254,14 @@ const shiftType: DocTypeMeta = {
     { fieldname: 'working_hours_threshold_for_half_day', label: 'Half Day threshold', fieldtype: 'Float', default: 0 },
     { fieldname: 'working_hours_threshold_for_absent', label: 'Absent threshold', fieldtype: 'Float', default: 0 },
     { fieldname: 'process_attendance_after', label: 'Process Attendance After', fieldtype: 'Date' },
-    ...hrChecks({ mark_auto_attendance_on_holidays: 0, enable_late_entry_marking: 0, enable_early_exit_marking: 0 }),
+    ...checkFields({ mark_auto_attendance_on_holidays: 0, enable_late_entry_marking: 0, enable_early_exit_marking: 0 }),
     { fieldname: 'late_entry_grace_period', label: 'Late Entry Grace Period', fieldtype: 'Int', default: 0 },
     { fieldname: 'early_exit_grace_period', label: 'Early Exit Grace Period', fieldtype: 'Int', default: 0 },
   ],
 };
 
 /** Check fields (label = fieldname) with their defaults. */
-function hrChecks(defaults: Record<string, 0 | 1>): FieldMeta[] {
+function checkFields(defaults: Record<string, 0 | 1>): FieldMeta[] {
   return Object.entries(defaults).map(([fieldname, value]) => ({
     fieldname,
     label: fieldname,
@@ -286,7 +286,7 @@ const hrSettings: DocTypeMeta = {
     { fieldname: 'allow_geolocation_tracking', label: 'Allow Geolocation Tracking', fieldtype: 'Check', default: 0 },
     // The rest of HRMS 15's HR Settings as the recorded site serves it (h2): defaults of a fresh site.
     { fieldname: 'standard_working_hours', label: 'Standard Working Hours', fieldtype: 'Float', default: 0 },
-    ...hrChecks({
+    ...checkFields({
       send_work_anniversary_reminders: 1,
       send_birthday_reminders: 0,
       send_holiday_reminders: 1,
