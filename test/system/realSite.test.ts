@@ -65,6 +65,21 @@ describe('system: a real Frappe HR v15 site (sandbox real-site mode)', () => {
     );
   });
 
+  it('frappe-user control: an HR Manager is told before the first run to get write on User; System Manager passes', async () => {
+    w = await realSite(realSiteKeys.sync, { userControl: { mode: 'frappe-user' } });
+    const hr = check(await w.handle.engine.doctor(), 'user control')[0];
+    assert.equal(hr.status, 'fail');
+    assert.match(
+      hr.detail,
+      /sync@acme\.test cannot write User records .*403 "does not have doctype access via role permission for document User"/,
+    );
+    assert.match(hr.fix!, /^Before the first run, give sync@acme\.test the System Manager role/);
+    await w.close();
+    w = await realSite(realSiteKeys.sysmgr, { userControl: { mode: 'frappe-user' } });
+    const sm = check(await w.handle.engine.doctor(), 'user control')[0];
+    assert.equal(sm.status, 'ok', sm.detail);
+  });
+
   it('Employee only: doctor fails the checkin time saying what to grant; the run stops before writing anything', async () => {
     w = await realSite(realSiteKeys.weak);
     punch(w, '103', '2023-03-03 15:30:21');
@@ -88,6 +103,9 @@ describe('system: a real Frappe HR v15 site (sandbox real-site mode)', () => {
     w.frappe.store.setPermissions('weak@acme.test', { readUser: false }); // no Has Role list: roles unknown
     punch(w, '103', '2023-03-03 15:30:21');
     punch(w, '103', '2023-03-03 23:59:00', '1');
+    const time = check(await w.handle.engine.doctor(), 'checkin time')[0];
+    assert.equal(time.status, 'warn');
+    assert.match(time.detail, /Could not read the roles of weak@acme\.test.*stop at the first wrong one/);
     const s = await w.handle.engine.runDevice('hq');
     assert.equal(s.status, 'failed');
     assert.equal(s.counts.created, 0);
