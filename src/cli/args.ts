@@ -29,6 +29,10 @@ export interface CliArgs {
   verbose: boolean;
   quiet: boolean;
   writeConfig?: string;
+  /** `sandbox --real-site`: the simulated Frappe seeded like the recorded real v15 site (issue 11). */
+  realSite: boolean;
+  /** `sandbox --frappe-version 15|16`. */
+  frappeVersion: 15 | 16;
   positional: string[];
 }
 
@@ -47,7 +51,10 @@ Commands:
   show-run RUN_ID [--json]                 The punch-to-checkin mapping of a run
   doctor [--device ID] [--json]            Preflight checks, each with what to fix
   reset-cursor --device ID                 Read every transaction again (after a BioTime database restore)
-  sandbox [--write-config FILE]            Start the simulated BioTime and Frappe HR servers with demo data
+  sandbox [--write-config FILE] [--real-site] [--frappe-version 15|16]
+                                           Start the simulated BioTime and Frappe HR servers with demo data
+                                           (--real-site: Frappe seeded like a real HR site, with an HR Manager
+                                           and an Employee-only API user)
   demo                                     Start the sandbox, sync, and print what happened
 
 Options:
@@ -79,6 +86,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
         verbose: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'write-config': { type: 'string' },
+        'real-site': { type: 'boolean', default: false },
+        'frappe-version': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -96,6 +105,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
   if (command === 'dismiss' && (!v.device || !punch.length))
     throw new UsageError('dismiss needs --device ID and at least one --punch ID.');
   if (command === 'reset-cursor' && !v.device) throw new UsageError('reset-cursor needs --device ID.');
+  const fv = v['frappe-version'];
+  if (fv !== undefined && fv !== '15' && fv !== '16')
+    throw new UsageError(`--frappe-version must be 15 or 16, not '${fv}'.`);
   if (command === 'show-run' && !positional[0])
     throw new UsageError('show-run needs a run id (see `biotime-sync status`).');
   return {
@@ -110,6 +122,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     verbose: !!v.verbose,
     quiet: !!v.quiet,
     writeConfig: v['write-config'],
+    realSite: !!v['real-site'],
+    frappeVersion: fv === '16' ? 16 : 15,
     positional,
   };
 }
