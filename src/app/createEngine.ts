@@ -21,6 +21,8 @@ export interface CreateEngineOptions {
   lockOwner?: string;
   connectors?: Connectors;
   schedulerTickMs?: number;
+  /** Devices this installation syncs on a schedule (default: all); see SchedulerOptions.runsHere. */
+  runsHere?: (deviceId: string) => boolean;
 }
 
 export interface EngineHandle {
@@ -55,7 +57,15 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
   });
   const connectors = o.connectors ?? realConnectors({ credentials, clock, logger, redactor });
   const engine = new SyncEngine({ config: o.config, store, credentials, connectors, clock, logger, redactor, lock });
-  const scheduler = new Scheduler({ engine, store, lock, clock, logger, tickMs: o.schedulerTickMs });
+  const scheduler = new Scheduler({
+    engine,
+    store,
+    lock,
+    clock,
+    logger,
+    tickMs: o.schedulerTickMs,
+    runsHere: o.runsHere,
+  });
   return {
     engine,
     scheduler,

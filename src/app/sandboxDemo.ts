@@ -28,6 +28,8 @@ export interface DemoOptions {
   biotimePort?: number;
   frappePort?: number;
   now?: () => Date;
+  /** The simulated Frappe's version (default 15). */
+  frappeVersion?: 15 | 16;
 }
 
 const PEOPLE: [code: string, first: string, last: string][] = [
@@ -59,6 +61,7 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
     apiKeys: [{ key: secrets.frappeApiKey, secret: secrets.frappeApiSecret, user: 'sync@example.com' }],
     timeZone: DEMO_SITE_ZONE,
     now,
+    frappeVersion: o.frappeVersion,
   });
   // Yesterday: every demo punch is in the past whatever the hour, so no punch looks like a clock running ahead.
   const day = addSecondsNaive(formatInZone(now(), DEMO_BIOTIME_ZONE), -86_400).slice(0, 10);

@@ -14,6 +14,7 @@ import type {
   Logger,
   UserControl,
   UserControlChange,
+  UserControlCheck,
   UserControlMemory,
   UserControlResult,
 } from '../core/ports';
@@ -23,6 +24,7 @@ import { isObject, looseInt, parseEnvelope } from './parse';
 import {
   ADJUST_AREA_PATH,
   ApiAbsentError,
+  EMPLOYEES_PATH,
   REINSTATEMENT_PATH,
   RESIGNS_PATH,
   createdId,
@@ -119,13 +121,48 @@ export class BioTimeUserControl implements UserControl {
     return results;
   }
 
-  async check(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+  /**
+   * The calls the mode makes, as far as they can be tried without changing anyone: the reads (employees, areas or
+   * resignations) are made; the writes (adjust_area, resign/reinstate) cannot be tried, so the fix says what the
+   * BioTime user must be allowed to do.
+   */
+  async check(signal?: AbortSignal): Promise<UserControlCheck> {
+    const fix = this.permissionsFix();
     try {
-      return this.mode === 'area' ? await this.checkArea(signal) : await this.checkResign(signal);
+      await this.checkEmployeesReadable(signal);
+      const r = this.mode === 'area' ? await this.checkArea(signal) : await this.checkResign(signal);
+      return r.ok ? { ...r, detail: `${r.detail} ${this.writesNote()}` } : { ...r, fix };
     } catch (e) {
       if (CancelledError.is(e)) throw e;
-      return { ok: false, detail: this.explain(e) };
+      return { ok: false, detail: this.explain(e), fix };
     }
+  }
+
+  private async checkEmployeesReadable(signal?: AbortSignal): Promise<void> {
+    const api = this.client.api;
+    const what = `GET ${EMPLOYEES_PATH}`;
+    const res = await api.send({
+      method: 'GET',
+      url: EMPLOYEES_PATH,
+      params: { page: 1, page_size: 1 },
+      retry: 'read',
+      signal,
+    });
+    parseEnvelope(expectJson(res, api.server, what), api.server, what);
+  }
+
+  private writesNote(): string {
+    return this.mode === 'area'
+      ? `Each change calls POST ${ADJUST_AREA_PATH}: the BioTime user ${this.device.username} must be allowed to edit Personnel › Employee (Adjust Area).`
+      : `Each change calls POST ${RESIGNS_PATH} and ${REINSTATEMENT_PATH}: the BioTime user ${this.device.username} must be allowed to add resignations and reinstate (Personnel › Resignation).`;
+  }
+
+  private permissionsFix(): string {
+    const what =
+      this.mode === 'area'
+        ? `view and edit Personnel › Employee and Area (Adjust Area), and create the no-access area '${this.device.userControl.noAccessArea ?? ''}' with no terminals`
+        : 'view and edit Personnel › Employee and Resignation (resign and reinstate)';
+    return `Before the first run, let the BioTime user ${this.device.username} ${what}; or set userControl.mode to another value (or 'off').`;
   }
 
   // ---------------------------------------------------------------------------------------------------------------

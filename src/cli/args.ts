@@ -33,6 +33,10 @@ export interface CliArgs {
   /** watch: serve /metrics, /healthz and /readyz here (`[HOST:]PORT`, loopback by default). */
   listen?: string;
   logFormat: 'text' | 'json';
+  /** `sandbox --real-site`: the simulated Frappe seeded like the recorded real v15 site (issue 11). */
+  realSite: boolean;
+  /** `sandbox --frappe-version 15|16`. */
+  frappeVersion: 15 | 16;
   positional: string[];
 }
 
@@ -54,7 +58,10 @@ Commands:
   reset-cursor --device ID                 Read every transaction again (after a BioTime database restore)
   secrets set|delete|list [NAME]           Keep the secrets in the OS keychain instead of the environment
                                            (NAME: an environment variable name below; set reads standard input)
-  sandbox [--write-config FILE]            Start the simulated BioTime and Frappe HR servers with demo data
+  sandbox [--write-config FILE] [--real-site] [--frappe-version 15|16]
+                                           Start the simulated BioTime and Frappe HR servers with demo data
+                                           (--real-site: Frappe seeded like a real HR site, with an HR Manager
+                                           and an Employee-only API user)
   demo                                     Start the sandbox, sync, and print what happened
 
 Options:
@@ -90,6 +97,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
         'write-config': { type: 'string' },
         listen: { type: 'string' },
         'log-format': { type: 'string' },
+        'real-site': { type: 'boolean', default: false },
+        'frappe-version': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -115,6 +124,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
   if (command === 'secrets' && positional[0] !== 'list' && !positional[1])
     throw new UsageError(`secrets ${positional[0]} needs the variable name, e.g. BIOTIME_PASSWORD_HQ.`);
   if (command === 'reset-cursor' && !v.device) throw new UsageError('reset-cursor needs --device ID.');
+  const fv = v['frappe-version'];
+  if (fv !== undefined && fv !== '15' && fv !== '16')
+    throw new UsageError(`--frappe-version must be 15 or 16, not '${fv}'.`);
   if (command === 'show-run' && !positional[0])
     throw new UsageError('show-run needs a run id (see `biotime-sync status`).');
   return {
@@ -131,6 +143,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     writeConfig: v['write-config'],
     listen: v.listen,
     logFormat,
+    realSite: !!v['real-site'],
+    frappeVersion: fv === '16' ? 16 : 15,
     positional,
   };
 }

@@ -60,8 +60,27 @@ const watch: Cmd = async (h, a, io) => {
 const status: Cmd = async (h, a, io) => {
   const list = await h.engine.status();
   const shifts = await h.engine.shiftStatus();
-  if (a.json) return (io.out(JSON.stringify({ devices: list, shifts, problems: h.store.problems }, null, 2)), 0);
+  // Asks Frappe: a device synced by another installation too gets duplicate checkins (issue 11, j2).
+  const others = await h.engine.otherRunners(a.device, abortOnSignals().signal);
+  if (a.json)
+    return (
+      io.out(
+        JSON.stringify({ devices: list, shifts, otherInstallations: others, problems: h.store.problems }, null, 2),
+      ),
+      0
+    );
   const parts = [statusTable(list)];
+  const warned = others.filter((o) => o.warning || o.error);
+  if (warned.length)
+    parts.push(
+      `Other installations:\n${warned
+        .map((o) =>
+          o.warning
+            ? `  ! ${o.deviceId}: ${o.warning.detail}\n    → ${o.warning.fix}`
+            : `  ! ${o.deviceId}: could not check whether another installation syncs it: ${o.error}`,
+        )
+        .join('\n')}`,
+    );
   const records = shifts.flatMap((s) => s.records);
   if (records.length) parts.push(`Shift Types (Last Sync of Checkin):\n${shiftTable(records)}`);
   if (h.store.problems.length) parts.push(`State problems:\n${h.store.problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -25,7 +25,10 @@ export function summaryLine(s: RunSummary): string {
   const counts = `fetched ${c.fetched}, created ${c.created}, duplicates ${c.duplicate}, failed ${c.failed}, skipped ${c.skipped}, user-control calls ${c.userControlCalls}${c.userControlFailed ? ` (${c.userControlFailed} failed)` : ''}`;
   const secs = s.durationMs !== null ? ` in ${(s.durationMs / 1000).toFixed(1)} s` : '';
   const err = s.error ? `\n  error: ${s.error.message}${s.error.hint ? `\n  fix: ${s.error.hint}` : ''}` : '';
-  return `${head}${secs} — ${counts}${err}`;
+  const wrong = s.wrongCheckins?.length
+    ? `\n  stored with the wrong time (delete these checkins in Frappe): ${s.wrongCheckins.join(', ')}`
+    : '';
+  return `${head}${secs} — ${counts}${err}${wrong}`;
 }
 
 export function mappingTable(outcomes: PunchOutcome[]): string {

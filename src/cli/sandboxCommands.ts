@@ -6,6 +6,10 @@ import { createEngine } from '../app/createEngine';
 import { startDemoSandbox, type DemoSandbox } from '../app/sandboxDemo';
 import { StaticCredentials } from '../app/staticCredentials';
 import { validateConfig } from '../core/config';
+import { addSecondsNaive, formatInZone } from '../core/time';
+import { startBioTimeSandbox } from '../sandbox/biotime/server';
+import { startFrappeSandbox, realSiteKeys } from '../sandbox/frappe/server';
+import { REAL_SITE_TIME_ZONE, realSiteDeviceIds } from '../sandbox/frappe/realSite';
 import type { RunSummary } from '../shared/model';
 import type { CliArgs } from './args';
 import { collect } from './commands';
@@ -15,7 +19,8 @@ import { failedTable, mappingTable, shiftTable, summaryLine } from './format';
 import type { CliIo } from './main';
 
 export async function runSandbox(args: CliArgs, io: CliIo): Promise<number> {
-  const demo = await startDemoSandbox();
+  if (args.realSite) return runRealSiteSandbox(args, io);
+  const demo = await startDemoSandbox({ frappeVersion: args.frappeVersion });
   const cfg = JSON.stringify(demo.config, null, 2);
   if (args.writeConfig) fs.writeFileSync(args.writeConfig, cfg + '\n');
   io.out(`Simulated BioTime: ${demo.biotimeUrl}   (user api)
@@ -37,6 +42,62 @@ Press Ctrl+C to stop the servers.`);
   await demo.close();
   return 0;
 }
+
+/**
+ * The simulated Frappe as the recorded real v15 site (docs/reference/frappe-wire): its employees (Biometric IDs
+ * 101-110, 007, 0042; 110 inactive) and API users, with a BioTime holding those codes and a few punches. Try doctor
+ * and run with the HR Manager's keys, then with the Employee-only user's (the permlevel trap).
+ */
+async function runRealSiteSandbox(args: CliArgs, io: CliIo): Promise<number> {
+  const biotime = await startBioTimeSandbox({
+    users: [{ username: 'api', password: REAL_SITE_BIOTIME_PASSWORD }],
+    timeZone: REAL_SITE_TIME_ZONE,
+  });
+  const frappe = await startFrappeSandbox({ realSite: true, frappeVersion: args.frappeVersion });
+  const area = biotime.store.addArea({ area_code: 'HQ', area_name: 'Head office' });
+  const now = formatInZone(new Date(), REAL_SITE_TIME_ZONE);
+  biotime.store.addTerminal({ sn: 'GATE1', alias: 'Main gate', areaId: area, lastActivity: now });
+  for (const code of realSiteDeviceIds)
+    biotime.store.addEmployee({ emp_code: code, first_name: 'Worker', last_name: `D${code}`, areas: [area] });
+  const day = addSecondsNaive(now, -86_400).slice(0, 10);
+  ['101', '102', '103', '110', '0042'].forEach((code, i) =>
+    biotime.store.addPunch({
+      emp_code: code,
+      punch_time: `${day} 09:0${i}:00`,
+      punch_state: '0',
+      terminal_sn: 'GATE1',
+    }),
+  );
+  const config = {
+    sites: [{ id: 'acme', url: frappe.url }],
+    devices: [{ id: 'gate', url: biotime.url, username: 'api', site: 'acme', timeZone: REAL_SITE_TIME_ZONE }],
+  };
+  const cfg = JSON.stringify(config, null, 2);
+  if (args.writeConfig) fs.writeFileSync(args.writeConfig, cfg + '\n');
+  const { sync, weak } = realSiteKeys;
+  io.out(`Simulated BioTime: ${biotime.url}   (user api, zone ${REAL_SITE_TIME_ZONE})
+Simulated Frappe HR v${args.frappeVersion} as the recorded real site: ${frappe.url}   (zone ${REAL_SITE_TIME_ZONE})
+
+${args.writeConfig ? `Configuration written to ${args.writeConfig}.` : `Configuration (save as biotime-sync.json):\n${cfg}`}
+
+Sandbox secrets:
+  export ${envNameFor('biotimePassword', 'gate')}=${REAL_SITE_BIOTIME_PASSWORD}
+  # ${sync.user}: HR User + HR Manager, not System Manager
+  export ${envNameFor('frappeApiKey', 'acme')}=${sync.key} ${envNameFor('frappeApiSecret', 'acme')}=${sync.secret}
+  # or ${weak.user}: Employee only (Frappe would store the sync time: doctor fails, runs stop before writing)
+  export ${envNameFor('frappeApiKey', 'acme')}=${weak.key} ${envNameFor('frappeApiSecret', 'acme')}=${weak.secret}
+
+Then: biotime-sync doctor --config ${args.writeConfig ?? 'biotime-sync.json'}
+Press Ctrl+C to stop the servers.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await Promise.all([biotime.close(), frappe.close()]);
+  return 0;
+}
+
+const REAL_SITE_BIOTIME_PASSWORD = 'sandbox-biotime-pass';
 
 export async function runDemo(io: CliIo): Promise<number> {
   const demo: DemoSandbox = await startDemoSandbox();

@@ -6,7 +6,7 @@ import type { FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/m
 import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
-import { BioTimeError, CancelledError, describeError } from './errors';
+import { BioTimeError, CancelledError, FrappeError, describeError } from './errors';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -123,7 +123,9 @@ export class DeviceRun {
         this.state.consecutiveFailures = 0;
         delete this.state.lastError;
       }
-    } catch (e) {
+    } catch (caught) {
+      // The permlevel trap is the cause whatever stopped the run after it (the complete list is known only now).
+      const e = this.processor?.wrongCheckins.length ? this.trapError() : caught;
       this.summary.status = CancelledError.is(e) ? 'cancelled' : 'failed';
       const err = this.d.redactor.redactValue(describeError(e));
       if (!CancelledError.is(e)) {
@@ -143,6 +145,8 @@ export class DeviceRun {
     this.summary.finishedAt = now.toISOString();
     this.summary.durationMs = now.getTime() - Date.parse(this.summary.startedAt);
     this.summary.cursorAfter = this.state.cursor?.hwm ?? null;
+    if (this.processor?.wrongCheckins.length)
+      this.summary.wrongCheckins = this.processor.wrongCheckins.map((w) => w.name);
     if (!this.dryRun) {
       await this.closeJournal(false).catch((e) =>
         this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`),
@@ -158,6 +162,7 @@ export class DeviceRun {
   private async prepare(): Promise<void> {
     const { device, store } = this.d;
     const siteZone = await this.d.siteZone(this.req.signal);
+    await this.checkWriteAccess();
     const inflight = this.dryRun ? [] : await store.getInflight(device.id);
     for (const e of inflight) this.journalled.set(e.key, e);
     this.failedKeys = new Set((await store.listFailed(device.id)).map((f) => f.key));
@@ -172,6 +177,41 @@ export class DeviceRun {
       recovered: new Map(inflight.map((e) => [recoverKey(e.employee, e.time, e.logType), e])),
       journal: (entries) => this.journal(entries),
     });
+  }
+
+  /**
+   * The permlevel trap, detected before anything is read or written: an API user without HR User/HR Manager/System
+   * Manager gets 200 on every insert while Frappe stores the sync time (recordings g1, g2, g4). Its roles are read
+   * once per run, the way any API user may (Has Role list); when they cannot be read the run goes on and every
+   * write is checked afterwards instead (the stored time of each created checkin).
+   */
+  private async checkWriteAccess(): Promise<void> {
+    const { device } = this.d;
+    const a = await this.d.sink.checkinWriteAccess(this.req.signal);
+    if (a.canWriteTime === true) return;
+    if (a.canWriteTime === 'unknown') {
+      this.d.logger.warn(
+        `Device ${device.id}: could not read the roles of ${a.user} on Frappe site ${device.site}; the time Frappe stores is checked after each write instead.`,
+      );
+      return;
+    }
+    throw new FrappeError(
+      'permission',
+      `API user ${a.user} of Frappe site ${device.site} cannot write Employee Checkin "time" (a permlevel 1 field; its roles: ${a.roles?.length ? a.roles.join(', ') : 'none'}): Frappe would store the time of the sync instead of the punch time on every checkin. Nothing was read or written.`,
+      `Give ${a.user} the HR User or HR Manager role in Frappe (User ${a.user} › Roles), then run again.`,
+    );
+  }
+
+  /** The run's error once Frappe stored wrong times: names the cause, the fix and the checkins to delete. */
+  private trapError(): FrappeError {
+    const wrong = this.processor.wrongCheckins;
+    const { device } = this.d;
+    const rerun = `biotime-sync rerun --device ${device.id} (VS Code: "BioTime Sync: Rerun Failed Punches")`;
+    return new FrappeError(
+      'permission',
+      `Frappe site ${device.site} stored ${wrong.length} checkin(s) with the time of the sync instead of the punch time (e.g. ${wrong[0].stored || 'another time'} instead of ${wrong[0].sent}): the API user cannot write Employee Checkin "time" (a permlevel 1 field). The device stopped; the punches are kept as failed. Wrongly stored checkins, to delete in Frappe: ${wrong.map((w) => w.name).join(', ')}.`,
+      `Give the API user the HR User or HR Manager role, delete the checkins listed, then rerun the failed punches: ${rerun}.`,
+    );
   }
 
   /**
@@ -262,6 +302,7 @@ export class DeviceRun {
         const done = Promise.all([recorded, inserted]).then(async ([, outcomes]) => {
           await this.record(outcomes, fresh, next);
           for (const p of fresh) read.pending.delete(p.key);
+          if (this.processor.wrongCheckins.length) throw this.trapError();
           this.d.emit({
             type: 'punchesProcessed',
             runId: this.req.runId,
@@ -280,7 +321,7 @@ export class DeviceRun {
       await recorded;
     } catch (e) {
       // Let the batch in flight finish (its outcomes are recorded if the one before was); nothing is left running.
-      await Promise.allSettled([inserting, recorded]);
+      await Promise.allSettled([inserting, recorded, recordedBefore]);
       throw e;
     }
     // Every open gap was looked for by this complete read (gaps made during it count from the next one).
@@ -371,6 +412,7 @@ export class DeviceRun {
       this.summary.counts.fetched += punches.length;
       const outcomes = await this.processor.process(punches);
       await this.record(outcomes, punches);
+      if (this.processor.wrongCheckins.length) throw this.trapError();
     }
   }
 

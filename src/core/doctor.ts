@@ -1,8 +1,17 @@
 // Preflight checks per device and per Frappe site. Each check says what is wrong and what to do about it.
 import type { DoctorCheck } from '../shared/model';
 import type { DeviceConfig, SyncConfig } from './configTypes';
-import { describeError } from './errors';
-import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, SyncStateStore, UserControl } from './ports';
+import { CancelledError, describeError } from './errors';
+import { findOtherRunner, otherRunnerWarning } from './otherRunners';
+import type {
+  AttendanceSource,
+  CheckinSink,
+  Clock,
+  CredentialProvider,
+  SinkProbe,
+  SyncStateStore,
+  UserControl,
+} from './ports';
 import type { Redactor } from './redact';
 import { formatInZone, naiveToInstant } from './time';
 
@@ -114,9 +123,12 @@ async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
         const r = await uc.check(d.signal);
         push(
           'user control',
-          r.ok ? 'ok' : 'fail',
+          r.ok ? (r.warn ? 'warn' : 'ok') : 'fail',
           r.detail,
-          r.ok ? undefined : `Fix the '${device.userControl.mode}' mechanism or set userControl.mode to another value.`,
+          r.ok && !r.warn
+            ? undefined
+            : (r.fix ??
+                `Fix the '${device.userControl.mode}' mechanism or set userControl.mode to another value (or 'off').`),
         );
       });
   }
@@ -129,6 +141,41 @@ async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
       : 'Never synced: the first run reads every transaction' +
           (device.importSince ? ` since ${device.importSince}.` : ' (set importSince to limit a first import).'),
   );
+  if (await siteCredentials(d, device)) await otherRunnerCheck(d, device, push);
+}
+
+async function siteCredentials(d: DoctorDeps, device: DeviceConfig): Promise<boolean> {
+  return !!(await d.credentials.frappeApiKey(device.site)) && !!(await d.credentials.frappeApiSecret(device.site));
+}
+
+/** Checkins with this device's device_id that this installation did not create: another runner (issue 11, j2). */
+async function otherRunnerCheck(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {
+  try {
+    const siteZone = await d.engine.siteZone(device, d.signal);
+    const r = await findOtherRunner({
+      device,
+      sink: d.engine.sink(device),
+      store: d.store,
+      clock: d.clock,
+      siteZone,
+      signal: d.signal,
+    });
+    const w = otherRunnerWarning(r, device);
+    if (w) push('other installations', 'warn', w.detail, w.fix);
+    else
+      push(
+        'other installations',
+        'ok',
+        `No other installation seems to sync this device: ${r.seen} checkin(s) with its device_id since ${r.since} (site time), all created here.`,
+      );
+  } catch (e) {
+    if (CancelledError.is(e)) throw e;
+    push(
+      'other installations',
+      'warn',
+      `Could not check whether another installation syncs this device: ${describeError(e).message}`,
+    );
+  }
 }
 
 function clockCheck(d: DoctorDeps, newestUpload: string, zone: string, push: Push): void {
@@ -168,29 +215,7 @@ async function checkSite(d: DoctorDeps, device: DeviceConfig, push: Push): Promi
         `Set sites[].timeZone to ${p.timeZone} (or remove it to use the site's), or checkin times will be shifted.`,
       );
     }
-    if (p.canWriteTime === false) {
-      push(
-        'checkin time',
-        'fail',
-        `User ${p.user} cannot write Employee Checkin "time" (a permlevel 1 field): Frappe would silently store the sync time instead of the punch time.`,
-        `Give ${p.user} the HR User or HR Manager role.`,
-      );
-    } else
-      push(
-        'checkin time',
-        p.canWriteTime === true ? 'ok' : 'warn',
-        p.canWriteTime === true
-          ? `User ${p.user} can write Employee Checkin time.`
-          : `Could not read the roles of ${p.user} to confirm it can write Employee Checkin time.`,
-        p.canWriteTime === true ? undefined : 'Make sure the API user has HR User or HR Manager.',
-      );
-    if (p.canCreateCheckin === false)
-      push(
-        'create checkin',
-        'fail',
-        `User ${p.user} cannot create Employee Checkin.`,
-        `Give ${p.user} the HR User or HR Manager role.`,
-      );
+    timeAndCreateChecks(p, push);
     if (!p.canReadEmployee)
       push(
         'read employee',
@@ -209,6 +234,36 @@ async function checkSite(d: DoctorDeps, device: DeviceConfig, push: Push): Promi
       );
     } else push('Biometric IDs', 'ok', 'No Biometric ID is shared by two employees.');
   });
+}
+
+/** Decided from the API user's roles, read the way the site lets any API user read them (Has Role list). */
+function timeAndCreateChecks(p: SinkProbe, push: Push): void {
+  const roles = p.roles?.length ? ` (roles: ${p.roles.join(', ')})` : '';
+  const grant = `Give ${p.user} the HR User or HR Manager role in Frappe (User ${p.user} › Roles).`;
+  if (p.canWriteTime === false)
+    push(
+      'checkin time',
+      'fail',
+      `User ${p.user} cannot write Employee Checkin "time", a permlevel 1 field${roles}: Frappe would answer every insert with success and store the time of the sync instead of the punch time. Runs stop before writing until this is fixed.`,
+      grant,
+    );
+  else if (p.canWriteTime === true)
+    push('checkin time', 'ok', `User ${p.user} can write Employee Checkin time${roles}.`);
+  else
+    push(
+      'checkin time',
+      'warn',
+      `Could not read the roles of ${p.user} to confirm it can write Employee Checkin time. Runs check the time Frappe stored on every checkin they create and stop at the first wrong one.`,
+      `Make sure ${p.user} has the HR User or HR Manager role.`,
+    );
+  if (p.canCreateCheckin === false)
+    push(
+      'create checkin',
+      'fail',
+      `User ${p.user} cannot create Employee Checkin for other employees${roles} (the Employee role may create only its own employee's checkins).`,
+      grant,
+    );
+  else if (p.canCreateCheckin === true) push('create checkin', 'ok', `User ${p.user} can create Employee Checkin.`);
 }
 
 async function shiftChecks(d: DoctorDeps, device: DeviceConfig, push: Push): Promise<void> {

@@ -16,11 +16,12 @@ import {
 import type { DeviceConfig, SiteConfig, SyncConfig } from './configTypes';
 import { DeviceRun } from './deviceRun';
 import { runDoctor } from './doctor';
+import { findOtherRunner, otherRunnerWarning } from './otherRunners';
 import { syncShifts } from './shiftSync';
-import type { EngineEvent, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
+import type { EngineEvent, OtherRunnerCheck, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
 import { currentLogContext, withLogContext } from './logContext';
 import { Emitter } from './events';
-import { describeError, StateError } from './errors';
+import { CancelledError, describeError, StateError } from './errors';
 import { GapSet, type GapRange } from './gaps';
 import type {
   AttendanceSource,
@@ -408,6 +409,33 @@ export class SyncEngine implements SyncEngineApi {
       redactor: this.d.redactor,
       signal,
     });
+  }
+
+  async otherRunners(deviceId?: string, signal?: AbortSignal): Promise<OtherRunnerCheck[]> {
+    const devices = deviceId ? [this.device(deviceId)] : this.d.config.devices;
+    const out: OtherRunnerCheck[] = [];
+    for (const device of devices) {
+      try {
+        const r = await findOtherRunner({
+          device,
+          sink: this.sink(device),
+          store: this.d.store,
+          clock: this.d.clock,
+          siteZone: await this.siteZone(device, signal),
+          signal,
+        });
+        const warning = otherRunnerWarning(r, device);
+        out.push({
+          deviceId: device.id,
+          foreign: r.foreign,
+          ...(warning ? { warning: this.d.redactor.redactValue(warning) } : {}),
+        });
+      } catch (e) {
+        if (CancelledError.is(e)) throw e;
+        out.push({ deviceId: device.id, foreign: [], error: this.d.redactor.redact(describeError(e).message) });
+      }
+    }
+    return out;
   }
 
   searchEmployees(deviceId: string, text: string, signal?: AbortSignal): Promise<EmployeeRecord[]> {

@@ -45,6 +45,14 @@ export interface RerunOptions {
   signal?: AbortSignal;
 }
 
+export interface OtherRunnerCheck {
+  deviceId: string;
+  /** Names of the checkins no run of this installation created; empty when none. */
+  foreign: string[];
+  warning?: { detail: string; fix: string };
+  error?: string;
+}
+
 export interface SyncEngineApi {
   readonly onEvent: Event<EngineEvent>;
   readonly config: SyncConfig;
@@ -60,6 +68,11 @@ export interface SyncEngineApi {
   getRun(runId: string): Promise<RunSummary | undefined>;
   runOutcomes(runId: string): AsyncIterable<PunchOutcome>;
   doctor(deviceId?: string, signal?: AbortSignal): Promise<DoctorCheck[]>;
+  /**
+   * Per device: checkins with its device_id created in the last day that none of this installation's runs created
+   * (another installation syncing the same device). Asks Frappe; `error` when it could not be checked.
+   */
+  otherRunners(deviceId?: string, signal?: AbortSignal): Promise<OtherRunnerCheck[]>;
   searchEmployees(deviceId: string, text: string, signal?: AbortSignal): Promise<EmployeeRecord[]>;
   /** Writes the Biometric ID to the Employee in Frappe (after the host confirmed with the operator). */
   linkEmployee(deviceId: string, employee: string, empCode: string, signal?: AbortSignal): Promise<void>;

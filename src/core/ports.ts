@@ -170,6 +170,11 @@ export interface NewCheckin {
 
 export type InsertResult =
   | { key: string; status: 'created'; name: string; recovered?: boolean }
+  /**
+   * Frappe answered success but stored another `time` than the one sent (the permlevel trap: an API user without
+   * HR User/HR Manager gets the server's "now"). Never a created checkin: the punch failed, the checkin is wrong.
+   */
+  | { key: string; status: 'wrongTime'; name: string; storedTime: string; message: string }
   | { key: string; status: 'duplicate'; duplicateOf?: string; message: string }
   | { key: string; status: 'failed'; failure: FailureCode; message: string };
 
@@ -179,10 +184,20 @@ export interface SinkProbe {
   /** False when the API user cannot write Employee Checkin `time` (Frappe would silently stamp "now"). */
   canWriteTime: boolean | 'unknown';
   canCreateCheckin: boolean | 'unknown';
+  /** Write on User, which user-control mode 'frappe-user' needs (stock Frappe: System Manager only). */
+  canWriteUser: boolean | 'unknown';
+  /** The API user's roles, when they could be read. */
+  roles?: string[];
   canReadEmployee: boolean;
   /** Biometric IDs held by more than one Employee. */
   duplicateDeviceIds: { deviceId: string; employees: string[] }[];
   details: string[];
+}
+
+export interface CheckinWriteAccess {
+  user: string;
+  canWriteTime: boolean | 'unknown';
+  roles?: string[];
 }
 
 /** A Frappe HR Shift Type as the "Last Sync of Checkin" mover needs it. */
@@ -209,6 +224,20 @@ export interface CheckinSink {
   searchEmployees(text: string, limit: number, signal?: AbortSignal): Promise<EmployeeRecord[]>;
   setEmployeeDeviceId(employee: string, deviceId: string, signal?: AbortSignal): Promise<void>;
   probe(signal?: AbortSignal): Promise<SinkProbe>;
+  /**
+   * Whether the API user may write checkin `time` (from its roles, read the way any API user can): asked once per
+   * run before anything is written, so an API user without HR roles stops the run instead of storing wrong times.
+   */
+  checkinWriteAccess(signal?: AbortSignal): Promise<CheckinWriteAccess>;
+  /**
+   * Employee Checkins with this `device_id` created since `since` (naive site time), for telling whether another
+   * installation syncs the same BioTime.
+   */
+  recentCheckinsOfDevice(
+    deviceId: string,
+    since: string,
+    signal?: AbortSignal,
+  ): Promise<{ name: string; creation: string }[]>;
   getShiftTypes(names: string[], signal?: AbortSignal): Promise<ShiftTypeInfo[]>;
   /** Sets Shift Type last_sync_of_checkin (naive site time). */
   setShiftLastSync(name: string, time: string, signal?: AbortSignal): Promise<void>;
@@ -244,12 +273,20 @@ export interface UserControlMemory {
   set(empCode: string, value: unknown): Promise<void> | void;
 }
 
+/** Doctor's answer for a mechanism: `warn` when it may work but could not be confirmed; `fix` says what to grant. */
+export interface UserControlCheck {
+  ok: boolean;
+  detail: string;
+  warn?: boolean;
+  fix?: string;
+}
+
 export interface UserControl {
   readonly mode: Exclude<UserControlMode, 'off'>;
   /** Applies each employee's final state of the run, once. */
   apply(changes: UserControlChange[], memory: UserControlMemory, signal?: AbortSignal): Promise<UserControlResult[]>;
   /** Whether the mechanism is available on this server, for doctor. */
-  check(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }>;
+  check(signal?: AbortSignal): Promise<UserControlCheck>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

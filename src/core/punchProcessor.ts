@@ -54,7 +54,17 @@ const recoverKey = (employee: string, time: string, logType: LogType | null) =>
   `${employee}\u0000${time}\u0000${logType ?? ''}`;
 export { recoverKey };
 
+/** A checkin Frappe stored with another time than the one sent (the permlevel trap). */
+export interface WrongCheckin {
+  name: string;
+  key: string;
+  sent: string;
+  stored: string;
+}
+
 export class PunchProcessor {
+  /** Checkins of this run stored with the wrong time: once there is one, nothing more is sent. */
+  readonly wrongCheckins: WrongCheckin[] = [];
   /** Employees by Biometric ID, looked up once per run. */
   private readonly employees = new Map<string, EmployeeRecord[]>();
   /**
@@ -267,6 +277,16 @@ export class PunchProcessor {
       }
       return;
     }
+    if (this.wrongCheckins.length) {
+      // A batch prepared while the one that met the trap was being written: sending it would store wrong times too.
+      for (const c of cands)
+        this.fail(
+          c.outcome,
+          'permission',
+          `not sent: Frappe stored the time of the sync instead of the punch time on ${this.wrongCheckins.map((w) => w.name).join(', ')}`,
+        );
+      return;
+    }
     const docs: NewCheckin[] = cands.map((c) => ({
       key: c.punch.key,
       employee: c.employee.name,
@@ -285,6 +305,10 @@ export class PunchProcessor {
         c.outcome.outcome = 'created';
         c.outcome.checkin = r.name;
         if (r.recovered) c.outcome.recovered = true;
+      } else if (r.status === 'wrongTime') {
+        this.fail(c.outcome, 'permission', r.message);
+        c.outcome.wrongCheckin = r.name;
+        this.wrongCheckins.push({ name: r.name, key: c.punch.key, sent: c.time, stored: r.storedTime });
       } else if (r.status === 'duplicate') {
         c.outcome.outcome = 'duplicate';
         c.outcome.duplicateOf = r.duplicateOf;

@@ -16,6 +16,12 @@ export interface SchedulerOptions {
   logger: Logger;
   /** How often due devices are looked for (ms). */
   tickMs?: number;
+  /**
+   * Whether this installation is the scheduled runner of a device (default: every device). A device shared
+   * through a workspace is synced on a schedule only by the machine chosen as its runner: two runners duplicate
+   * checkins (Frappe's duplicate check is not atomic). Asked at every tick, so a new choice applies at once.
+   */
+  runsHere?: (deviceId: string) => boolean;
 }
 
 export type SchedulerRole = 'runner' | 'follower';
@@ -72,7 +78,7 @@ export class Scheduler implements Disposable {
     if (became) await this.o.engine.closeInterruptedRuns();
     const now = this.o.clock.now();
     for (const dev of this.o.engine.config.devices) {
-      if (!dev.enabled) {
+      if (!dev.enabled || !(this.o.runsHere?.(dev.id) ?? true)) {
         this.next.delete(dev.id);
         continue;
       }

@@ -67,6 +67,7 @@ export class FrappeApi {
 
   /** Sends a request; never throws a FrappeError (only CancelledError / CredentialsMissingError). */
   async send(req: FrappeRequest): Promise<SendResult> {
+    assertReadOnlyGet(req);
     const authorization = await this.authorization();
     const action = `${req.method} ${pathOf(req.path)}`;
     let res;
@@ -157,6 +158,27 @@ export class FrappeApi {
     }
     return `token ${key}:${secret}`;
   }
+}
+
+/**
+ * The only methods this client sends with GET: they read. Frappe v16 refuses GET on methods that write (frappe
+ * PR #34825) and v15 answers it 200 and rolls the write back (recording f7): a write sent as GET would look done.
+ */
+export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
+  'frappe.auth.get_logged_user',
+  'frappe.client.get_time_zone',
+  'frappe.client.get_list',
+  'frappe.client.get_count',
+  'frappe.client.get_value',
+  'frappe.client.get_single_value',
+]);
+
+/** A GET of any other `/api/method/…` is a programming error, refused before it reaches the site. */
+export function assertReadOnlyGet(req: Pick<FrappeRequest, 'method' | 'path'>): void {
+  if (req.method !== 'GET') return;
+  const m = /^\/api(?:\/v1)?\/method\/([^/?#]+)/.exec(req.path);
+  if (m && !READ_ONLY_METHODS.has(decodeURIComponent(m[1])))
+    throw new TypeError(`Frappe method ${m[1]} must be called with POST: it is not a read-only method.`);
 }
 
 export interface GetListArgs {

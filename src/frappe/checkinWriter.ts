@@ -11,12 +11,18 @@
 // - A site-level failure (bad keys, HTML page, 404, TLS, refused/DNS) stops new batches. If nothing was created in
 //   this call it is thrown; otherwise the unfinished documents are returned as failed with that message, so the
 //   created ones are not lost to the caller.
+// - Every success is checked for the permlevel trap (an API user without HR User/HR Manager: Frappe answers 200
+//   and stores its own "now" as `time`, recordings g1/g2/g4): a single insert returns the stored document; an
+//   insert_many returns names only, so their stored times are read back in one list request. A checkin stored
+//   with another time is 'wrongTime', never 'created', and nothing more is sent in this call.
 import { FrappeError } from '../core/errors';
+import { HR_ROLES_FIX } from './probe';
 import type { ExistingCheckin, InsertResult, NewCheckin } from '../core/ports';
 import type { FrappeApi, SendResult } from './api';
 import { findCheckins } from './checkinQuery';
 import { duplicateCheckinName, failureCodeOf, isDocumentError, isTransientStatus } from './errors';
-import { planBatches, runPool } from './pool';
+import { chunk, planBatches, runPool } from './pool';
+import { normaliseFrappeTime } from './time';
 
 export const INSERT_MANY_MAX = 200;
 /** Parts this small go one document per request. */
@@ -62,6 +68,8 @@ class InsertRun {
   private readonly results: (InsertResult | undefined)[];
   /** Checkin names already attributed to a doc of this call (a name is never given to two docs). */
   private readonly claimed = new Set<string>();
+  /** Checkins Frappe stored with another time than sent (the permlevel trap): once set, nothing more is sent. */
+  private readonly wrong = new Map<string, string>();
   private readonly api: FrappeApi;
 
   constructor(
@@ -86,6 +94,7 @@ class InsertRun {
       this.api.logger.warn(`Frappe site ${this.api.siteId}: stopped creating checkins: ${fatal.message}`);
       for (const s of slots) if (!this.results[s.index]) this.fail(s, failureCodeOf(fatal), fatal.message);
     }
+    if (this.wrong.size) this.settleAfterTrap();
     return this.results.map(
       (r, i) =>
         r ?? {
@@ -102,6 +111,7 @@ class InsertRun {
     if (slots.length === 1 || this.w.singlesOnly) return this.insertSingles(slots);
     let pending = slots;
     for (let attempt = 1; ; attempt++) {
+      if (this.wrong.size) return this.notSent(pending);
       const r = await this.api.send({
         method: 'POST',
         path: INSERT_MANY,
@@ -109,7 +119,8 @@ class InsertRun {
         retry: 'write',
         signal: this.signal,
       });
-      if (r.ok && this.acceptNames(pending, r.body)) return;
+      const names = r.ok ? namesOf(r.body, pending.length) : undefined;
+      if (names) return this.verifyCreated(pending, names);
       const failed: Failed = r.ok
         ? { ok: false, error: this.api.badShape('insert_many'), maybeProcessed: true, frappeAnswered: false }
         : r;
@@ -160,6 +171,7 @@ class InsertRun {
 
   private async insertOne(slot: Slot): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      if (this.wrong.size) return this.notSent([slot]);
       const r = await this.api.send({
         method: 'POST',
         path: INSERT_ONE,
@@ -167,8 +179,11 @@ class InsertRun {
         retry: 'write',
         signal: this.signal,
       });
-      const name = r.ok ? createdName(r.body) : undefined;
-      if (name) return this.created(slot, name, false);
+      const doc = r.ok ? createdDoc(r.body) : undefined;
+      if (doc) {
+        const stored = doc.time === undefined ? slot.doc.time : (normaliseFrappeTime(doc.time) ?? undefined);
+        return stored === slot.doc.time ? this.created(slot, doc.name, false) : this.wrongTime(slot, doc.name, stored);
+      }
       const failed: Failed = r.ok
         ? {
             ok: false,
@@ -272,12 +287,36 @@ class InsertRun {
     return rest;
   }
 
-  private acceptNames(slots: Slot[], body: Record<string, unknown>): boolean {
-    const names = body.message ?? body.data;
-    if (!Array.isArray(names) || names.length !== slots.length || !names.every((n) => typeof n === 'string' && n))
-      return false;
-    slots.forEach((s, i) => this.created(s, names[i] as string, false));
-    return true;
+  /**
+   * insert_many answers names only: their stored `time` is read back in one list request per answer. If that read
+   * fails the checkins are kept as created (the run already checked the API user's roles before writing) and the
+   * operator is told they were not verified.
+   */
+  private async verifyCreated(slots: Slot[], names: string[]): Promise<void> {
+    let stored: Map<string, string | undefined> | undefined;
+    try {
+      stored = new Map();
+      for (const part of chunk(names, INSERT_MANY_MAX)) {
+        const rows = await this.api.getList(
+          'Employee Checkin',
+          { fields: ['name', 'time'], filters: [['name', 'in', part]], limit_page_length: 0 },
+          this.signal,
+        );
+        for (const row of rows)
+          if (typeof row.name === 'string') stored.set(row.name, normaliseFrappeTime(row.time) ?? undefined);
+      }
+    } catch (e) {
+      if (!(e instanceof FrappeError)) throw e;
+      stored = undefined;
+      this.api.logger.warn(
+        `Frappe site ${this.api.siteId}: could not read back the time of ${names.length} checkin(s) just created (${e.message}); they are counted as created without that check.`,
+      );
+    }
+    slots.forEach((s, i) => {
+      const t = stored?.get(names[i]);
+      if (stored && t !== undefined && t !== s.doc.time) this.wrongTime(s, names[i], t);
+      else this.created(s, names[i], false);
+    });
   }
 
   private giveUp(slots: Slot[], cause: FrappeError, attempts: number): void {
@@ -300,6 +339,43 @@ class InsertRun {
     };
   }
 
+  private wrongTime(slot: Slot, name: string, storedTime: string | undefined): void {
+    this.claimed.add(name);
+    this.wrong.set(name, storedTime ?? '?');
+    const at = storedTime ? `with time ${storedTime}` : 'without a readable time';
+    this.api.logger.error(
+      `Frappe site ${this.api.siteId}: checkin ${name} was stored ${at} instead of ${slot.doc.time}: the API user cannot write Employee Checkin "time".`,
+    );
+    this.results[slot.index] = {
+      key: slot.doc.key,
+      status: 'wrongTime',
+      name,
+      storedTime: storedTime ?? '',
+      message: `Frappe stored checkin ${name} ${at} instead of the punch time ${slot.doc.time}: the API user cannot write Employee Checkin "time" (a permlevel 1 field). Delete ${name} in Frappe; give the API user ${HR_ROLES_FIX}, then rerun this punch.`,
+    };
+  }
+
+  /** After a wrong time, nothing more is sent: every further checkin would be stored with the wrong time too. */
+  private notSent(slots: Slot[]): void {
+    for (const s of slots) this.fail(s, 'permission', this.trapMessage());
+  }
+
+  private trapMessage(): string {
+    return `Not sent: Frappe site ${this.api.siteId} stored the time of the sync instead of the punch time on ${[...this.wrong.keys()].join(', ')} (the API user cannot write Employee Checkin "time"). Give the API user ${HR_ROLES_FIX}, then rerun.`;
+  }
+
+  /**
+   * Checkins sent together with wrongly stored ones may have been refused as duplicates of them (every wrong
+   * checkin gets the same "now"): those punches have no checkin at all and fail like the unsent ones.
+   */
+  private settleAfterTrap(): void {
+    this.docs.forEach((d, i) => {
+      const r = this.results[i];
+      if (r?.status === 'duplicate' && r.duplicateOf && this.wrong.has(r.duplicateOf))
+        this.results[i] = { key: d.key, status: 'failed', failure: 'permission', message: this.trapMessage() };
+    });
+  }
+
   private fail(slot: Slot, failure: Extract<InsertResult, { status: 'failed' }>['failure'], message: string): void {
     this.results[slot.index] = { key: slot.doc.key, status: 'failed', failure, message };
   }
@@ -318,9 +394,19 @@ export function checkinBody(d: NewCheckin, withDoctype: boolean): Record<string,
   };
 }
 
-function createdName(body: Record<string, unknown>): string | undefined {
+/** The created document of a single insert: its name, and its stored time when the answer carries one. */
+function createdDoc(body: Record<string, unknown>): { name: string; time?: unknown } | undefined {
   const doc = (body.data ?? body.message) as Record<string, unknown> | undefined;
-  return doc && typeof doc === 'object' && typeof doc.name === 'string' && doc.name ? doc.name : undefined;
+  if (!doc || typeof doc !== 'object' || typeof doc.name !== 'string' || !doc.name) return undefined;
+  return { name: doc.name, ...('time' in doc ? { time: doc.time } : {}) };
+}
+
+/** insert_many's answer: one name per document sent, in order. */
+function namesOf(body: Record<string, unknown>, count: number): string[] | undefined {
+  const names = body.message ?? body.data;
+  if (!Array.isArray(names) || names.length !== count || !names.every((n) => typeof n === 'string' && n))
+    return undefined;
+  return names as string[];
 }
 
 function matchKey(employee: string, time: string, logType: string | null, deviceId: string | null): string {

@@ -5,6 +5,7 @@ import type { SiteConfig } from '../core/configTypes';
 import type { HttpClient, RetryPolicy } from '../core/http';
 import type {
   CheckinSink,
+  CheckinWriteAccess,
   Clock,
   CredentialProvider,
   EmployeeRecord,
@@ -19,7 +20,7 @@ import { FrappeApi } from './api';
 import { findCheckins } from './checkinQuery';
 import { CheckinWriter, DEFAULT_WRITE_RETRY, type WriteRetry } from './checkinWriter';
 import { findEmployeesByDeviceIds, searchEmployees, setEmployeeDeviceId } from './employees';
-import { probeSite, readTimeZone } from './probe';
+import { accessFromRoles, loggedUser, probeSite, readRoles, readTimeZone } from './probe';
 import { geolocationRequired, getShiftTypes, setShiftLastSync } from './shifts';
 
 export interface FrappeClientOptions {
@@ -77,6 +78,35 @@ export class FrappeClient implements CheckinSink {
   /** Always asks the site (the configured zone is not used), so doctor can compare the two. */
   probe(signal?: AbortSignal): Promise<SinkProbe> {
     return probeSite(this.api, signal);
+  }
+
+  async checkinWriteAccess(signal?: AbortSignal): Promise<CheckinWriteAccess> {
+    const user = await loggedUser(this.api, signal);
+    const info = await readRoles(this.api, user, signal);
+    return { user, canWriteTime: accessFromRoles(info).canWriteTime, ...(info ? { roles: info.roles } : {}) };
+  }
+
+  async recentCheckinsOfDevice(
+    deviceId: string,
+    since: string,
+    signal?: AbortSignal,
+  ): Promise<{ name: string; creation: string }[]> {
+    const rows = await this.api.getList(
+      'Employee Checkin',
+      {
+        fields: ['name', 'creation'],
+        filters: [
+          ['device_id', '=', deviceId],
+          ['creation', '>=', since],
+        ],
+        order_by: 'creation asc',
+        limit_page_length: 0,
+      },
+      signal,
+    );
+    return rows.flatMap((r) =>
+      typeof r.name === 'string' && r.name ? [{ name: r.name, creation: String(r.creation ?? '') }] : [],
+    );
   }
 
   getShiftTypes(names: string[], signal?: AbortSignal): Promise<ShiftTypeInfo[]> {

@@ -3,8 +3,71 @@ import { FrappeError } from '../core/errors';
 import type { SinkProbe } from '../core/ports';
 import type { FrappeApi } from './api';
 
-/** Roles that may write Employee Checkin `time` (permlevel 1) and create checkins for anyone (frappe-api.md §8.1). */
+/**
+ * Roles that may write Employee Checkin `time` (permlevel 1) and create checkins for any employee: HRMS v15 gives
+ * System Manager, HR Manager and HR User read/write at permlevel 1; Employee gets read only there, so Frappe resets
+ * `time` to "now" for it (frappe-api.md §8.1, recordings g1/g2/g4).
+ */
 export const HR_ROLES = ['HR User', 'HR Manager', 'System Manager'];
+/** Stock Frappe gives write on User to System Manager only (an HR Manager gets 403 on every User update). */
+export const USER_WRITE_ROLES = ['System Manager'];
+/** Roles to grant when the API user lacks HR_ROLES, as the operator should read them. */
+export const HR_ROLES_FIX = 'HR User or HR Manager';
+
+export interface RoleInfo {
+  roles: string[];
+  /** Where they were read: the Has Role list, or the User document when that list was refused. */
+  source: 'Has Role' | 'User' | 'Administrator';
+}
+
+/** What the roles allow on the objects the sync touches; 'unknown' when the roles could not be read. */
+export interface AccessVerdict {
+  canWriteTime: boolean | 'unknown';
+  canCreateCheckin: boolean | 'unknown';
+  canWriteUser: boolean | 'unknown';
+}
+
+export function accessFromRoles(info: RoleInfo | undefined): AccessVerdict {
+  if (!info) return { canWriteTime: 'unknown', canCreateCheckin: 'unknown', canWriteUser: 'unknown' };
+  const admin = info.source === 'Administrator' || info.roles.includes('Administrator');
+  const hr = admin || info.roles.some((r) => HR_ROLES.includes(r));
+  return {
+    canWriteTime: hr,
+    canCreateCheckin: hr,
+    canWriteUser: admin || info.roles.some((r) => USER_WRITE_ROLES.includes(r)),
+  };
+}
+
+/**
+ * The roles of `user` the way a real site lets any API user read them: `frappe.client.get_list` on the child
+ * doctype Has Role with `parent: "User"` (recordings i3, i6; `/api/resource/Has Role` is 403, i2). The User
+ * document is the fallback for a site that refuses that list; there a user reading its own record gets every
+ * permlevel-1 field blanked, `roles: []` included (i8), so an empty list means "not readable", never "no roles".
+ */
+export async function readRoles(api: FrappeApi, user: string, signal?: AbortSignal): Promise<RoleInfo | undefined> {
+  if (user === 'Administrator') return { roles: ['Administrator', 'System Manager'], source: 'Administrator' };
+  try {
+    const rows = await api.getList(
+      'Has Role',
+      {
+        fields: ['role'],
+        filters: [
+          ['parent', '=', user],
+          ['parenttype', '=', 'User'],
+        ],
+        limit_page_length: 0,
+        parent: 'User',
+      },
+      signal,
+    );
+    const roles = [...new Set(rows.flatMap((r) => (typeof r.role === 'string' && r.role ? [r.role] : [])))];
+    if (roles.length) return { roles, source: 'Has Role' };
+  } catch (e) {
+    if (!FrappeError.is(e) || !(e.reason === 'permission' || e.status === 404 || e.reason === 'validation')) throw e;
+  }
+  const doc = await userRoles(api, user, signal);
+  return doc?.roles.length ? { roles: doc.roles, source: 'User' } : undefined;
+}
 
 export async function loggedUser(api: FrappeApi, signal?: AbortSignal): Promise<string> {
   const body = await api.call({
@@ -87,20 +150,15 @@ export async function probeSite(api: FrappeApi, signal?: AbortSignal): Promise<S
       : `${user} cannot read Employee records: punches cannot be matched to employees.`,
   );
 
-  let canWriteTime: SinkProbe['canWriteTime'] = 'unknown';
-  let canCreateCheckin: SinkProbe['canCreateCheckin'] = 'unknown';
-  const info =
-    user === 'Administrator'
-      ? { roles: ['Administrator', 'System Manager'], enabled: true }
-      : await userRoles(api, user, signal);
+  const info = await readRoles(api, user, signal);
+  const access = accessFromRoles(info);
   if (!info) {
-    details.push(`Could not read the roles of ${user}; whether it may write Employee Checkin time is unknown.`);
+    details.push(
+      `Could not read the roles of ${user} (neither the Has Role list nor its User record shows them); whether it may write Employee Checkin time is unknown.`,
+    );
   } else {
-    const hr = info.roles.filter((r) => HR_ROLES.includes(r));
-    canWriteTime = hr.length > 0;
-    canCreateCheckin = hr.length > 0;
-    details.push(`Roles: ${info.roles.length ? info.roles.join(', ') : 'none'}.`);
-    if (!hr.length) {
+    details.push(`Roles (from ${info.source}): ${info.roles.length ? info.roles.join(', ') : 'none'}.`);
+    if (access.canWriteTime === false) {
       details.push(
         `${user} has none of ${HR_ROLES.join(', ')}: it cannot create checkins for other employees, and Frappe would store the sync time instead of the punch time.`,
       );
@@ -109,7 +167,15 @@ export async function probeSite(api: FrappeApi, signal?: AbortSignal): Promise<S
 
   const duplicateDeviceIds = canReadEmployee ? await sharedDeviceIds(api, signal) : [];
   for (const d of duplicateDeviceIds) details.push(`Biometric ID ${d.deviceId} is set on ${d.employees.join(', ')}.`);
-  return { user, timeZone, canWriteTime, canCreateCheckin, canReadEmployee, duplicateDeviceIds, details };
+  return {
+    user,
+    timeZone,
+    ...access,
+    roles: info?.roles,
+    canReadEmployee,
+    duplicateDeviceIds,
+    details,
+  };
 }
 
 async function canRead(api: FrappeApi, doctype: string, signal?: AbortSignal): Promise<boolean> {

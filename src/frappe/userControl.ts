@@ -3,11 +3,18 @@
 // Manager are never touched, so a punch can never lock the site's administrators out. Users are read in bulk once
 // per apply() (userStates.ts); a site that refuses that gets the older one GET per User.
 import { FrappeError } from '../core/errors';
-import type { Logger, UserControl, UserControlChange, UserControlMemory, UserControlResult } from '../core/ports';
+import type {
+  Logger,
+  UserControl,
+  UserControlChange,
+  UserControlCheck,
+  UserControlMemory,
+  UserControlResult,
+} from '../core/ports';
 import type { FrappeApi } from './api';
 import { mapPool } from './pool';
 import type { FrappeClient } from './client';
-import { loggedUser, parseUser, userRoles } from './probe';
+import { accessFromRoles, loggedUser, parseUser, readRoles } from './probe';
 import { PROTECTED_ROLE, readUserStates, userKey, type UserState } from './userStates';
 
 export interface FrappeUserControlOptions {
@@ -55,20 +62,46 @@ export class FrappeUserControl implements UserControl {
     return out;
   }
 
-  async check(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+  /**
+   * Mode 'frappe-user' writes `enabled` on User. Stock Frappe grants write on User to System Manager only: an HR
+   * Manager gets 403 "does not have doctype access via role permission for document User" on every update. Decided
+   * from the API user's roles (Has Role list), since a check that writes would change a User.
+   */
+  async check(signal?: AbortSignal): Promise<UserControlCheck> {
     try {
       await this.api.getList('User', { fields: ['name', 'enabled'], limit_page_length: 1 }, signal);
     } catch (e) {
       if (!FrappeError.is(e)) throw e;
-      return { ok: false, detail: `Cannot read User records on Frappe site ${this.api.siteId}: ${e.message}` };
+      return {
+        ok: false,
+        detail: `Cannot read User records on Frappe site ${this.api.siteId}: ${e.message}`,
+        fix: `Give the API user read and write on User (System Manager), or set userControl.mode to another value.`,
+      };
     }
-    const user = await loggedUser(this.api, signal).catch(() => undefined);
-    const info = user ? await userRoles(this.api, user, signal).catch(() => undefined) : undefined;
-    const warn =
-      info && user !== 'Administrator' && !info.roles.includes(PROTECTED_ROLE)
-        ? ` ${user} does not have System Manager, which enabling/disabling users usually needs.`
-        : '';
-    return { ok: true, detail: `Can read User records on Frappe site ${this.api.siteId}.${warn}` };
+    const user = await loggedUser(this.api, signal);
+    const info = await readRoles(this.api, user, signal).catch((e: unknown) => {
+      if (FrappeError.is(e)) return undefined;
+      throw e;
+    });
+    const canWrite = accessFromRoles(info).canWriteUser;
+    const grant = `Before the first run, give ${user} the System Manager role (stock Frappe lets only System Manager write User), or give one of its roles Write on User in Role Permissions Manager; or set userControl.mode to 'off', 'area' or 'resign'.`;
+    if (canWrite === false)
+      return {
+        ok: false,
+        detail: `${user} cannot write User records on Frappe site ${this.api.siteId} (roles: ${info?.roles.join(', ') || 'none'}): every enable/disable of a User would be refused (403 "does not have doctype access via role permission for document User").`,
+        fix: grant,
+      };
+    if (canWrite === 'unknown')
+      return {
+        ok: true,
+        warn: true,
+        detail: `Can read User records on Frappe site ${this.api.siteId}, but the roles of ${user} could not be read to confirm it may write User.`,
+        fix: grant,
+      };
+    return {
+      ok: true,
+      detail: `${user} can read and write User records on Frappe site ${this.api.siteId} (${info?.roles.includes('System Manager') ? 'System Manager' : 'Administrator'}).`,
+    };
   }
 
   /**

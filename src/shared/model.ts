@@ -60,6 +60,11 @@ export interface PunchOutcome {
   userControl?: UserControlRecord;
   /** True when the checkin was found already created by an interrupted earlier attempt of ours. */
   recovered?: boolean;
+  /**
+   * A failed punch whose checkin Frappe stored with another time than the punch's (an API user without HR
+   * User/HR Manager gets the sync time): that checkin's name, to be deleted in Frappe. The punch is not synced.
+   */
+  wrongCheckin?: string;
 }
 
 /** A failed punch kept until it succeeds or the operator dismisses it. */
@@ -118,6 +123,11 @@ export interface RunSummary {
   error?: { code: string; message: string; hint?: string };
   cursorBefore: number | null;
   cursorAfter: number | null;
+  /**
+   * Checkins Frappe stored with the sync time instead of the punch time during this run (the API user cannot
+   * write Employee Checkin `time`): the operator deletes them in Frappe; their punches are failed, to rerun.
+   */
+  wrongCheckins?: string[];
 }
 
 export interface TerminalHealth {

@@ -9,9 +9,17 @@ import { describeError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { Scheduler } from '../core/scheduler';
 import type { SecretStorageCredentials } from './adapters/secretStorageCredentials';
-import { readSyncSettings, readUiSettings, type SettingsIssue } from './adapters/settings';
+import { devicesAreShared, readSyncSettings, readUiSettings, type SettingsIssue } from './adapters/settings';
 import { Disposable } from './disposable';
 import { UserFacingError } from './errors';
+import {
+  RUNNER_CHOICES_KEY,
+  runsHere,
+  withChoice,
+  type RunnerChoice,
+  type RunnerChoices,
+  type RunnerDevice,
+} from './runnerPolicy';
 
 export type Role = 'runner' | 'follower' | 'stopped';
 
@@ -42,8 +50,44 @@ export class EngineHost extends Disposable {
     readonly stateDir: string,
     private readonly credentials: SecretStorageCredentials,
     private readonly logger: Logger,
+    /** Machine-local memory (the extension's globalState): which shared devices this machine runs. */
+    private readonly machine?: vscode.Memento,
   ) {
     super();
+  }
+
+  /** Whether this machine syncs the device on a schedule (runnerPolicy.ts); false for an unknown device. */
+  runsHere(deviceId: string): boolean {
+    const dev = this._state.kind === 'ready' ? this._state.config.devices.find((d) => d.id === deviceId) : undefined;
+    return !!dev && runsHere(dev, devicesAreShared(), this.choices());
+  }
+
+  /** The devices come from workspace settings shared with other machines. */
+  get devicesShared(): boolean {
+    return devicesAreShared();
+  }
+
+  /** Makes (or stops making) this machine the scheduled runner of a device; applies at the next scheduler tick. */
+  async setRunner(deviceId: string, choice: RunnerChoice): Promise<void> {
+    const dev = this._state.kind === 'ready' ? this._state.config.devices.find((d) => d.id === deviceId) : undefined;
+    if (!dev || !this.machine) throw new UserFacingError(`No device '${deviceId}' is configured.`, 'openSettings');
+    await this.rememberRunner(dev, choice);
+    this.logger.info(
+      choice === 'here'
+        ? `This machine now syncs device ${deviceId} on a schedule.`
+        : `This machine no longer syncs device ${deviceId} on a schedule (Sync Now still works).`,
+    );
+    this.changeEmitter.fire();
+  }
+
+  /** Stores the choice for a device that may not be in the running configuration yet (just added). */
+  async rememberRunner(dev: RunnerDevice, choice: RunnerChoice): Promise<void> {
+    await this.machine?.update(RUNNER_CHOICES_KEY, withChoice(this.choices(), dev, choice));
+  }
+
+  private choices(): RunnerChoices {
+    const v = this.machine?.get<unknown>(RUNNER_CHOICES_KEY);
+    return v && typeof v === 'object' ? (v as RunnerChoices) : {};
   }
 
   get state(): HostState {
@@ -99,6 +143,7 @@ export class EngineHost extends Disposable {
         stateDir: this.stateDir,
         credentials: this.credentials,
         logger: this.logger,
+        runsHere: (id) => this.runsHere(id),
       });
       const subs = [
         built.engine.onEvent((e) => this.eventEmitter.fire(e)),

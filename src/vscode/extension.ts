@@ -8,6 +8,7 @@ import { affectsSyncConfig, affectsUi, readUiSettings } from './adapters/setting
 import type { CommandDeps } from './commands/commandSupport';
 import { registerCredentialCommands } from './commands/credentialCommands';
 import { registerDeviceCommands } from './commands/deviceCommands';
+import { registerRunnerCommands } from './commands/runnerCommands';
 import { registerDoctorCommands } from './commands/doctorCommands';
 import { registerMiscCommands } from './commands/miscCommands';
 import { registerPunchCommands } from './commands/punchCommands';
@@ -41,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
   const credentials = new SecretStorageCredentials(secrets);
   // Global storage is shared by every window, so the engine's state-directory lock makes exactly one of them sync.
   const stateDir = path.join(context.globalStorageUri.fsPath, 'state');
-  host = new EngineHost(stateDir, credentials, logger.scoped('engine'));
+  host = new EngineHost(stateDir, credentials, logger.scoped('engine'), context.globalState);
   const model = new SyncTreeModel(host);
   const treeContext: TreeContext = { model, host, now: () => new Date(), ui: readUiSettings };
   const devices = new DevicesTreeProvider(treeContext);
@@ -66,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
 
   const deps: CommandDeps = { context, host, secrets, credentials, logger, model, mapping };
   registerDeviceCommands(deps);
+  registerRunnerCommands(deps);
   registerCredentialCommands(deps);
   registerDoctorCommands(deps);
   registerSyncCommands(deps);

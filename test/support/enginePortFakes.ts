@@ -17,6 +17,7 @@ import type {
   TransactionQuery,
   AttendanceSource,
   CheckinSink,
+  CheckinWriteAccess,
   SinkProbe,
   SourceProbe,
   TerminalInfo,
@@ -101,6 +102,13 @@ export class FakeSink implements CheckinSink {
   beforeInsert?: () => Promise<void>;
   /** Called on each duplicate query, before it answers. */
   onFindCheckins?: () => void;
+  /** What checkinWriteAccess answers (the API user's roles, read before a run writes). */
+  access: CheckinWriteAccess = { user: 'sync@example.com', canWriteTime: true, roles: ['HR Manager'] };
+  /**
+   * The permlevel trap: when set, inserts succeed but store this time instead of the one sent, and the results
+   * say so ('wrongTime'), as the Frappe client reports it.
+   */
+  trapNow?: string;
   private seq = 0;
 
   private hit(k: string) {
@@ -147,12 +155,16 @@ export class FakeSink implements CheckinSink {
       this.checkins.push({
         name,
         employee: d.employee,
-        time: d.time,
+        time: this.trapNow ?? d.time,
         logType: d.logType ?? '',
         deviceId: d.deviceId,
         seq: this.seq,
       });
-      out.push({ key: d.key, status: 'created', name });
+      out.push(
+        this.trapNow && this.trapNow !== d.time
+          ? { key: d.key, status: 'wrongTime', name, storedTime: this.trapNow, message: `stored ${this.trapNow}` }
+          : { key: d.key, status: 'created', name },
+      );
     }
     if (this.loseAnswerOnce) {
       this.loseAnswerOnce = false;
@@ -175,10 +187,19 @@ export class FakeSink implements CheckinSink {
       timeZone: 'Asia/Dubai',
       canWriteTime: true,
       canCreateCheckin: true,
+      canWriteUser: true,
       canReadEmployee: true,
       duplicateDeviceIds: [],
       details: [],
     };
+  }
+  async checkinWriteAccess(): Promise<CheckinWriteAccess> {
+    this.hit('access');
+    return this.access;
+  }
+  async recentCheckinsOfDevice(deviceId: string): Promise<{ name: string; creation: string }[]> {
+    this.hit('recentOfDevice');
+    return this.checkins.filter((c) => c.deviceId === deviceId).map((c) => ({ name: c.name, creation: '' }));
   }
   shifts = new Map<string, ShiftTypeInfo>();
   geolocation: boolean | 'unknown' = false;

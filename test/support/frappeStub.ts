@@ -90,8 +90,18 @@ export class FrappeStub {
   employees: StubEmployee[] = [];
   checkins: StubCheckin[] = [];
   users = new Map<string, StubUser>();
-  /** Doctypes the API user may not read (get_list / resource GET answer 403). */
+  /**
+   * Doctypes the API user may not read (get_list / resource GET answer 403). 'Has Role' refuses the child list;
+   * 'User' refuses User lists and other users' records, never the API user's own record (as on a real site).
+   */
   denyRead = new Set<string>();
+  /**
+   * The permlevel trap of a real site (recordings g1, g2, g4): when set, every insert succeeds but stores this time
+   * instead of the one sent, as Frappe does for an API user without HR User/HR Manager.
+   */
+  trapNow?: string;
+  /** As on a real site (recording i8): the API user's own User record comes with `roles: []` (permlevel 1). */
+  blankOwnRoles = true;
   errorOptions: ErrorBodyOptions = {};
   requests: StubRequest[] = [];
   inflight = 0;
@@ -132,7 +142,8 @@ export class FrappeStub {
   /** Validates and stores checkins all-or-nothing, as one insert_many transaction. */
   insertAll(docs: Record<string, unknown>[]): { names: string[] } | { reply: StubReply } {
     const added: StubCheckin[] = [];
-    for (const d of docs) {
+    for (const sent of docs) {
+      const d = this.trapNow ? { ...sent, time: this.trapNow } : sent;
       const problem = this.validateCheckin(d, [...this.checkins, ...added]);
       if (problem) return { reply: problem };
       const emp = this.employees.find((e) => e.name === d.employee)!;
@@ -239,14 +250,13 @@ export class FrappeStub {
   private resource(r: StubRequest, doctype: string, name: string): StubReply {
     if (doctype === 'User') {
       const u = this.users.get(name);
-      if (this.denyRead.has('User')) return this.error(403, 'PermissionError', `No permission for User ${name}`);
+      const own = name === this.user && r.method === 'GET';
+      if (this.denyRead.has('User') && !own)
+        return this.error(403, 'PermissionError', `No permission for User ${name}`);
       if (!u) return this.error(404, 'DoesNotExistError', `User ${name} not found`);
       if (r.method === 'PUT') u.enabled = Number(r.body?.enabled) ? 1 : 0;
-      return {
-        json: {
-          data: { name: u.name, enabled: u.enabled, roles: u.roles.map((role) => ({ role, doctype: 'Has Role' })) },
-        },
-      };
+      const roles = own && this.blankOwnRoles ? [] : u.roles.map((role) => ({ role, doctype: 'Has Role' }));
+      return { json: { data: { name: u.name, enabled: u.enabled, roles } } };
     }
     const emp = this.employees.find((e) => e.name === name);
     if (!emp) return this.error(404, 'DoesNotExistError', `Employee ${name} not found`);
@@ -269,7 +279,8 @@ export class FrappeStub {
     parent?: string;
   }): StubReply {
     // A child doctype is listed only with `parent` naming its parent doctype, readable by the caller (bare 403).
-    if (args.doctype === 'Has Role' && (args.parent !== 'User' || this.denyRead.has('User')))
+    // Readable by any user with parent "User" on a real site (recordings i3, i6), even without read on User.
+    if (args.doctype === 'Has Role' && (args.parent !== 'User' || this.denyRead.has('Has Role')))
       return this.error(403, 'PermissionError', '');
     if (this.denyRead.has(args.doctype)) {
       return this.error(

@@ -39,6 +39,8 @@ export interface WorldOptions {
   /** Biometric IDs that exist in both systems (default 1001-1003). */
   codes?: string[];
   stateDir?: string;
+  /** Other Frappe API key/secret than SECRETS' (e.g. the real-site users' keys). */
+  frappeKey?: { key: string; secret: string };
 }
 
 export async function world(o: WorldOptions = {}): Promise<World> {
@@ -75,7 +77,9 @@ export async function world(o: WorldOptions = {}): Promise<World> {
     warn: (m) => logs.push(m),
     error: (m) => logs.push(m),
   };
-  const credentials = new StaticCredentials(SECRETS);
+  const credentials = new StaticCredentials(
+    o.frappeKey ? { ...SECRETS, frappeApiKey: o.frappeKey.key, frappeApiSecret: o.frappeKey.secret } : SECRETS,
+  );
   const make = () =>
     createEngine({ config: validateConfig(rawConfig), stateDir, credentials, logger, lockOwner: 'system test' });
   const w: World = {

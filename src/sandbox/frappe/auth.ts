@@ -1,5 +1,6 @@
 import type { SandboxRequest } from '../common/httpServer';
 import { authenticationError, FrappeError } from './errors';
+import { sessionUser } from './session';
 import type { FrappeStore } from './store';
 
 /**
@@ -54,7 +55,7 @@ function userFor(store: FrappeStore, pair: [string, string] | undefined): string
  */
 export function authenticate(store: FrappeStore, req: SandboxRequest): string {
   const header = req.headers.authorization;
-  if (header === undefined) return 'Guest';
+  if (header === undefined) return sessionUser(store, req) ?? 'Guest';
   const parts = header.split(' ');
   if (parts.length !== 2) return 'Guest';
   const [scheme, token] = parts;

@@ -1,6 +1,7 @@
 import { requireDatetime } from './datetime';
-import { strictLogTypeMode } from './doctypes';
-import { type FrappeError, pythonError, validationError } from './errors';
+import { deskPrefix, strictLogTypeMode } from './doctypes';
+import { type FrappeError, incorrectDatetime, validationError } from './errors';
+import { pyDumps } from './pyJson';
 import { checkinDuplicateKey, type FrappeStore } from './store';
 import type { Doc } from './table';
 
@@ -16,14 +17,14 @@ export function truncateCheckinTime(doc: Doc): void {
   if (doc.time === null || doc.time === undefined || doc.time === '') return;
   const parsed = requireDatetime(doc.time);
   if (parsed.aware) {
-    // An offset-aware datetime meets naive shift datetimes: Python raises, nothing maps it to a 4xx.
-    throw pythonError('TypeError', 'TypeError', "can't compare offset-naive and offset-aware datetimes");
+    // The aware datetime, microseconds dropped, reaches the DATETIME column and MariaDB refuses it (c7, d8): 500.
+    throw incorrectDatetime(`${parsed.seconds}${parsed.offset}`, 'Employee Checkin', 'time');
   }
   doc.time = parsed.seconds;
 }
 
 function inactiveEmployee(ctx: ControllerContext, employee: string): FrappeError {
-  const link = `<a href="${ctx.siteUrl}/app/employee/${employee}">${employee}</a>`;
+  const link = `<a href="${ctx.siteUrl}${deskPrefix(ctx.store.version)}/employee/${employee}">${employee}</a>`;
   return validationError(
     `Transactions cannot be created for an Inactive Employee ${link}.`,
     'InactiveEmployeeStatusError',
@@ -31,10 +32,10 @@ function inactiveEmployee(ctx: ControllerContext, employee: string): FrappeError
   );
 }
 
-function duplicateLog(existing: Doc): FrappeError {
+function duplicateLog(ctx: ControllerContext, existing: Doc): FrappeError {
   // `get_desk_link`: v15 form route with the doc's title field (employee_name), falling back to the name.
   const title = existing.employee_name || existing.name;
-  const href = `/app/Form/Employee Checkin/${String(existing.name)}`;
+  const href = `${deskPrefix(ctx.store.version)}/Form/Employee Checkin/${String(existing.name)}`;
   const link = `<a href="${href}" style="font-weight: bold;">Employee Checkin ${String(title)}</a>`;
   return validationError(`This employee already has a log with the same timestamp.<Br>${link}`);
 }
@@ -105,7 +106,8 @@ function geolocation(ctx: ControllerContext, doc: Doc): void {
   if (hasCoordinate(doc.latitude) && hasCoordinate(doc.longitude)) {
     const point = { type: 'Point', coordinates: [Number(doc.longitude), Number(doc.latitude)] };
     const feature = { type: 'Feature', properties: {}, geometry: point };
-    doc.geolocation = JSON.stringify({ type: 'FeatureCollection', features: [feature] });
+    // `json.dumps` with Python's default separators (h5).
+    doc.geolocation = pyDumps({ type: 'FeatureCollection', features: [feature] }, { spaced: true, ensureAscii: true });
   }
 }
 
@@ -115,8 +117,8 @@ export function validateCheckin(ctx: ControllerContext, doc: Doc): void {
   if (employee?.status === 'Inactive') throw inactiveEmployee(ctx, String(employee.name));
   if (employee && doc.time) {
     const sameKey = ctx.store.table('Employee Checkin').lookup('duplicate', checkinDuplicateKey(doc));
-    const clash = sameKey.find((d) => d.name !== doc.name);
-    if (clash) throw duplicateLog(clash);
+    const clash = sameKey.find((d) => d.name !== doc.name && !ctx.store.invisible('Employee Checkin', d));
+    if (clash) throw duplicateLog(ctx, clash);
   }
   if (employee && doc.time) fetchShift(ctx, doc, employee);
   geolocation(ctx, doc);

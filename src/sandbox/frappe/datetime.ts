@@ -12,6 +12,8 @@ export interface ParsedDatetime {
   dateOnly: boolean;
   /** Carried a zone offset ("Z", "+04:00"): Python gets an offset-aware datetime. */
   aware: boolean;
+  /** The offset as Python prints it ("+05:30", "+00:00" for Z); "" when naive. */
+  offset: string;
 }
 
 const pattern =
@@ -41,7 +43,15 @@ export function parseDatetime(value: unknown): ParsedDatetime | undefined {
     micro,
     dateOnly: match[4] === undefined,
     aware: match[8] !== undefined,
+    offset: pythonOffset(match[8]),
   };
+}
+
+function pythonOffset(text: string | undefined): string {
+  if (!text) return '';
+  if (text.toUpperCase() === 'Z') return '+00:00';
+  const digits = text.slice(1).replace(':', '').padEnd(4, '0');
+  return `${text[0]}${digits.slice(0, 2)}:${digits.slice(2, 4)}`;
 }
 
 export function formatParsed(parsed: ParsedDatetime, keepMicro: boolean): string {
@@ -69,7 +79,7 @@ export function siteDatetime(date: Date, timeZone: string): ParsedDatetime {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(date)) parts[part.type] = part.value;
   const seconds = `${parts.year.padStart(4, '0')}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-  return { seconds, micro: date.getUTCMilliseconds() * 1000, dateOnly: false, aware: false };
+  return { seconds, micro: date.getUTCMilliseconds() * 1000, dateOnly: false, aware: false, offset: '' };
 }
 
 /** Today's date in the site zone ("YYYY-MM-DD"), the default for a missing `between` bound. */

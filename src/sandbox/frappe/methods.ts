@@ -2,7 +2,7 @@ import type { DocContext } from './documents';
 import { type FrappeError, methodNotAllowed, notPermitted, pythonError, validationError } from './errors';
 import { parseJsonParam } from './filters';
 import type { FormDict } from './request';
-import { countDocs, createDoc, listDocs } from './resources';
+import { countDocs, createDoc, listDocs, readDoc } from './resources';
 
 export interface MethodCall {
   verb: string;
@@ -16,6 +16,8 @@ interface MethodDef {
   required: string[];
   /** `@frappe.whitelist(methods=[...])`; all verbs when absent. */
   verbs?: string[];
+  /** Verbs from v16 on (frappe PR #34825 restricted more writing methods to POST). */
+  verbsV16?: string[];
   allowGuest?: boolean;
   /** Returns the value for `message`; undefined means the key is absent (Python returned None). */
   run(call: MethodCall): unknown;
@@ -79,6 +81,21 @@ function insertOne({ ctx, args }: MethodCall): unknown {
   return createDoc(ctx, String(doc.doctype), doc, false);
 }
 
+/** `frappe.client.get_single_value`: read permission on the single doctype, then the stored value (h2b). */
+function getSingleValue({ ctx, args }: MethodCall): unknown {
+  const doctype = String(args.doctype);
+  const doc = readDoc(ctx, doctype, doctype);
+  return doc[String(args.field)] ?? null;
+}
+
+/** `frappe.get_roles(uid)`: the Has Role rows, then the automatic All and Guest, and Desk User for a System User. */
+function getRoles({ ctx, args }: MethodCall): string[] {
+  const uid = String(args.uid ?? ctx.user);
+  const user = ctx.store.table('User').get(uid);
+  const automatic = ['All', 'Guest', ...(user?.user_type === 'System User' ? ['Desk User'] : [])];
+  return [...new Set([...ctx.store.rolesOf(user ? String(user.name) : uid), ...automatic])];
+}
+
 const listParams = [
   'doctype',
   'fields',
@@ -117,14 +134,31 @@ export const methods: ReadonlyMap<string, MethodDef> = new Map<string, MethodDef
       run: ({ ctx, args }) => countDocs(ctx, String(args.doctype), args.filters),
     },
   ],
-  ['frappe.client.insert', { params: ['doc'], required: ['doc'], verbs: writeVerbs, run: insertOne }],
-  ['frappe.client.insert_many', { params: ['docs'], required: ['docs'], verbs: writeVerbs, run: insertMany }],
+  [
+    'frappe.client.insert',
+    { params: ['doc'], required: ['doc'], verbs: writeVerbs, verbsV16: ['POST'], run: insertOne },
+  ],
+  [
+    'frappe.client.insert_many',
+    { params: ['docs'], required: ['docs'], verbs: writeVerbs, verbsV16: ['POST'], run: insertMany },
+  ],
   [
     'frappe.client.get_time_zone',
     { params: [], required: [], allowGuest: true, run: ({ ctx }) => ({ time_zone: ctx.store.timeZone }) },
   ],
   ['frappe.auth.get_logged_user', { params: [], required: [], run: ({ ctx }) => ctx.user }],
-  [addLogPath, { params: addLogParams, required: ['employee_field_value', 'timestamp'], run: addLog }],
+  [
+    'frappe.client.get_single_value',
+    { params: ['doctype', 'field'], required: ['doctype', 'field'], run: getSingleValue },
+  ],
+  // v15 `get_roles` reads `uid` from form_dict and checks nothing (i7): any user learns any user's roles.
+  ['frappe.core.doctype.user.user.get_roles', { params: ['arg', 'uid'], required: [], run: getRoles }],
+  // v15 answers a GET with 200 and rolls the checkin back (f7); v16 refuses it like insert_many (assumption from
+  // PR #34825's "some whitelisted methods now require POST": the sandbox treats every writing method that way).
+  [
+    addLogPath,
+    { params: addLogParams, required: ['employee_field_value', 'timestamp'], verbsV16: ['POST'], run: addLog },
+  ],
 ]);
 
 // What a v15 bench with ERPNext + HRMS can import; anything else fails in `get_attr`.
@@ -139,6 +173,10 @@ const knownModules = new Set([
   'hrms.hr.doctype',
   'hrms.hr.doctype.employee_checkin',
   'hrms.hr.doctype.employee_checkin.employee_checkin',
+  'frappe.core',
+  'frappe.core.doctype',
+  'frappe.core.doctype.user',
+  'frappe.core.doctype.user.user',
 ]);
 
 function importError(path: string): string {
@@ -176,7 +214,8 @@ export function callMethod(path: string, call: MethodCall): unknown {
   const def = methods.get(path);
   if (!def) throw importFailure(path);
   if (call.ctx.user === 'Guest' && !def.allowGuest) throw methodNotAllowed(path);
-  if (def.verbs && !def.verbs.includes(call.verb)) throw notPermitted();
+  const verbs = call.ctx.store.version >= 16 ? (def.verbsV16 ?? def.verbs) : def.verbs;
+  if (verbs && !verbs.includes(call.verb)) throw notPermitted();
   const missing = def.required.filter((p) => !(p in call.args));
   if (missing.length > 0) throw missingArgs(path, missing);
   const args = Object.fromEntries(Object.entries(call.args).filter(([key]) => def.params.includes(key)));

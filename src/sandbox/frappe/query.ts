@@ -1,5 +1,5 @@
 import { columnsOf, type DocTypeMeta } from './doctypes';
-import { pythonError } from './errors';
+import { fieldNotPermitted, FrappeError, illegalSql, pythonError } from './errors';
 import { compileFilters, kindOf, normalise, parseJsonParam, resolveField } from './filters';
 import type { Doc } from './table';
 
@@ -33,15 +33,29 @@ function parseFields(meta: DocTypeMeta, raw: unknown): Column[] {
     const text = String(item).trim();
     if (text === '*' || text === `\`tab${meta.name}\`.*`) return columnsOf(meta).map((c) => ({ field: c, alias: c }));
     const [expr, alias] = text.split(/\s+as\s+/i);
-    const field = resolveField(meta, expr, 'field list').fieldname;
+    const field = permittedField(meta, expr);
     return [{ field, alias: alias?.replace(/`/g, '').trim() || field }];
   });
 }
+
+/** v15 checks `fields` before the query runs: an unknown one is a DataError 417, not a database error (b5). */
+function permittedField(meta: DocTypeMeta, expr: string): string {
+  try {
+    return resolveField(meta, expr, 'field list').fieldname;
+  } catch (err) {
+    if (FrappeError.is(err, 'OperationalError')) throw fieldNotPermitted(expr.replace(/`/g, '').trim());
+    throw err;
+  }
+}
+
+// What `sanitize_order_by` refuses before the query runs (e4: "time desc; select 1").
+const sqlInOrderBy = /;|--|\/\*|\b(select|union|insert|update|delete|drop|sleep)\b/i;
 
 type Sorter = (a: Doc, b: Doc) => number;
 
 function parseOrderBy(meta: DocTypeMeta, raw: unknown): Sorter[] {
   const text = typeof raw === 'string' && raw.trim() ? raw : `${meta.sortField} ${meta.sortOrder}`;
+  if (sqlInOrderBy.test(text)) throw illegalSql();
   return text.split(',').map((part) => {
     const match = /^(.*?)(?:\s+(asc|desc))?$/i.exec(part.trim()) as RegExpExecArray;
     const field = resolveField(meta, match[1], 'order clause');
@@ -66,8 +80,14 @@ function toInt(value: unknown, fallback: number, name: string): number {
 }
 
 /** `limit_page_length` defaults to 20 and 0 means "no limit". */
-export function runList(meta: DocTypeMeta, rows: Doc[], args: ListArgs, today: string): unknown[] {
-  const columns = parseFields(meta, args.fields);
+export function runList(
+  meta: DocTypeMeta,
+  rows: Doc[],
+  args: ListArgs,
+  today: string,
+  hidden: ReadonlySet<string> = new Set(),
+): unknown[] {
+  const columns = parseFields(meta, args.fields).filter((c) => !hidden.has(c.field));
   const predicate = compileFilters(meta, args.filters, args.or_filters, today);
   const sorters = parseOrderBy(meta, args.order_by);
   const start = Math.max(0, toInt(args.limit_start, 0, 'limit_start'));

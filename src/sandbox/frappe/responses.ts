@@ -48,9 +48,9 @@ function tracebackFor(err: FrappeError): string {
 
 /** The v1 error body of `report_error` + `_make_logs_v1` (frappe-api.md §6.2). */
 export function errorBody(err: FrappeError, style: WireStyle): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+  const body: Record<string, unknown> = { ...err.extraBody };
   // Tracebacks are never reported for 404s (unless conf.logging), even with allow_error_traceback on.
-  const traceback = style.allowTraceback && err.status !== 404;
+  const traceback = style.allowTraceback && err.status !== 404 && err.traceback;
   if (traceback) body.exception = err.message ? `${err.excPath}: ${err.message}` : err.excPath;
   body.exc_type = err.excType;
   if (traceback) body.exc = pyDumps([tracebackFor(err)], { spaced: true, ensureAscii: true });
@@ -58,7 +58,9 @@ export function errorBody(err: FrappeError, style: WireStyle): Record<string, un
     const inner = { spaced: !style.orjson, ensureAscii: !style.orjson };
     const entries = err.messages.map((message) =>
       pyDumps(
-        { message, title: err.title, indicator: 'red', raise_exception: 1, __frappe_exc_id: style.excId() },
+        err.plain
+          ? { message, title: err.title }
+          : { message, title: err.title, indicator: 'red', raise_exception: 1, __frappe_exc_id: style.excId() },
         inner,
       ),
     );
@@ -82,7 +84,16 @@ function htmlPage(err: FrappeError): string {
   );
 }
 
-export function errorResponse(err: FrappeError, req: SandboxRequest, style: WireStyle): SandboxResponse {
+/** The v2 error envelope (k9): one entry per message, with the traceback as `exception` when allowed. */
+export function errorBodyV2(err: FrappeError, style: WireStyle): Record<string, unknown> {
+  const traceback = style.allowTraceback && err.status !== 404 && err.traceback;
+  const base = { type: err.excType, ...(traceback ? { exception: tracebackFor(err) } : {}) };
+  const entries = err.messages.length > 0 ? err.messages : [];
+  if (entries.length === 0) return { errors: [base] };
+  return { errors: entries.map((message) => ({ ...base, message, title: err.title, indicator: 'red' })) };
+}
+
+export function errorResponse(err: FrappeError, req: SandboxRequest, style: WireStyle, v2 = false): SandboxResponse {
   // Set-Cookie needs one header line per cookie; Node's writeHead accepts an array for that even though
   // SandboxResponse types header values as strings (see the note to src/sandbox/common in the report).
   const headers = err.headers as Record<string, string>;
@@ -93,5 +104,5 @@ export function errorResponse(err: FrappeError, req: SandboxRequest, style: Wire
       body: htmlPage(err),
     };
   }
-  return jsonResponse(err.status, errorBody(err, style), style, headers);
+  return jsonResponse(err.status, v2 ? errorBodyV2(err, style) : errorBody(err, style), style, headers);
 }

@@ -7,6 +7,7 @@ import type { RateLimiter } from './rateLimiter';
 import { formDict, resourceBody, siteUrl, type FormDict } from './request';
 import { createDoc, deleteDoc, listDocs, readDoc, saveDoc } from './resources';
 import { errorResponse, jsonResponse, type WireStyle } from './responses';
+import { login } from './session';
 import type { FrappeStore } from './store';
 
 export interface SiteEnv {
@@ -27,14 +28,22 @@ export interface Outcome {
 type Route =
   { kind: 'method'; path: string } | { kind: 'list'; doctype: string } | { kind: 'doc'; doctype: string; name: string };
 
-/** `/api` and `/api/v1` are the same submount; trailing slashes are optional (`strict_slashes=False`). */
+/**
+ * `/api` and `/api/v1` are the same submount; `/api/v2` (present in 15.72: k7–k9) names resources `document` and
+ * wraps every answer in `data`/`errors`. Trailing slashes are optional (`strict_slashes=False`).
+ */
 export function parseRoute(path: string): Route | undefined {
-  const match = /^\/api(?:\/v1)?\/(method|resource)\/(.+?)\/*$/.exec(path);
+  const match =
+    /^\/api(?:\/v1)?\/(method|resource)\/(.+?)\/*$/.exec(path) ?? /^\/api\/v2\/(method|document)\/(.+?)\/*$/.exec(path);
   if (!match) return undefined;
   if (match[1] === 'method') return { kind: 'method', path: match[2] };
   const slash = match[2].indexOf('/');
   if (slash < 0) return { kind: 'list', doctype: match[2] };
   return { kind: 'doc', doctype: match[2].slice(0, slash), name: match[2].slice(slash + 1) };
+}
+
+export function isV2(req: SandboxRequest): boolean {
+  return req.path.startsWith('/api/v2/');
 }
 
 /** Stats key: one entry per endpoint, with document names folded to `{name}`. */
@@ -58,6 +67,7 @@ function dispatch(route: Route, req: SandboxRequest, ctx: DocContext): { status:
   const form = formDict(req);
   if (route.kind === 'method') {
     const message = callMethod(route.path, { verb: req.method, args: form, ctx });
+    if (isV2(req)) return { status: 200, body: { data: message ?? null } };
     return { status: 200, body: message === undefined ? {} : { message } };
   }
   if (route.kind === 'list') {
@@ -71,6 +81,7 @@ function dispatch(route: Route, req: SandboxRequest, ctx: DocContext): { status:
     case 'GET':
       return { status: 200, body: { data: readDoc(ctx, route.doctype, route.name) } };
     case 'PUT':
+    case 'PATCH':
       return { status: 200, body: { data: saveDoc(ctx, route.doctype, route.name, resourceBody(req, form)) } };
     case 'DELETE':
       deleteDoc(ctx, route.doctype, route.name);
@@ -86,7 +97,7 @@ const writeVerbs = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
  * One request = one transaction (frappe-api.md §2): committed only for POST/PUT/DELETE/PATCH that
  * succeed; GETs and failures roll back, so a writing method called with GET answers 200 and stores nothing.
  */
-export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
+export function handleRequest(env: SiteEnv, req: SandboxRequest, request = 0): Outcome {
   const ctx: DocContext = {
     store: env.store,
     user: 'Guest',
@@ -95,7 +106,7 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
     checkinsWritten: 0,
     docsWritten: 0,
   };
-  env.store.begin();
+  env.store.begin(request);
   let committed = false;
   let response: SandboxResponse;
   try {
@@ -103,13 +114,21 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
     env.limiter.check();
     const route = parseRoute(req.path);
     if (!route) throw notFoundError('');
-    const { status, body } = dispatch(route, req, ctx);
-    committed = writeVerbs.has(req.method);
-    response = jsonResponse(status, body, env.style, env.limiter.headers());
+    if (route.kind === 'method' && route.path === 'login') {
+      const answer = login(env.store, formDict(req), req.headers['x-forwarded-for']?.toString() ?? '127.0.0.1');
+      committed = writeVerbs.has(req.method);
+      // Node sends one Set-Cookie line per array element (see errorResponse).
+      const headers = { 'Set-Cookie': answer.cookies } as unknown as Record<string, string>;
+      response = jsonResponse(200, answer.body, env.style, headers);
+    } else {
+      const { status, body } = dispatch(route, req, ctx);
+      committed = writeVerbs.has(req.method);
+      response = jsonResponse(status, body, env.style, env.limiter.headers());
+    }
   } catch (err) {
     // A sandbox bug still answers like a crashed Frappe worker would: a 500 with a Python-ish exc_type.
     const error = err instanceof FrappeError ? err : pythonError('Exception', 'Exception', String(err));
-    response = errorResponse(error, req, env.style);
+    response = errorResponse(error, req, env.style, isV2(req));
   }
   if (committed) env.store.commit();
   else env.store.rollback();

@@ -1,7 +1,9 @@
 import { FaultInjector } from '../common/faults';
 import { startServer, type ServerKnobs, type ServerStats } from '../common/httpServer';
 import { createRng } from '../common/rng';
+import type { FrappeVersion } from './doctypes';
 import { RateLimiter, type RateLimit } from './rateLimiter';
+import { REAL_SITE_TIME_ZONE, realSiteKeys, realSiteUsers, seedRealSiteEmployees } from './realSite';
 import { handleRequest, frappeRouteKey, type SiteEnv } from './routes';
 import { FrappeStore, type ApiKey } from './store';
 
@@ -21,9 +23,30 @@ export interface FrappeSandboxOptions {
   perDocCostMs?: number;
   seed?: number;
   now?: () => Date;
+  /** Tracebacks (`exception`, `exc`) in error bodies. Default false; true in real-site mode, like the recorded site. */
   allowErrorTraceback?: boolean;
-  /** Without HR User/HR Manager/System Manager, `time` is silently replaced by server now (sync-tool #64). */
+  /**
+   * Without HR User/HR Manager/System Manager, `time` is silently replaced by server now on every insert path,
+   * answering 200 (sync-tool #64; recordings g1, g2, g4). Default true, as on every real site: false turns it off.
+   */
   permlevelTrap?: boolean;
+  /**
+   * 15 (default) or 16: v16 refuses GET on more writing methods (frappe PR #34825), links to `/desk` instead of
+   * `/app` in duplicate and inactive-employee messages, and adds `overtime_type` to Employee Checkin.
+   */
+  frappeVersion?: FrappeVersion;
+  /**
+   * Seed the site recorded in docs/reference/frappe-wire/: zone Asia/Kolkata, employees HR-EMP-00001…00012, the API
+   * users of `realSiteKeys` (src/sandbox/frappe/realSite.ts) with their roles, tracebacks on. `apiKeys`/`users`
+   * given as well are added to those.
+   */
+  realSite?: boolean;
+  /**
+   * The duplicate check of a request does not see checkins committed by requests still being answered (their
+   * `perDocCostMs` work still running), so two identical batches sent at once are both stored, as on the real site
+   * (j2: 100 rows). Default: on in real-site mode, off otherwise (the check is then atomic).
+   */
+  racyDuplicates?: boolean;
   orjsonStyle?: boolean;
   /** Optional site-wide limiter (frappe-api.md §11); off by default like on a stock site. */
   rateLimit?: RateLimit;
@@ -36,6 +59,11 @@ export interface FrappeSettings {
   permlevelTrap: boolean;
   orjsonStyle: boolean;
   rateLimit: RateLimit | undefined;
+  /**
+   * Awaited in the worker slot after the request committed, while it still counts as being answered: lets a test
+   * make two requests overlap deterministically (the racy duplicate check, j2) instead of hoping for timing.
+   */
+  holdBeforeAnswer?: () => Promise<void>;
 }
 
 /** What the server did, for the benchmark and for tests that must not measure wall time. */
@@ -84,9 +112,14 @@ function createCounters(): FrappeCounters {
 }
 
 function seedStore(store: FrappeStore, opts: FrappeSandboxOptions): void {
+  if (opts.realSite) {
+    for (const user of realSiteUsers) store.addUser(user);
+    for (const apiKey of Object.values(realSiteKeys)) store.addApiKey(apiKey);
+    seedRealSiteEmployees(store);
+  }
   for (const user of opts.users ?? []) store.addUser(user);
   // addApiKey creates a missing key user with HR Manager, so the default key works out of the box.
-  for (const apiKey of opts.apiKeys ?? defaultApiKeys) store.addApiKey(apiKey);
+  for (const apiKey of opts.apiKeys ?? (opts.realSite ? [] : defaultApiKeys)) store.addApiKey(apiKey);
 }
 
 function excIdSource(seed: number): () => string {
@@ -98,15 +131,19 @@ function excIdSource(seed: number): () => string {
   return () => hex(0x100000000, 8) + hex(0x100, 2);
 }
 
+export { realSiteKeys } from './realSite';
+
 /** Starts the simulated Frappe HR site (frappe-api.md) on loopback; see docs/sandbox-contract.md. */
 export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promise<FrappeSandbox> {
   const now = opts.now ?? ((): Date => new Date());
-  const store = new FrappeStore(opts.timeZone ?? 'Asia/Dubai', now);
+  const zone = opts.timeZone ?? (opts.realSite ? REAL_SITE_TIME_ZONE : 'Asia/Dubai');
+  const store = new FrappeStore(zone, now, opts.frappeVersion ?? 15);
   seedStore(store, opts);
+  store.racyDuplicates = opts.racyDuplicates ?? opts.realSite ?? false;
   const settings: FrappeSettings = {
     perDocCostMs: opts.perDocCostMs ?? 0,
-    allowErrorTraceback: opts.allowErrorTraceback ?? false,
-    permlevelTrap: opts.permlevelTrap ?? false,
+    allowErrorTraceback: opts.allowErrorTraceback ?? opts.realSite ?? false,
+    permlevelTrap: opts.permlevelTrap ?? true,
     orjsonStyle: opts.orjsonStyle ?? false,
     rateLimit: opts.rateLimit,
   };
@@ -135,8 +172,9 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
     handler: async (req, ctx) => {
       counters.inFlight++;
       counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
+      const request = store.requestStarted();
       try {
-        const outcome = handleRequest(env(), req);
+        const outcome = handleRequest(env(), req, request);
         if (outcome.committed) {
           counters.docsWritten += outcome.docsWritten;
           counters.checkinsWritten += outcome.checkinsWritten;
@@ -146,8 +184,10 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
         counters.workMs += workMs;
         limiter.record(workMs);
         if (workMs > 0) await ctx.work(workMs);
+        if (settings.holdBeforeAnswer) await settings.holdBeforeAnswer();
         return outcome.response;
       } finally {
+        store.requestAnswered(request);
         counters.inFlight--;
       }
     },

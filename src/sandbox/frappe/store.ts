@@ -1,5 +1,12 @@
 import { formatParsed, parseDatetime, requireDatetime, siteDatetime } from './datetime';
-import { columnsOf, doctypes, strictLogTypeMode, type DocTypeMeta, type Naming } from './doctypes';
+import {
+  columnsOf,
+  doctypesFor,
+  strictLogTypeMode,
+  type DocTypeMeta,
+  type FrappeVersion,
+  type Naming,
+} from './doctypes';
 import { collate, Table, type Doc } from './table';
 
 export type EmployeeStatus = 'Active' | 'Inactive' | 'Suspended' | 'Left';
@@ -79,17 +86,29 @@ export class FrappeStore {
   private readonly overrides = new Map<string, PermissionOverrides>();
   private readonly keys = new Map<string, ApiKey>();
   private readonly assignments = new Map<string, string>();
+  private readonly userPermissions = new Map<string, Map<string, Set<string>>>();
+  private readonly passwords = new Map<string, string>();
+  private readonly sessions = new Map<string, string>();
+  // Racy duplicate check (real-site mode): rows written by a request whose answer is not sent yet stay invisible to
+  // the duplicate check of requests that began meanwhile, like two MariaDB transactions of two gunicorn workers (j2).
+  racyDuplicates = false;
+  private nextRequest = 1;
+  private readonly inFlight = new Set<number>();
+  private readonly writers = new Map<string, number>();
+  private hidden = new Set<number>();
+  private current = 0;
 
   constructor(
     readonly timeZone: string,
     private readonly clock: () => Date,
+    readonly version: FrappeVersion = 15,
   ) {
-    for (const meta of doctypes.values()) this.tables.set(meta.name, new Table(meta));
+    for (const meta of doctypesFor(version).values()) this.tables.set(meta.name, new Table(meta));
     this.table('Employee').addIndex('device', (d) =>
       d.attendance_device_id ? collate(d.attendance_device_id) : undefined,
     );
     this.table('Employee Checkin').addIndex('duplicate', checkinDuplicateKey);
-    const settings = this.blank(doctypes.get('HR Settings') as DocTypeMeta, 'Administrator');
+    const settings = this.blank(this.table('HR Settings').meta, 'Administrator');
     this.table('HR Settings').put({ ...settings, name: 'HR Settings' });
   }
 
@@ -120,8 +139,30 @@ export class FrappeStore {
     return doc;
   }
 
-  begin(): void {
+  begin(request = 0): void {
     this.journal = [];
+    this.current = request;
+    this.hidden = new Set([...this.inFlight].filter((id) => id !== request));
+  }
+
+  /** A request arrived: returns its id for `begin` and `requestAnswered`. */
+  requestStarted(): number {
+    const id = this.nextRequest++;
+    this.inFlight.add(id);
+    return id;
+  }
+
+  /** Its answer is sent: what it committed is visible to every request that begins from now on. */
+  requestAnswered(id: number): void {
+    this.inFlight.delete(id);
+    for (const [key, writer] of this.writers) if (writer === id) this.writers.delete(key);
+  }
+
+  /** Whether the current request's duplicate check cannot see `doc` yet (racy mode only). */
+  invisible(doctype: string, doc: Doc): boolean {
+    if (!this.racyDuplicates) return false;
+    const writer = this.writers.get(`${doctype}/${String(doc.name)}`);
+    return writer !== undefined && this.hidden.has(writer);
   }
 
   commit(): void {
@@ -138,6 +179,7 @@ export class FrappeStore {
     const table = this.table(doctype);
     const previous = table.put(doc);
     this.journal?.push(() => (previous ? table.put(previous) : table.remove(String(doc.name))));
+    if (this.racyDuplicates && this.current) this.writers.set(`${doctype}/${String(doc.name)}`, this.current);
   }
 
   delete(doctype: string, name: string): void {
@@ -152,6 +194,19 @@ export class FrappeStore {
     this.series.set(prefix, current + 1);
     this.journal?.push(() => this.series.set(prefix, current));
     return `${prefix}${String(current + 1).padStart(digits, '0')}`;
+  }
+
+  /** The doctype's metadata in this site's version, or undefined for a doctype the sandbox does not know. */
+  metaOf(doctype: string): DocTypeMeta | undefined {
+    return this.tables.get(doctype)?.meta;
+  }
+
+  /**
+   * User Permissions of `user` on `doctype` (names allowed), or undefined when none restrict it. Like Frappe,
+   * one User Permission on Employee limits every document linking to an Employee to the allowed ones.
+   */
+  allowedNames(user: string, doctype: string): ReadonlySet<string> | undefined {
+    return this.userPermissions.get(user)?.get(doctype);
   }
 
   rolesOf(user: string): string[] {
@@ -199,12 +254,14 @@ export class FrappeStore {
       .map((doc) => ({ ...doc }));
   }
 
-  addUser(user: { name: string; enabled?: boolean; roles?: string[] }): void {
+  addUser(user: { name: string; enabled?: boolean; roles?: string[]; first_name?: string }): void {
     const table = this.table('User');
     const existing = table.get(user.name);
     const fresh = (): Doc => ({ ...this.blank(table.meta, 'Administrator'), name: user.name, email: user.name });
     const doc: Doc = existing ? { ...existing } : fresh();
-    if (!existing) Object.assign(doc, { first_name: user.name.split('@')[0], full_name: user.name.split('@')[0] });
+    const first = user.first_name ?? user.name.split('@')[0];
+    if (!existing || user.first_name) Object.assign(doc, { first_name: first, full_name: first });
+    if (!existing) Object.assign(doc, { username: first.toLowerCase(), language: 'en', time_zone: this.timeZone });
     if (user.enabled !== undefined) doc.enabled = user.enabled ? 1 : 0;
     table.put(doc);
     if (user.roles || !existing) this.roles.set(String(doc.name), [...(user.roles ?? [])]);
@@ -294,6 +351,37 @@ export class FrappeStore {
     const current = this.existing('HR Settings', 'HR Settings');
     const allow = settings.allow_geolocation_tracking;
     if (allow !== undefined) this.table('HR Settings').put({ ...current, allow_geolocation_tracking: allow ? 1 : 0 });
+  }
+
+  /** Sets the password `POST /api/method/login` checks. */
+  setPassword(user: string, password: string): void {
+    this.existing('User', user);
+    this.passwords.set(collate(user), password);
+  }
+
+  checkPassword(user: string, password: string): boolean {
+    return this.passwords.get(collate(user)) === password;
+  }
+
+  openSession(user: string, sid: string): string {
+    this.sessions.set(sid, user);
+    return sid;
+  }
+
+  /** The user of an open session, while that user stays enabled. */
+  sessionUser(sid: string): string | undefined {
+    const user = this.sessions.get(sid);
+    const doc = user ? this.table('User').get(user) : undefined;
+    return doc && Number(doc.enabled) ? String(doc.name) : undefined;
+  }
+
+  /** A User Permission (`allow` = doctype, `forValue` = document name), like HRMS creates for an employee's user. */
+  addUserPermission(user: string, allow: string, forValue: string): void {
+    let byDoctype = this.userPermissions.get(user);
+    if (!byDoctype) this.userPermissions.set(user, (byDoctype = new Map()));
+    let names = byDoctype.get(allow);
+    if (!names) byDoctype.set(allow, (names = new Set()));
+    names.add(forValue);
   }
 
   setPermissions(user: string, overrides: PermissionOverrides): void {

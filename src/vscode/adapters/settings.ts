@@ -59,6 +59,16 @@ export function readSyncSettings(): SyncSettings {
   }
 }
 
+/**
+ * `bioSync.devices` comes from the workspace (or a folder's) settings: shared with everyone who opens the workspace,
+ * so a device there is synced on a schedule only by the machine chosen as its runner (runnerPolicy.ts). Arrays do
+ * not merge across scopes: the workspace value, when set, is the whole list.
+ */
+export function devicesAreShared(): boolean {
+  const i = section().inspect(SettingKeys.devices);
+  return i?.workspaceFolderValue !== undefined || i?.workspaceValue !== undefined;
+}
+
 export function readUiSettings(): UiSettings {
   const s = section();
   return toUiSettings((key) => s.get(key));

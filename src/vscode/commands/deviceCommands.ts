@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { DoctorCheck, PunchStateAction, UserControlMode } from '../../shared/model';
 import { secretKeys, type SecretKey } from '../adapters/secretStorageCredentials';
-import { patchDevice, readRawEntries, removeDevice, upsertDevice } from '../adapters/settings';
+import { devicesAreShared, patchDevice, readRawEntries, removeDevice, upsertDevice } from '../adapters/settings';
 import { describeError } from '../../core/errors';
 import { deviceIdOf } from '../tree/nodeRef';
 import { askDeviceQuestions, defaultAnswers, type DeviceAnswers } from './addDeviceWizard';
@@ -189,6 +189,8 @@ async function testAndSave(deps: CommandDeps, a: DeviceAnswers): Promise<'saved'
   }
   for (const [key, value] of overrides) await deps.secrets.store(key, value);
   await deps.secrets.delete(secretKeys.biotimeToken(a.id));
+  // Added on this machine in a shared workspace: this machine is its runner (others must choose to be).
+  if (!a.editing && devicesAreShared()) await deps.host.rememberRunner({ id: a.id, url: a.url }, 'here');
   await upsertDevice(merged, a.newSite ? { id: a.newSite.id, url: a.newSite.url } : undefined);
   deps.logger.info(
     `${a.editing ? 'Updated' : 'Added'} device ${a.id} (${a.url} → site ${a.siteId}); connection test: ${tallyText(t)}.`,

@@ -22,7 +22,9 @@ export type ContextFlag =
   | 'unknownEmployee'
   | 'employee'
   | 'dryRun'
-  | 'rerun';
+  | 'rerun'
+  | 'runnerHere'
+  | 'notRunnerHere';
 
 /** `contextValue('bioSync.run', { failed: true, running: false })` → `bioSync.run+failed`. Flags keep a stable order. */
 export function contextValue(base: ContextBase, flags: Partial<Record<ContextFlag, boolean>> = {}): string {

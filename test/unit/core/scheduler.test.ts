@@ -54,6 +54,30 @@ describe('core/scheduler', () => {
     await s.scheduler.stop();
   });
 
+  it('a device this installation is not the runner of is never synced on a schedule, until it is chosen', async () => {
+    const s = setup();
+    let here = false;
+    const { engine, store, lock, clock } = s;
+    const scheduler = new Scheduler({
+      engine,
+      store,
+      lock,
+      clock,
+      logger: nullLogger,
+      runsHere: (id) => id !== 'hq' || here,
+    });
+    s.source.punches = [punch(1, '1001', '2026-11-24 08:00:00')];
+    await scheduler.tick();
+    await scheduler.whenIdle();
+    assert.equal((await s.engine.listRuns('hq')).length, 0);
+    assert.equal(scheduler.nextRunAt('hq'), null);
+    here = true; // chosen as this device's runner: the next tick syncs it
+    await scheduler.tick();
+    await scheduler.whenIdle();
+    assert.equal((await s.engine.listRuns('hq')).length, 1);
+    await scheduler.stop();
+  });
+
   it('skips and logs a tick that lands while the device is still running', async () => {
     const s = setup();
     let release!: () => void;

@@ -8,6 +8,7 @@ import {
   htmlToText,
   isTransientStatus,
 } from '../../../src/frappe/errors';
+import { assertReadOnlyGet } from '../../../src/frappe/api';
 import { frappeErrorBody } from '../../support/frappeStub';
 import { AUTH_401_TRACEBACK, DUPLICATE_TRACEBACK, INACTIVE, NO_EMPLOYEE } from './referenceBodies';
 
@@ -245,5 +246,43 @@ describe('frappe/errors: _server_messages variants', () => {
       htmlToText('a<br/>b &lt;c&gt; &#39;d&#x27; &quot;e&quot;&nbsp;f <strong>g</strong>'),
       'a b <c> \'d\' "e" f g',
     );
+  });
+});
+
+describe('frappe/errors: Frappe v15 and v16 desk links (issue 11)', () => {
+  const wrap = (href: string) =>
+    `This employee already has a log with the same timestamp.<Br><a href="${href}" style="font-weight: bold;">Employee Checkin Worker D101</a>`;
+  for (const href of [
+    '/app/Form/Employee Checkin/EMP-CKIN-12-2026-000001', // v15, recording c2
+    '/desk/Form/Employee Checkin/EMP-CKIN-12-2026-000001', // v16 desk moved to /desk
+    '/app/employee-checkin/EMP-CKIN-12-2026-000001',
+    '/desk/employee-checkin/EMP-CKIN-12-2026-000001',
+    'https://hr.example.com/desk/employee-checkin/EMP-CKIN-12-2026-000001',
+    '/desk/Form/Employee%20Checkin/EMP-CKIN-12-2026-000001',
+  ]) {
+    it(`duplicate link ${href} → the checkin name, classified duplicate`, () => {
+      const { d, e } = classify(417, frappeErrorBody('ValidationError', wrap(href)));
+      assert.equal(e.reason, 'duplicate');
+      assert.equal(duplicateCheckinName(d.rawMessage), 'EMP-CKIN-12-2026-000001');
+    });
+  }
+});
+
+describe('frappe/api: never a GET on a method that writes (v16 refuses it, v15 rolls it back: f7)', () => {
+  it('only read-only methods may be sent with GET', () => {
+    for (const path of [
+      '/api/method/frappe.client.insert_many',
+      '/api/method/frappe.client.insert',
+      '/api/method/hrms.hr.doctype.employee_checkin.employee_checkin.add_log_based_on_employee_field',
+      '/api/v1/method/frappe.client.set_value',
+    ])
+      assert.throws(() => assertReadOnlyGet({ method: 'GET', path }), /must be called with POST/, path);
+    for (const path of [
+      '/api/method/frappe.auth.get_logged_user',
+      '/api/method/frappe.client.get_time_zone',
+      '/api/resource/User/sync%40acme.test',
+    ])
+      assertReadOnlyGet({ method: 'GET', path });
+    assertReadOnlyGet({ method: 'POST', path: '/api/method/frappe.client.insert_many' });
   });
 });

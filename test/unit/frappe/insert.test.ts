@@ -396,4 +396,75 @@ describe('frappe/client: insertCheckins', () => {
     assert.ok(failed.every((r) => r.status === 'failed' && r.failure === 'transient' && /HTML page/.test(r.message)));
     assert.equal(stub.calls(INSERT_MANY).length, 2, 'no batch started after the failure');
   });
+
+  describe('the permlevel trap: Frappe answers 200 and stores its own "now" (recordings g1, g2, g4)', () => {
+    const NOW = '2026-12-03 13:23:31';
+
+    it('insert_many: stored times read back in one list request; a wrong time is never "created"', async () => {
+      const { client } = frappeTestClient(stub);
+      const docs = checkins(3);
+      const ok = await client.insertCheckins(docs.slice(0, 1));
+      assert.equal(ok[0].status, 'created');
+      stub.trapNow = NOW;
+      const before = stub.calls(GET_LIST).length;
+      const results = await client.insertCheckins(docs.slice(1));
+      assert.deepEqual(
+        results.map((r) => [r.status, r.status === 'wrongTime' ? r.storedTime : '']),
+        [
+          ['wrongTime', NOW],
+          ['wrongTime', NOW],
+        ],
+      );
+      const names = results.map((r) => (r as { name: string }).name);
+      assert.deepEqual(
+        names,
+        stub.checkins.slice(1).map((c) => c.name),
+      );
+      const readBack = stub.calls(GET_LIST).slice(before);
+      assert.equal(readBack.length, 1);
+      assert.deepEqual(readBack[0].body.filters, [['name', 'in', names]]);
+      assert.match(
+        (results[0] as { message: string }).message,
+        /stored checkin .* with time 2026-12-03 13:23:31 instead of the punch time 2024-05-24 08:00:01.*HR User or HR Manager/,
+      );
+    });
+
+    it('single insert: the stored time comes with the answer; nothing more is sent after a wrong one', async () => {
+      stub.trapNow = NOW;
+      const { client } = frappeTestClient(stub, { concurrency: 1 });
+      client['writer'].singlesOnly = true;
+      const results = await client.insertCheckins(checkins(3));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['wrongTime', 'failed', 'failed'],
+      );
+      assert.equal(stub.calls(INSERT_ONE).length, 1);
+      assert.equal(stub.calls(GET_LIST).length, 0);
+      const f = results[1] as Extract<InsertResult, { status: 'failed' }>;
+      assert.equal(f.failure, 'permission');
+      assert.match(f.message, /^Not sent: .*stored the time of the sync instead of the punch time on EMP-CKIN-/);
+    });
+
+    it('two punches of one employee collide on "now" (g6): the batch is isolated, neither is a duplicate or created', async () => {
+      stub.trapNow = NOW;
+      const { client } = frappeTestClient(stub, { concurrency: 1 });
+      const docs = checkins(2, 1).map((d) => ({ ...d, logType: 'IN' as const })); // one employee, two times
+      const results = await client.insertCheckins(docs);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['wrongTime', 'failed'],
+      );
+      assert.equal(stub.checkins.length, 1);
+    });
+
+    it('a batch after the one that met the trap is not sent', async () => {
+      const { client } = frappeTestClient(stub, { concurrency: 1 });
+      stub.trapNow = NOW;
+      stub.employees = stubEmployees(300);
+      const results = await client.insertCheckins(checkins(260, 260));
+      assert.equal(stub.calls(INSERT_MANY).length, 1);
+      assert.ok(results.every((r) => r.status !== 'created' && r.status !== 'duplicate'));
+      assert.equal(results.filter((r) => r.status === 'wrongTime').length, stub.checkins.length);
+    });
+  });
 });

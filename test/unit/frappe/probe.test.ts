@@ -50,14 +50,50 @@ describe('frappe/client: probe', () => {
     assert.ok(p.details.some((d) => /sync time instead of the punch time/.test(d)));
   });
 
-  it('User record unreadable → unknown; Employee unreadable → canReadEmployee false', async () => {
+  it('HR User + HR Manager without System Manager (the real site): roles from Has Role, though the own record shows none', async () => {
+    // Real site (i8): the own User record answers 200 with roles blanked; another user's record is 403 (i4).
+    stub.users.get('sync@example.com')!.roles = ['HR User', 'HR Manager', 'Employee'];
     stub.denyRead.add('User');
+    const p = await frappeTestClient(stub).client.probe();
+    assert.deepEqual([p.canWriteTime, p.canCreateCheckin, p.canWriteUser], [true, true, false]);
+    assert.deepEqual(p.roles, ['HR User', 'HR Manager', 'Employee']);
+    const q = stub.calls('POST /api/method/frappe.client.get_list').find((r) => r.body.doctype === 'Has Role')!;
+    assert.equal(q.body.parent, 'User');
+    assert.deepEqual(q.body.filters, [
+      ['parent', '=', 'sync@example.com'],
+      ['parenttype', '=', 'User'],
+    ]);
+    assert.equal(stub.calls('GET /api/resource/User/sync@example.com').length, 0);
+  });
+
+  it('Has Role refused: falls back to the User record; roles blanked there → unknown, never "no roles"', async () => {
+    stub.denyRead.add('Has Role');
+    const blanked = await frappeTestClient(stub).client.probe();
+    assert.deepEqual([blanked.canWriteTime, blanked.canCreateCheckin], ['unknown', 'unknown']);
+    assert.ok(blanked.details.some((d) => /Could not read the roles of sync@example.com/.test(d)));
+    stub.blankOwnRoles = false; // an older site showing the roles on the own record
+    const shown = await frappeTestClient(stub).client.probe();
+    assert.deepEqual([shown.canWriteTime, shown.roles], [true, ['Employee', 'HR User']]);
+    assert.ok(shown.details.includes('Roles (from User): Employee, HR User.'));
+  });
+
+  it('Employee unreadable → canReadEmployee false', async () => {
     stub.denyRead.add('Employee');
     const p = await frappeTestClient(stub).client.probe();
-    assert.equal(p.canWriteTime, 'unknown');
-    assert.equal(p.canCreateCheckin, 'unknown');
     assert.equal(p.canReadEmployee, false);
     assert.deepEqual(p.duplicateDeviceIds, []);
+  });
+
+  it('checkinWriteAccess: one get_logged_user and one Has Role list; Employee only → false', async () => {
+    stub.users.get('sync@example.com')!.roles = ['Employee'];
+    const { client } = frappeTestClient(stub);
+    const before = stub.requests.length;
+    assert.deepEqual(await client.checkinWriteAccess(), {
+      user: 'sync@example.com',
+      canWriteTime: false,
+      roles: ['Employee'],
+    });
+    assert.equal(stub.requests.length - before, 2);
   });
 
   it('bad keys → throws auth', async () => {

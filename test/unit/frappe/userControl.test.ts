@@ -78,14 +78,33 @@ describe('frappe/userControl: frappe-user mode', () => {
     assert.equal(r.detail, 'Could not enable User a@x.com: Frappe site acme: No permission for User');
   });
 
-  it('check(): ok when User is readable, not ok otherwise', async () => {
-    stub.users.set('sync@example.com', { name: 'sync@example.com', enabled: 1, roles: ['HR Manager'] });
-    const ok = await control.check();
-    assert.equal(ok.ok, true);
+  it('check(): frappe-user needs write on User — an HR Manager fails with what to grant, System Manager passes', async () => {
+    stub.users.set('sync@example.com', { name: 'sync@example.com', enabled: 1, roles: ['HR User', 'HR Manager'] });
+    const hr = await control.check();
+    assert.equal(hr.ok, false);
     assert.match(
-      ok.detail,
-      /Can read User records on Frappe site acme\. sync@example.com does not have System Manager/,
+      hr.detail,
+      /sync@example.com cannot write User records on Frappe site acme \(roles: HR User, HR Manager\)/,
     );
+    assert.match(hr.detail, /does not have doctype access via role permission for document User/);
+    assert.match(hr.fix!, /Before the first run, give sync@example.com the System Manager role/);
+    // The roles came from the Has Role list: the own User record shows none (roles blanked, recording i8).
+    const hasRole = stub.calls('POST /api/method/frappe.client.get_list').filter((r) => r.body.doctype === 'Has Role');
+    assert.equal(hasRole.length, 1);
+    assert.equal(hasRole[0].body.parent, 'User');
+    stub.users.get('sync@example.com')!.roles = ['HR Manager', 'System Manager'];
+    const sm = await control.check();
+    assert.deepEqual([sm.ok, sm.warn], [true, undefined]);
+    assert.match(sm.detail, /can read and write User records/);
+  });
+
+  it('check(): roles unreadable → a warning saying what to make sure of; User unreadable → not ok', async () => {
+    stub.users.set('sync@example.com', { name: 'sync@example.com', enabled: 1, roles: ['System Manager'] });
+    stub.denyRead.add('Has Role');
+    const unknown = await control.check();
+    assert.deepEqual([unknown.ok, unknown.warn], [true, true]);
+    assert.match(unknown.detail, /could not be read to confirm it may write User/);
+    assert.match(unknown.fix!, /System Manager/);
     stub.denyRead.add('User');
     const no = await control.check();
     assert.equal(no.ok, false);

@@ -188,7 +188,7 @@ describe('frappe/userControl: Users read in bulk (sandbox)', () => {
     }
   });
 
-  it('without read permission on User: the bulk read is refused and each User fails as before', async () => {
+  it('an HR Manager without System Manager (the real site): Users are listed, every update is refused (403)', async () => {
     const sb = await start();
     sb.store.addUser({ name: 'sync@example.com', roles: ['HR Manager'] });
     const results = await control(sb).apply(
@@ -199,14 +199,31 @@ describe('frappe/userControl: Users read in bulk (sandbox)', () => {
       {
         empCode: '1',
         result: 'failed',
-        detail: 'Could not enable User a@example.com: Frappe site acme: No permission for User',
+        detail:
+          'Could not enable User a@example.com: Frappe site acme: User sync@example.com does not have doctype access via role permission for document User',
       },
       {
         empCode: '2',
-        result: 'failed',
-        detail: 'Could not disable User boss@example.com: Frappe site acme: No permission for User',
+        result: 'unchanged',
+        detail: 'User boss@example.com has the System Manager role and is never enabled or disabled by BioTime Sync',
       },
     ]);
+    assert.equal(sb.stats.byRoute[PUT_USER], 1);
+  });
+
+  it('without read permission on User: the bulk read is refused and each User fails as before', async () => {
+    const sb = await start();
+    sb.store.addUser({ name: 'sync@example.com', roles: ['HR Manager'] });
+    sb.store.setPermissions('sync@example.com', { readUser: false });
+    const results = await control(sb).apply(
+      [change('1', 'a@example.com', true), change('2', 'boss@example.com', false)],
+      memory,
+    );
+    assert.deepEqual(
+      results.map((r) => r.result),
+      ['failed', 'failed'],
+    );
+    assert.match(results[0].detail, /^Could not enable User a@example.com: Frappe site acme: /);
     assert.equal(sb.stats.byRoute[PUT_USER], undefined);
   });
 

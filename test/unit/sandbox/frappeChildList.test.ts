@@ -81,8 +81,6 @@ describe('Frappe sandbox: child doctype lists (Has Role)', () => {
       await post(sb, admin, { doctype: 'Has Role', parent: '', fields: ['parent'] }),
       await post(sb, admin, { doctype: 'Has Role', parent: 'Employee', fields: ['parent'] }),
       await post(sb, admin, { doctype: 'Has Role', parent: 'No Such DocType', fields: ['parent'] }),
-      // HR Manager cannot read User (System Manager only).
-      await post(sb, hr, { doctype: 'Has Role', parent: 'User', fields: ['parent'] }),
     ];
     for (const r of refusals) {
       assert.equal(r.status, 403);
@@ -90,8 +88,23 @@ describe('Frappe sandbox: child doctype lists (Has Role)', () => {
     }
   });
 
+  it('answers an HR Manager without System Manager too: select on User is enough (recordings i3, i6)', async () => {
+    const r = await post(sb, hr, {
+      doctype: 'Has Role',
+      parent: 'User',
+      fields: ['parent', 'role'],
+      filters: [['parent', 'in', ['a@example.com', hr.user]]],
+      order_by: 'parent asc',
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.message, [
+      { parent: 'a@example.com', role: 'Employee' },
+      { parent: hr.user, role: 'HR Manager' },
+    ]);
+  });
+
   it('follows permission overrides on the parent doctype', async () => {
-    sb.store.setPermissions(hr.user, { readUser: true });
+    sb.store.setPermissions(hr.user, { readUser: false });
     try {
       const r = await post(sb, hr, {
         doctype: 'Has Role',
@@ -99,10 +112,10 @@ describe('Frappe sandbox: child doctype lists (Has Role)', () => {
         fields: ['parent'],
         filters: [['parent', '=', 'a@example.com']],
       });
-      assert.equal(r.status, 200);
-      assert.deepEqual(r.body.message, [{ parent: 'a@example.com' }]);
+      assert.equal(r.status, 403);
+      assert.deepEqual(r.body, { exc_type: 'PermissionError' });
     } finally {
-      sb.store.setPermissions(hr.user, { readUser: false });
+      sb.store.setPermissions(hr.user, { readUser: undefined });
     }
   });
 

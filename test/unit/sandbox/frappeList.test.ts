@@ -188,12 +188,15 @@ describe('Frappe sandbox: lists', () => {
     assert.deepEqual(count.body, { message: 4 });
   });
 
-  it('fails like the database on unknown columns (500) and like get_filter on bad operators (417)', async () => {
+  it('fails like the database on unknown filter columns (500), refuses unknown fields (417) and bad operators (417)', async () => {
     const column = await getJson(sb, `/api/resource/Employee?${q({ filters: [['nope', '=', 1]] })}`);
     assert.equal(column.status, 500);
     assert.equal(column.body.exc_type, 'OperationalError');
     const field = await getJson(sb, `/api/resource/Employee?${q({ fields: ['nope'] })}`);
-    assert.equal(field.status, 500);
+    assert.equal(field.status, 417, 'b5: DataError "Field not permitted in query: nope"');
+    assert.equal(field.body.exc_type, 'DataError');
+    const injected = await getJson(sb, `/api/resource/Employee?${q({ order_by: 'modified desc; select 1' })}`);
+    assert.equal(injected.status, 417, 'e4: Illegal SQL Query');
     const op = await getJson(sb, `/api/resource/Employee?${q({ filters: [['status', '~', 'x']] })}`);
     assert.equal(op.status, 417);
     const message = (JSON.parse(String(op.body._server_messages)) as string[]).map(

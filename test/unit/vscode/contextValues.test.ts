@@ -49,6 +49,15 @@ describe('contextValue grammar and the menus that match it', () => {
     assert.ok(!disabled.includes('bioSync.rerunFailed'), 'no failures, no rerun');
   });
 
+  it('a device not scheduled here offers to sync it here; one scheduled here offers to stop', () => {
+    const notHere = commandsFor(contextValue(ContextBase.device, { enabled: true, notRunnerHere: true }));
+    assert.ok(notHere.includes('bioSync.runHere'));
+    assert.ok(!notHere.includes('bioSync.stopRunningHere'));
+    const here = commandsFor(contextValue(ContextBase.device, { enabled: true, runnerHere: true }));
+    assert.ok(here.includes('bioSync.stopRunningHere'));
+    assert.ok(!here.includes('bioSync.runHere'));
+  });
+
   it('runs, failed groups and punches get the actions that belong to them', () => {
     assert.deepStrictEqual(commandsFor(contextValue(ContextBase.run)), ['bioSync.copyAsJson', 'bioSync.showMapping']);
     assert.ok(commandsFor(contextValue(ContextBase.run, { failed: true })).includes('bioSync.rerunFailed'));

@@ -3,6 +3,7 @@ import type { DeviceHealth, DeviceStatus } from '../../../shared/model';
 import { actionsFor, FIX_COMMANDS } from '../../errors';
 import { contextValue, ContextBase } from '../contextValues';
 import { relativeTime } from '../format';
+import { notRunnerText } from '../../runnerPolicy';
 import type { NodeRef } from '../nodeRef';
 import { FailedGroupNode } from './failedGroupNode';
 import { RunNode } from './runNode';
@@ -33,6 +34,8 @@ export class DeviceNode extends TreeNode {
     const live = this.ctx.model.live(s.deviceId);
     if (live) return live.total ? `syncing ${live.processed}/${live.total}` : 'syncing…';
     if (!s.enabled) return `disabled · last sync ${relativeTime(s.lastSyncAt, now)}`;
+    if (!this.ctx.host.runsHere(s.deviceId))
+      return `${notRunnerText(this.ctx.host.devicesShared).description} · synced ${relativeTime(s.lastSyncAt, now)}`;
     const next = this.ctx.host.nextRunAt(s.deviceId)?.toISOString() ?? s.nextRunAt;
     const parts = [`synced ${relativeTime(s.lastSyncAt, now)}`];
     if (this.ctx.host.role === 'runner' && next) parts.push(`next ${relativeTime(next, now)}`);
@@ -54,6 +57,8 @@ export class DeviceNode extends TreeNode {
       running,
       error: s.health === 'error',
       failed: s.failedCount > 0,
+      runnerHere: this.ctx.host.runsHere(s.deviceId),
+      notRunnerHere: !this.ctx.host.runsHere(s.deviceId),
     });
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(s.name)}** \`${escape(s.deviceId)}\`\n\n`);
@@ -72,6 +77,8 @@ export class DeviceNode extends TreeNode {
       md.appendMarkdown(
         `\n\n$(error) ${escape(s.lastError.message)}${s.lastError.hint ? `\n\n${escape(s.lastError.hint)}` : ''}`,
       );
+    if (!this.ctx.host.runsHere(s.deviceId))
+      md.appendMarkdown(`\n\n$(info) ${escape(notRunnerText(this.ctx.host.devicesShared).tooltip)}`);
     const offline = s.terminals.filter((t) => t.offline);
     if (offline.length)
       md.appendMarkdown(`\n\n$(warning) Terminals offline: ${offline.map((t) => escape(t.alias || t.sn)).join(', ')}`);
@@ -106,6 +113,16 @@ export class DeviceNode extends TreeNode {
         );
       }
     }
+    if (s.enabled && !this.ctx.host.runsHere(s.deviceId))
+      out.push(
+        new StatusNode(
+          'info',
+          'Not synced on a schedule by this machine',
+          this.ctx.host.devicesShared ? 'shared workspace device: choose one machine as its runner' : 'stopped here',
+          { command: 'bioSync.runHere', title: 'Sync This Device on a Schedule Here', arguments: [s.deviceId] },
+          this,
+        ),
+      );
     const offline = s.terminals.filter((t) => t.offline);
     if (offline.length)
       out.push(
