@@ -22,6 +22,8 @@ export interface Outcome {
   committed: boolean;
   checkinsWritten: number;
   docsWritten: number;
+  /** What the request read, for the cost model: rows of a list answer, or one document by name. */
+  read: { rows: number; doc: boolean; insertMany: boolean };
 }
 
 type Route =
@@ -98,12 +100,17 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
   env.store.begin();
   let committed = false;
   let response: SandboxResponse;
+  const read = { rows: 0, doc: false, insertMany: false };
   try {
     ctx.user = authenticate(env.store, req);
     env.limiter.check();
     const route = parseRoute(req.path);
     if (!route) throw notFoundError('');
+    read.insertMany = route.kind === 'method' && route.path === 'frappe.client.insert_many';
     const { status, body } = dispatch(route, req, ctx);
+    read.doc = route.kind === 'doc' && req.method === 'GET';
+    const rows = (body as { data?: unknown; message?: unknown }).data ?? (body as { message?: unknown }).message;
+    if (Array.isArray(rows) && !read.insertMany) read.rows = rows.length;
     committed = writeVerbs.has(req.method);
     response = jsonResponse(status, body, env.style, env.limiter.headers());
   } catch (err) {
@@ -113,5 +120,5 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest): Outcome {
   }
   if (committed) env.store.commit();
   else env.store.rollback();
-  return { response, committed, checkinsWritten: ctx.checkinsWritten, docsWritten: ctx.docsWritten };
+  return { response, committed, checkinsWritten: ctx.checkinsWritten, docsWritten: ctx.docsWritten, read };
 }
