@@ -36,6 +36,7 @@ export const DEFAULTS = deepFreeze({
     timeoutSeconds: 30,
     shiftTypes: [] as ShiftFeedConfig[],
     shiftSyncMarginMinutes: 5,
+    writeMode: 'polite' as const,
   },
   device: {
     enabled: true,
@@ -65,6 +66,8 @@ export const CONFIG_DESCRIPTIONS = {
   'site.timeoutSeconds': 'Timeout of one HTTP request to the site, in seconds.',
   'site.shiftTypes': 'Shift Types whose "Last Sync of Checkin" this tool moves forward after each run.',
   'site.shiftSyncMarginMinutes': 'Safety margin, in minutes, subtracted before moving "Last Sync of Checkin".',
+  'site.writeMode':
+    'How checkins are written: "polite" (default) keeps one insert_many request in flight, about a second of the site\'s work each, so a Frappe worker stays free for the people using the site; "fast" keeps two 200-document requests in flight (about 10% more throughput, but the desk waits seconds per click), for a catch-up at night.',
   'shift.shiftType': 'Name of the Shift Type in Frappe HR.',
   'shift.devices': 'Ids of the devices feeding this Shift Type; omitted means every device of the site.',
   devices: 'BioTime servers to read punches from.',
@@ -198,6 +201,7 @@ const SITE: ObjectSpec = {
     shiftSyncMarginMinutes: p(int(0, 1440), 'site.shiftSyncMarginMinutes', {
       default: DEFAULTS.site.shiftSyncMarginMinutes,
     }),
+    writeMode: p(oneOf('polite', 'fast'), 'site.writeMode', { default: DEFAULTS.site.writeMode }),
   } satisfies Record<keyof SiteConfig, Prop>,
 };
 const D = DEFAULTS.device;

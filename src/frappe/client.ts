@@ -17,8 +17,9 @@ import type {
 } from '../core/ports';
 import { FrappeApi } from './api';
 import { findCheckins } from './checkinQuery';
-import { CheckinWriter, DEFAULT_WRITE_RETRY, type WriteRetry } from './checkinWriter';
+import { CheckinWriter, DEFAULT_WRITE_RETRY, INSERT_MANY_MAX, type WriteRetry } from './checkinWriter';
 import { findEmployeesByDeviceIds, searchEmployees, setEmployeeDeviceId } from './employees';
+import { WritePace } from './pace';
 import { probeSite, readTimeZone } from './probe';
 import { geolocationRequired, getShiftTypes, setShiftLastSync } from './shifts';
 
@@ -45,8 +46,17 @@ export class FrappeClient implements CheckinSink {
 
   constructor(options: FrappeClientOptions) {
     this.api = new FrappeApi(options);
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
-    this.writer = new CheckinWriter(this.api, this.concurrency, options.writeRetry ?? DEFAULT_WRITE_RETRY);
+    const workers = Math.max(1, Math.floor(options.concurrency ?? 2));
+    const mode = options.site.writeMode ?? 'polite';
+    // Polite: one request in flight for everything (reads, user control, writes), so a worker stays free for the
+    // desk; fast: every worker the client is told the site has.
+    this.concurrency = mode === 'fast' ? workers : 1;
+    this.writer = new CheckinWriter(
+      this.api,
+      workers,
+      options.writeRetry ?? DEFAULT_WRITE_RETRY,
+      new WritePace(mode, workers, INSERT_MANY_MAX),
+    );
   }
 
   findEmployeesByDeviceIds(codes: string[], signal?: AbortSignal): Promise<EmployeeRecord[]> {

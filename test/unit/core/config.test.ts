@@ -56,6 +56,7 @@ describe('config: validateConfig', () => {
           timeoutSeconds: 30,
           shiftTypes: [],
           shiftSyncMarginMinutes: 5,
+          writeMode: 'polite',
         },
       ],
       devices: [
