@@ -81,7 +81,8 @@ class InsertRun {
 
   async run(): Promise<InsertResult[]> {
     const slots: Slot[] = this.docs.map((doc, index) => ({ index, doc, uncertain: false }));
-    const errors = this.w.pace.mode === 'fast' ? await this.runFast(slots) : await this.runPolite(slots);
+    const mode = this.w.pace.at(this.api.clock.now());
+    const errors = mode === 'fast' ? await this.runFast(slots) : await this.runPolite(slots);
     if (errors.length) {
       const fatal = errors.find((e) => !(e instanceof FrappeError)) ?? errors[0];
       if (!(fatal instanceof FrappeError) || !this.results.some((r) => r?.status === 'created')) throw fatal;

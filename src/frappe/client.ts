@@ -1,6 +1,7 @@
 // The Frappe HR side of the sync: implements the engine's CheckinSink over Frappe's REST/RPC API.
 // Each responsibility lives in its own file: api.ts (auth, transport, decoding), errors.ts, employees.ts,
 // checkinQuery.ts, checkinWriter.ts (batching, fallback, reconciliation), probe.ts, userControl.ts.
+import { parseHoursWindow } from '../core/config';
 import type { SiteConfig } from '../core/configTypes';
 import type { HttpClient, RetryPolicy } from '../core/http';
 import type {
@@ -48,6 +49,7 @@ export class FrappeClient implements CheckinSink {
     this.api = new FrappeApi(options);
     const workers = Math.max(1, Math.floor(options.concurrency ?? 2));
     const mode = options.site.writeMode ?? 'polite';
+    const fastHours = options.site.fastWriteHours ? parseHoursWindow(options.site.fastWriteHours) : undefined;
     // Polite: one request in flight for everything (reads, user control, writes), so a worker stays free for the
     // desk; fast: every worker the client is told the site has.
     this.concurrency = mode === 'fast' ? workers : 1;
@@ -55,7 +57,7 @@ export class FrappeClient implements CheckinSink {
       this.api,
       workers,
       options.writeRetry ?? DEFAULT_WRITE_RETRY,
-      new WritePace(mode, workers, INSERT_MANY_MAX),
+      new WritePace(mode, workers, INSERT_MANY_MAX, fastHours),
     );
   }
 

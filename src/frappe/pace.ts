@@ -12,6 +12,17 @@
 // "fast" is the earlier behaviour: two requests of up to 200 in flight, for a night catch-up nobody works during.
 import type { WriteMode } from '../core/configTypes';
 
+/** Minutes after midnight [from, to), crossing midnight when from > to (site.fastWriteHours). */
+export interface HoursWindow {
+  from: number;
+  to: number;
+}
+
+export function inWindow(w: HoursWindow, at: Date): boolean {
+  const m = at.getHours() * 60 + at.getMinutes();
+  return w.from < w.to ? m >= w.from && m < w.to : m >= w.from || m < w.to;
+}
+
 /** Site work per polite insert_many request, in ms. */
 export const POLITE_REQUEST_MS = 1000;
 /** First polite request, before anything was observed. */
@@ -26,13 +37,29 @@ const WINDOW = 16;
 
 export class WritePace {
   private readonly recent: number[] = [];
+  private current: WriteMode;
 
   constructor(
-    readonly mode: WriteMode,
+    readonly configured: WriteMode,
     /** Requests in flight in fast mode (the site's workers). */
     private readonly fastInFlight: number,
     private readonly maxBatch: number,
-  ) {}
+    /** Local hours when a polite site is written fast (a night catch-up). */
+    private readonly fastHours?: HoursWindow,
+  ) {
+    this.current = configured;
+  }
+
+  /** The mode of the writes starting now (set by at()). */
+  get mode(): WriteMode {
+    return this.current;
+  }
+
+  /** Chooses the mode for a call of the writer starting at `now`: fast inside fastWriteHours. */
+  at(now: Date): WriteMode {
+    this.current = this.configured === 'fast' || (this.fastHours && inWindow(this.fastHours, now)) ? 'fast' : 'polite';
+    return this.current;
+  }
 
   /** insert_many requests in flight at once. */
   get inFlight(): number {
