@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   };
   const timer = setInterval(() => sample(false), SAMPLE_MS);
   process.send?.({ type: 'started' });
-  loop.enable();
+  if (job.eventLoop !== false) loop.enable();
   gcObserver.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
   let outcome: ContenderRun = { counts: emptyCounts(), notes: [] };

@@ -16,6 +16,11 @@ export interface Job {
   /** Capacity contender: the documents to insert (a JSON file of insert_many docs) and the streams to use. */
   docsFile?: string;
   streams?: number;
+  /**
+   * Sample the event loop every 1 ms during the sync (default true). The zero-latency run turns it off: a thousand
+   * wake-ups a second would count in the CPU per punch it measures.
+   */
+  eventLoop?: boolean;
   /** Engine contender: the site's writeMode (default: the engine's default). */
   writeMode?: string;
 }

@@ -38,6 +38,7 @@ export interface ContenderFigures {
 }
 
 export interface DeskLatency {
+  profile: ProfileName;
   idleP50Ms: number | null;
   idleP95Ms: number | null;
   duringP50Ms: number | null;
@@ -51,8 +52,8 @@ export interface BenchReport {
   /** The comparison's profile ("real" by default); large and zero-latency parts always run on "engine". */
   profile: ProfileName;
   profiles: { comparison: Profile; largeAndZero: Profile };
-  /** Desk probe per contender (by name), on the comparison's profile. */
-  deskLatency: { profile: ProfileName; contenders: Record<string, DeskLatency> };
+  /** Desk probe per contender, by contender name (each entry says its profile). */
+  deskLatency: Record<string, DeskLatency>;
   /** The site's capacity in Employee Checkins per second: raw insert_many of the engine's documents. */
   capacity: { profile: ProfileName; oneStreamPerSecond: number | null; twoStreamsPerSecond: number | null };
   /** The engine process's event-loop delay during the large run (engine profile). */

@@ -96,6 +96,7 @@ async function measure(
   o: BenchOptions,
   pageSize: number,
   keepProgress = false,
+  eventLoop = true,
 ): Promise<Measured> {
   const world = await startWorld(backlog, costs);
   let docsDir: string | undefined;
@@ -107,6 +108,7 @@ async function measure(
       userControl: spec.userControl,
       pageSize,
       keepProgress,
+      eventLoop,
       ...(spec.writeMode ? { writeMode: spec.writeMode } : {}),
     };
     if (spec.kind === 'capacity') {
@@ -256,6 +258,8 @@ async function runZero(c: Context): Promise<BenchReport['zeroLatency']> {
     { ...c.engineCosts, latencyMs: 0, perDocCostMs: 0 },
     c.o,
     c.pageSize,
+    false,
+    false,
   );
   return {
     profile: 'engine',
@@ -300,9 +304,10 @@ function judge(
     engineVsCapacity: ratio(engine?.checkinsPerSecond, capacity.twoStreamsPerSecond ?? undefined),
     seedOnSubset,
   };
-  const deskLatency: BenchReport['deskLatency'] = { profile: profile.name, contenders: {} };
+  const deskLatency: BenchReport['deskLatency'] = {};
   for (const c of contenders)
-    deskLatency.contenders[c.name] = {
+    deskLatency[c.name] = {
+      profile: c.profile,
       idleP50Ms: c.desk.idle.p50Ms,
       idleP95Ms: c.desk.idle.p95Ms,
       duringP50Ms: c.desk.during.p50Ms,
