@@ -13,9 +13,12 @@ export interface ForkOptions {
   cpuProfDir?: string;
   /** Called in this process each time the child reports a page done (jobs with keepProgress). */
   onProgress?(processed: number): void;
+  /** Called in this process when the child starts its sync (after loading and its idle event-loop sample). */
+  onStart?(): void;
 }
 
-type ChildMessage = { type: 'progress'; processed: number } | { type: 'result'; result: JobResult };
+type ChildMessage =
+  { type: 'started' } | { type: 'progress'; processed: number } | { type: 'result'; result: JobResult };
 
 let bundled: string | undefined;
 
@@ -59,6 +62,7 @@ export function runInChild(job: Job, o: ForkOptions = {}): Promise<JobResult> {
     child.on('message', (raw) => {
       const m = raw as ChildMessage;
       if (m.type === 'progress') o.onProgress?.(m.processed);
+      else if (m.type === 'started') o.onStart?.();
       else result = m.result;
     });
     child.on('error', reject);

@@ -1,7 +1,7 @@
 // What the parent hands a contender's child process, and what the child reports back.
 import type { ProgressSample } from './metrics';
 
-export type ContenderKind = 'engine' | 'seed' | 'fbast';
+export type ContenderKind = 'engine' | 'seed' | 'fbast' | 'capacity';
 export type UserControlMode = 'off' | 'frappe-user';
 
 export interface Job {
@@ -13,6 +13,31 @@ export interface Job {
   pageSize: number;
   /** Keep every page's progress sample (large run) rather than only the summary figures. */
   keepProgress: boolean;
+  /** Capacity contender: the documents to insert (a JSON file of insert_many docs) and the streams to use. */
+  docsFile?: string;
+  streams?: number;
+  /**
+   * Sample the event loop every 1 ms during the sync (default true). The zero-latency run turns it off: a thousand
+   * wake-ups a second would count in the CPU per punch it measures.
+   */
+  eventLoop?: boolean;
+  /** Engine contender: the site's writeMode (default: the engine's default). */
+  writeMode?: string;
+}
+
+/** Event-loop delay of the contender's process during the sync (perf_hooks.monitorEventLoopDelay, 1 ms resolution). */
+export interface EventLoopFigures {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  /** The same histogram over 1 s before the sync started, in the same process: the machine's own noise. */
+  idleP99Ms: number;
+  idleMaxMs: number;
+  /** Garbage-collection pauses during the sync (PerformanceObserver 'gc'): how many, their total and the longest. */
+  gcPauses?: number;
+  gcTotalMs?: number;
+  gcMaxMs?: number;
 }
 
 export interface Counts {
@@ -31,6 +56,8 @@ export interface RssSample {
   ms: number;
   processed: number;
   rssMb: number;
+  /** V8 heap in use at the sample (what the engine keeps, plus garbage not yet collected). */
+  heapUsedMb?: number;
 }
 
 export interface JobResult {
@@ -47,6 +74,7 @@ export interface JobResult {
   progress: ProgressSample[];
   counts: Counts;
   notes: string[];
+  eventLoop: EventLoopFigures;
   error?: string;
 }
 

@@ -145,6 +145,8 @@ export interface Target {
   kind: 'min' | 'max';
   strict?: boolean;
   pass: boolean | null;
+  /** The benchmark profile the target is judged on (bench/profiles.ts). */
+  profile?: 'real' | 'engine';
 }
 
 export function target(
@@ -154,13 +156,21 @@ export function target(
   kind: 'min' | 'max',
   bound: number,
   strict = false,
+  profile?: 'real' | 'engine',
 ): Target {
   const v = value === undefined || value === null || !Number.isFinite(value) ? null : value;
   const pass = v === null ? null : kind === 'min' ? v >= bound : strict ? v < bound : v <= bound;
-  return { id, label, value: v, bound, kind, ...(strict ? { strict } : {}), pass };
+  return { id, label, value: v, bound, kind, ...(strict ? { strict } : {}), pass, ...(profile ? { profile } : {}) };
 }
 
 export function ratio(a: number | undefined, b: number | undefined): number | null {
   if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b <= 0) return null;
   return a / b;
+}
+
+/** Nearest-rank percentile of an ascending list; null when it is empty. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }

@@ -3,6 +3,7 @@
 // checkins or user states another one left behind.
 import { startBioTimeSandbox, type BioTimeSandbox } from '../src/sandbox/biotime/server';
 import { startFrappeSandbox, type FrappeSandbox } from '../src/sandbox/frappe/server';
+import type { Profile } from './profiles';
 import type { Backlog } from './workload';
 import { TERMINALS } from './workload';
 
@@ -14,14 +15,8 @@ export const CREDENTIALS = {
   apiSecret: 'bench-secret',
 };
 
-export interface Costs {
-  /** Added to every request on both servers. */
-  latencyMs: number;
-  /** Frappe server time per Employee Checkin written. */
-  perDocCostMs: number;
-  /** Frappe requests handled at once (gunicorn workers). */
-  workers: number;
-}
+/** The site a world simulates: a profile (bench/profiles.ts), with the command line's overrides applied. */
+export type Costs = Profile;
 
 export interface World {
   biotime: BioTimeSandbox;
@@ -46,6 +41,8 @@ export async function startWorld(backlog: Backlog, costs: Costs): Promise<World>
     latencyMs: costs.latencyMs,
     workers: costs.workers,
     perDocCostMs: costs.perDocCostMs,
+    costs: costs.costs,
+    cpuCapacity: costs.cpuCapacity,
   });
   // 0.5 ms per document must cost 0.5 ms on a single insert too, not the 1.1 ms a setTimeout(0.5) lasts.
   frappe.knobs.preciseWork = true;

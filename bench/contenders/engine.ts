@@ -1,5 +1,6 @@
 // Contender 1: the engine as shipped — createEngine with the real BioTime and Frappe clients, file state in a
-// temporary directory, every default left alone (page size, two insert_many in flight, write journal, fsyncs).
+// temporary directory, every default left alone (page size, polite writes, write journal, fsyncs); the "fast"
+// contender sets the site's writeMode and nothing else.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,9 +15,9 @@ import { OTHER_STATES, PUNCH_STATES } from '../workload';
 export const DEVICE_ID = 'bench';
 
 /** The configuration a user would write for this office; the page size is the engine's default. */
-export function benchConfig(biotimeUrl: string, frappeUrl: string, userControl: UserControlMode) {
+export function benchConfig(biotimeUrl: string, frappeUrl: string, userControl: UserControlMode, writeMode?: string) {
   return validateConfig({
-    sites: [{ id: 'site', url: frappeUrl, timeZone: ZONE }],
+    sites: [{ id: 'site', url: frappeUrl, timeZone: ZONE, ...(writeMode ? { writeMode } : {}) }],
     devices: [
       {
         id: DEVICE_ID,
@@ -49,7 +50,7 @@ export async function runEngine(job: Job, progress: (processed: number) => void)
     frappeApiSecret: CREDENTIALS.apiSecret,
   });
   const handle = createEngine({
-    config: benchConfig(job.biotimeUrl, job.frappeUrl, job.userControl),
+    config: benchConfig(job.biotimeUrl, job.frappeUrl, job.userControl, job.writeMode),
     stateDir,
     credentials,
     logger,

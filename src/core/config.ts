@@ -36,6 +36,7 @@ export const DEFAULTS = deepFreeze({
     timeoutSeconds: 30,
     shiftTypes: [] as ShiftFeedConfig[],
     shiftSyncMarginMinutes: 5,
+    writeMode: 'polite' as const,
   },
   device: {
     enabled: true,
@@ -65,6 +66,10 @@ export const CONFIG_DESCRIPTIONS = {
   'site.timeoutSeconds': 'Timeout of one HTTP request to the site, in seconds.',
   'site.shiftTypes': 'Shift Types whose "Last Sync of Checkin" this tool moves forward after each run.',
   'site.shiftSyncMarginMinutes': 'Safety margin, in minutes, subtracted before moving "Last Sync of Checkin".',
+  'site.fastWriteHours':
+    'Hours when checkins are written as with writeMode "fast" although writeMode is "polite", e.g. "22:00-06:00" (this computer\'s local time; may cross midnight): a catch-up at night, polite by day.',
+  'site.writeMode':
+    'How checkins are written: "polite" (default) keeps one insert_many request in flight, about a second of the site\'s work each, so a Frappe worker stays free for the people using the site; "fast" keeps two 200-document requests in flight (about 10% more throughput, but the desk waits seconds per click), for a catch-up at night.',
   'shift.shiftType': 'Name of the Shift Type in Frappe HR.',
   'shift.devices': 'Ids of the devices feeding this Shift Type; omitted means every device of the site.',
   devices: 'BioTime servers to read punches from.',
@@ -109,7 +114,7 @@ type DescriptionKey = keyof typeof CONFIG_DESCRIPTIONS;
 // ---------------------------------------------------------------------------------------------------------------
 // The spec table
 
-type StringFormat = 'id' | 'url' | 'timeZone' | 'importSince' | 'file' | 'text';
+type StringFormat = 'id' | 'url' | 'timeZone' | 'importSince' | 'file' | 'text' | 'hours';
 type Spec =
   | { t: 'string'; format: StringFormat; numberHint?: string; urlOf?: 'device' | 'site' }
   | { t: 'int'; min: number; max: number }
@@ -198,6 +203,8 @@ const SITE: ObjectSpec = {
     shiftSyncMarginMinutes: p(int(0, 1440), 'site.shiftSyncMarginMinutes', {
       default: DEFAULTS.site.shiftSyncMarginMinutes,
     }),
+    writeMode: p(oneOf('polite', 'fast'), 'site.writeMode', { default: DEFAULTS.site.writeMode }),
+    fastWriteHours: p(str('hours'), 'site.fastWriteHours'),
   } satisfies Record<keyof SiteConfig, Prop>,
 };
 const D = DEFAULTS.device;
@@ -436,9 +443,24 @@ function checkString(spec: Extract<Spec, { t: 'string' }>, v: unknown, at: strin
       return checkTimeZone(v, problem);
     case 'importSince':
       return checkImportSince(v, problem);
+    case 'hours':
+      return parseHoursWindow(v)
+        ? v.trim()
+        : problem(`expected a window of hours "HH:MM-HH:MM" (e.g. "22:00-06:00", this computer's time), got "${v}"`);
     case 'file':
       return checkReadableFile(v, issues.baseDir, problem);
   }
+}
+
+/** "HH:MM-HH:MM" → minutes after midnight [from, to); undefined when malformed. Crossing midnight is allowed. */
+export function parseHoursWindow(v: string): { from: number; to: number } | undefined {
+  const m = /^\s*(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})\s*$/.exec(v);
+  if (!m) return undefined;
+  const [h1, m1, h2, m2] = m.slice(1).map(Number);
+  if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59) return undefined;
+  const from = h1 * 60 + m1;
+  const to = h2 * 60 + m2;
+  return from === to ? undefined : { from, to };
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -578,6 +600,7 @@ function expectText(spec: Spec): string {
         importSince: 'a date "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS"',
         file: 'the path of a PEM file',
         text: 'a non-empty string',
+        hours: 'a window of hours "HH:MM-HH:MM"',
       }[spec.format];
     case 'int':
       return `an integer from ${spec.min} to ${spec.max}`;
@@ -690,6 +713,7 @@ function schemaOf(spec: Spec): Record<string, unknown> {
       if (spec.format === 'id') s.pattern = ID_RE.source;
       if (spec.format === 'url') Object.assign(s, { format: 'uri', pattern: '^https?://' });
       if (spec.format === 'importSince') s.pattern = '^\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}:\\d{2})?$';
+      if (spec.format === 'hours') s.pattern = '^\\s*\\d{2}:\\d{2}\\s*-\\s*\\d{2}:\\d{2}\\s*$';
       if (spec.format === 'text' || spec.format === 'file') s.minLength = 1;
       return s;
     }

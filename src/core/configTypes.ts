@@ -27,7 +27,17 @@ export interface SiteConfig {
   shiftTypes: ShiftFeedConfig[];
   /** Safety margin subtracted before moving last_sync_of_checkin (minutes). */
   shiftSyncMarginMinutes: number;
+  /**
+   * How checkins are written: "polite" (default) keeps one insert_many in flight, sized to about a second of the
+   * site's work, so a Frappe worker stays free for the people using the site; "fast" keeps two 200-document
+   * insert_many in flight (every worker busy: the desk waits seconds) for a catch-up nobody is using the site during.
+   */
+  writeMode: WriteMode;
+  /** "HH:MM-HH:MM", local time of this computer: writes go "fast" inside it even when writeMode is "polite". */
+  fastWriteHours?: string;
 }
+
+export type WriteMode = 'polite' | 'fast';
 
 export interface GeoPoint {
   latitude: number;

@@ -24,6 +24,7 @@ import type {
 import { PunchProcessor, recoverKey } from './punchProcessor';
 import type { Redactor } from './redact';
 import { terminalHealth } from './terminals';
+import { forEachYielding } from './yieldLoop';
 import { GAP_MIN_READS, GAP_WATCH_MS, GapSet } from './gaps';
 import { UserControlPlanner, type Patch } from './userControlPlan';
 
@@ -444,12 +445,16 @@ export class DeviceRun {
   /** Makes a batch's outcomes durable, then (for new punches) the cursor that passes them. */
   private async record(outcomes: PunchOutcome[], punches: Punch[], cursor?: DeviceCursor): Promise<void> {
     // Reasons quote what servers said, and servers may echo credentials: they pass the redactor before being kept.
-    for (const o of outcomes) if (o.reason) o.reason = this.d.redactor.redact(o.reason);
+    await forEachYielding(outcomes, (o) => {
+      if (o.reason) o.reason = this.d.redactor.redact(o.reason);
+    });
     const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
     this.count(outcomes);
     this.processed += outcomes.length;
-    for (const o of outcomes)
-      this.d.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.d.device.id, outcome: o });
+    // Listeners (the extension's panels) do work per outcome: hand the loop back between slices.
+    await forEachYielding(outcomes, (o) =>
+      this.d.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.d.device.id, outcome: o }),
+    );
     if (this.dryRun) {
       await this.writer.append(outcomes);
       if (cursor) this.state.cursor = cursor;

@@ -6,6 +6,7 @@ import type { DeviceConfig } from './configTypes';
 import { actionForState, logTypeOf } from './mapping';
 import type { CheckinSink, EmployeeRecord, ExistingCheckin, InflightEntry, NewCheckin, Punch } from './ports';
 import { convertNaive } from './time';
+import { forEachYielding } from './yieldLoop';
 
 export interface ProcessorOptions {
   device: DeviceConfig;
@@ -99,7 +100,7 @@ export class PunchProcessor {
     this.claimSets = this.o.dryRun ? [claims] : [...this.claimSets.slice(-1), claims];
     const outcomes = punches.map((p) => this.baseOutcome(p));
     const live: number[] = [];
-    punches.forEach((p, i) => {
+    await forEachYielding(punches, (p, i) => {
       if (p.problem) return this.fail(outcomes[i], 'badRecord', `unusable BioTime record: ${p.problem}`);
       const since = this.o.device.importSince;
       if (since && p.punchTime < since) return this.skip(outcomes[i], `punched before importSince (${since})`);
@@ -110,10 +111,10 @@ export class PunchProcessor {
     });
     await this.lookupEmployees(live.map((i) => punches[i].empCode));
     const candidates: Candidate[] = [];
-    for (const i of live) {
+    await forEachYielding(live, (i) => {
       const c = this.resolve(punches[i], outcomes[i]);
       if (c) candidates.push(c);
-    }
+    });
     const echoes: Candidate[] = [];
     const fresh = await this.dropExisting(candidates, echoes, claims);
     if (!this.o.dryRun && fresh.length)

@@ -21,6 +21,7 @@ import type { ExistingCheckin, InsertResult, NewCheckin } from '../core/ports';
 import type { FrappeApi, SendResult } from './api';
 import { findCheckins } from './checkinQuery';
 import { duplicateCheckinName, failureCodeOf, isDocumentError, isTransientStatus } from './errors';
+import { WritePace } from './pace';
 import { chunk, planBatches, runPool } from './pool';
 import { normaliseFrappeTime } from './time';
 
@@ -52,12 +53,17 @@ type Failed = Extract<SendResult, { ok: false }>;
 export class CheckinWriter {
   /** Set once the site refuses insert_many itself (not whitelisted): every doc then goes one by one. */
   singlesOnly = false;
+  /** Batch sizes and requests in flight (site.writeMode); kept across calls, it learns the site's speed. */
+  readonly pace: WritePace;
 
   constructor(
     readonly api: FrappeApi,
     readonly concurrency: number,
     readonly retry: WriteRetry = DEFAULT_WRITE_RETRY,
-  ) {}
+    pace?: WritePace,
+  ) {
+    this.pace = pace ?? new WritePace('fast', concurrency, INSERT_MANY_MAX);
+  }
 
   async insert(docs: NewCheckin[], signal?: AbortSignal): Promise<InsertResult[]> {
     return new InsertRun(this, docs, signal).run();
@@ -83,11 +89,8 @@ class InsertRun {
 
   async run(): Promise<InsertResult[]> {
     const slots: Slot[] = this.docs.map((doc, index) => ({ index, doc, uncertain: false }));
-    const batches: Slot[][] = [];
-    let at = 0;
-    for (const size of planBatches(slots.length, INSERT_MANY_MAX, this.w.concurrency))
-      batches.push(slots.slice(at, (at += size)));
-    const errors = await runPool(batches, this.w.concurrency, (batch) => this.insertSet(batch));
+    const mode = this.w.pace.at(this.api.clock.now());
+    const errors = mode === 'fast' ? await this.runFast(slots) : await this.runPolite(slots);
     if (errors.length) {
       const fatal = errors.find((e) => !(e instanceof FrappeError)) ?? errors[0];
       if (!(fatal instanceof FrappeError) || !this.results.some((r) => r?.status === 'created')) throw fatal;
@@ -104,6 +107,49 @@ class InsertRun {
           message: 'No answer was recorded for this checkin.',
         },
     );
+  }
+
+  /** Every worker busy: batches of up to 200, `concurrency` requests in flight. */
+  private async runFast(slots: Slot[]): Promise<unknown[]> {
+    const batches: Slot[][] = [];
+    let at = 0;
+    for (const size of planBatches(slots.length, INSERT_MANY_MAX, this.w.pace.inFlight))
+      batches.push(slots.slice(at, (at += size)));
+    return runPool(batches, this.w.pace.inFlight, (batch) => this.insertSet(batch));
+  }
+
+  /**
+   * One request in flight, each about a second of the site's work (WritePace), with a pause after a request the
+   * site answered much more slowly than usual. Stops at the first site-level failure, like runPool.
+   */
+  private async runPolite(slots: Slot[]): Promise<unknown[]> {
+    const clock = this.api.clock;
+    for (let at = 0; at < slots.length;) {
+      const batch = slots.slice(at, (at += this.w.pace.nextSize(slots.length - at)));
+      const t0 = clock.now().getTime();
+      try {
+        await this.insertSet(batch);
+      } catch (e) {
+        return [e];
+      }
+      // Only a plain answered batch says how fast the site is (a split or a read-back would skew it).
+      const clean =
+        batch.length > 1 &&
+        !this.w.singlesOnly &&
+        batch.every((s) => !s.uncertain && this.results[s.index]?.status === 'created');
+      const pause = clean ? this.w.pace.observe(batch.length, clock.now().getTime() - t0) : 0;
+      if (pause > 0 && at < slots.length) {
+        this.api.logger.debug(
+          `Frappe site ${this.api.siteId}: the site answered slowly (someone else is using it); waiting ${pause} ms before the next checkins.`,
+        );
+        try {
+          await clock.sleep(pause, this.signal);
+        } catch (e) {
+          return [e];
+        }
+      }
+    }
+    return [];
   }
 
   /** Sends `slots` with insert_many, until each has a result. Throws a FrappeError for site-level failures. */

@@ -1,6 +1,7 @@
 // The Frappe HR side of the sync: implements the engine's CheckinSink over Frappe's REST/RPC API.
 // Each responsibility lives in its own file: api.ts (auth, transport, decoding), errors.ts, employees.ts,
 // checkinQuery.ts, checkinWriter.ts (batching, fallback, reconciliation), probe.ts, userControl.ts.
+import { parseHoursWindow } from '../core/config';
 import type { SiteConfig } from '../core/configTypes';
 import type { HttpClient, RetryPolicy } from '../core/http';
 import type {
@@ -18,8 +19,9 @@ import type {
 } from '../core/ports';
 import { FrappeApi } from './api';
 import { findCheckins } from './checkinQuery';
-import { CheckinWriter, DEFAULT_WRITE_RETRY, type WriteRetry } from './checkinWriter';
+import { CheckinWriter, DEFAULT_WRITE_RETRY, INSERT_MANY_MAX, type WriteRetry } from './checkinWriter';
 import { findEmployeesByDeviceIds, searchEmployees, setEmployeeDeviceId } from './employees';
+import { WritePace } from './pace';
 import { accessFromRoles, loggedUser, probeSite, readRoles, readTimeZone } from './probe';
 import { geolocationRequired, getShiftTypes, setShiftLastSync } from './shifts';
 
@@ -46,8 +48,18 @@ export class FrappeClient implements CheckinSink {
 
   constructor(options: FrappeClientOptions) {
     this.api = new FrappeApi(options);
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
-    this.writer = new CheckinWriter(this.api, this.concurrency, options.writeRetry ?? DEFAULT_WRITE_RETRY);
+    const workers = Math.max(1, Math.floor(options.concurrency ?? 2));
+    const mode = options.site.writeMode ?? 'polite';
+    const fastHours = options.site.fastWriteHours ? parseHoursWindow(options.site.fastWriteHours) : undefined;
+    // Polite: one request in flight for everything (reads, user control, writes), so a worker stays free for the
+    // desk; fast: every worker the client is told the site has.
+    this.concurrency = mode === 'fast' ? workers : 1;
+    this.writer = new CheckinWriter(
+      this.api,
+      workers,
+      options.writeRetry ?? DEFAULT_WRITE_RETRY,
+      new WritePace(mode, workers, INSERT_MANY_MAX, fastHours),
+    );
   }
 
   findEmployeesByDeviceIds(codes: string[], signal?: AbortSignal): Promise<EmployeeRecord[]> {

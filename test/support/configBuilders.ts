@@ -10,6 +10,7 @@ export function site(overrides: Partial<SiteConfig> = {}): SiteConfig {
     timeoutSeconds: 30,
     shiftTypes: [],
     shiftSyncMarginMinutes: 5,
+    writeMode: 'polite',
     ...overrides,
   };
 }

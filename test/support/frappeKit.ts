@@ -13,6 +13,7 @@ export function frappeSite(url: string, overrides: Partial<SiteConfig> = {}): Si
     timeoutSeconds: 10,
     shiftTypes: [],
     shiftSyncMarginMinutes: 5,
+    writeMode: 'polite',
     ...overrides,
   };
 }

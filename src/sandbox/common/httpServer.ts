@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FaultInjector, FaultKind } from './faults';
+import { SharedCpu } from './sharedCpu';
 import { TimerSet, WorkerPool } from './workerPool';
 
 export interface SandboxRequest {
@@ -49,6 +50,11 @@ export interface ServerKnobs {
   intercept?: (req: SandboxRequest) => SandboxResponse | undefined;
   /** Simulated work (HandlerContext.work) exact below 1 ms (the benchmark's 0.5 ms per document); default off. */
   preciseWork?: boolean;
+  /**
+   * The site's CPU shared by the requests in its workers (SharedCpu): simulated work of k requests at once
+   * progresses at min(1, cpuCapacity / k) each. Unset (the default): every worker works alone, at full speed.
+   */
+  cpuCapacity?: number;
   /**
    * Awaited after the handler ran (its writes are committed) and before the answer is sent: a delay here is an
    * answer lost after the commit, the case a client must not turn into a duplicate by resending blindly.
@@ -223,7 +229,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const timers = new TimerSet();
   const pool = new WorkerPool(() => knobs.workers);
   const stats = createStats();
-  const ctx: HandlerContext = { work: (ms) => (knobs.preciseWork ? timers.sleepPrecise(ms) : timers.sleep(ms)) };
+  const cpu = new SharedCpu(() => knobs.cpuCapacity ?? Infinity);
+  const ctx: HandlerContext = {
+    work: (ms) =>
+      knobs.cpuCapacity !== undefined ? cpu.run(ms) : knobs.preciseWork ? timers.sleepPrecise(ms) : timers.sleep(ms),
+  };
   let closed: Promise<void> | undefined;
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -283,6 +293,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const close = (): Promise<void> => {
     closed ??= new Promise<void>((resolve) => {
       timers.cancelAll();
+      cpu.cancelAll();
       server.close(() => resolve());
       // Requests held open by a 'timeout' fault (and idle keep-alive sockets) would otherwise keep close() waiting.
       for (const socket of sockets) socket.destroy();

@@ -23,6 +23,8 @@ export interface Outcome {
   committed: boolean;
   checkinsWritten: number;
   docsWritten: number;
+  /** What the request read, for the cost model: rows of a list answer, or one document by name. */
+  read: { rows: number; doc: boolean; insertMany: boolean };
 }
 
 type Route =
@@ -109,11 +111,13 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest, request = 0): O
   env.store.begin(request);
   let committed = false;
   let response: SandboxResponse;
+  const read = { rows: 0, doc: false, insertMany: false };
   try {
     ctx.user = authenticate(env.store, req);
     env.limiter.check();
     const route = parseRoute(req.path);
     if (!route) throw notFoundError('');
+    read.insertMany = route.kind === 'method' && route.path === 'frappe.client.insert_many';
     if (route.kind === 'method' && route.path === 'login') {
       const answer = login(env.store, formDict(req), req.headers['x-forwarded-for']?.toString() ?? '127.0.0.1');
       committed = writeVerbs.has(req.method);
@@ -122,6 +126,9 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest, request = 0): O
       response = jsonResponse(200, answer.body, env.style, headers);
     } else {
       const { status, body } = dispatch(route, req, ctx);
+      read.doc = route.kind === 'doc' && req.method === 'GET';
+      const rows = (body as { data?: unknown; message?: unknown }).data ?? (body as { message?: unknown }).message;
+      if (Array.isArray(rows) && !read.insertMany) read.rows = rows.length;
       committed = writeVerbs.has(req.method);
       response = jsonResponse(status, body, env.style, env.limiter.headers());
     }
@@ -132,5 +139,5 @@ export function handleRequest(env: SiteEnv, req: SandboxRequest, request = 0): O
   }
   if (committed) env.store.commit();
   else env.store.rollback();
-  return { response, committed, checkinsWritten: ctx.checkinsWritten, docsWritten: ctx.docsWritten };
+  return { response, committed, checkinsWritten: ctx.checkinsWritten, docsWritten: ctx.docsWritten, read };
 }

@@ -4,7 +4,7 @@ import { createRng } from '../common/rng';
 import type { FrappeVersion } from './doctypes';
 import { RateLimiter, type RateLimit } from './rateLimiter';
 import { REAL_SITE_TIME_ZONE, realSiteKeys, realSiteUsers, seedRealSiteEmployees } from './realSite';
-import { handleRequest, frappeRouteKey, type SiteEnv } from './routes';
+import { handleRequest, frappeRouteKey, type Outcome, type SiteEnv } from './routes';
 import { FrappeStore, type ApiKey } from './store';
 
 export interface FrappeSandboxOptions {
@@ -21,6 +21,10 @@ export interface FrappeSandboxOptions {
   workers?: number;
   /** Simulated server time per Employee Checkin written, spent inside the worker slot. */
   perDocCostMs?: number;
+  /** The cost model of a real site (SiteCosts); every part defaults to 0, the cheap site of the tests. */
+  costs?: Partial<SiteCosts>;
+  /** The site's CPU shared by busy workers (ServerKnobs.cpuCapacity); unset: each worker works alone. */
+  cpuCapacity?: number;
   seed?: number;
   now?: () => Date;
   /** Tracebacks (`exception`, `exc`) in error bodies. Default false; true in real-site mode, like the recorded site. */
@@ -52,9 +56,51 @@ export interface FrappeSandboxOptions {
   rateLimit?: RateLimit;
 }
 
+/**
+ * Server time per kind of work, spent inside the worker slot, on top of perDocCostMs. Measured on a real Frappe HR
+ * v15 site (frappe-wire/README.md "Cost"): the benchmark's "real" profile sets them.
+ */
+export interface SiteCosts {
+  /** Every request (routing, auth, session, commit): the cheapest call is network + this. */
+  perRequestMs: number;
+  /** Per Employee Checkin inside insert_many, with an empty table… */
+  insertManyDocMs: number;
+  /** …plus this per 1,000 checkins already in the table (the duplicate check and indexes grow)… */
+  insertManyGrowthMsPer1k: number;
+  /** …up to this. */
+  insertManyDocMaxMs: number;
+  /** Per document written by any other request (resource POST/PUT, add_log_based_on_employee_field). */
+  singleWriteMs: number;
+  /** GET of one document by name. */
+  readDocMs: number;
+  /** Per row of a list answer (resource list, get_list, get_all). */
+  listRowMs: number;
+}
+
+export const NO_COSTS: SiteCosts = {
+  perRequestMs: 0,
+  insertManyDocMs: 0,
+  insertManyGrowthMsPer1k: 0,
+  insertManyDocMaxMs: 0,
+  singleWriteMs: 0,
+  readDocMs: 0,
+  listRowMs: 0,
+};
+
+/** Simulated work of one request under `c` (perDocCostMs aside), given the checkins in the table before it. */
+export function requestCostMs(c: SiteCosts, o: Pick<Outcome, 'docsWritten' | 'read'>, tableRows: number): number {
+  const perDoc = Math.min(
+    Math.max(c.insertManyDocMaxMs, c.insertManyDocMs),
+    c.insertManyDocMs + (c.insertManyGrowthMsPer1k * tableRows) / 1000,
+  );
+  const writes = o.read.insertMany ? o.docsWritten * perDoc : o.docsWritten * c.singleWriteMs;
+  return c.perRequestMs + writes + (o.read.doc ? c.readDocMs : 0) + o.read.rows * c.listRowMs;
+}
+
 /** Flags read on every request, so a test may flip them on a running sandbox. */
 export interface FrappeSettings {
   perDocCostMs: number;
+  costs: SiteCosts;
   allowErrorTraceback: boolean;
   permlevelTrap: boolean;
   orjsonStyle: boolean;
@@ -142,6 +188,7 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
   store.racyDuplicates = opts.racyDuplicates ?? opts.realSite ?? false;
   const settings: FrappeSettings = {
     perDocCostMs: opts.perDocCostMs ?? 0,
+    costs: { ...NO_COSTS, ...opts.costs },
     allowErrorTraceback: opts.allowErrorTraceback ?? opts.realSite ?? false,
     permlevelTrap: opts.permlevelTrap ?? true,
     orjsonStyle: opts.orjsonStyle ?? false,
@@ -149,7 +196,13 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
   };
   const counters = createCounters();
   const faults = new FaultInjector(opts.seed ?? 1);
-  const knobs: ServerKnobs = { latencyMs: opts.latencyMs ?? 0, workers: opts.workers ?? 0, faults };
+  const knobs: ServerKnobs = {
+    latencyMs: opts.latencyMs ?? 0,
+    workers: opts.workers ?? 0,
+    faults,
+    ...(opts.cpuCapacity !== undefined ? { cpuCapacity: opts.cpuCapacity } : {}),
+  };
+  const checkinTable = store.table('Employee Checkin');
   const limiter = new RateLimiter(() => settings.rateLimit, now);
   const excId = excIdSource(opts.seed ?? 1);
   let baseUrl = 'http://127.0.0.1';
@@ -174,13 +227,15 @@ export async function startFrappeSandbox(opts: FrappeSandboxOptions = {}): Promi
       counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
       const request = store.requestStarted();
       try {
+        const tableRows = checkinTable.size;
         const outcome = handleRequest(env(), req, request);
         if (outcome.committed) {
           counters.docsWritten += outcome.docsWritten;
           counters.checkinsWritten += outcome.checkinsWritten;
         } else counters.rolledBack += outcome.docsWritten;
         // The rows are already committed; the simulated CPU time still delays the answer and holds the slot.
-        const workMs = outcome.checkinsWritten * settings.perDocCostMs;
+        const workMs =
+          outcome.checkinsWritten * settings.perDocCostMs + requestCostMs(settings.costs, outcome, tableRows);
         counters.workMs += workMs;
         limiter.record(workMs);
         if (workMs > 0) await ctx.work(workMs);

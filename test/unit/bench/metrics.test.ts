@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
+  percentile,
   computeFloor,
   isUserControlRoute,
   linearity,
@@ -90,5 +91,14 @@ describe('bench/metrics', () => {
     assert.equal(target('d', 'x', NaN, 'min', 1).value, null);
     assert.equal(ratio(10, 0), null);
     assert.equal(ratio(10, 4), 2.5);
+  });
+
+  it('takes nearest-rank percentiles of the desk probe, null when nothing was measured', () => {
+    const sorted = Array.from({ length: 20 }, (_, i) => i + 1);
+    assert.equal(percentile(sorted, 50), 10);
+    assert.equal(percentile(sorted, 95), 19);
+    assert.equal(percentile(sorted, 100), 20);
+    assert.equal(percentile([7], 95), 7);
+    assert.equal(percentile([], 95), null);
   });
 });

@@ -1,12 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULTS, parseBenchArgs, UsageError } from '../../../bench/options';
+import { DEFAULTS, ENGINE_SIZES, parseBenchArgs, UsageError } from '../../../bench/options';
 
 describe('bench/options', () => {
-  it('defaults to a 200,000-punch large run and the issue minimum server costs', () => {
+  it('defaults to the real-site profile, a 200,000-punch large run and the issue minimum server costs', () => {
     const o = parseBenchArgs([]);
-    assert.deepEqual(o, { ...DEFAULTS, seedPunches: DEFAULTS.punches });
+    assert.deepEqual(o, DEFAULTS);
+    assert.equal(o.profile, 'real');
+    assert.ok(o.seedPunches <= o.punches);
     assert.ok(o.large >= 200_000);
     assert.ok(o.latencyMs >= 5 && o.perDocCostMs >= 0.5 && o.workers === 2);
+  });
+
+  it('--profile engine keeps the cheap site and its 5,000-punch comparison, the seed on all of it', () => {
+    const o = parseBenchArgs(['--profile', 'engine']);
+    assert.equal(o.profile, 'engine');
+    assert.equal(o.punches, ENGINE_SIZES.punches);
+    assert.equal(o.seedPunches, o.punches);
+    assert.equal(parseBenchArgs(['--profile=engine', '--punches', '700']).seedPunches, 700);
+    assert.throws(() => parseBenchArgs(['--profile', 'cheap']), UsageError);
   });
 
   it('reads sizes, costs and --out in both spellings', () => {
@@ -22,7 +33,7 @@ describe('bench/options', () => {
       'r.json',
     ]);
     assert.equal(o.punches, 800);
-    assert.equal(o.seedPunches, 800);
+    assert.equal(o.seedPunches, DEFAULTS.seedPunches, 'the real profile runs the slow seed on a prefix');
     assert.equal(o.large, 0);
     assert.equal(o.zero, 1000);
     assert.equal(o.perDocCostMs, 0.75);

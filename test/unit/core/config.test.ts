@@ -56,6 +56,7 @@ describe('config: validateConfig', () => {
           timeoutSeconds: 30,
           shiftTypes: [],
           shiftSyncMarginMinutes: 5,
+          writeMode: 'polite',
         },
       ],
       devices: [
@@ -158,6 +159,9 @@ describe('config: validateConfig', () => {
     assert.equal(d.intervalMinutes, 1440);
     assert.equal(d.importSince, '2024-02-29 23:59:59');
     assert.equal(validateConfig(withSite({ shiftSyncMarginMinutes: 0 })).sites[0].shiftSyncMarginMinutes, 0);
+    const night = validateConfig(withSite({ writeMode: 'polite', fastWriteHours: '22:00-06:00' })).sites[0];
+    assert.equal(night.fastWriteHours, '22:00-06:00');
+    assert.equal(validateConfig(withSite({ writeMode: 'fast' })).sites[0].writeMode, 'fast');
   });
 
   const id65 = 'a'.repeat(65);
@@ -501,6 +505,18 @@ describe('config: validateConfig', () => {
       raw: withDevice({ timeZone: '' }),
       key: 'devices[0].timeZone',
       message: /unknown time zone ""/,
+    },
+    {
+      title: 'a write mode that does not exist',
+      raw: withSite({ writeMode: 'turbo' }),
+      key: 'sites[0].writeMode',
+      message: /one of "polite", "fast"/,
+    },
+    {
+      title: 'fast write hours that are not a window',
+      raw: withSite({ fastWriteHours: '22h-6h' }),
+      key: 'sites[0].fastWriteHours',
+      message: /"HH:MM-HH:MM".*"22h-6h"/,
     },
     {
       title: 'impossible date',

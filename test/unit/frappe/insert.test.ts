@@ -108,9 +108,10 @@ describe('frappe/client: insertCheckins', () => {
     assert.equal(stub.requests.length, 0);
   });
 
-  it('chunks at 200 per insert_many (evened out, rounded to the concurrency)', async () => {
+  it('fast: chunks at 200 per insert_many (evened out, rounded to the concurrency)', async () => {
     const docs = checkins(401);
-    const one = frappeTestClient(stub, { concurrency: 1 }).client;
+    const fast = frappeSite(stub.url, { writeMode: 'fast' });
+    const one = frappeTestClient(stub, { concurrency: 1, site: fast }).client;
     assertCreatedInOrder(stub, docs, await one.insertCheckins(docs));
     assert.deepEqual(
       stub.calls(INSERT_MANY).map((r) => r.body.docs.length),
@@ -119,7 +120,7 @@ describe('frappe/client: insertCheckins', () => {
 
     stub.checkins = [];
     stub.requests = [];
-    const two = frappeTestClient(stub).client;
+    const two = frappeTestClient(stub, { site: fast }).client;
     assertCreatedInOrder(stub, docs, await two.insertCheckins(docs));
     assert.deepEqual(
       stub
@@ -349,7 +350,7 @@ describe('frappe/client: insertCheckins', () => {
   });
 
   for (const concurrency of [2, 3]) {
-    it(`at most ${concurrency} insert_many in flight, results in input order whatever order they finish in`, async () => {
+    it(`fast: at most ${concurrency} insert_many in flight, results in input order whatever order they finish in`, async () => {
       // Holds each round of requests, then lets the later batches finish first.
       const held: { first: string; release: () => void }[] = [];
       stub.hook(
@@ -362,7 +363,7 @@ describe('frappe/client: insertCheckins', () => {
             queueMicrotask(() => round.forEach((h) => h.release())); // after this request's own await is in place
           }),
       );
-      const { client } = frappeTestClient(stub, { concurrency });
+      const { client } = frappeTestClient(stub, { concurrency, site: frappeSite(stub.url, { writeMode: 'fast' }) });
       const docs = checkins(1200);
       const results = await client.insertCheckins(docs);
       assertCreatedInOrder(stub, docs, results);
@@ -388,7 +389,7 @@ describe('frappe/client: insertCheckins', () => {
     stub.hook(INSERT_MANY, () =>
       ++n === 2 ? { status: 404, text: '<html><head><title>Not Found</title></head></html>' } : 'default',
     );
-    const { client } = frappeTestClient(stub, { concurrency: 1, site: frappeSite(stub.url) });
+    const { client } = frappeTestClient(stub, { concurrency: 1, site: frappeSite(stub.url, { writeMode: 'fast' }) });
     const results = await client.insertCheckins(checkins(401));
     assert.equal(results.filter((r) => r.status === 'created').length, 134);
     const failed = results.filter((r) => r.status === 'failed');
@@ -465,6 +466,51 @@ describe('frappe/client: insertCheckins', () => {
       assert.equal(stub.calls(INSERT_MANY).length, 1);
       assert.ok(results.every((r) => r.status !== 'created' && r.status !== 'duplicate'));
       assert.equal(results.filter((r) => r.status === 'wrongTime').length, stub.checkins.length);
+    });
+  });
+
+  describe('polite writes (the default, issue 14)', () => {
+    it('one request in flight, a first batch of about 50, then sized from the time the site took', async () => {
+      const { client, clock } = frappeTestClient(stub);
+      // 10 ms a document on the site → about a second of work is 100 documents.
+      stub.hook(INSERT_MANY, (req) => {
+        clock.advance(10 * req.body.docs.length);
+        return 'default';
+      });
+      const docs = checkins(401);
+      assertCreatedInOrder(stub, docs, await client.insertCheckins(docs));
+      assert.deepEqual(
+        stub.calls(INSERT_MANY).map((r) => r.body.docs.length),
+        [45, 89, 89, 89, 89], // 401 evened out: 9 × ~45 at first, then 356 in 4 × ~100
+      );
+      assert.equal(stub.maxInflight, 1, 'a worker stays free for the desk');
+      assert.deepEqual(clock.sleeps, [], 'no pause on a site answering at its usual speed');
+    });
+
+    it('a site much slower than its recent best (someone else is using it) → a pause of the extra time', async () => {
+      const { client, clock } = frappeTestClient(stub);
+      let n = 0;
+      stub.hook(INSERT_MANY, (req) => {
+        clock.advance((++n === 3 ? 30 : 10) * req.body.docs.length);
+        return 'default';
+      });
+      const docs = checkins(400);
+      assertCreatedInOrder(stub, docs, await client.insertCheckins(docs));
+      const sizes = stub.calls(INSERT_MANY).map((r) => r.body.docs.length);
+      assert.deepEqual(clock.sleeps, [20 * sizes[2]], 'the third request took 3× per document: wait the extra');
+    });
+
+    it('a site-level failure stops the writes; what was created is kept', async () => {
+      let n = 0;
+      stub.hook(INSERT_MANY, () =>
+        ++n === 2 ? { status: 404, text: '<html><head><title>Not Found</title></head></html>' } : 'default',
+      );
+      const { client } = frappeTestClient(stub);
+      const results = await client.insertCheckins(checkins(300));
+      assert.equal(results.filter((r) => r.status === 'created').length, 50);
+      assert.equal(results.filter((r) => r.status === 'failed').length, 250);
+      assert.ok(results.slice(0, 50).every((r) => r.status === 'created'));
+      assert.equal(stub.calls(INSERT_MANY).length, 2, 'no batch started after the failure');
     });
   });
 });
