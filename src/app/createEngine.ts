@@ -6,7 +6,8 @@ import { SyncEngine, type Connectors } from '../core/engine';
 import type { Clock, CredentialProvider, Logger } from '../core/ports';
 import { Redactor, redactingLogger } from '../core/redact';
 import { Scheduler } from '../core/scheduler';
-import { FileStateStore } from '../core/state/fileStateStore';
+import { DEFAULT_HISTORY_DAYS, PunchHistory } from '../core/history/punchHistory';
+import { FileStateStore, RUNS_KEPT_PER_DEVICE } from '../core/state/fileStateStore';
 import { StateDirLock } from '../core/state/lock';
 import { realConnectors } from './connectors';
 
@@ -28,6 +29,7 @@ export interface EngineHandle {
   scheduler: Scheduler;
   lock: StateDirLock;
   store: FileStateStore;
+  history: PunchHistory;
   redactor: Redactor;
   logger: Logger;
   dispose(): Promise<void>;
@@ -53,14 +55,30 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
         (e: Error) => logger.warn(`Could not remove stale temporary files in ${o.stateDir}: ${e.message}`),
       ),
   });
+  const history = new PunchHistory(o.stateDir, {
+    now: () => clock.now(),
+    historyDays: () => o.config.historyDays ?? DEFAULT_HISTORY_DAYS,
+    listRuns: (id) => store.listRuns(id, RUNS_KEPT_PER_DEVICE + 50),
+  });
   const connectors = o.connectors ?? realConnectors({ credentials, clock, logger, redactor });
-  const engine = new SyncEngine({ config: o.config, store, credentials, connectors, clock, logger, redactor, lock });
+  const engine = new SyncEngine({
+    config: o.config,
+    store,
+    credentials,
+    connectors,
+    clock,
+    logger,
+    redactor,
+    lock,
+    history,
+  });
   const scheduler = new Scheduler({ engine, store, lock, clock, logger, tickMs: o.schedulerTickMs });
   return {
     engine,
     scheduler,
     lock,
     store,
+    history,
     redactor,
     logger,
     async dispose() {

@@ -27,6 +27,7 @@ import type {
   Clock,
   CredentialProvider,
   EmployeeRecord,
+  HistoryRecorder,
   Logger,
   SyncStateStore,
   UserControl,
@@ -61,6 +62,7 @@ export interface EngineDeps {
   logger: Logger;
   redactor: Redactor;
   lock?: RunLock;
+  history?: HistoryRecorder;
 }
 
 export class SyncEngine implements SyncEngineApi {
@@ -204,6 +206,7 @@ export class SyncEngine implements SyncEngineApi {
           redactor: this.d.redactor,
           emit: (e) => this.emitter.fire(e),
           siteZone: (s) => this.siteZone(device, s),
+          history: this.d.history,
         },
         { runId, kind, signal, failed },
       );
@@ -329,8 +332,18 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   async dismiss(deviceId: string, keys: string[]): Promise<void> {
+    const wanted = new Set(keys);
+    const dismissed = (await this.d.store.listFailed(deviceId)).filter((f) => wanted.has(f.key));
     await this.d.store.updateFailed(deviceId, [], keys);
     this.emitter.fire({ type: 'stateChanged', deviceId });
+    // After the failed list (the sync's own state); the history only records what was dismissed.
+    await this.d.history
+      ?.recordDismissed(deviceId, dismissed)
+      .catch((e: NodeJS.ErrnoException) =>
+        this.d.logger.warn(
+          `Device ${deviceId}: the dismissal was saved but the punch history could not record it (${e.code === 'ENOSPC' ? 'the disk is full' : this.d.redactor.redact(e.message)}).`,
+        ),
+      );
   }
 
   async status(): Promise<DeviceStatus[]> {

@@ -24,6 +24,7 @@ import type {
   UserControlChange,
   UserControlMemory,
   UserControlResult,
+  HistoryRecorder,
 } from '../../src/core/ports';
 
 export function punch(
@@ -242,6 +243,7 @@ export function fakeEngine(o: {
   lock?: RunLock;
   logger?: Logger;
   clock?: Clock;
+  history?: HistoryRecorder;
 }): SyncEngine {
   return new SyncEngine({
     config: config(o.devices),
@@ -252,5 +254,6 @@ export function fakeEngine(o: {
     logger: o.logger ?? nullLogger,
     redactor: new Redactor(),
     lock: o.lock,
+    history: o.history,
   });
 }
