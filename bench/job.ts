@@ -13,6 +13,8 @@ export interface Job {
   pageSize: number;
   /** Keep every page's progress sample (large run) rather than only the summary figures. */
   keepProgress: boolean;
+  /** Engine only: false runs it without the punch history (bench/history.ts measures what the history costs). */
+  history?: boolean;
 }
 
 export interface Counts {

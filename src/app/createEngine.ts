@@ -22,6 +22,8 @@ export interface CreateEngineOptions {
   lockOwner?: string;
   connectors?: Connectors;
   schedulerTickMs?: number;
+  /** Keep the punch history (default true; the benchmark turns it off to measure its cost). */
+  history?: boolean;
 }
 
 export interface EngineHandle {
@@ -70,7 +72,7 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
     logger,
     redactor,
     lock,
-    history,
+    history: o.history === false ? undefined : history,
   });
   const scheduler = new Scheduler({ engine, store, lock, clock, logger, tickMs: o.schedulerTickMs });
   return {

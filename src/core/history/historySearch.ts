@@ -6,7 +6,7 @@
 import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '../../shared/history';
 import { naiveToInstant } from '../time';
 import { type EventLine, foldPunch, keyOfLine, parseEventLine } from './historyLine';
-import { listDays, rawPath, readSegment, segmentPath } from './segmentFile';
+import { listDays, rawPath, readSegment, readSegmentBytes, segmentPath } from './segmentFile';
 
 export interface SearchQuery extends HistoryQuery {
   /** Only these segment days (internal: the missing check-outs report). */
@@ -34,9 +34,9 @@ export async function searchSegments(devices: DeviceDir[], q: SearchQuery): Prom
   for (const day of days) {
     const found: HistoryPunch[] = [];
     for (const d of byDay.get(day)!) {
-      const text = await readSegment(segmentPath(d.dir, day));
+      const buf = await readSegmentBytes(segmentPath(d.dir, day));
       scanned.segments++;
-      for (const p of scanText(d.deviceId, text, needles, scanned)) if (matches(p, q, range)) found.push(p);
+      for (const p of scanBuffer(d.deviceId, buf, needles, scanned)) if (matches(p, q, range)) found.push(p);
     }
     found.sort(newestFirst);
     out.push(...found);
@@ -83,62 +83,119 @@ async function rawRecord(dir: string, day: string, key: string): Promise<Record<
 
 /** Groups of alternatives: a line is a candidate when it holds one needle of every group. */
 interface Needles {
-  groups: string[][];
-  /** Case-insensitive needle (searched in the lower-cased text). */
+  groups: Buffer[][];
+  /** Case-insensitive needle: ASCII is searched in the lower-cased latin1 view of the bytes (same offsets). */
   name?: string;
 }
 
 function needlesOf(q: HistoryQuery): Needles {
-  const j = (v: string) => JSON.stringify(v);
-  const groups: string[][] = [];
-  if (q.empCode) groups.push([`"c":${j(q.empCode)}`]);
-  if (q.terminal) groups.push([`"ts":${j(q.terminal)}`, `"ta":${j(q.terminal)}`]);
-  if (q.employee) groups.push([`"e":${j(q.employee)}`]);
-  if (q.outcome === 'rerun') groups.push(['"rk":"rerun"']);
-  else if (q.outcome) groups.push([`"o":${j(q.outcome)}`]);
-  return { groups, name: q.name ? j(q.name).slice(1, -1).toLowerCase() : undefined };
+  const j = (v: string) => Buffer.from(JSON.stringify(v).slice(1, -1));
+  const field = (k: string, v: string) => Buffer.concat([Buffer.from(`"${k}":"`), j(v), Buffer.from('"')]);
+  const groups: Buffer[][] = [];
+  if (q.empCode) groups.push([field('c', q.empCode)]);
+  if (q.terminal) groups.push([field('ts', q.terminal), field('ta', q.terminal)]);
+  if (q.employee) groups.push([field('e', q.employee)]);
+  if (q.outcome === 'rerun') groups.push([Buffer.from('"rk":"rerun"')]);
+  else if (q.outcome) groups.push([field('o', q.outcome)]);
+  return { groups, name: q.name ? JSON.stringify(q.name).slice(1, -1).toLowerCase() : undefined };
 }
 
-function keysWith(text: string, needles: string[]): Set<string> {
+/** The key of the line holding byte `at` (every line starts with `{"k":"<key>"`). */
+function keyAt(buf: Buffer, at: number): { key: string; next: number } | undefined {
+  const start = buf.lastIndexOf(0x0a, at) + 1;
+  const nl = buf.indexOf(0x0a, at);
+  const next = nl < 0 ? buf.length : nl + 1;
+  if (buf[start] !== 0x7b || buf[start + 5] !== 0x22) return { key: '', next };
+  const end = buf.indexOf(0x22, start + 6);
+  return end > start + 6 ? { key: buf.toString('latin1', start + 6, end), next } : { key: '', next };
+}
+
+function keysWith(buf: Buffer, needles: Buffer[]): Set<string> {
   const keys = new Set<string>();
-  for (const n of needles) {
-    for (let i = text.indexOf(n); i >= 0; i = text.indexOf(n, i + 1)) {
-      const start = text.lastIndexOf('\n', i) + 1;
-      const end = text.indexOf('\n', i);
-      const k = keyOfLine(text.slice(start, start + 200));
-      if (k !== undefined) keys.add(k);
-      if (end < 0) break;
-      i = end;
+  for (const n of needles)
+    for (let i = buf.indexOf(n); i >= 0;) {
+      const k = keyAt(buf, i);
+      if (k?.key) keys.add(k.key);
+      if (!k || k.next >= buf.length) break;
+      i = buf.indexOf(n, k.next);
     }
+  return keys;
+}
+
+function keysWithName(buf: Buffer, name: string): Set<string> {
+  const keys = new Set<string>();
+  // Non-ASCII needles need real Unicode lower-casing; ASCII ones keep byte offsets in the latin1 view.
+  const ascii = /^[\x20-\x7e]*$/.test(name);
+  const text = ascii ? buf.toString('latin1').toLowerCase() : buf.toString('utf8').toLowerCase();
+  for (let i = text.indexOf(name); i >= 0;) {
+    const start = text.lastIndexOf('\n', i) + 1;
+    const nl = text.indexOf('\n', i);
+    const k = keyOfLine(text.slice(start, Math.min(start + 200, nl < 0 ? text.length : nl)));
+    if (k) keys.add(k);
+    if (nl < 0) break;
+    i = text.indexOf(name, nl + 1);
   }
   return keys;
 }
 
-function scanText(deviceId: string, text: string, n: Needles, scanned: { lines: number }): HistoryPunch[] {
-  if (!text) return [];
+/** Up to this many candidate keys, their lines are found by searching for each key rather than walking every line. */
+const FEW_KEYS = 32;
+
+/** Every line of the given keys, in file order, found by searching the bytes for each key's line start. */
+function linesOfKeys(buf: Buffer, keys: Set<string>, scanned: { lines: number }): Map<string, EventLine[]> {
+  const byKey = new Map<string, EventLine[]>();
+  for (const k of keys) {
+    const needle = Buffer.from(`{"k":${JSON.stringify(k)},`);
+    const lines: EventLine[] = [];
+    for (let i = buf.indexOf(needle); i >= 0; i = buf.indexOf(needle, i + 1)) {
+      if (i > 0 && buf[i - 1] !== 0x0a) continue;
+      const nl = buf.indexOf(0x0a, i);
+      scanned.lines++;
+      const l = parseEventLine(buf.toString('utf8', i, nl < 0 ? buf.length : nl));
+      if (l) lines.push(l);
+    }
+    if (lines.length) byKey.set(k, lines);
+  }
+  return byKey;
+}
+
+/** One walk over the lines: only the candidates' lines (all lines without candidates) are decoded and parsed. */
+function walk(buf: Buffer, candidates: Set<string> | undefined, scanned: { lines: number }): Map<string, EventLine[]> {
+  const byKey = new Map<string, EventLine[]>();
+  for (let pos = 0; pos < buf.length;) {
+    const nl = buf.indexOf(0x0a, pos);
+    const end = nl < 0 ? buf.length : nl;
+    scanned.lines++;
+    const k = keyAt(buf, pos)?.key;
+    if (k && (!candidates || candidates.has(k))) {
+      const l = parseEventLine(buf.toString('utf8', pos, end));
+      if (l) {
+        const list = byKey.get(k);
+        if (list) list.push(l);
+        else byKey.set(k, [l]);
+      }
+    }
+    pos = end + 1;
+  }
+  return byKey;
+}
+
+function scanBuffer(deviceId: string, buf: Buffer, n: Needles, scanned: { lines: number }): HistoryPunch[] {
+  if (!buf.length) return [];
   let candidates: Set<string> | undefined;
   const narrow = (keys: Set<string>) => {
     candidates = candidates ? new Set([...candidates].filter((k) => keys.has(k))) : keys;
   };
   for (const g of n.groups) {
-    narrow(keysWith(text, g));
+    narrow(keysWith(buf, g));
     if (!candidates!.size) return [];
   }
   if (n.name) {
-    narrow(keysWith(text.toLowerCase(), [n.name]));
+    narrow(keysWithName(buf, n.name));
     if (!candidates!.size) return [];
   }
-  const byKey = new Map<string, EventLine[]>();
-  for (const line of text.split('\n')) {
-    scanned.lines++;
-    const k = keyOfLine(line);
-    if (k === undefined || (candidates && !candidates.has(k))) continue;
-    const l = parseEventLine(line);
-    if (!l) continue;
-    const list = byKey.get(k);
-    if (list) list.push(l);
-    else byKey.set(k, [l]);
-  }
+  const byKey =
+    candidates && candidates.size <= FEW_KEYS ? linesOfKeys(buf, candidates, scanned) : walk(buf, candidates, scanned);
   const out: HistoryPunch[] = [];
   for (const lines of byKey.values()) {
     const f = foldPunch(deviceId, lines);

@@ -56,3 +56,13 @@ export async function readSegment(file: string): Promise<string> {
     throw e;
   }
 }
+
+/** A segment's bytes, or an empty buffer when it does not exist. */
+export async function readSegmentBytes(file: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw e;
+  }
+}
