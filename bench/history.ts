@@ -248,7 +248,7 @@ async function main() {
     loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
     cores: os.cpus().length,
   };
-  if (only.includes('search')) {
+  if (only.includes('search') || only.includes('report')) {
     const keep = args.includes('--dir') ? args[args.indexOf('--dir') + 1] : undefined;
     const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bts-bench-history-'));
     const filled = fs.existsSync(path.join(dir, 'history'));
@@ -263,7 +263,7 @@ async function main() {
       out.fillSeconds = Math.round((performance.now() - t0) / 100) / 10;
     }
     out.diskMb = Math.round(dirSize(path.join(dir, 'history')) / 1e5) / 10;
-    out.search = await searchFigures(dir);
+    if (only.includes('search')) out.search = await searchFigures(dir);
     out.report = await reportFigures(dir);
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }

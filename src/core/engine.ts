@@ -322,6 +322,10 @@ export class SyncEngine implements SyncEngineApi {
     while (this.plans.size > 5) this.plans.delete(this.plans.keys().next().value as string);
   }
 
+  async transaction(deviceId: string, id: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+    return (await this.source(this.device(deviceId)).getTransaction(id, signal))?.raw ?? null;
+  }
+
   /** Forgets the cursor so the next run reads every transaction again (duplicates are recognised). */
   async resetCursor(deviceId: string): Promise<void> {
     this.device(deviceId);

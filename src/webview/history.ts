@@ -152,7 +152,10 @@ function renderLineage(l: PunchLineage | null, checkinUrl: string | null): void 
       el('strong', { textContent: 'BioTime record' }),
       l.raw
         ? el('pre', { textContent: JSON.stringify(l.raw, null, 2) })
-        : el('p', { className: 'muted', textContent: 'Not kept (recovered from the run record after a crash).' }),
+        : el('p', {
+            className: 'muted',
+            textContent: 'BioTime no longer has this transaction, or could not be reached (see the log).',
+          }),
     ),
   );
   for (const s of l.steps) {

@@ -4,6 +4,8 @@
 // decides the punch's latest state, which holds for every field used: the punch's own fields are on every line,
 // and the outcome and the employee are on the line of the latest outcome.
 import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '../../shared/history';
+import * as path from 'node:path';
+import { readJsonFile } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
 import { type EventLine, foldPunch, keyOfLine, parseEventLine } from './historyLine';
 import { listDays, rawPath, readSegment, readSegmentBytes, segmentPath } from './segmentFile';
@@ -20,6 +22,17 @@ interface DeviceDir {
 
 const DAY_MS = 86_400_000;
 
+/** The zone of a device's naive times (meta.json, written by the history writer). */
+async function zoneOf(dir: string): Promise<string | undefined> {
+  const r = await readJsonFile<{ zone?: unknown }>(path.join(dir, 'meta.json'));
+  return r.kind === 'ok' && typeof r.value?.zone === 'string' ? r.value.zone : undefined;
+}
+
+function instantOf(punchTime: string, zone: string): string | null {
+  const r = naiveToInstant(punchTime, zone);
+  return r.ok ? r.instant.toISOString() : null;
+}
+
 export async function searchSegments(devices: DeviceDir[], q: SearchQuery): Promise<HistoryResult> {
   const limit = q.limit ?? 100;
   const range = dateRange(q);
@@ -31,12 +44,18 @@ export async function searchSegments(devices: DeviceDir[], q: SearchQuery): Prom
   const needles = needlesOf(q);
   const out: HistoryPunch[] = [];
   const scanned = { segments: 0, lines: 0 };
+  const zones = new Map<string, string | undefined>();
   for (const day of days) {
     const found: HistoryPunch[] = [];
     for (const d of byDay.get(day)!) {
       const buf = await readSegmentBytes(segmentPath(d.dir, day));
       scanned.segments++;
-      for (const p of scanBuffer(d.deviceId, buf, needles, scanned)) if (matches(p, q, range)) found.push(p);
+      if (!zones.has(d.deviceId)) zones.set(d.deviceId, await zoneOf(d.dir));
+      const zone = zones.get(d.deviceId);
+      for (const p of scanBuffer(d.deviceId, buf, needles, scanned)) {
+        if (!p.punchInstant && zone) p.punchInstant = instantOf(p.punchTime, zone);
+        if (matches(p, q, range)) found.push(p);
+      }
     }
     found.sort(newestFirst);
     out.push(...found);

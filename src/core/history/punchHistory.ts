@@ -1,7 +1,9 @@
 // The punch history: every punch the product has seen, with its outcome, kept for `historyDays` and then dropped.
 //   history/<device>/<YYYY-MM-DD>.jsonl      event lines (historyLine.ts), one segment per day of punch time
-//   history/<device>/<YYYY-MM-DD>.raw.jsonl  the BioTime records as received, for a punch's lineage
+//   history/<device>/<YYYY-MM-DD>.raw.jsonl  BioTime records, when a writer passes them (the engine does not:
+//                                            the lineage reads the record from BioTime, see HistoryBatch.raw)
 //   history/<device>/progress.json           per run, how many bytes of runs/<runId>.jsonl the history holds
+//   history/<device>/meta.json               the zone of BioTime's naive times (punch instants are computed on read)
 //   history/<device>/aggregates.json         per-day figures, a cache validated by each segment's size
 // The sync's own state comes first: a batch is written here only after its checkpoint (run record, failed punches,
 // cursor), and a failure here never fails the run. The run records are the source of truth: whatever a crash or a
@@ -10,10 +12,11 @@
 // so all events of a punch are in one file and a search reads only the days it asks for.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { RunKind, RunSummary, PunchOutcome } from '../../shared/model';
 import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '../../shared/history';
 import type { DismissedPunch, HistoryBatch, HistoryPatch, HistoryRecorder } from '../ports';
-import { readJsonFile, writeFileAtomic } from '../state/atomicFile';
+import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
 import { type EventLine, outcomeLine, punchFields } from './historyLine';
 import { appendLines, dayOf, listDays, rawPath, segmentPath } from './segmentFile';
@@ -39,6 +42,7 @@ export class PunchHistory implements HistoryRecorder {
   private readonly progress = new Map<string, Record<string, number>>();
   private readonly caughtUp = new Set<string>();
   private readonly prunedOn = new Map<string, string>();
+  private readonly zones = new Map<string, string>();
   /** Runs whose last history write failed. */
   private readonly broken = new Set<string>();
 
@@ -69,8 +73,10 @@ export class PunchHistory implements HistoryRecorder {
       const dir = await this.ready(b.deviceId);
       if (b.raw?.size) await this.appendRaw(dir, b.outcomes, b.raw);
       if (this.broken.has(b.runId)) return this.repair(b.deviceId, b.runId, b.runKind, b.zone);
+      if (b.zone) await this.noteZone(b.deviceId, dir, b.zone);
       const at = this.o.now().toISOString();
-      const lines = b.outcomes.map((o) => outcomeLine(o, b.runId, b.runKind, at, instantOf(o.punchTime, b.zone)));
+      // No instant per line: converting every punch time cost as much as the rest of the line (see noteZone).
+      const lines = b.outcomes.map((o) => outcomeLine(o, b.runId, b.runKind, at, null));
       for (const p of patches) lines.push(patchLine(p, b.runId, at));
       await this.appendByDay(dir, lines);
       await this.markRun(b.deviceId, b.runId);
@@ -116,6 +122,11 @@ export class PunchHistory implements HistoryRecorder {
    */
   async catchUp(deviceId: string, zone?: string): Promise<number> {
     await this.prune(deviceId);
+    await removeStaleTemps(this.deviceDir(deviceId), this.o.now());
+    if (zone) {
+      await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
+      await this.noteZone(deviceId, this.deviceDir(deviceId), zone);
+    }
     if (this.caughtUp.has(deviceId)) return 0;
     const prog = await this.loadProgress(deviceId);
     const runs = (await this.o.listRuns(deviceId)).filter((r) => r.kind !== 'dryRun');
@@ -218,10 +229,23 @@ export class PunchHistory implements HistoryRecorder {
     return p;
   }
 
+  /**
+   * Progress is replaced by rename without fsync: it is written after the fsync'd segment, so it can only be lost
+   * (or go back), never get ahead of the events; going back replays events the fold then drops as repeats.
+   */
   private async mark(deviceId: string, runId: string, bytes: number): Promise<void> {
     const p = await this.loadProgress(deviceId);
     p[runId] = bytes;
-    await writeFileAtomic(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: p }));
+    await replaceFile(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: p }));
+  }
+
+  /** The zone of the device's naive times, kept once (read by searches and reports to compute instants). */
+  private async noteZone(deviceId: string, dir: string, zone: string): Promise<void> {
+    if (this.zones.get(deviceId) === zone) return;
+    const file = path.join(dir, 'meta.json');
+    const r = await readJsonFile<{ zone?: string }>(file);
+    if (!(r.kind === 'ok' && r.value?.zone === zone)) await writeFileAtomic(file, JSON.stringify({ zone }));
+    this.zones.set(deviceId, zone);
   }
 
   private async runFileSize(runId: string): Promise<number | undefined> {
@@ -276,6 +300,16 @@ export class PunchHistory implements HistoryRecorder {
     }
     for (const [day, ls] of byDay) await appendLines(rawPath(dir, day), ls.join('\n') + '\n');
   }
+}
+
+/** Replaces a file by rename (no fsync): a reader sees the old or the new content, never a torn one. */
+async function replaceFile(file: string, data: string): Promise<void> {
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  await fs.promises.writeFile(tmp, data, { mode: 0o600 });
+  await fs.promises.rename(tmp, file);
 }
 
 function patchLine(p: HistoryPatch, runId: string, at: string): EventLine {

@@ -165,8 +165,14 @@ export class ConsolePanels extends Disposable {
           case 'open': {
             const lineage = (await h.lineage(m.deviceId, m.key, m.punchTime)) ?? null;
             let checkinUrl: string | null = null;
-            if (lineage?.punch.checkin && this.config().devices.some((x) => x.id === m.deviceId))
-              checkinUrl = this.d.host.requireEngine().deskUrl(m.deviceId, 'Employee Checkin', lineage.punch.checkin);
+            const configured = this.config().devices.some((x) => x.id === m.deviceId);
+            if (lineage && configured) {
+              const engine = this.d.host.requireEngine();
+              if (lineage.punch.checkin)
+                checkinUrl = engine.deskUrl(m.deviceId, 'Employee Checkin', lineage.punch.checkin);
+              if (!lineage.raw)
+                lineage.raw = await this.rawRecord(m.deviceId, lineage.punch.key, lineage.punch.transactionId);
+            }
             return post({ type: 'lineage', lineage, checkinUrl });
           }
           case 'openCheckin': {
@@ -182,6 +188,20 @@ export class ConsolePanels extends Disposable {
       }
     });
     p.onDidDispose(() => (this.historyPanel = undefined));
+  }
+
+  /** The BioTime record of a punch: the failed list keeps it for failed punches, else BioTime is asked. */
+  private async rawRecord(deviceId: string, key: string, id: number | null): Promise<Record<string, unknown> | null> {
+    const engine = this.d.host.requireEngine();
+    const failed = (await engine.listFailed(deviceId)).find((f) => f.key === key);
+    if (failed) return failed.raw;
+    if (id === null) return null;
+    try {
+      return await engine.transaction(deviceId, id);
+    } catch (e) {
+      this.d.logger.warn(`Punch history: could not read BioTime transaction ${id}: ${adviseOn(e).message}`);
+      return null;
+    }
   }
 
   override dispose(): void {
