@@ -23,6 +23,8 @@ export interface Job {
   eventLoop?: boolean;
   /** Engine contender: the site's writeMode (default: the engine's default). */
   writeMode?: string;
+  /** Engine only: false runs it without the punch history (bench/history.ts measures what the history costs). */
+  history?: boolean;
 }
 
 /** Event-loop delay of the contender's process during the sync (perf_hooks.monitorEventLoopDelay, 1 ms resolution). */

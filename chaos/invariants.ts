@@ -19,6 +19,7 @@ export type ViolationKind =
   | 'stateLoad'
   | 'json'
   | 'finalRun'
+  | 'history'
   | 'harness';
 
 export interface Violation {

@@ -2,6 +2,8 @@
 // SIGKILL triggered by the exact request or state write the scenario names, observation after every cycle,
 // then a clean cycle and the final checks.
 import type { FailedPunch, WatchedGap } from '../src/shared/model';
+import type { HistoryPunch } from '../src/shared/history';
+import { checkHistory } from './historyCheck';
 import { CliProcess, cliEnv, type CliResult } from './cli';
 import { expectationOf } from './expectations';
 import {
@@ -320,15 +322,27 @@ class ScenarioRun {
   /** `status --json` and `failed --json` after a cycle: the state loads, and the cursor passed nothing unprocessed. */
   private async observe(c: number): Promise<FailedPunch[] | undefined> {
     const env = this.env();
-    const [st, fl] = await Promise.all([
+    const [st, fl, hi] = await Promise.all([
       this.spawn(this.args('status', ['--json']), env).done,
       this.spawn(this.args('failed', ['--json']), env).done,
+      this.spawn(this.args('history', ['--json', '--limit', '1000000']), env).done,
     ]);
     const when = c < this.s.cycles.length ? `after cycle ${c + 1}` : 'after the final run';
     this.results.push(
       { result: st, json: true, what: `status ${when}` },
       { result: fl, json: true, what: `failed ${when}` },
+      { result: hi, json: true, what: `history ${when}` },
     );
+    const history = parse<{ punches: HistoryPunch[] }>(hi)?.punches;
+    if (!history)
+      this.violations.push({
+        kind: 'history',
+        detail: `${when}: \`history --json\` failed: exit ${hi.code}: ${tail(hi.err)}`,
+      });
+    else
+      this.violations.push(
+        ...checkHistory(history, checkinsOf(this.world), this.world.biotime.url, when, c >= this.s.cycles.length),
+      );
     const status = parse<{ devices: { cursor: number | null; watchedGaps?: WatchedGap[] }[]; problems: string[] }>(st);
     const failed = parse<{ failed: FailedPunch[] }>(fl)?.failed;
     if (!status || !failed) {

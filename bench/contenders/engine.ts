@@ -55,6 +55,7 @@ export async function runEngine(job: Job, progress: (processed: number) => void)
     credentials,
     logger,
     lockOwner: 'benchmark',
+    history: job.history !== false,
   });
   const sub = handle.engine.onEvent((e) => {
     if (e.type === 'punchesProcessed') progress(e.processed);

@@ -6,7 +6,8 @@ import { SyncEngine, type Connectors } from '../core/engine';
 import type { Clock, CredentialProvider, Logger } from '../core/ports';
 import { Redactor, redactingLogger } from '../core/redact';
 import { Scheduler } from '../core/scheduler';
-import { FileStateStore } from '../core/state/fileStateStore';
+import { DEFAULT_HISTORY_DAYS, PunchHistory } from '../core/history/punchHistory';
+import { FileStateStore, RUNS_KEPT_PER_DEVICE } from '../core/state/fileStateStore';
 import { StateDirLock } from '../core/state/lock';
 import { realConnectors } from './connectors';
 
@@ -23,6 +24,8 @@ export interface CreateEngineOptions {
   schedulerTickMs?: number;
   /** Devices this installation syncs on a schedule (default: all); see SchedulerOptions.runsHere. */
   runsHere?: (deviceId: string) => boolean;
+  /** Keep the punch history (default true; the benchmark turns it off to measure its cost). */
+  history?: boolean;
 }
 
 export interface EngineHandle {
@@ -30,6 +33,7 @@ export interface EngineHandle {
   scheduler: Scheduler;
   lock: StateDirLock;
   store: FileStateStore;
+  history: PunchHistory;
   redactor: Redactor;
   logger: Logger;
   dispose(): Promise<void>;
@@ -55,8 +59,23 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
         (e: Error) => logger.warn(`Could not remove stale temporary files in ${o.stateDir}: ${e.message}`),
       ),
   });
+  const history = new PunchHistory(o.stateDir, {
+    now: () => clock.now(),
+    historyDays: () => o.config.historyDays ?? DEFAULT_HISTORY_DAYS,
+    listRuns: (id) => store.listRuns(id, RUNS_KEPT_PER_DEVICE + 50),
+  });
   const connectors = o.connectors ?? realConnectors({ credentials, clock, logger, redactor });
-  const engine = new SyncEngine({ config: o.config, store, credentials, connectors, clock, logger, redactor, lock });
+  const engine = new SyncEngine({
+    config: o.config,
+    store,
+    credentials,
+    connectors,
+    clock,
+    logger,
+    redactor,
+    lock,
+    history: o.history === false ? undefined : history,
+  });
   const scheduler = new Scheduler({
     engine,
     store,
@@ -71,6 +90,7 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
     scheduler,
     lock,
     store,
+    history,
     redactor,
     logger,
     async dispose() {

@@ -1,5 +1,6 @@
 // Command-line parsing for `biotime-sync`. Usage errors exit with code 2, like configuration errors.
 import { parseArgs } from 'node:util';
+import { HISTORY_OUTCOMES, type HistoryOutcomeFilter } from '../shared/history';
 
 export const COMMANDS = [
   'run',
@@ -12,6 +13,8 @@ export const COMMANDS = [
   'show-run',
   'reset-cursor',
   'secrets',
+  'history',
+  'report',
   'sandbox',
   'demo',
   'help',
@@ -38,6 +41,21 @@ export interface CliArgs {
   /** `sandbox --frappe-version 15|16`. */
   frappeVersion: 15 | 16;
   positional: string[];
+  /** `failed`, `history`: CSV instead of a table. */
+  csv: boolean;
+  /** `history` filters. */
+  site?: string;
+  code?: string;
+  employee?: string;
+  name?: string;
+  from?: string;
+  to?: string;
+  outcome?: HistoryOutcomeFilter;
+  terminal?: string;
+  limit?: number;
+  /** `report`: days back; `report missing-checkouts`: the date. */
+  days?: number;
+  date?: string;
 }
 
 export class UsageError extends Error {}
@@ -49,7 +67,16 @@ Commands:
   watch [--listen [HOST:]PORT]             Run the scheduler until SIGINT/SIGTERM; with --listen, serve
                                            /metrics (Prometheus), /healthz and /readyz (host: 127.0.0.1)
   status [--json]                          Devices, cursors, last runs, failed counts, terminals
-  failed [--device ID] [--json]            Failed punches with their reasons
+  failed [--device ID] [--json|--csv]      Failed punches of every device (or one) with their reasons
+  history [filters] [--json|--csv]         Every punch seen and its outcome, newest first; filters:
+                                           --device ID --site ID --code EMP_CODE --employee HR-EMP-…
+                                           --name TEXT --from YYYY-MM-DD --to YYYY-MM-DD (your zone)
+                                           --outcome created|duplicate|failed|skipped|dismissed|rerun
+                                           --terminal SN|ALIAS --limit N (default 100)
+  report [--days 30] [--site ID] [--json]  Punches per day by outcome, failed waiting, terminal delays,
+                                           punch-to-checkin time, cursors and watched ids
+  report missing-checkouts --date YYYY-MM-DD [--site ID] [--json]
+                                           Employees whose last punch of the day is an IN with no OUT
   rerun [--device ID] [--punch ID ...] [--run RUN_ID] [--json]
                                            Reprocess failed punches against the current Frappe state
   dismiss --device ID --punch ID ...       Drop failed punches the operator has dealt with
@@ -99,6 +126,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
         'log-format': { type: 'string' },
         'real-site': { type: 'boolean', default: false },
         'frappe-version': { type: 'string' },
+        csv: { type: 'boolean', default: false },
+        site: { type: 'string' },
+        code: { type: 'string' },
+        employee: { type: 'string' },
+        name: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        outcome: { type: 'string' },
+        terminal: { type: 'string' },
+        limit: { type: 'string' },
+        days: { type: 'string' },
+        date: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -129,6 +168,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     throw new UsageError(`--frappe-version must be 15 or 16, not '${fv}'.`);
   if (command === 'show-run' && !positional[0])
     throw new UsageError('show-run needs a run id (see `biotime-sync status`).');
+  if (v.json && v.csv) throw new UsageError('--json and --csv cannot be combined: choose one output.');
+  if (command === 'report') checkReport(positional, v.date);
   return {
     command,
     config: v.config ?? env.BIOTIME_SYNC_CONFIG ?? 'biotime-sync.json',
@@ -146,5 +187,46 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     realSite: !!v['real-site'],
     frappeVersion: fv === '16' ? 16 : 15,
     positional,
+    csv: !!v.csv,
+    site: v.site,
+    code: v.code,
+    employee: v.employee,
+    name: v.name,
+    from: date('--from', v.from),
+    to: date('--to', v.to),
+    outcome: outcomeOf(v.outcome),
+    terminal: v.terminal,
+    limit: positiveInt('--limit', v.limit, 1_000_000),
+    days: positiveInt('--days', v.days, 3650),
+    date: date('--date', v.date),
   };
+}
+
+function checkReport(positional: string[], d: string | undefined): void {
+  const [sub] = positional;
+  if (sub !== undefined && sub !== 'missing-checkouts')
+    throw new UsageError(`Unknown report '${sub}': use \`report\` or \`report missing-checkouts --date YYYY-MM-DD\`.`);
+  if (sub === 'missing-checkouts' && !d) throw new UsageError('report missing-checkouts needs --date YYYY-MM-DD.');
+}
+
+function date(flag: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    throw new UsageError(`${flag} '${v}' is not a date: write YYYY-MM-DD (a day in your time zone).`);
+  return v;
+}
+
+function positiveInt(flag: string, v: string | undefined, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`${flag} '${v}' must be a whole number from 1 to ${max}.`);
+  return n;
+}
+
+function outcomeOf(v: string | undefined): HistoryOutcomeFilter | undefined {
+  if (v === undefined) return undefined;
+  const all = [...HISTORY_OUTCOMES, 'rerun'];
+  if (!all.includes(v)) throw new UsageError(`--outcome '${v}' is not one of ${all.join(', ')}.`);
+  return v as HistoryOutcomeFilter;
 }

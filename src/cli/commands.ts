@@ -3,6 +3,7 @@ import type { EngineHandle } from '../app/createEngine';
 import type { RunSummary } from '../shared/model';
 import type { CliArgs } from './args';
 import { doctorReport, failedTable, mappingTable, shiftTable, statusTable, summaryLine } from './format';
+import { failedCsv, history, report } from './historyCommands';
 import type { CliIo } from './main';
 import { parseListen, startServiceServer } from './service/serviceServer';
 
@@ -91,6 +92,7 @@ const status: Cmd = async (h, a, io) => {
 const failed: Cmd = async (h, a, io) => {
   const list = await h.engine.listFailed(a.device);
   if (a.json) io.out(JSON.stringify({ failed: list }, null, 2));
+  else if (a.csv) io.out(failedCsv(list));
   else io.out(list.length ? failedTable(list) : 'No failed punches.');
   return 0;
 };
@@ -149,6 +151,8 @@ export const commands: Record<string, Cmd> = {
   'show-run': showRun,
   doctor,
   'reset-cursor': resetCursor,
+  history,
+  report,
 };
 
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

@@ -6,7 +6,7 @@ import { parseConfigText } from '../core/config';
 import type { SyncConfig } from '../core/configTypes';
 import { ConfigError, SyncError } from '../core/errors';
 import { Redactor } from '../core/redact';
-import { parseCli, USAGE, type CliArgs } from './args';
+import { parseCli, UsageError, USAGE, type CliArgs } from './args';
 import { commands } from './commands';
 import { consoleLogger } from './consoleLogger';
 import { EnvCredentials, missingSecrets } from './envCredentials';
@@ -86,6 +86,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
   } catch (e) {
     // Typed engine errors are translated here, at the edge: message and what to do, never a stack trace.
+    if (e instanceof UsageError) return (progress.clear(), io.err(e.message), 2);
     if (!(e instanceof SyncError)) throw e;
     progress.clear();
     io.err(redactor.redact(`${e.message}${e.hint ? `\n${e.hint}` : ''}`));

@@ -73,6 +73,8 @@ export const CONFIG_DESCRIPTIONS = {
   'shift.shiftType': 'Name of the Shift Type in Frappe HR.',
   'shift.devices': 'Ids of the devices feeding this Shift Type; omitted means every device of the site.',
   devices: 'BioTime servers to read punches from.',
+  historyDays:
+    'Days the punch history keeps every punch seen with its outcome (searched by `biotime-sync history`); older days are dropped.',
   'device.id': 'Short id of the device, used in logs, state files and BIOTIME_PASSWORD_<DEVICE>.',
   'device.name': 'Display name; defaults to the id.',
   'device.url':
@@ -250,6 +252,7 @@ const ROOT: ObjectSpec = {
     $schema: p(str('text'), '$schema', { omit: true }),
     sites: p({ t: 'array', items: SITE }, 'sites', { default: [] }),
     devices: p({ t: 'array', items: DEVICE }, 'devices', { default: [] }),
+    historyDays: p(int(1, 3650), 'historyDays', { default: 400 }),
   },
 };
 

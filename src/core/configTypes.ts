@@ -85,4 +85,6 @@ export interface DeviceConfig {
 export interface SyncConfig {
   sites: SiteConfig[];
   devices: DeviceConfig[];
+  /** Days the punch history keeps (default 400). Optional for configs built in code; validateConfig fills it. */
+  historyDays?: number;
 }

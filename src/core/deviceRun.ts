@@ -14,6 +14,8 @@ import type {
   DeviceCursor,
   DeviceState,
   InflightEntry,
+  HistoryPatch,
+  HistoryRecorder,
   Logger,
   Punch,
   RunRecordWriter,
@@ -48,6 +50,8 @@ export interface RunDeps {
   redactor: Redactor;
   emit(e: EngineEvent): void;
   siteZone(signal?: AbortSignal): Promise<string>;
+  /** The punch history; written after each checkpoint, and its failures never fail the run. */
+  history?: HistoryRecorder;
 }
 
 export interface RunRequest {
@@ -73,6 +77,8 @@ export class DeviceRun {
   private processed = 0;
   private readonly journalled = new Map<string, InflightEntry>();
   private journalDirty = false;
+  private deviceZone: string | undefined;
+  private historyWarned = false;
 
   constructor(
     private readonly d: RunDeps,
@@ -167,6 +173,8 @@ export class DeviceRun {
     const inflight = this.dryRun ? [] : await store.getInflight(device.id);
     for (const e of inflight) this.journalled.set(e.key, e);
     this.failedKeys = new Set((await store.listFailed(device.id)).map((f) => f.key));
+    this.deviceZone = device.timeZone ?? siteZone;
+    if (!this.dryRun) await this.toHistory((h) => h.catchUp(device.id, this.deviceZone));
     if (this.req.kind !== 'rerun') await this.refreshTerminals(device.timeZone ?? siteZone);
     this.processor = new PunchProcessor({
       device,
@@ -448,6 +456,7 @@ export class DeviceRun {
     await forEachYielding(outcomes, (o) => {
       if (o.reason) o.reason = this.d.redactor.redact(o.reason);
     });
+    const pendingTimes = this.pendingTimes();
     const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
     this.count(outcomes);
     this.processed += outcomes.length;
@@ -473,6 +482,45 @@ export class DeviceRun {
     if (cursor) this.state.cursor = cursor;
     await this.d.store.saveDevice(this.d.device.id, this.state);
     for (const o of outcomes) this.journalled.delete(o.key);
+    // The checkpoint is durable: only now does the history hear of the batch. The raw records are not copied
+    // (that doubled the history's cost per punch): the lineage reads them from BioTime when a punch is opened.
+    await this.toHistory((h) =>
+      h.recordBatch(
+        {
+          deviceId: this.d.device.id,
+          runId: this.req.runId,
+          runKind: this.req.kind,
+          outcomes,
+          zone: this.deviceZone,
+        },
+        historyPatches(patches, pendingTimes),
+      ),
+    );
+  }
+
+  /** Punch times of the pending user-control decisions (their patches name the punch by key only). */
+  private pendingTimes(): Map<string, string> {
+    return new Map(Object.values(this.state.pendingUserControl ?? {}).map((p) => [p.key, p.punchTime]));
+  }
+
+  /** Runs a history write; a failure is logged once per run, clearly, and never reaches the sync. */
+  private async toHistory(write: (h: HistoryRecorder) => Promise<unknown>): Promise<void> {
+    const h = this.d.history;
+    if (!h || this.dryRun) return;
+    try {
+      await write(h);
+    } catch (e) {
+      if (this.historyWarned) return;
+      this.historyWarned = true;
+      const err = e as NodeJS.ErrnoException;
+      const what =
+        err.code === 'ENOSPC' || err.code === 'EDQUOT'
+          ? 'the disk holding the state directory is full'
+          : this.d.redactor.redact(err.message ?? String(e));
+      this.d.logger.warn(
+        `Device ${this.d.device.id}: the punch history could not be written (${what}). The sync itself is saved and goes on; the history catches up from the run records once the cause is fixed (next run or restart).`,
+      );
+    }
   }
 
   private count(outcomes: PunchOutcome[]): void {
@@ -490,10 +538,14 @@ export class DeviceRun {
     let saving = Promise.resolve();
     const persist = () =>
       (saving = saving.catch(() => undefined).then(() => this.d.store.saveDevice(this.d.device.id, this.state)));
+    const times = this.pendingTimes();
     const r = await this.planner.apply(this.d.userControl, this.state, persist, this.req.signal);
     c.userControlCalls += r.calls;
     c.userControlFailed += r.failed;
     await this.writer.patch(r.patches);
+    await this.toHistory((h) =>
+      h.recordPatches(this.d.device.id, this.req.runId, this.req.kind, historyPatches(r.patches, times)),
+    );
     for (const p of r.patches as Patch[])
       this.d.logger.debug(
         `Device ${this.d.device.id}: user control ${p.patch.userControl?.action} for punch ${p.key}: ${p.patch.userControl?.result}`,
@@ -538,6 +590,15 @@ function advance(
     hwmFingerprint: top ? fingerprint(top) : cursor.hwmFingerprint,
     ...(gaps ? { gaps: gaps.toJSON() } : cursor.gaps ? { gaps: cursor.gaps } : {}),
   };
+}
+
+function historyPatches(patches: Patch[], times: Map<string, string>): HistoryPatch[] {
+  const out: HistoryPatch[] = [];
+  for (const p of patches) {
+    const t = times.get(p.key);
+    if (t && p.patch.userControl) out.push({ key: p.key, punchTime: t, userControl: p.patch.userControl });
+  }
+  return out;
 }
 
 function toFailed(o: PunchOutcome, p: Punch, runId: string, now: Date): FailedPunch {

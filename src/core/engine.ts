@@ -29,6 +29,7 @@ import type {
   Clock,
   CredentialProvider,
   EmployeeRecord,
+  HistoryRecorder,
   Logger,
   SyncStateStore,
   UserControl,
@@ -63,6 +64,7 @@ export interface EngineDeps {
   logger: Logger;
   redactor: Redactor;
   lock?: RunLock;
+  history?: HistoryRecorder;
 }
 
 export class SyncEngine implements SyncEngineApi {
@@ -211,6 +213,7 @@ export class SyncEngine implements SyncEngineApi {
           redactor: this.d.redactor,
           emit: (e) => this.emitter.fire(e),
           siteZone: (s) => this.siteZone(device, s),
+          history: this.d.history,
         },
         { runId, kind, signal, failed },
       );
@@ -326,6 +329,10 @@ export class SyncEngine implements SyncEngineApi {
     while (this.plans.size > 5) this.plans.delete(this.plans.keys().next().value as string);
   }
 
+  async transaction(deviceId: string, id: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+    return (await this.source(this.device(deviceId)).getTransaction(id, signal))?.raw ?? null;
+  }
+
   /** Forgets the cursor so the next run reads every transaction again (duplicates are recognised). */
   async resetCursor(deviceId: string): Promise<void> {
     this.device(deviceId);
@@ -336,8 +343,18 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   async dismiss(deviceId: string, keys: string[]): Promise<void> {
+    const wanted = new Set(keys);
+    const dismissed = (await this.d.store.listFailed(deviceId)).filter((f) => wanted.has(f.key));
     await this.d.store.updateFailed(deviceId, [], keys);
     this.emitter.fire({ type: 'stateChanged', deviceId });
+    // After the failed list (the sync's own state); the history only records what was dismissed.
+    await this.d.history
+      ?.recordDismissed(deviceId, dismissed)
+      .catch((e: NodeJS.ErrnoException) =>
+        this.d.logger.warn(
+          `Device ${deviceId}: the dismissal was saved but the punch history could not record it (${e.code === 'ENOSPC' ? 'the disk is full' : this.d.redactor.redact(e.message)}).`,
+        ),
+      );
   }
 
   async status(): Promise<DeviceStatus[]> {

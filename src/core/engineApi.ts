@@ -62,6 +62,10 @@ export interface SyncEngineApi {
   /** Reprocesses failed punches against the current Frappe state; never creates a duplicate. */
   rerun(options: RerunOptions): Promise<RunSummary[]>;
   dismiss(deviceId: string, keys: string[]): Promise<void>;
+  /** A BioTime transaction exactly as BioTime holds it now (a punch's lineage), or null when it has none. */
+  transaction(deviceId: string, id: number, signal?: AbortSignal): Promise<Record<string, unknown> | null>;
+  /** Forgets the cursor so the next run reads every transaction again (existing checkins become duplicates). */
+  resetCursor(deviceId: string): Promise<void>;
   status(): Promise<DeviceStatus[]>;
   listFailed(deviceId?: string): Promise<FailedPunch[]>;
   listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]>;

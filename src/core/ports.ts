@@ -5,10 +5,12 @@ import type {
   FailureCode,
   LogType,
   PunchOutcome,
+  RunKind,
   RunSummary,
   ShiftSyncRecord,
   TerminalHealth,
   UserControlMode,
+  UserControlRecord,
 } from '../shared/model';
 import type { Disposable } from './events';
 
@@ -377,4 +379,53 @@ export interface SyncStateStore {
   getInflight(deviceId: string): Promise<InflightEntry[]>;
   /** Problems met while loading (corrupt files), reported to the operator; never thrown. */
   readonly problems: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Punch history (core/history/punchHistory.ts)
+
+export interface HistoryBatch {
+  deviceId: string;
+  runId: string;
+  runKind: RunKind;
+  outcomes: PunchOutcome[];
+  /** The BioTime records of the batch, by punch key (kept for the lineage). */
+  raw?: Map<string, Record<string, unknown>>;
+  /** IANA zone of BioTime's naive times, to store each punch's instant. */
+  zone?: string;
+}
+
+/** A user-control result learnt after the punch's outcome was recorded. */
+export interface HistoryPatch {
+  key: string;
+  punchTime: string;
+  userControl: UserControlRecord;
+}
+
+/** What a dismissal records of the punch (a FailedPunch has it all). */
+export type DismissedPunch = Pick<
+  PunchOutcome,
+  | 'key'
+  | 'transactionId'
+  | 'empCode'
+  | 'name'
+  | 'punchTime'
+  | 'uploadTime'
+  | 'terminalSn'
+  | 'terminalAlias'
+  | 'punchState'
+  | 'punchStateDisplay'
+>;
+
+/**
+ * Keeps every punch seen with its outcome. Written after each checkpoint, never before: the sync's own state comes
+ * first, and a failure here (a full disk) is reported and never fails a run — the history catches up from the run
+ * records later.
+ */
+export interface HistoryRecorder {
+  /** Replays what the run records hold and the history does not (after a crash); drops expired days. */
+  catchUp(deviceId: string, zone?: string): Promise<number>;
+  recordBatch(batch: HistoryBatch, patches?: HistoryPatch[]): Promise<void>;
+  recordPatches(deviceId: string, runId: string, runKind: RunKind, patches: HistoryPatch[]): Promise<void>;
+  recordDismissed(deviceId: string, punches: DismissedPunch[]): Promise<void>;
 }

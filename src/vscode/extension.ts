@@ -22,6 +22,8 @@ import type { TreeContext } from './tree/nodes/treeNode';
 import { RunsTreeProvider } from './tree/runsTreeProvider';
 import { SyncTreeModel } from './tree/treeModel';
 import { MappingPanels } from './webviews/mappingPanel';
+import { registerConsoleCommands } from './commands/consoleCommands';
+import { ConsolePanels } from './webviews/consolePanels';
 
 /** What activate() returns: used by the extension-host tests, never by other extensions. */
 export interface BioSyncTestApi {
@@ -74,6 +76,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
   registerPunchCommands(deps);
   registerMiscCommands(deps);
   registerSandboxCommands(deps);
+  const consolePanels = new ConsolePanels({ host, logger, extensionUri: context.extensionUri });
+  context.subscriptions.push(consolePanels);
+  registerConsoleCommands(deps, consolePanels);
 
   await host.reload();
   return { host, secrets, model, mapping, trees: { devices, runs }, stateDir };

@@ -25,6 +25,7 @@ import type {
   UserControlChange,
   UserControlMemory,
   UserControlResult,
+  HistoryRecorder,
 } from '../../src/core/ports';
 
 export function punch(
@@ -263,6 +264,7 @@ export function fakeEngine(o: {
   lock?: RunLock;
   logger?: Logger;
   clock?: Clock;
+  history?: HistoryRecorder;
 }): SyncEngine {
   return new SyncEngine({
     config: config(o.devices),
@@ -273,5 +275,6 @@ export function fakeEngine(o: {
     logger: o.logger ?? nullLogger,
     redactor: new Redactor(),
     lock: o.lock,
+    history: o.history,
   });
 }

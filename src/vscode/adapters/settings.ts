@@ -45,7 +45,7 @@ export function readSyncSettings(): SyncSettings {
   const s = section();
   const rawSites = s.get<unknown>(SettingKeys.sites);
   const rawDevices = s.get<unknown>(SettingKeys.devices);
-  const raw = toRawConfig(rawSites, rawDevices);
+  const raw = toRawConfig(rawSites, rawDevices, s.get<unknown>(SettingKeys.historyDays));
   const rawEntries = { sites: entries(rawSites), devices: entries(rawDevices) };
   try {
     return { ok: true, config: validateConfig(raw), raw: rawEntries };
@@ -75,7 +75,7 @@ export function readUiSettings(): UiSettings {
 }
 
 export function affectsSyncConfig(e: vscode.ConfigurationChangeEvent): boolean {
-  return [SettingKeys.sites, SettingKeys.devices, SettingKeys.schedulerEnabled].some((k) =>
+  return [SettingKeys.sites, SettingKeys.devices, SettingKeys.schedulerEnabled, SettingKeys.historyDays].some((k) =>
     e.affectsConfiguration(fullKey(k)),
   );
 }

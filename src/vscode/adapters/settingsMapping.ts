@@ -14,6 +14,7 @@ export const SettingKeys = {
   recentRuns: 'tree.recentRuns',
   runsLimit: 'runs.limit',
   mappingPageSize: 'mapping.pageSize',
+  historyDays: 'historyDays',
 } as const;
 
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
@@ -44,9 +45,13 @@ export function toUiSettings(get: (key: SettingKey) => unknown): UiSettings {
   };
 }
 
-/** The raw config validateConfig() receives: the two arrays exactly as the operator wrote them. */
-export function toRawConfig(sites: unknown, devices: unknown): { sites: unknown; devices: unknown } {
-  return { sites: sites ?? [], devices: devices ?? [] };
+/** The raw config validateConfig() receives: the two arrays (and historyDays) exactly as the operator wrote them. */
+export function toRawConfig(
+  sites: unknown,
+  devices: unknown,
+  historyDays?: unknown,
+): { sites: unknown; devices: unknown; historyDays?: unknown } {
+  return { sites: sites ?? [], devices: devices ?? [], ...(historyDays !== undefined ? { historyDays } : {}) };
 }
 
 /** A config issue named the way the operator sees it in settings.json, with the device or site it belongs to. */

@@ -61,3 +61,9 @@ export function settingsItemSchemas(): { site: Json; device: Json } {
     },
   };
 }
+
+/** The `bioSync.historyDays` setting: the engine's `historyDays` key as package.json declares it. */
+export function historyDaysSetting(): Json {
+  const root = configJsonSchema() as { properties: { historyDays: Json } };
+  return { ...(adapt(root.properties.historyDays) as Json), order: 8 };
+}

@@ -80,6 +80,7 @@ describe('config: validateConfig', () => {
           terminalLocations: {},
         },
       ],
+      historyDays: 400,
     };
     assert.deepStrictEqual(result, expected);
   });
@@ -102,7 +103,7 @@ describe('config: validateConfig', () => {
     });
     assert.equal(result.sites[0].timeZone, undefined, 'site zone is read from the site when omitted');
     assert.equal(result.devices[0].timeZone, undefined, "device zone defaults to the site's at run time");
-    assert.deepStrictEqual(validateConfig({}), { sites: [], devices: [] });
+    assert.deepStrictEqual(validateConfig({}), { sites: [], devices: [], historyDays: 400 });
   });
 
   it('keeps every configured value and normalises URLs, importSince, caFile and punchStates', () => {

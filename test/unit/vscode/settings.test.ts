@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { clampInt, toSettingsIssues, toUiSettings } from '../../../src/vscode/adapters/settingsMapping';
-import { settingsItemSchemas } from '../../../src/vscode/adapters/settingsSchema';
+import { historyDaysSetting, settingsItemSchemas } from '../../../src/vscode/adapters/settingsSchema';
 
 describe('settings → engine config', () => {
   it('names the engine issues by their settings key and owner', () => {
@@ -50,6 +50,7 @@ describe('settings → engine config', () => {
     const { site, device } = settingsItemSchemas();
     assert.deepStrictEqual(props['bioSync.sites'].items, JSON.parse(JSON.stringify(site)));
     assert.deepStrictEqual(props['bioSync.devices'].items, JSON.parse(JSON.stringify(device)));
+    assert.deepStrictEqual(props['bioSync.historyDays'], JSON.parse(JSON.stringify(historyDaysSetting())));
     assert.ok(
       !JSON.stringify(props).includes('BIOTIME_PASSWORD_'),
       'settings speak of the keychain, not environment variables',

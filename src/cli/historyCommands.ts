@@ -1,0 +1,127 @@
+// `biotime-sync history`, `report`, `report missing-checkouts`, and the CSV form of `failed`. Read-only commands:
+// they never take the state lock, so they work while `watch` runs.
+import type { EngineHandle } from '../app/createEngine';
+import { buildReport } from '../core/history/report';
+import { missingCheckouts } from '../core/history/missingCheckouts';
+import { UsageError } from './args';
+import type { CliArgs } from './args';
+import { csv } from './csv';
+import { historyCsv, historyTable, missingTable, reportText } from './historyFormat';
+import type { CliIo } from './main';
+
+type Cmd = (h: EngineHandle, a: CliArgs, io: CliIo) => Promise<number>;
+
+/** The operator's zone: the machine's (TZ), in which --from/--to/--date are read. */
+export function operatorZone(env: NodeJS.ProcessEnv): string {
+  return env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** Devices the filters select: configured ones, plus any that only the history still knows (removed since). */
+async function selectDevices(h: EngineHandle, a: CliArgs): Promise<{ id: string; site: string; dir: string }[]> {
+  const cfg = h.engine.config;
+  const known = new Map(cfg.devices.map((d) => [d.id, d.site]));
+  for (const id of await h.history.devices()) if (!known.has(id)) known.set(id, '');
+  if (a.site && !cfg.sites.some((s) => s.id === a.site))
+    throw new UsageError(
+      `No site '${a.site}' is configured (configured: ${cfg.sites.map((s) => s.id).join(', ') || 'none'}).`,
+    );
+  if (a.device && !known.has(a.device))
+    throw new UsageError(
+      `No device '${a.device}' is configured or has a history (known: ${[...known.keys()].join(', ') || 'none'}).`,
+    );
+  return [...known]
+    .filter(([id, site]) => (!a.device || id === a.device) && (!a.site || site === a.site))
+    .map(([id, site]) => ({ id, site, dir: h.history.deviceDir(id) }));
+}
+
+export const history: Cmd = async (h, a, io) => {
+  const devices = await selectDevices(h, a);
+  const r = await h.history.search(
+    devices.map((d) => d.id),
+    {
+      empCode: a.code,
+      employee: a.employee,
+      name: a.name,
+      from: a.from,
+      to: a.to,
+      zone: operatorZone(io.env),
+      outcome: a.outcome,
+      terminal: a.terminal,
+      limit: a.limit ?? 100,
+    },
+  );
+  if (a.json) io.out(JSON.stringify(r, null, 2));
+  else if (a.csv) io.out(historyCsv(r.punches).trimEnd());
+  else if (!r.punches.length) io.out('No punch in the history matches.');
+  else
+    io.out(
+      `${historyTable(r.punches)}${r.truncated ? `\n\nShowing the newest ${r.punches.length}; more match (raise --limit or narrow the filters).` : ''}`,
+    );
+  return 0;
+};
+
+export const report: Cmd = async (h, a, io) => {
+  const devices = await selectDevices(h, a);
+  const zone = operatorZone(io.env);
+  if (a.positional[0] === 'missing-checkouts') {
+    const list = await missingCheckouts({
+      history: h.history,
+      devices,
+      date: a.date!,
+      shiftSites: new Set(h.engine.config.sites.filter((s) => s.shiftTypes.length).map((s) => s.id)),
+      site: a.site,
+    });
+    if (a.json) io.out(JSON.stringify({ date: a.date, missing: list }, null, 2));
+    else io.out(list.length ? missingTable(list) : `No missing check-out on ${a.date}.`);
+    return 0;
+  }
+  const r = await buildReport({
+    devices,
+    days: a.days ?? 30,
+    zone,
+    now: new Date(),
+    site: a.site,
+    status: await h.engine.status(),
+    shifts: await h.engine.shiftStatus(),
+  });
+  io.out(a.json ? JSON.stringify(r, null, 2) : reportText(r));
+  return 0;
+};
+
+/** `failed --csv`: every device's failed punches (or one device's), for a spreadsheet. */
+export function failedCsv(list: Awaited<ReturnType<EngineHandle['engine']['listFailed']>>): string {
+  return csv(
+    [
+      'device',
+      'punch',
+      'transaction_id',
+      'emp_code',
+      'name',
+      'punch_time',
+      'upload_time',
+      'terminal',
+      'state',
+      'failure',
+      'reason',
+      'first_failed_at',
+      'last_tried_at',
+      'attempts',
+    ],
+    list.map((f) => [
+      f.deviceId,
+      f.key,
+      f.transactionId,
+      f.empCode,
+      f.name,
+      f.punchTime,
+      f.uploadTime,
+      f.terminalAlias || f.terminalSn,
+      f.punchStateDisplay || f.punchState,
+      f.failure,
+      f.reason,
+      f.firstFailedAt,
+      f.lastTriedAt,
+      f.attempts,
+    ]),
+  ).trimEnd();
+}

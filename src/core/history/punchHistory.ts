@@ -1,0 +1,341 @@
+// The punch history: every punch the product has seen, with its outcome, kept for `historyDays` and then dropped.
+//   history/<device>/<YYYY-MM-DD>.jsonl      event lines (historyLine.ts), one segment per day of punch time
+//   history/<device>/<YYYY-MM-DD>.raw.jsonl  BioTime records, when a writer passes them (the engine does not:
+//                                            the lineage reads the record from BioTime, see HistoryBatch.raw)
+//   history/<device>/progress.json           per run, how many bytes of runs/<runId>.jsonl the history holds
+//   history/<device>/meta.json               the zone of BioTime's naive times (punch instants are computed on read)
+//   history/<device>/aggregates.json         per-day figures, a cache validated by each segment's size
+// The sync's own state comes first: a batch is written here only after its checkpoint (run record, failed punches,
+// cursor), and a failure here never fails the run. The run records are the source of truth: whatever a crash or a
+// full disk kept from the history is caught up from them (progress.json says where), and an event written twice
+// (a crash between the append and its progress mark) is folded away on read. Segments are per day of punch time,
+// so all events of a punch are in one file and a search reads only the days it asks for.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { RunKind, RunSummary, PunchOutcome } from '../../shared/model';
+import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '../../shared/history';
+import type { DismissedPunch, HistoryBatch, HistoryPatch, HistoryRecorder } from '../ports';
+import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
+import { naiveToInstant } from '../time';
+import { type EventLine, outcomeLine, punchFields } from './historyLine';
+import { appendLines, dayOf, listDays, rawPath, segmentPath } from './segmentFile';
+import { findLineage, searchSegments } from './historySearch';
+
+export const DEFAULT_HISTORY_DAYS = 400;
+
+export interface HistoryOptions {
+  now: () => Date;
+  /** Read at every prune so a settings change applies without a restart. */
+  historyDays: () => number;
+  /** Run summaries of a device (the catch-up reads their outcome files). */
+  listRuns: (deviceId: string) => Promise<RunSummary[]>;
+}
+
+/** A line of runs/<runId>.jsonl (fileStateStore.ts). */
+type RunLine = { t: 'o'; o: PunchOutcome } | { t: 'p'; key: string; patch: Partial<PunchOutcome> };
+
+export class PunchHistory implements HistoryRecorder {
+  readonly dir: string;
+  private readonly runsDir: string;
+  /** Per device: runId → bytes of its run record held here (the next write must start there). */
+  private readonly progress = new Map<string, Record<string, number>>();
+  private readonly caughtUp = new Set<string>();
+  private readonly prunedOn = new Map<string, string>();
+  private readonly zones = new Map<string, string>();
+  /** Runs whose last history write failed. */
+  private readonly broken = new Set<string>();
+
+  constructor(
+    stateDir: string,
+    private readonly o: HistoryOptions,
+  ) {
+    this.dir = path.join(stateDir, 'history');
+    this.runsDir = path.join(stateDir, 'runs');
+  }
+
+  deviceDir(deviceId: string): string {
+    return path.join(this.dir, encodeURIComponent(deviceId));
+  }
+
+  /** Devices with a history folder. */
+  async devices(): Promise<string[]> {
+    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => !n.startsWith('.')).map((n) => decodeURIComponent(n));
+  }
+
+  /**
+   * Records a checkpointed batch (call after the run record, failed punches and cursor are saved). When an earlier
+   * write of this run failed, the run record is replayed from where the history stopped instead.
+   */
+  async recordBatch(b: HistoryBatch, patches: HistoryPatch[] = []): Promise<void> {
+    await this.guard(b.runId, async () => {
+      const dir = await this.ready(b.deviceId);
+      if (b.raw?.size) await this.appendRaw(dir, b.outcomes, b.raw);
+      if (this.broken.has(b.runId)) return this.repair(b.deviceId, b.runId, b.runKind, b.zone);
+      if (b.zone) await this.noteZone(b.deviceId, dir, b.zone);
+      const at = this.o.now().toISOString();
+      // No instant per line: converting every punch time cost as much as the rest of the line (see noteZone).
+      const lines = b.outcomes.map((o) => outcomeLine(o, b.runId, b.runKind, at, null));
+      for (const p of patches) lines.push(patchLine(p, b.runId, at));
+      await this.appendByDay(dir, lines);
+      await this.markRun(b.deviceId, b.runId);
+    });
+  }
+
+  /** User-control results learnt after the outcomes were recorded (the run's end). */
+  async recordPatches(deviceId: string, runId: string, runKind: RunKind, patches: HistoryPatch[]): Promise<void> {
+    if (!patches.length) return;
+    await this.guard(runId, async () => {
+      const dir = await this.ready(deviceId);
+      if (this.broken.has(runId)) return this.repair(deviceId, runId, runKind);
+      const at = this.o.now().toISOString();
+      await this.appendByDay(
+        dir,
+        patches.map((p) => patchLine(p, runId, at)),
+      );
+      await this.markRun(deviceId, runId);
+    });
+  }
+
+  /** The operator dismissed failed punches (they keep their last failure as the reason). */
+  async recordDismissed(deviceId: string, punches: DismissedPunch[]): Promise<void> {
+    if (!punches.length) return;
+    const dir = await this.ready(deviceId);
+    const at = this.o.now().toISOString();
+    const byDay = new Map<string, EventLine[]>();
+    for (const p of punches)
+      push(byDay, dayOf(p.punchTime), {
+        k: p.key,
+        v: 'x',
+        r: '',
+        a: at,
+        ...punchFields(p, null),
+        o: 'dismissed',
+      });
+    for (const [day, ls] of byDay) await appendLines(segmentPath(dir, day), toText(ls));
+  }
+
+  /**
+   * Brings the history level with the run records of a device (after a crash or a failed write), once per process
+   * and device, and drops the days older than historyDays. Returns the number of events replayed.
+   */
+  async catchUp(deviceId: string, zone?: string): Promise<number> {
+    await this.prune(deviceId);
+    await removeStaleTemps(this.deviceDir(deviceId), this.o.now());
+    if (zone) {
+      await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
+      await this.noteZone(deviceId, this.deviceDir(deviceId), zone);
+    }
+    if (this.caughtUp.has(deviceId)) return 0;
+    const prog = await this.loadProgress(deviceId);
+    const runs = (await this.o.listRuns(deviceId)).filter((r) => r.kind !== 'dryRun');
+    let replayed = 0;
+    for (const r of runs) {
+      const size = await this.runFileSize(r.runId);
+      if (size !== undefined && size > (prog[r.runId] ?? 0))
+        replayed += await this.replay(deviceId, r.runId, r.kind, prog[r.runId] ?? 0, zone);
+    }
+    // Progress of runs no longer on disk (pruned) is forgotten.
+    const live = new Set(runs.map((r) => r.runId));
+    const kept = Object.fromEntries(Object.entries(await this.loadProgress(deviceId)).filter(([id]) => live.has(id)));
+    this.progress.set(deviceId, kept);
+    await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: kept }));
+    this.caughtUp.add(deviceId);
+    return replayed;
+  }
+
+  /** Drops the day segments older than historyDays (once a day per device). */
+  async prune(deviceId: string): Promise<string[]> {
+    const now = this.o.now();
+    const today = now.toISOString().slice(0, 10);
+    if (this.prunedOn.get(deviceId) === today) return [];
+    this.prunedOn.set(deviceId, today);
+    const cutoff = new Date(now.getTime() - (this.o.historyDays() + 1) * 86_400_000).toISOString().slice(0, 10);
+    const dir = this.deviceDir(deviceId);
+    const dropped: string[] = [];
+    for (const day of await listDays(dir)) {
+      if (day === 'undated' || day >= cutoff) continue;
+      await fs.promises.rm(segmentPath(dir, day), { force: true });
+      await fs.promises.rm(rawPath(dir, day), { force: true });
+      dropped.push(day);
+    }
+    return dropped;
+  }
+
+  search(deviceIds: string[], q: HistoryQuery): Promise<HistoryResult> {
+    return searchSegments(
+      deviceIds.map((id) => ({ deviceId: id, dir: this.deviceDir(id) })),
+      q,
+    );
+  }
+
+  lineage(deviceId: string, key: string, punchTime?: string): Promise<PunchLineage | undefined> {
+    return findLineage(deviceId, this.deviceDir(deviceId), key, punchTime);
+  }
+
+  /** Every punch of some days of a device, folded (the missing check-outs report reads a few days this way). */
+  async punchesOn(deviceId: string, days: string[]): Promise<HistoryPunch[]> {
+    const out: HistoryPunch[] = [];
+    for (const day of days) {
+      const r = await searchSegments([{ deviceId, dir: this.deviceDir(deviceId) }], {
+        limit: Number.MAX_SAFE_INTEGER,
+        onlyDays: [day],
+      } as HistoryQuery);
+      out.push(...r.punches);
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private async ready(deviceId: string): Promise<string> {
+    const dir = this.deviceDir(deviceId);
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /** A failed write marks the run: its next write replays the run record from where the history stopped. */
+  private async guard(runId: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      this.broken.add(runId);
+      throw e;
+    }
+  }
+
+  private async repair(deviceId: string, runId: string, kind: RunKind, zone?: string): Promise<void> {
+    const prog = await this.loadProgress(deviceId);
+    await this.replay(deviceId, runId, kind, prog[runId] ?? 0, zone);
+    this.broken.delete(runId);
+  }
+
+  private async markRun(deviceId: string, runId: string): Promise<void> {
+    const size = await this.runFileSize(runId);
+    if (size !== undefined) await this.mark(deviceId, runId, size);
+  }
+
+  private async loadProgress(deviceId: string): Promise<Record<string, number>> {
+    let p = this.progress.get(deviceId);
+    if (!p) {
+      const r = await readJsonFile<{ runs?: Record<string, number> }>(
+        path.join(this.deviceDir(deviceId), 'progress.json'),
+      );
+      p = r.kind === 'ok' && r.value?.runs && typeof r.value.runs === 'object' ? { ...r.value.runs } : {};
+      this.progress.set(deviceId, p);
+    }
+    return p;
+  }
+
+  /**
+   * Progress is replaced by rename without fsync: it is written after the fsync'd segment, so it can only be lost
+   * (or go back), never get ahead of the events; going back replays events the fold then drops as repeats.
+   */
+  private async mark(deviceId: string, runId: string, bytes: number): Promise<void> {
+    const p = await this.loadProgress(deviceId);
+    p[runId] = bytes;
+    await replaceFile(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: p }));
+  }
+
+  /** The zone of the device's naive times, kept once (read by searches and reports to compute instants). */
+  private async noteZone(deviceId: string, dir: string, zone: string): Promise<void> {
+    if (this.zones.get(deviceId) === zone) return;
+    const file = path.join(dir, 'meta.json');
+    const r = await readJsonFile<{ zone?: string }>(file);
+    if (!(r.kind === 'ok' && r.value?.zone === zone)) await writeFileAtomic(file, JSON.stringify({ zone }));
+    this.zones.set(deviceId, zone);
+  }
+
+  private async runFileSize(runId: string): Promise<number | undefined> {
+    try {
+      return (await fs.promises.stat(path.join(this.runsDir, `${encodeURIComponent(runId)}.jsonl`))).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replays the complete lines of a run record from byte `from`; returns the events written. */
+  private async replay(deviceId: string, runId: string, kind: RunKind, from: number, zone?: string): Promise<number> {
+    const file = path.join(this.runsDir, `${encodeURIComponent(runId)}.jsonl`);
+    const buf = await fs.promises.readFile(file).catch(() => Buffer.alloc(0));
+    const end = buf.lastIndexOf(0x0a) + 1;
+    if (end <= from) return 0;
+    const at = this.o.now().toISOString();
+    const lines: EventLine[] = [];
+    // Patches name their punch by key only: the punch times come from the whole record, events from `from` on.
+    const times = new Map<string, string>();
+    for (let pos = 0; pos < end;) {
+      const nl = buf.indexOf(0x0a, pos);
+      const l = parseRunLine(buf.subarray(pos, nl).toString('utf8'));
+      const fresh = pos >= from;
+      pos = nl + 1;
+      if (l?.t === 'o') {
+        times.set(l.o.key, l.o.punchTime);
+        if (fresh) lines.push(outcomeLine(l.o, runId, kind, at, instantOf(l.o.punchTime, zone)));
+      } else if (fresh && l?.t === 'p' && l.patch.userControl) {
+        const t = times.get(l.key);
+        if (t) lines.push(patchLine({ key: l.key, punchTime: t, userControl: l.patch.userControl }, runId, at));
+      }
+    }
+    const dir = this.deviceDir(deviceId);
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    await this.appendByDay(dir, lines);
+    await this.mark(deviceId, runId, end);
+    return lines.length;
+  }
+
+  private async appendByDay(dir: string, lines: EventLine[]): Promise<void> {
+    const byDay = new Map<string, EventLine[]>();
+    for (const l of lines) push(byDay, dayOf(l.t ?? ''), l);
+    for (const [day, ls] of byDay) await appendLines(segmentPath(dir, day), toText(ls));
+  }
+
+  private async appendRaw(dir: string, outcomes: PunchOutcome[], raw: Map<string, Record<string, unknown>>) {
+    const byDay = new Map<string, string[]>();
+    for (const o of outcomes) {
+      const r = raw.get(o.key);
+      if (r) push(byDay, dayOf(o.punchTime), JSON.stringify({ k: o.key, raw: r }));
+    }
+    for (const [day, ls] of byDay) await appendLines(rawPath(dir, day), ls.join('\n') + '\n');
+  }
+}
+
+/** Replaces a file by rename (no fsync): a reader sees the old or the new content, never a torn one. */
+async function replaceFile(file: string, data: string): Promise<void> {
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  await fs.promises.writeFile(tmp, data, { mode: 0o600 });
+  await fs.promises.rename(tmp, file);
+}
+
+function patchLine(p: HistoryPatch, runId: string, at: string): EventLine {
+  return { k: p.key, v: 'p', r: runId, a: at, t: p.punchTime, uc: p.userControl };
+}
+
+function parseRunLine(s: string): RunLine | undefined {
+  try {
+    return JSON.parse(s) as RunLine;
+  } catch {
+    return undefined; // torn by a crash: the run re-reads that punch
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}
+
+function toText(lines: EventLine[]): string {
+  return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+}
+
+function instantOf(punchTime: string, zone: string | undefined): string | null {
+  if (!zone) return null;
+  const r = naiveToInstant(punchTime, zone);
+  return r.ok ? r.instant.toISOString() : null;
+}

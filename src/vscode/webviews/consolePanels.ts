@@ -1,0 +1,212 @@
+// The operations console panels: the dashboard (all sites or one) and the punch history with lineage. One panel of
+// each kind, revealed when opened again. They only read: the history files under the state directory (no lock is
+// needed to read them) and the engine's status; nothing here writes a punch, a checkin or the sync state.
+import * as vscode from 'vscode';
+import { DEFAULT_HISTORY_DAYS, PunchHistory } from '../../core/history/punchHistory';
+import { buildReport } from '../../core/history/report';
+import { missingCheckouts } from '../../core/history/missingCheckouts';
+import type { SyncConfig } from '../../core/configTypes';
+import {
+  parseDashboardToHost,
+  parseHistoryToHost,
+  type HistoryFilters,
+  type HostToDashboard,
+  type HostToHistory,
+} from '../../shared/consoleProtocol';
+import type { HostLogger } from '../adapters/outputChannelLogger';
+import { Disposable } from '../disposable';
+import type { EngineHost } from '../engineHost';
+import { adviseOn } from '../errors';
+import { localResourceRoots, webviewHtml } from './html';
+
+export interface ConsoleDeps {
+  host: EngineHost;
+  logger: HostLogger;
+  extensionUri: vscode.Uri;
+}
+
+export const DASHBOARD_VIEW_TYPE = 'bioSync.dashboard';
+export const HISTORY_VIEW_TYPE = 'bioSync.history';
+
+/** The operator's zone: the one VS Code runs in. */
+const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export class ConsolePanels extends Disposable {
+  private dashboard: vscode.WebviewPanel | undefined;
+  private historyPanel: vscode.WebviewPanel | undefined;
+
+  constructor(private readonly d: ConsoleDeps) {
+    super();
+  }
+
+  private config(): SyncConfig {
+    const s = this.d.host.state;
+    return s.kind === 'ready' ? s.config : { sites: [], devices: [] };
+  }
+
+  private history(): PunchHistory {
+    const cfg = this.config();
+    return new PunchHistory(this.d.host.stateDir, {
+      now: () => new Date(),
+      historyDays: () => cfg.historyDays ?? DEFAULT_HISTORY_DAYS,
+      listRuns: async () => [],
+    });
+  }
+
+  private async devices(h: PunchHistory): Promise<{ id: string; site: string; dir: string }[]> {
+    const known = new Map(this.config().devices.map((x) => [x.id, x.site]));
+    for (const id of await h.devices()) if (!known.has(id)) known.set(id, '');
+    return [...known].map(([id, site]) => ({ id, site, dir: h.deviceDir(id) }));
+  }
+
+  private panel(viewType: string, title: string, script: string): vscode.WebviewPanel {
+    const p = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: localResourceRoots(this.d.extensionUri),
+    });
+    p.webview.html = webviewHtml(p.webview, this.d.extensionUri, { title, script, styles: ['console.css'] });
+    return p;
+  }
+
+  showDashboard(site?: string): void {
+    if (this.dashboard) return this.dashboard.reveal();
+    const p = (this.dashboard = this.panel(DASHBOARD_VIEW_TYPE, 'BioTime Sync Dashboard', 'dashboard'));
+    const post = (m: HostToDashboard) => void p.webview.postMessage(m);
+    let first = site ?? null;
+    p.webview.onDidReceiveMessage(async (raw) => {
+      const m = parseDashboardToHost(raw);
+      if (!m) return this.d.logger.warn('Dashboard: ignored a malformed message from the webview.');
+      try {
+        switch (m.type) {
+          case 'ready':
+            return;
+          case 'show': {
+            const h = this.history();
+            const wanted = first ?? m.site;
+            first = null;
+            const engine = this.d.host.state.kind === 'ready' ? this.d.host.requireEngine() : undefined;
+            const report = await buildReport({
+              devices: await this.devices(h),
+              days: m.range,
+              zone: zone(),
+              now: new Date(),
+              site: wanted ?? undefined,
+              status: engine ? await engine.status() : [],
+              shifts: engine ? await engine.shiftStatus() : [],
+            });
+            return post({
+              type: 'report',
+              report,
+              sites: this.config().sites.map((s) => s.id),
+              site: wanted,
+              range: m.range,
+            });
+          }
+          case 'missing': {
+            const missing = await missingCheckouts({
+              history: this.history(),
+              devices: await this.devices(this.history()),
+              date: m.date,
+              shiftSites: new Set(
+                this.config()
+                  .sites.filter((s) => s.shiftTypes.length)
+                  .map((s) => s.id),
+              ),
+            });
+            return post({ type: 'missing', date: m.date, missing });
+          }
+          default:
+            return ((x: never) => x)(m);
+        }
+      } catch (e) {
+        post({ type: 'error', message: adviseOn(e).message });
+      }
+    });
+    p.onDidDispose(() => (this.dashboard = undefined));
+  }
+
+  showHistory(filters: Partial<HistoryFilters> = {}): void {
+    if (this.historyPanel) return this.historyPanel.reveal();
+    const p = (this.historyPanel = this.panel(HISTORY_VIEW_TYPE, 'Punch History', 'history'));
+    const post = (m: HostToHistory) => void p.webview.postMessage(m);
+    p.webview.onDidReceiveMessage(async (raw) => {
+      const m = parseHistoryToHost(raw);
+      if (!m) return this.d.logger.warn('Punch history: ignored a malformed message from the webview.');
+      const h = this.history();
+      try {
+        switch (m.type) {
+          case 'ready': {
+            const devices = await this.devices(h);
+            return post({
+              type: 'init',
+              devices: devices.map((x) => x.id),
+              sites: this.config().sites.map((s) => s.id),
+              filters: { limit: 200, ...filters },
+            });
+          }
+          case 'search': {
+            const f = m.filters;
+            const ids = (await this.devices(h))
+              .filter((x) => (!f.device || x.id === f.device) && (!f.site || x.site === f.site))
+              .map((x) => x.id);
+            const result = await h.search(ids, {
+              empCode: f.code,
+              employee: f.employee,
+              name: f.name,
+              from: f.from,
+              to: f.to,
+              zone: zone(),
+              outcome: f.outcome,
+              terminal: f.terminal,
+              limit: f.limit,
+            });
+            return post({ type: 'results', seq: m.seq, result });
+          }
+          case 'open': {
+            const lineage = (await h.lineage(m.deviceId, m.key, m.punchTime)) ?? null;
+            let checkinUrl: string | null = null;
+            const configured = this.config().devices.some((x) => x.id === m.deviceId);
+            if (lineage && configured) {
+              const engine = this.d.host.requireEngine();
+              if (lineage.punch.checkin)
+                checkinUrl = engine.deskUrl(m.deviceId, 'Employee Checkin', lineage.punch.checkin);
+              if (!lineage.raw)
+                lineage.raw = await this.rawRecord(m.deviceId, lineage.punch.key, lineage.punch.transactionId);
+            }
+            return post({ type: 'lineage', lineage, checkinUrl });
+          }
+          case 'openCheckin': {
+            const url = this.d.host.requireEngine().deskUrl(m.deviceId, 'Employee Checkin', m.name);
+            await vscode.env.openExternal(vscode.Uri.parse(url));
+            return;
+          }
+          default:
+            return ((x: never) => x)(m);
+        }
+      } catch (e) {
+        post({ type: 'error', message: adviseOn(e).message });
+      }
+    });
+    p.onDidDispose(() => (this.historyPanel = undefined));
+  }
+
+  /** The BioTime record of a punch: the failed list keeps it for failed punches, else BioTime is asked. */
+  private async rawRecord(deviceId: string, key: string, id: number | null): Promise<Record<string, unknown> | null> {
+    const engine = this.d.host.requireEngine();
+    const failed = (await engine.listFailed(deviceId)).find((f) => f.key === key);
+    if (failed) return failed.raw;
+    if (id === null) return null;
+    try {
+      return await engine.transaction(deviceId, id);
+    } catch (e) {
+      this.d.logger.warn(`Punch history: could not read BioTime transaction ${id}: ${adviseOn(e).message}`);
+      return null;
+    }
+  }
+
+  override dispose(): void {
+    this.dashboard?.dispose();
+    this.historyPanel?.dispose();
+    super.dispose();
+  }
+}
