@@ -108,14 +108,16 @@ export class Scheduler implements Disposable {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  private setRole(role: SchedulerRole): void {
+  /** `stopping`: the role is given up because this scheduler stops, not because another process took it. */
+  private setRole(role: SchedulerRole, stopping = false): void {
     if (role === this.role) return;
     this.role = role;
-    this.o.logger.info(
-      role === 'runner'
-        ? 'This process now runs the scheduled syncs.'
-        : 'Another process runs the scheduled syncs; this one follows.',
-    );
+    if (!stopping)
+      this.o.logger.info(
+        role === 'runner'
+          ? 'This process now runs the scheduled syncs.'
+          : 'Another process runs the scheduled syncs; this one follows.',
+      );
     this.roleEmitter.fire(role);
   }
 
@@ -129,8 +131,14 @@ export class Scheduler implements Disposable {
     this.timer?.dispose();
     if (abandon) for (const ac of this.abort) ac.abort();
     await Promise.allSettled([...this.inflight]);
+    const wasRunner = this.role === 'runner';
     await this.o.lock.release();
-    this.setRole('follower');
+    this.setRole('follower', true);
+    this.o.logger.info(
+      wasRunner
+        ? 'Stopped: this process no longer runs the scheduled syncs (the state directory lock is released).'
+        : 'Stopped: this process no longer follows the scheduled syncs.',
+    );
   }
 
   dispose(): void {
