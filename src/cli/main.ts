@@ -12,6 +12,7 @@ import { consoleLogger } from './consoleLogger';
 import { EnvCredentials, missingSecrets } from './envCredentials';
 import { ProgressLine } from './progress';
 import { runDemo, runSandbox } from './sandboxCommands';
+import { processStdio } from './stdio';
 
 export interface CliIo {
   out(text: string): void;
@@ -97,15 +98,12 @@ function loadConfig(file: string): SyncConfig {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t + '\n'),
-    err: (t) => process.stderr.write(t + '\n'),
-    env: process.env,
-  }).then(
-    (code) => process.exit(code),
+  const stdio = processStdio();
+  main(process.argv.slice(2), stdio.io).then(
+    (code) => stdio.exit(code),
     (e) => {
-      process.stderr.write(`Unexpected error: ${(e as Error)?.stack ?? e}\n`);
-      process.exit(1);
+      stdio.io.err(`Unexpected error: ${(e as Error)?.stack ?? e}`);
+      return stdio.exit(1);
     },
   );
 }

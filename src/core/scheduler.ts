@@ -126,6 +126,7 @@ export class Scheduler implements Disposable {
    * page being written completes or is repeated next time); otherwise they are awaited.
    */
   async stop(abandon = false): Promise<void> {
+    const wasStarted = !this.stopped;
     this.stopped = true;
     this.halted = true;
     this.timer?.dispose();
@@ -134,11 +135,12 @@ export class Scheduler implements Disposable {
     const wasRunner = this.role === 'runner';
     await this.o.lock.release();
     this.setRole('follower', true);
-    this.o.logger.info(
-      wasRunner
-        ? 'Stopped: this process no longer runs the scheduled syncs (the state directory lock is released).'
-        : 'Stopped: this process no longer follows the scheduled syncs.',
-    );
+    if (wasStarted || wasRunner)
+      this.o.logger.info(
+        wasRunner
+          ? 'Stopped: this process no longer runs the scheduled syncs (the state directory lock is released).'
+          : 'Stopped: this process no longer follows the scheduled syncs.',
+      );
   }
 
   dispose(): void {

@@ -92,8 +92,12 @@ describe('core/scheduler', () => {
     const a = setup(dir);
     const b = setup(dir);
     await a.scheduler.tick();
-    await b.scheduler.tick();
+    b.scheduler.start();
+    b.clock.advance(0);
+    await settle();
     await idle(a);
+    await idle(b);
+    assert.equal(b.scheduler.isRunner, false);
     a.lines.length = 0;
     b.lines.length = 0;
     await a.scheduler.stop();
