@@ -62,7 +62,8 @@ export const CONFIG_DESCRIPTIONS = {
   'site.url': 'Base URL of the Frappe site, e.g. https://hr.example.com (http or https, no credentials).',
   'site.timeZone': 'IANA time zone of the site (System Settings time_zone); read from the site when omitted.',
   'site.tls': 'TLS settings for this site.',
-  'site.timeoutSeconds': 'Deadline of one HTTP request to the site (connecting, headers and the whole body), in seconds.',
+  'site.timeoutSeconds':
+    'Deadline of one HTTP request to the site (connecting, headers and the whole body), in seconds.',
   'site.shiftTypes': 'Shift Types whose "Last Sync of Checkin" this tool moves forward after each run.',
   'site.shiftSyncMarginMinutes': 'Safety margin, in minutes, subtracted before moving "Last Sync of Checkin".',
   'shift.shiftType': 'Name of the Shift Type in Frappe HR.',
@@ -93,7 +94,8 @@ export const CONFIG_DESCRIPTIONS = {
   'device.importSince':
     'Only punches at or after this BioTime time are imported: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS".',
   'device.tls': 'TLS settings for this BioTime server.',
-  'device.timeoutSeconds': 'Deadline of one HTTP request to BioTime (connecting, headers and the whole body), in seconds.',
+  'device.timeoutSeconds':
+    'Deadline of one HTTP request to BioTime (connecting, headers and the whole body), in seconds.',
   'device.offlineAfterMinutes': 'A terminal silent longer than this many minutes is reported offline.',
   'device.terminalLocations': 'Coordinates per terminal serial number, sent when a punch has none.',
   'device.location': 'Coordinates of the device, used when neither the punch nor its terminal has any.',

@@ -6,7 +6,7 @@ import type { FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/m
 import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
-import { BioTimeError, CancelledError, describeError } from './errors';
+import { BioTimeError, CancelledError, describeError, isDiskFull } from './errors';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -72,6 +72,8 @@ export class DeviceRun {
   private processed = 0;
   private readonly journalled = new Map<string, InflightEntry>();
   private journalDirty = false;
+  /** The final summary could not be written (disk full): the engine records it once there is space. */
+  unrecorded = false;
 
   constructor(
     private readonly d: RunDeps,
@@ -124,6 +126,7 @@ export class DeviceRun {
         delete this.state.lastError;
       }
     } catch (e) {
+      if (isDiskFull(e)) return (this.failForDiskFull(e), this.finish());
       this.summary.status = CancelledError.is(e) ? 'cancelled' : 'failed';
       const err = this.d.redactor.redactValue(describeError(e));
       if (!CancelledError.is(e)) {
@@ -148,11 +151,48 @@ export class DeviceRun {
         this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`),
       );
       this.state.lastAttemptAt = now.toISOString();
-      await this.d.store.saveDevice(this.d.device.id, this.state);
-      await this.writer.finish(this.summary);
+      try {
+        await this.d.store.saveDevice(this.d.device.id, this.state);
+      } catch (e) {
+        if (!isDiskFull(e)) throw e;
+        this.failForDiskFull(e);
+      }
+      // With the disk full, the store writes this summary over the one reserved at the start of the run; if even
+      // that fails, the engine keeps it and records it as soon as there is space.
+      try {
+        await this.writer.finish(this.summary);
+      } catch (e) {
+        if (!isDiskFull(e)) throw e;
+        this.failForDiskFull(e);
+        this.unrecorded = true;
+      }
     }
     this.d.emit({ type: 'runFinished', runId: this.req.runId, deviceId: this.d.device.id, summary: this.summary });
     return this.summary;
+  }
+
+  /**
+   * The state directory's disk is full: the run stops and says what that means for the operator — which directory,
+   * what Frappe received from this run (kept, recognised as duplicates by the next run) and where the next run
+   * starts. Counts are never lowered: every checkin sent was counted when Frappe answered.
+   */
+  private failForDiskFull(e: unknown): void {
+    if (this.summary.error?.code === 'state.diskFull') return;
+    const c = this.summary.counts;
+    const where = this.d.store.dir ? `the state directory ${this.d.store.dir}` : 'the state directory';
+    const err = this.d.redactor.redactValue({
+      code: 'state.diskFull',
+      message:
+        `The disk holding ${where} is full (${diskCode(e)}): the run stopped. ` +
+        `Frappe received ${c.created} new checkin(s) from this run (${c.duplicate} more were already there); they are safe and stay. ` +
+        `The cursor stays at the last batch recorded, so the next run reads the rest again and recognises what Frappe already has: nothing is lost or created twice.`,
+      hint: `Free space on the disk of ${where}, then run again.`,
+    });
+    this.summary.status = 'failed';
+    this.summary.error = err;
+    this.state.lastError = err;
+    if (this.req.kind === 'sync') this.state.consecutiveFailures++;
+    this.d.logger.error(`Device ${this.d.device.id}: run ${this.req.runId} failed: ${err.message} (${err.hint})`);
   }
 
   private async prepare(): Promise<void> {
@@ -258,7 +298,9 @@ export class DeviceRun {
         // The previous batch's checkins exist in Frappe before this one is sent, and at most one batch waits to
         // be recorded, so memory and the journal stay bounded by two batches.
         await Promise.all([inserting, recordedBefore]);
-        const inserted = this.processor.commit(batch);
+        // Counted as soon as Frappe answered, before they are recorded: a run that fails to record them (a full
+        // disk) must still report every checkin it sent.
+        const inserted = this.processor.commit(batch).then((o) => (this.count(o), o));
         const done = Promise.all([recorded, inserted]).then(async ([, outcomes]) => {
           await this.record(outcomes, fresh, next);
           for (const p of fresh) read.pending.delete(p.key);
@@ -370,6 +412,7 @@ export class DeviceRun {
       const punches = await Promise.all(failed.slice(i, i + size).map((f) => this.reload(f)));
       this.summary.counts.fetched += punches.length;
       const outcomes = await this.processor.process(punches);
+      this.count(outcomes);
       await this.record(outcomes, punches);
     }
   }
@@ -404,7 +447,6 @@ export class DeviceRun {
     // Reasons quote what servers said, and servers may echo credentials: they pass the redactor before being kept.
     for (const o of outcomes) if (o.reason) o.reason = this.d.redactor.redact(o.reason);
     const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
-    this.count(outcomes);
     this.processed += outcomes.length;
     for (const o of outcomes)
       this.d.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.d.device.id, outcome: o });
@@ -459,7 +501,11 @@ export class DeviceRun {
   }
 }
 
-/** The cursor after a page: past every id on it (all of them have outcomes now). */
+function diskCode(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause ?? e;
+  return (cause as NodeJS.ErrnoException).code ?? 'ENOSPC';
+}
+
 /**
  * The cursor after a page: past every id on it (all of them have outcomes now). Ids skipped over above the old
  * cursor become watched gaps; ids that were gaps and now appeared are no longer watched.

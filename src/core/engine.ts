@@ -74,6 +74,8 @@ export class SyncEngine implements SyncEngineApi {
   private readonly zones = new Map<string, string>();
   private readonly controls = new Map<string, UserControl | undefined>();
   private readonly shiftChains = new Map<string, Promise<void>>();
+  /** Final summaries of runs that could not be written (disk full), written by the next start under the lock. */
+  private readonly unrecorded = new Map<string, RunSummary>();
   /** Plans of recent dry runs (they are never written to the store). */
   private readonly plans = new Map<string, { summary: RunSummary; outcomes: PunchOutcome[] }>();
 
@@ -188,7 +190,8 @@ export class SyncEngine implements SyncEngineApi {
       );
     }
     // Runs can only be left "running" by a process that died before this one took the lock: look once per taking.
-    if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed)) await this.closeInterruptedRuns();
+    if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed || this.unrecorded.size))
+      await this.closeInterruptedRuns();
     const runId = newRunId(this.d.clock.now(), device.id);
     runsInThisProcess.add(runId);
     try {
@@ -208,6 +211,7 @@ export class SyncEngine implements SyncEngineApi {
         { runId, kind, signal, failed },
       );
       const summary = await run.execute();
+      if (run.unrecorded) this.unrecorded.set(summary.runId, summary);
       if (kind === 'dryRun') this.keepPlan(summary, run.plan);
       if (kind === 'sync' && summary.status === 'completed') await this.moveShifts(device, signal);
       return summary;
@@ -230,9 +234,20 @@ export class SyncEngine implements SyncEngineApi {
   async closeInterruptedRuns(): Promise<void> {
     if (!this.d.lock?.isHeld) return;
     this.interruptedClosed = true;
+    for (const [runId, summary] of this.unrecorded) {
+      try {
+        await this.d.store.updateRun(summary);
+        this.unrecorded.delete(runId);
+        this.d.logger.info(
+          `Device ${summary.deviceId}: run ${runId} is now recorded as failed (${summary.error?.code}).`,
+        );
+      } catch (e) {
+        this.d.logger.warn(`Could not record run ${runId} yet: ${this.d.redactor.redact((e as Error).message)}`);
+      }
+    }
     try {
       for (const r of await this.d.store.listRuns(undefined, Number.MAX_SAFE_INTEGER)) {
-        if (r.status !== 'running' || runsInThisProcess.has(r.runId)) continue;
+        if (r.status !== 'running' || runsInThisProcess.has(r.runId) || this.unrecorded.has(r.runId)) continue;
         // The summary on disk was written at the start; what the run did is in its outcomes, batch by batch.
         const counts = emptyCounts();
         for await (const o of this.d.store.readRunOutcomes(r.runId)) {
@@ -339,6 +354,14 @@ export class SyncEngine implements SyncEngineApi {
       const st = await this.d.store.loadDevice(dev.id);
       const [lastRun] = await this.d.store.listRuns(dev.id, 1);
       const failed = await this.d.store.listFailed(dev.id);
+      // A run that failed for a full disk could not save the device's state: its summary tells the truth.
+      const diskFull =
+        lastRun?.error?.code === 'state.diskFull' &&
+        (!st.lastAttemptAt || (lastRun.finishedAt ?? '') > st.lastAttemptAt);
+      if (diskFull) {
+        st.lastError = lastRun.error;
+        st.consecutiveFailures = Math.max(1, st.consecutiveFailures + 1);
+      }
       const base =
         st.lastAttemptAt && (!st.lastSyncAt || st.lastAttemptAt > st.lastSyncAt) ? st.lastAttemptAt : st.lastSyncAt;
       out.push({

@@ -340,4 +340,6 @@ export interface SyncStateStore {
   getInflight(deviceId: string): Promise<InflightEntry[]>;
   /** Problems met while loading (corrupt files), reported to the operator; never thrown. */
   readonly problems: string[];
+  /** Where the state lives (a directory), for messages; undefined for stores that are not files. */
+  readonly dir?: string;
 }
