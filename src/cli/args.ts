@@ -24,6 +24,8 @@ export interface CliArgs {
   device?: string;
   punch: string[];
   run?: string;
+  /** rerun: move failed punches of the device's former site to this one (its current site) first. */
+  toSite?: string;
   dryRun: boolean;
   json: boolean;
   verbose: boolean;
@@ -41,8 +43,9 @@ Commands:
   watch                                    Run the scheduler until SIGINT/SIGTERM
   status [--json]                          Devices, cursors, last runs, failed counts, terminals
   failed [--device ID] [--json]            Failed punches with their reasons
-  rerun [--device ID] [--punch ID ...] [--run RUN_ID] [--json]
-                                           Reprocess failed punches against the current Frappe state
+  rerun [--device ID] [--punch ID ...] [--run RUN_ID] [--to-site SITE] [--json]
+                                           Reprocess failed punches against the current Frappe state;
+                                           --to-site moves those of a device's former site to SITE first
   dismiss --device ID --punch ID ...       Drop failed punches the operator has dealt with
   show-run RUN_ID [--json]                 The punch-to-checkin mapping of a run
   doctor [--device ID] [--json]            Preflight checks, each with what to fix
@@ -59,7 +62,7 @@ Options:
 Secrets come from the environment: BIOTIME_PASSWORD_<DEVICE>, FRAPPE_API_KEY_<SITE>, FRAPPE_API_SECRET_<SITE>
 (ids upper-cased, other characters as _), with BIOTIME_PASSWORD, FRAPPE_API_KEY, FRAPPE_API_SECRET as fallbacks.
 Exit codes: 0 every device run completed (failed punches do not fail a run), 1 a device run failed,
-2 bad configuration or usage.`;
+2 bad configuration or usage, 3 standard output was closed before everything was written.`;
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -74,6 +77,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
         device: { type: 'string' },
         punch: { type: 'string', multiple: true },
         run: { type: 'string' },
+        'to-site': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -95,6 +99,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     .filter(Boolean);
   if (command === 'dismiss' && (!v.device || !punch.length))
     throw new UsageError('dismiss needs --device ID and at least one --punch ID.');
+  if (v['to-site'] !== undefined && (command !== 'rerun' || !v.device))
+    throw new UsageError('--to-site goes with rerun --device ID (the device whose failed punches move).');
   if (command === 'reset-cursor' && !v.device) throw new UsageError('reset-cursor needs --device ID.');
   if (command === 'show-run' && !positional[0])
     throw new UsageError('show-run needs a run id (see `biotime-sync status`).');
@@ -105,6 +111,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     device: v.device,
     punch,
     run: v.run,
+    toSite: v['to-site'],
     dryRun: !!v['dry-run'],
     json: !!v.json,
     verbose: !!v.verbose,

@@ -16,6 +16,7 @@ import type {
   TlsConfig,
   UserControlConfig,
 } from './configTypes';
+import { SITE_CHANGE_ACTIONS } from './configTypes';
 import { scanJsonText } from './configText';
 import { ConfigError, type ConfigIssue } from './errors';
 
@@ -44,6 +45,7 @@ export const DEFAULTS = deepFreeze({
     // Merged under the configured punchStates, so adding "5": "OUT" never silently turns "1" into IN.
     punchStates: { '0': 'IN', '1': 'OUT' } as Record<string, 'IN' | 'OUT' | 'NONE' | 'SKIP'>,
     otherPunchStates: 'IN' as const,
+    onSiteChange: 'keepCursor' as const,
     userControl: { mode: 'off', onIn: 'enable', onOut: 'disable', exempt: [] as string[] } as UserControlConfig,
     pageSize: 200,
     tls: { verify: true },
@@ -82,6 +84,8 @@ export const CONFIG_DESCRIPTIONS = {
   'device.punchStates':
     'What each BioTime punch_state becomes: IN, OUT, NONE (no log type) or SKIP. Merged over {"0": "IN", "1": "OUT"}.',
   'device.otherPunchStates': 'What punch states not listed in punchStates become.',
+  'device.onSiteChange':
+    "When this device's site changes: keepCursor (go on from where it is; older punches are not imported into the new site) or readFromImportSince (read again from importSince, or from the first transaction, into the new site).",
   'device.userControl': 'Enable or disable employees on the terminals after their checkins.',
   'userControl.mode':
     'Mechanism: off, area (move to a no-access area and back), resign (resign and reinstate) or frappe-user (toggle the linked Frappe User).',
@@ -222,6 +226,7 @@ const DEVICE: ObjectSpec = {
       { default: D.punchStates },
     ),
     otherPunchStates: p(oneOf(...PUNCH_STATE_ACTIONS), 'device.otherPunchStates', { default: D.otherPunchStates }),
+    onSiteChange: p(oneOf(...SITE_CHANGE_ACTIONS), 'device.onSiteChange', { default: D.onSiteChange }),
     userControl: p(USER_CONTROL, 'device.userControl', { default: D.userControl }),
     pageSize: p(int(10, 1000), 'device.pageSize', { default: D.pageSize }),
     importSince: p(str('importSince'), 'device.importSince'),

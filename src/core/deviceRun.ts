@@ -2,7 +2,7 @@
 // is a checkpoint: its outcomes are appended to the run record, failed punches are stored with their raw records,
 // and only then is the cursor moved past it (steps 4-5). A crash anywhere repeats at most the two batches in
 // flight, and the write journal plus the duplicate check make the repeat create nothing twice.
-import type { FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/model';
+import type { FailedPunch, PunchOutcome, RunKind, RunSummary, SiteChange } from '../shared/model';
 import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
@@ -103,6 +103,7 @@ export class DeviceRun {
   async execute(): Promise<RunSummary> {
     const { store, device } = this.d;
     this.state = await store.loadDevice(device.id);
+    await this.checkSiteChange();
     this.summary.cursorBefore = this.state.cursor?.hwm ?? null;
     this.writer = this.dryRun ? memoryWriter() : await store.startRun(this.summary);
     this.d.emit({ type: 'runStarted', runId: this.req.runId, deviceId: device.id, kind: this.req.kind });
@@ -113,7 +114,8 @@ export class DeviceRun {
       if (this.req.kind === 'sync')
         await this.processFailed(
           (await store.listFailed(device.id)).filter(
-            (f) => f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS,
+            (f) =>
+              f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS && (f.site ?? device.site) === device.site,
           ),
         );
       await this.closeJournal(true);
@@ -169,6 +171,55 @@ export class DeviceRun {
     }
     this.d.emit({ type: 'runFinished', runId: this.req.runId, deviceId: this.d.device.id, summary: this.summary });
     return this.summary;
+  }
+
+  /**
+   * The device's `site` changed since its previous run: say what that means, once, when it happens, and do what
+   * `onSiteChange` asks — keep the cursor, or read again from importSince into the new site. Failed punches of the
+   * old site are marked as such and stay with it: they are not sent to the new site unless the operator moves them.
+   */
+  private async checkSiteChange(): Promise<void> {
+    const { device, store } = this.d;
+    const from = this.state.site;
+    this.state.site = device.site;
+    if (!from || from === device.site) return;
+    const to = device.site;
+    const readAgain = device.onSiteChange === 'readFromImportSince';
+    const hwm = this.state.cursor?.hwm ?? 0;
+    const old = (await store.listFailed(device.id)).filter((f) => (f.site ?? from) === from);
+    if (!this.dryRun)
+      await store.editFailed(
+        device.id,
+        old.filter((f) => !f.site).map((f) => ({ ...f, site: from })),
+      );
+    if (readAgain) this.state.cursor = null;
+    const since = device.importSince
+      ? `importSince (${device.importSince})`
+      : 'the first transaction (no importSince is set)';
+    const parts = [`Device ${device.id} now sends to site ${to}; it sent to site ${from} before.`];
+    parts.push(
+      readAgain
+        ? `As onSiteChange is "readFromImportSince", this run reads again from ${since} into ${to}; checkins ${to} already has are recognised as duplicates.`
+        : `Its cursor was kept (onSiteChange "keepCursor"): punches already read${hwm ? ` (up to BioTime transaction ${hwm})` : ''} stay in ${from} and are not imported into ${to}; new punches go to ${to}. To import them into ${to} too, run \`biotime-sync reset-cursor --device ${device.id}\` (reads again from ${since}).`,
+    );
+    if (old.length && readAgain)
+      parts.push(
+        `${old.length} failed punch(es) recorded for ${from} stay with ${from} unless this run reads them again: those it reads are tried for ${to} (and listed for ${to} if they fail again).`,
+      );
+    else if (old.length)
+      parts.push(
+        `${old.length} failed punch(es) recorded for ${from} stay with ${from} and are not sent to ${to}; to send them to ${to}: \`biotime-sync rerun --device ${device.id} --to-site ${to}\`.`,
+      );
+    const change: SiteChange = {
+      from,
+      to,
+      cursor: readAgain ? 'readAgain' : 'kept',
+      failedOfOldSite: old.length,
+      message: parts.join(' '),
+    };
+    this.summary.siteChange = change;
+    this.d.logger.warn(change.message);
+    this.d.emit({ type: 'siteChanged', runId: this.req.runId, deviceId: device.id, change });
   }
 
   /**
@@ -460,7 +511,10 @@ export class DeviceRun {
     const byKey = new Map(punches.map((p) => [p.key, p]));
     const upsert = outcomes
       .filter((o) => o.outcome === 'failed')
-      .map((o) => toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()));
+      .map((o) => ({
+        ...toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()),
+        site: this.d.device.site,
+      }));
     const remove = outcomes.filter((o) => o.outcome !== 'failed' && this.failedKeys.has(o.key)).map((o) => o.key);
     await this.d.store.updateFailed(this.d.device.id, upsert, remove);
     for (const k of remove) this.failedKeys.delete(k);

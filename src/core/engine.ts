@@ -155,7 +155,45 @@ export class SyncEngine implements SyncEngineApi {
       byDevice.set(f.deviceId, [...(byDevice.get(f.deviceId) ?? []), f]);
     }
     const out: RunSummary[] = [];
-    for (const [deviceId, list] of byDevice) out.push(await this.start(deviceId, 'rerun', options.signal, list));
+    for (const [deviceId, all] of byDevice) {
+      const dev = this.device(deviceId);
+      let list = all;
+      if (options.toSite !== undefined) {
+        if (options.toSite !== dev.site) {
+          out.push(
+            this.refused(
+              dev,
+              'rerun',
+              'site.notCurrent',
+              `Device ${deviceId} sends to site ${dev.site}, not ${options.toSite}: its failed punches can only be moved to ${dev.site}.`,
+              `biotime-sync rerun --device ${deviceId} --to-site ${dev.site}`,
+            ),
+          );
+          continue;
+        }
+        // The operator's explicit choice: the failed punches of the former site now belong to the current one.
+        const moved = list.filter((f) => (f.site ?? dev.site) !== dev.site).map((f) => ({ ...f, site: dev.site }));
+        await this.d.store.editFailed(deviceId, moved);
+        if (moved.length)
+          this.d.logger.info(`Device ${deviceId}: ${moved.length} failed punch(es) moved to site ${dev.site}.`);
+        list = list.map((f) => ({ ...f, site: dev.site }));
+      }
+      const foreign = list.filter((f) => (f.site ?? dev.site) !== dev.site);
+      list = list.filter((f) => (f.site ?? dev.site) === dev.site);
+      if (foreign.length) {
+        const sites = [...new Set(foreign.map((f) => f.site))].join(', ');
+        out.push(
+          this.refused(
+            dev,
+            'rerun',
+            'site.moved',
+            `${foreign.length} failed punch(es) of device ${deviceId} were recorded for site ${sites}; the device now sends to site ${dev.site}, so they were not sent.`,
+            `To send them to ${dev.site}: biotime-sync rerun --device ${deviceId} --to-site ${dev.site}. To drop them: biotime-sync dismiss --device ${deviceId} --punch KEY (keys in \`biotime-sync failed --device ${deviceId}\`).`,
+          ),
+        );
+      }
+      if (list.length) out.push(await this.start(deviceId, 'rerun', options.signal, list));
+    }
     return out;
   }
 

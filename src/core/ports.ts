@@ -271,6 +271,8 @@ export interface DeviceCursor {
 }
 
 export interface DeviceState {
+  /** The site the cursor and the failed punches belong to (set by each run); absent in older state. */
+  site?: string;
   lastSyncAt: string | null;
   /** When the last successful sync run started: everything BioTime held before then has been read. */
   lastSyncStartedAt?: string | null;
@@ -336,6 +338,8 @@ export interface SyncStateStore {
   listFailed(deviceId?: string): Promise<FailedPunch[]>;
   /** Adds or updates failed punches and removes the keys that now have another outcome, in one atomic write. */
   updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void>;
+  /** Replaces failed punches as given (an edit such as moving them to another site: not another attempt). */
+  editFailed(deviceId: string, edited: FailedPunch[]): Promise<void>;
   setInflight(deviceId: string, entries: InflightEntry[]): Promise<void>;
   getInflight(deviceId: string): Promise<InflightEntry[]>;
   /** Problems met while loading (corrupt files), reported to the operator; never thrown. */

@@ -115,6 +115,11 @@ export class FileStateStore implements SyncStateStore {
     await this.writing(this.failed(deviceId).update(upsert, remove));
   }
 
+  async editFailed(deviceId: string, edited: FailedPunch[]): Promise<void> {
+    if (!edited.length) return;
+    await this.writing(this.failed(deviceId).update(edited, [], true));
+  }
+
   async setInflight(deviceId: string, entries: InflightEntry[]): Promise<void> {
     const file = this.file('inflight', `${safe(deviceId)}.json`);
     if (!entries.length) {
