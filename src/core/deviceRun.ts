@@ -162,7 +162,10 @@ export class DeviceRun {
       // With the disk full, the store writes this summary over the one reserved at the start of the run; if even
       // that fails, the engine keeps it and records it as soon as there is space.
       try {
-        await this.writer.finish(this.summary);
+        if ((await this.writer.finish(this.summary)) === 'diskFull' && this.summary.error?.code !== 'state.diskFull')
+          this.d.logger.warn(
+            `Device ${this.d.device.id}: the disk holding the state directory${this.d.store.dir ? ` ${this.d.store.dir}` : ''} is full: run ${this.req.runId} was recorded in the space it reserved, but the next run cannot record anything. Free space on that disk.`,
+          );
       } catch (e) {
         if (!isDiskFull(e)) throw e;
         this.failForDiskFull(e);

@@ -308,7 +308,8 @@ export interface RunRecordWriter {
   append(outcomes: PunchOutcome[]): Promise<void>;
   /** Records later facts about punches already appended (e.g. the user-control result applied at run end). */
   patch(patches: { key: string; patch: Partial<PunchOutcome> }[]): Promise<void>;
-  finish(summary: RunSummary): Promise<void>;
+  /** Resolves to 'diskFull' when the summary could only be written over its reserved space (the disk is full). */
+  finish(summary: RunSummary): Promise<void | 'diskFull'>;
 }
 
 /** The durable journal of checkin writes in flight, so a crash mid-write is recognised on the next run. */

@@ -168,6 +168,7 @@ export class FileStateStore implements SyncStateStore {
           // The disk is full: the summary reserved at the start is overwritten where it lies, so the run is not
           // left "running" (and later called interrupted) for want of a few hundred bytes.
           if (!StateError.is(e, 'diskFull') || !(await overwriteInPlace(`${base}.json`, text))) throw e;
+          return 'diskFull';
         }
       },
     };
