@@ -24,6 +24,10 @@ export interface CliOptions {
   env: NodeJS.ProcessEnv;
   /** SIGKILL the child at its k-th state write under `root`, before or after the operation. */
   failpoint?: { k: number; phase: 'before' | 'after'; root: string };
+  /** Other faults of failpoint.cjs, by its environment variables (full disk, clock jump). */
+  preload?: Record<string, string>;
+  /** Close the reading end of stdout at once (a reader like `head -c 0` that goes away). */
+  closeStdoutEarly?: boolean;
 }
 
 export class CliProcess {
@@ -44,10 +48,16 @@ export class CliProcess {
       env.CHAOS_FS_KILL_PHASE = o.failpoint.phase;
       env.CHAOS_FS_ROOT = o.failpoint.root;
     }
+    if (o.preload && Object.keys(o.preload).length) {
+      env.NODE_OPTIONS = `--require "${FAILPOINT}"`;
+      Object.assign(env, o.preload);
+    }
     this.child = spawn(process.execPath, [o.cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     this.child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    // Closed before the CLI writes anything: its first write meets a pipe with no reader (EPIPE).
+    if (o.closeStdoutEarly) this.child.stdout!.destroy();
     this.child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
     let hung = false;
     const timer = setTimeout(() => {
@@ -61,6 +71,13 @@ export class CliProcess {
         resolve({ args, code, signal, out, err, killedByUs: (this.killedByUs || byFailpoint) && !hung, hung });
       });
     });
+  }
+
+  /** SIGSTOP now, SIGCONT `ms` later (a laptop lid closed, a debugger, a container paused). */
+  pause(ms: number): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGSTOP');
+    setTimeout(() => this.child.kill('SIGCONT'), ms);
   }
 
   kill(): void {

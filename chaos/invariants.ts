@@ -20,7 +20,11 @@ export type ViolationKind =
   | 'json'
   | 'finalRun'
   | 'history'
-  | 'harness';
+  | 'harness'
+  /** A full state disk reported as a bare ENOSPC, with counts below what Frappe received, or left "running". */
+  | 'diskFull'
+  /** A closed output pipe not reported as exit 3 with one line on stderr. */
+  | 'pipe';
 
 export interface Violation {
   kind: ViolationKind;

@@ -1,6 +1,8 @@
 // One run of the campaign: the scenario's cycles of the real CLI against its world, faults armed per cycle,
 // SIGKILL triggered by the exact request or state write the scenario names, observation after every cycle,
 // then a clean cycle and the final checks.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FailedPunch, WatchedGap } from '../src/shared/model';
 import type { HistoryPunch } from '../src/shared/history';
 import { checkHistory } from './historyCheck';
@@ -156,12 +158,33 @@ class ScenarioRun {
     args: string[],
     env: NodeJS.ProcessEnv,
     failpoint?: { k: number; phase: 'before' | 'after' },
+    extra: { preload?: Record<string, string>; closeStdoutEarly?: boolean } = {},
   ): CliProcess {
     return new CliProcess(args, {
       cli: this.cliPath,
       env,
       ...(failpoint ? { failpoint: { ...failpoint, root: this.world.stateDir } } : {}),
+      ...extra,
     });
+  }
+
+  /** failpoint.cjs settings for the cycle's full disk and clock jump (the primary `run` only). */
+  private preload(spec: CycleSpec): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (spec.diskFullAt) {
+      out.CHAOS_FS_FULL_AT = String(spec.diskFullAt);
+      out.CHAOS_FS_ROOT = this.world.stateDir;
+      out.CHAOS_FS_FULL_MARK = this.fullMark();
+    }
+    if (spec.clockJump) {
+      out.CHAOS_CLOCK_JUMP_MS = String(spec.clockJump.ms);
+      out.CHAOS_CLOCK_JUMP_AFTER = String(spec.clockJump.after);
+    }
+    return out;
+  }
+
+  private fullMark(): string {
+    return path.join(this.world.dir, 'disk-full.mark');
   }
 
   private env(
@@ -179,6 +202,7 @@ class ScenarioRun {
     this.disarmFaults(spec);
     for (const x of this.results.slice(from)) this.violations.push(...checkProcess(x));
     await this.observe(c);
+    if (spec.pipeClosed) await this.pipeClosedEarly(`after cycle ${c + 1}`);
   }
 
   /** Before the cycle: out-of-order commits into ids reserved earlier, the cycle's uploads, new reservations. */
@@ -227,7 +251,20 @@ class ScenarioRun {
   private async runProcesses(c: number, spec: CycleSpec, env: NodeJS.ProcessEnv): Promise<void> {
     const runArgs = this.args('run', ['--verbose', ...(spec.json ? ['--json'] : [])]);
     const kill = spec.kill;
-    const primary = this.spawn(runArgs, env, kill?.at === 'stateWrite' ? { k: kill.k, phase: kill.phase } : undefined);
+    fs.rmSync(this.fullMark(), { force: true });
+    const checkinsBefore = checkinsOf(this.world).length;
+    if (spec.clockJump) this.count('wall-clock jump');
+    const primary = this.spawn(runArgs, env, kill?.at === 'stateWrite' ? { k: kill.k, phase: kill.phase } : undefined, {
+      preload: this.preload(spec),
+    });
+    let requests = 0;
+    const onRequest = () => {
+      if (spec.stop && ++requests === spec.stop.k) {
+        this.count('SIGSTOP then SIGCONT');
+        primary.pause(spec.stop.ms);
+      }
+      startSecond();
+    };
     let second: CliProcess | undefined;
     const startSecond = () => {
       if (!spec.concurrent || second) return;
@@ -242,11 +279,12 @@ class ScenarioRun {
     const triggers = armTriggers(this.world, spec, {
       kill: (at) => (this.count(`SIGKILL at ${at}`), primary.kill()),
       midRead,
-      request: startSecond,
+      request: onRequest,
       count: (k) => this.count(k),
     });
     const first = await primary.done;
     this.results.push({ result: first, json: spec.json, what: `cycle ${c + 1} run` });
+    if (spec.diskFullAt) this.checkDiskFull(c, first, checkinsOf(this.world).length - checkinsBefore);
     if (kill?.at === 'stateWrite' && first.killedByUs) this.count('SIGKILL mid-state-write');
     startSecond();
     if (second) {
@@ -273,6 +311,65 @@ class ScenarioRun {
       for (const p of spec.midRead.punches) this.commit(p, c + 1, false);
       for (const f of spec.midRead.fills) this.fill(f, c + 1, false);
     }
+  }
+
+  /**
+   * The state disk filled up during the cycle's run: the run must say so in words naming the state directory (never
+   * a bare ENOSPC), report at least every checkin Frappe received from it, and not be left "running".
+   */
+  private checkDiskFull(c: number, r: CliResult, received: number): void {
+    if (!fs.existsSync(this.fullMark())) return;
+    this.count('state disk full');
+    const what = `cycle ${c + 1} run (state disk full)`;
+    const text = `${r.out}\n${r.err}`;
+    if (/ENOSPC/.test(text) && !text.includes(`The disk holding the state directory ${this.world.stateDir} is full`))
+      this.violations.push({
+        kind: 'diskFull',
+        detail: `${what} reported ENOSPC without saying what it means: ${tail(r.err)}`,
+      });
+    // A write the run can do without (the Shift Type bookkeeping, the token cache) may fail and the run complete:
+    // then a warning must still say the disk is full.
+    if (r.code === 0 && !text.includes('is full'))
+      this.violations.push({
+        kind: 'diskFull',
+        detail: `${what} exited 0 and never said the disk is full (first refusal: ${fs.readFileSync(this.fullMark(), 'utf8').slice(0, 900)}): ${tail(r.err, 600)}`,
+      });
+    const reported = createdReported(r.out, this.s.cycles[c].json);
+    if (reported !== undefined && reported < received)
+      this.violations.push({
+        kind: 'diskFull',
+        detail: `${what} reported created ${reported} but Frappe received ${received} checkins from it`,
+      });
+    const runIds = runIdsOf(r.out, this.s.cycles[c].json);
+    const runsDir = path.join(this.world.stateDir, 'runs');
+    for (const id of runIds) {
+      const file = path.join(runsDir, `${encodeURIComponent(id)}.json`);
+      if (!fs.existsSync(file)) continue;
+      try {
+        const run = JSON.parse(fs.readFileSync(file, 'utf8')) as { status: string };
+        if (run.status === 'running')
+          this.violations.push({ kind: 'diskFull', detail: `${what}: run ${id} was left "running" on disk` });
+      } catch (e) {
+        this.violations.push({
+          kind: 'diskFull',
+          detail: `${what}: run ${id} summary unreadable: ${(e as Error).message}`,
+        });
+      }
+    }
+  }
+
+  /** A reader that goes away at once (`… | head -c 0`): status 3, one line on stderr, no crash, no hang. */
+  private async pipeClosedEarly(when: string): Promise<void> {
+    this.count('output pipe closed early');
+    const r = await this.spawn(this.args('failed', ['--json']), this.env(), undefined, { closeStdoutEarly: true }).done;
+    this.results.push({ result: r, json: false, what: `failed --json ${when} (pipe closed early)` });
+    const what = `failed --json ${when} with its pipe closed early`;
+    if (r.hung) this.violations.push({ kind: 'hang', detail: `${what} did not finish` });
+    else if (r.signal) this.violations.push({ kind: 'crash', detail: `${what} died of ${r.signal}: ${tail(r.err)}` });
+    else if (r.code !== 3 || !/standard output was closed before everything was written/.test(r.err))
+      this.violations.push({ kind: 'pipe', detail: `${what} exited ${r.code} (3 expected): ${tail(r.err)}` });
+    if (/Unexpected error|\n\s+at [^\n]+:\d+:\d+\)?(\n|$)/.test(r.err))
+      this.violations.push({ kind: 'crash', detail: `${what} printed a stack trace: ${tail(r.err, 1200)}` });
   }
 
   /** Deletes rows already synced (ids under the cursor seen after the previous cycle): later rows move up a page. */
@@ -377,6 +474,31 @@ class ScenarioRun {
 
   private sandbox(plan: Pick<FaultPlan, 'server'>) {
     return plan.server === 'biotime' ? this.world.biotime : this.world.frappe;
+  }
+}
+
+/** The checkins a `run` says it created: `--json` runs, or the summary lines. undefined when it said nothing. */
+function createdReported(out: string, json: boolean): number | undefined {
+  if (json) {
+    try {
+      return (JSON.parse(out) as { runs: { counts: { created: number } }[] }).runs.reduce(
+        (n, x) => n + x.counts.created,
+        0,
+      );
+    } catch {
+      return undefined;
+    }
+  }
+  const all = [...out.matchAll(/created (\d+)/g)];
+  return all.length ? all.reduce((n, m) => n + Number(m[1]), 0) : undefined;
+}
+
+function runIdsOf(out: string, json: boolean): string[] {
+  if (!json) return [];
+  try {
+    return (JSON.parse(out) as { runs: { runId: string }[] }).runs.map((x) => x.runId);
+  } catch {
+    return [];
   }
 }
 

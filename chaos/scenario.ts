@@ -84,6 +84,19 @@ export interface CycleSpec {
   midRead?: { atPage: number; punches: PunchSpec[]; fills: PunchSpec[]; deletes: number };
   /** The k-th checkin insert of the cycle is committed but its answer held past the client's timeout. */
   lateAnswer?: { k: number };
+  /**
+   * The k-th request to `server` of the cycle (a Frappe insert, a BioTime transaction page) is processed, then
+   * its answer trickles: headers at once, one body byte every `everyMs` (longer than the client's deadline).
+   */
+  trickle?: { server: Server; k: number; everyMs: number };
+  /** The state directory's disk fills up at the CLI's k-th state-changing file operation (ENOSPC from then on). */
+  diskFullAt?: number;
+  /** The CLI is stopped (SIGSTOP) at its k-th request to a sandbox and resumed (SIGCONT) `ms` later. */
+  stop?: { k: number; ms: number };
+  /** The CLI's wall clock jumps by `ms` after it read the clock `after` times (timers are not affected). */
+  clockJump?: { ms: number; after: number };
+  /** After the cycle, a reader of `failed --json` closes its pipe at the first chunk. */
+  pipeClosed: boolean;
   json: boolean;
 }
 
@@ -185,6 +198,8 @@ export function generateScenario(campaignSeed: number, index: number, opts: { qu
   // Each timeout costs the CLI's 5 s timeout (plus retries): at most one of each kind per scenario, in some.
   let timeoutBudget = r.chance(0.3) && !opts.quick ? 1 : 0;
   let lateAnswerBudget = r.chance(0.25) && !opts.quick ? 1 : 0;
+  // A trickling answer also costs a full client deadline.
+  let trickleBudget = r.chance(0.3) && !opts.quick ? 1 : 0;
   let pendingReserved: PunchSpec[] = [];
   for (let c = 0; c < cycles; c++) {
     const day = addDays(FIRST_DAY, c);
@@ -195,6 +210,7 @@ export function generateScenario(campaignSeed: number, index: number, opts: { qu
       http: [],
       skewSeconds: skew && r.chance(0.15) ? 0 : skew,
       json: r.chance(0.5),
+      pipeClosed: false,
     };
     const midRead = r.chance(0.3);
     // Gaps reserved by the previous cycle are committed now, or while the CLI reads (mid-read).
@@ -264,9 +280,35 @@ export function generateScenario(campaignSeed: number, index: number, opts: { qu
     } else if (r.chance(0.3)) {
       cycle.concurrent = r.pick(['run', 'run', 'rerun', 'status'] as const);
     }
+    drawFieldFaults(r, cycle, opts.quick ?? false, () => trickleBudget-- > 0);
     scenario.cycles.push(cycle);
   }
   return scenario;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Faults met in the field (issue 13), drawn after the others so a cycle's earlier draws keep their meaning: a full
+ * state disk (alone with the HTTP faults: its check compares what Frappe received with what the run reports, which
+ * a lost answer or a second process would blur), a trickling answer, a stopped and resumed process, a wall-clock
+ * jump, and a reader that closes its pipe early.
+ */
+function drawFieldFaults(r: Rng, cycle: CycleSpec, quick: boolean, trickle: () => boolean): void {
+  const alone = !cycle.kill && !cycle.concurrent && !cycle.lateAnswer;
+  if (alone && r.chance(0.15)) cycle.diskFullAt = r.int(1, 60);
+  if (!cycle.diskFullAt && r.chance(0.5) && trickle()) {
+    const server = r.pick<Server>(['biotime', 'frappe']);
+    cycle.trickle = { server, k: server === 'frappe' ? r.int(1, 3) : r.int(1, 4), everyMs: r.int(1500, 3000) };
+  }
+  if (!cycle.diskFullAt && !cycle.kill && r.chance(0.15))
+    cycle.stop = { k: r.int(1, 8), ms: r.int(100, quick ? 800 : 6500) };
+  if (r.chance(0.15))
+    cycle.clockJump = {
+      ms: r.pick([-24 * HOUR_MS, -2 * HOUR_MS, 2 * HOUR_MS, 24 * HOUR_MS, 7 * 24 * HOUR_MS]),
+      after: r.int(0, 300),
+    };
+  cycle.pipeClosed = r.chance(0.25);
 }
 
 class Generator {
@@ -386,6 +428,13 @@ export function describeScenario(s: Scenario): string {
         ? `mid-read at page ${c.midRead.atPage}: ${c.midRead.punches.length} uploads, ${c.midRead.fills.length} out-of-order commits, ${c.midRead.deletes} synced rows deleted`
         : '',
       c.lateAnswer ? `answer to insert #${c.lateAnswer.k} held past the timeout after the commit` : '',
+      c.trickle
+        ? `${c.trickle.server} answer #${c.trickle.k} trickles (1 byte / ${c.trickle.everyMs} ms) after the commit`
+        : '',
+      c.diskFullAt ? `state disk full from file operation #${c.diskFullAt}` : '',
+      c.stop ? `SIGSTOP at request #${c.stop.k}, SIGCONT ${c.stop.ms} ms later` : '',
+      c.clockJump ? `wall clock jumps ${c.clockJump.ms / 3_600_000} h after ${c.clockJump.after} reads` : '',
+      c.pipeClosed ? 'failed --json read through a pipe closed early' : '',
       c.json ? '--json' : '',
     ];
     lines.push(`  cycle ${i + 1}: ${parts.filter(Boolean).join('; ')}`);

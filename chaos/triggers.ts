@@ -70,6 +70,19 @@ export function armTriggers(w: ChaosWorld, spec: CycleSpec, a: TriggerActions): 
       await new Promise((resolve) => setTimeout(resolve, CLIENT_TIMEOUT_MS + 1500));
     };
   }
+  if (spec.trickle) {
+    const { server, k, everyMs } = spec.trickle;
+    let seen = 0;
+    const matches =
+      server === 'frappe'
+        ? isInsert
+        : (req: SandboxRequest) => req.method === 'GET' && req.path === '/iclock/api/transactions/';
+    (server === 'frappe' ? w.frappe : w.biotime).knobs.trickleAnswer = (req) => {
+      if (!matches(req) || ++seen !== k) return undefined;
+      a.count(`answer trickling after the commit (${server})`);
+      return everyMs;
+    };
+  }
   return {
     get midReadDone() {
       return state.midReadDone;
@@ -78,6 +91,8 @@ export function armTriggers(w: ChaosWorld, spec: CycleSpec, a: TriggerActions): 
       w.onBiotime = undefined;
       w.onFrappe = undefined;
       w.frappe.knobs.beforeAnswer = undefined;
+      w.frappe.knobs.trickleAnswer = undefined;
+      w.biotime.knobs.trickleAnswer = undefined;
     },
   };
 }

@@ -28,6 +28,8 @@ export interface CliArgs {
   device?: string;
   punch: string[];
   run?: string;
+  /** rerun: move failed punches of the device's former site to this one (its current site) first. */
+  toSite?: string;
   dryRun: boolean;
   json: boolean;
   verbose: boolean;
@@ -77,8 +79,9 @@ Commands:
                                            punch-to-checkin time, cursors and watched ids
   report missing-checkouts --date YYYY-MM-DD [--site ID] [--json]
                                            Employees whose last punch of the day is an IN with no OUT
-  rerun [--device ID] [--punch ID ...] [--run RUN_ID] [--json]
-                                           Reprocess failed punches against the current Frappe state
+  rerun [--device ID] [--punch ID ...] [--run RUN_ID] [--to-site SITE] [--json]
+                                           Reprocess failed punches against the current Frappe state;
+                                           --to-site moves those of a device's former site to SITE first
   dismiss --device ID --punch ID ...       Drop failed punches the operator has dealt with
   show-run RUN_ID [--json]                 The punch-to-checkin mapping of a run
   doctor [--device ID] [--json]            Preflight checks, each with what to fix
@@ -102,7 +105,7 @@ Secrets come from the environment: BIOTIME_PASSWORD_<DEVICE>, FRAPPE_API_KEY_<SI
 (ids upper-cased, other characters as _), with BIOTIME_PASSWORD, FRAPPE_API_KEY, FRAPPE_API_SECRET as fallbacks;
 a secret no variable sets is read from the OS keychain (\`biotime-sync secrets set NAME\`).
 Exit codes: 0 every device run completed (failed punches do not fail a run), 1 a device run failed,
-2 bad configuration or usage.`;
+2 bad configuration or usage, 3 standard output was closed before everything was written.`;
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -117,6 +120,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
         device: { type: 'string' },
         punch: { type: 'string', multiple: true },
         run: { type: 'string' },
+        'to-site': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -162,6 +166,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     throw new UsageError('secrets takes set NAME, delete NAME or list.');
   if (command === 'secrets' && positional[0] !== 'list' && !positional[1])
     throw new UsageError(`secrets ${positional[0]} needs the variable name, e.g. BIOTIME_PASSWORD_HQ.`);
+  if (v['to-site'] !== undefined && (command !== 'rerun' || !v.device))
+    throw new UsageError('--to-site goes with rerun --device ID (the device whose failed punches move).');
   if (command === 'reset-cursor' && !v.device) throw new UsageError('reset-cursor needs --device ID.');
   const fv = v['frappe-version'];
   if (fv !== undefined && fv !== '15' && fv !== '16')
@@ -177,6 +183,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     device: v.device,
     punch,
     run: v.run,
+    toSite: v['to-site'],
     dryRun: !!v['dry-run'],
     json: !!v.json,
     verbose: !!v.verbose,

@@ -103,6 +103,7 @@ const rerun: Cmd = async (h, a, io) => {
     deviceId: a.device,
     keys: a.punch.length ? a.punch : undefined,
     runId: a.run,
+    toSite: a.toSite,
     signal: abortOnSignals().signal,
   });
   return printRuns(runs, a, io);

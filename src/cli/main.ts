@@ -15,6 +15,7 @@ import { osKeychain, withKeychainSecrets, type SecretStore } from './keychain';
 import { runDemo, runSandbox } from './sandboxCommands';
 import { readSecretFromStdin } from './secretInput';
 import { runSecrets } from './secretsCommand';
+import { processStdio } from './stdio';
 
 export interface CliIo {
   out(text: string): void;
@@ -132,15 +133,12 @@ function loadConfig(file: string): SyncConfig {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t + '\n'),
-    err: (t) => process.stderr.write(t + '\n'),
-    env: process.env,
-  }).then(
-    (code) => process.exit(code),
+  const stdio = processStdio();
+  main(process.argv.slice(2), stdio.io).then(
+    (code) => stdio.exit(code),
     (e) => {
-      process.stderr.write(`Unexpected error: ${(e as Error)?.stack ?? e}\n`);
-      process.exit(1);
+      stdio.io.err(`Unexpected error: ${(e as Error)?.stack ?? e}`);
+      return stdio.exit(1);
     },
   );
 }

@@ -16,6 +16,7 @@ import type {
   TlsConfig,
   UserControlConfig,
 } from './configTypes';
+import { SITE_CHANGE_ACTIONS } from './configTypes';
 import { scanJsonText } from './configText';
 import { ConfigError, type ConfigIssue } from './errors';
 
@@ -45,6 +46,7 @@ export const DEFAULTS = deepFreeze({
     // Merged under the configured punchStates, so adding "5": "OUT" never silently turns "1" into IN.
     punchStates: { '0': 'IN', '1': 'OUT' } as Record<string, 'IN' | 'OUT' | 'NONE' | 'SKIP'>,
     otherPunchStates: 'IN' as const,
+    onSiteChange: 'keepCursor' as const,
     userControl: { mode: 'off', onIn: 'enable', onOut: 'disable', exempt: [] as string[] } as UserControlConfig,
     pageSize: 200,
     tls: { verify: true },
@@ -63,7 +65,8 @@ export const CONFIG_DESCRIPTIONS = {
   'site.url': 'Base URL of the Frappe site, e.g. https://hr.example.com (http or https, no credentials).',
   'site.timeZone': 'IANA time zone of the site (System Settings time_zone); read from the site when omitted.',
   'site.tls': 'TLS settings for this site.',
-  'site.timeoutSeconds': 'Timeout of one HTTP request to the site, in seconds.',
+  'site.timeoutSeconds':
+    'Deadline of one HTTP request to the site (connecting, headers and the whole body), in seconds.',
   'site.shiftTypes': 'Shift Types whose "Last Sync of Checkin" this tool moves forward after each run.',
   'site.shiftSyncMarginMinutes': 'Safety margin, in minutes, subtracted before moving "Last Sync of Checkin".',
   'site.fastWriteHours':
@@ -88,6 +91,8 @@ export const CONFIG_DESCRIPTIONS = {
   'device.punchStates':
     'What each BioTime punch_state becomes: IN, OUT, NONE (no log type) or SKIP. Merged over {"0": "IN", "1": "OUT"}.',
   'device.otherPunchStates': 'What punch states not listed in punchStates become.',
+  'device.onSiteChange':
+    "When this device's site changes: keepCursor (go on from where it is; older punches are not imported into the new site) or readFromImportSince (read again from importSince, or from the first transaction, into the new site).",
   'device.userControl': 'Enable or disable employees on the terminals after their checkins.',
   'userControl.mode':
     'Mechanism: off, area (move to a no-access area and back), resign (resign and reinstate) or frappe-user (toggle the linked Frappe User).',
@@ -100,7 +105,8 @@ export const CONFIG_DESCRIPTIONS = {
   'device.importSince':
     'Only punches at or after this BioTime time are imported: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS".',
   'device.tls': 'TLS settings for this BioTime server.',
-  'device.timeoutSeconds': 'Timeout of one HTTP request to BioTime, in seconds.',
+  'device.timeoutSeconds':
+    'Deadline of one HTTP request to BioTime (connecting, headers and the whole body), in seconds.',
   'device.offlineAfterMinutes': 'A terminal silent longer than this many minutes is reported offline.',
   'device.terminalLocations': 'Coordinates per terminal serial number, sent when a punch has none.',
   'device.location': 'Coordinates of the device, used when neither the punch nor its terminal has any.',
@@ -229,6 +235,7 @@ const DEVICE: ObjectSpec = {
       { default: D.punchStates },
     ),
     otherPunchStates: p(oneOf(...PUNCH_STATE_ACTIONS), 'device.otherPunchStates', { default: D.otherPunchStates }),
+    onSiteChange: p(oneOf(...SITE_CHANGE_ACTIONS), 'device.onSiteChange', { default: D.onSiteChange }),
     userControl: p(USER_CONTROL, 'device.userControl', { default: D.userControl }),
     pageSize: p(int(10, 1000), 'device.pageSize', { default: D.pageSize }),
     importSince: p(str('importSince'), 'device.importSince'),

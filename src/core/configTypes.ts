@@ -55,6 +55,9 @@ export interface UserControlConfig {
   exempt: string[];
 }
 
+export const SITE_CHANGE_ACTIONS = ['keepCursor', 'readFromImportSince'] as const;
+export type SiteChangeAction = (typeof SITE_CHANGE_ACTIONS)[number];
+
 export interface DeviceConfig {
   id: string;
   name: string;
@@ -68,6 +71,11 @@ export interface DeviceConfig {
   timeZone?: string;
   authScheme: 'jwt' | 'token';
   punchStates: Record<string, PunchStateAction>;
+  /**
+   * What a run does when the device's `site` changed since its last run: keep the cursor (punches already read are
+   * not imported into the new site) or read again from importSince into the new site.
+   */
+  onSiteChange: SiteChangeAction;
   otherPunchStates: PunchStateAction;
   userControl: UserControlConfig;
   pageSize: number;

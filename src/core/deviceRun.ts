@@ -2,11 +2,11 @@
 // is a checkpoint: its outcomes are appended to the run record, failed punches are stored with their raw records,
 // and only then is the cursor moved past it (steps 4-5). A crash anywhere repeats at most the two batches in
 // flight, and the write journal plus the duplicate check make the repeat create nothing twice.
-import type { FailedPunch, PunchOutcome, RunKind, RunSummary } from '../shared/model';
+import type { FailedPunch, PunchOutcome, RunKind, RunSummary, SiteChange } from '../shared/model';
 import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
-import { BioTimeError, CancelledError, FrappeError, describeError } from './errors';
+import { BioTimeError, CancelledError, FrappeError, describeError, isDiskFull } from './errors';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -79,6 +79,8 @@ export class DeviceRun {
   private journalDirty = false;
   private deviceZone: string | undefined;
   private historyWarned = false;
+  /** The final summary could not be written (disk full): the engine records it once there is space. */
+  unrecorded = false;
 
   constructor(
     private readonly d: RunDeps,
@@ -108,6 +110,7 @@ export class DeviceRun {
   async execute(): Promise<RunSummary> {
     const { store, device } = this.d;
     this.state = await store.loadDevice(device.id);
+    await this.checkSiteChange();
     this.summary.cursorBefore = this.state.cursor?.hwm ?? null;
     this.writer = this.dryRun ? memoryWriter() : await store.startRun(this.summary);
     this.d.emit({ type: 'runStarted', runId: this.req.runId, deviceId: device.id, kind: this.req.kind });
@@ -118,7 +121,8 @@ export class DeviceRun {
       if (this.req.kind === 'sync')
         await this.processFailed(
           (await store.listFailed(device.id)).filter(
-            (f) => f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS,
+            (f) =>
+              f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS && (f.site ?? device.site) === device.site,
           ),
         );
       await this.closeJournal(true);
@@ -131,6 +135,7 @@ export class DeviceRun {
         delete this.state.lastError;
       }
     } catch (caught) {
+      if (isDiskFull(caught)) return (this.failForDiskFull(caught), this.finish());
       // The permlevel trap is the cause whatever stopped the run after it (the complete list is known only now).
       const e = this.processor?.wrongCheckins.length ? this.trapError() : caught;
       this.summary.status = CancelledError.is(e) ? 'cancelled' : 'failed';
@@ -159,11 +164,100 @@ export class DeviceRun {
         this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`),
       );
       this.state.lastAttemptAt = now.toISOString();
-      await this.d.store.saveDevice(this.d.device.id, this.state);
-      await this.writer.finish(this.summary);
+      try {
+        await this.d.store.saveDevice(this.d.device.id, this.state);
+      } catch (e) {
+        if (!isDiskFull(e)) throw e;
+        this.failForDiskFull(e);
+      }
+      // With the disk full, the store writes this summary over the one reserved at the start of the run; if even
+      // that fails, the engine keeps it and records it as soon as there is space.
+      try {
+        if ((await this.writer.finish(this.summary)) === 'diskFull' && this.summary.error?.code !== 'state.diskFull')
+          this.d.logger.warn(
+            `Device ${this.d.device.id}: the disk holding the state directory${this.d.store.dir ? ` ${this.d.store.dir}` : ''} is full: run ${this.req.runId} was recorded in the space it reserved, but the next run cannot record anything. Free space on that disk.`,
+          );
+      } catch (e) {
+        if (!isDiskFull(e)) throw e;
+        this.failForDiskFull(e);
+        this.unrecorded = true;
+      }
     }
     this.d.emit({ type: 'runFinished', runId: this.req.runId, deviceId: this.d.device.id, summary: this.summary });
     return this.summary;
+  }
+
+  /**
+   * The device's `site` changed since its previous run: say what that means, once, when it happens, and do what
+   * `onSiteChange` asks — keep the cursor, or read again from importSince into the new site. Failed punches of the
+   * old site are marked as such and stay with it: they are not sent to the new site unless the operator moves them.
+   */
+  private async checkSiteChange(): Promise<void> {
+    const { device, store } = this.d;
+    const from = this.state.site;
+    this.state.site = device.site;
+    if (!from || from === device.site) return;
+    const to = device.site;
+    const readAgain = device.onSiteChange === 'readFromImportSince';
+    const hwm = this.state.cursor?.hwm ?? 0;
+    const old = (await store.listFailed(device.id)).filter((f) => (f.site ?? from) === from);
+    if (!this.dryRun)
+      await store.editFailed(
+        device.id,
+        old.filter((f) => !f.site).map((f) => ({ ...f, site: from })),
+      );
+    if (readAgain) this.state.cursor = null;
+    const since = device.importSince
+      ? `importSince (${device.importSince})`
+      : 'the first transaction (no importSince is set)';
+    const parts = [`Device ${device.id} now sends to site ${to}; it sent to site ${from} before.`];
+    parts.push(
+      readAgain
+        ? `As onSiteChange is "readFromImportSince", this run reads again from ${since} into ${to}; checkins ${to} already has are recognised as duplicates.`
+        : `Its cursor was kept (onSiteChange "keepCursor"): punches already read${hwm ? ` (up to BioTime transaction ${hwm})` : ''} stay in ${from} and are not imported into ${to}; new punches go to ${to}. To import them into ${to} too, run \`biotime-sync reset-cursor --device ${device.id}\` (reads again from ${since}).`,
+    );
+    if (old.length && readAgain)
+      parts.push(
+        `${old.length} failed punch(es) recorded for ${from} stay with ${from} unless this run reads them again: those it reads are tried for ${to} (and listed for ${to} if they fail again).`,
+      );
+    else if (old.length)
+      parts.push(
+        `${old.length} failed punch(es) recorded for ${from} stay with ${from} and are not sent to ${to}; to send them to ${to}: \`biotime-sync rerun --device ${device.id} --to-site ${to}\`.`,
+      );
+    const change: SiteChange = {
+      from,
+      to,
+      cursor: readAgain ? 'readAgain' : 'kept',
+      failedOfOldSite: old.length,
+      message: parts.join(' '),
+    };
+    this.summary.siteChange = change;
+    this.d.logger.warn(change.message);
+    this.d.emit({ type: 'siteChanged', runId: this.req.runId, deviceId: device.id, change });
+  }
+
+  /**
+   * The state directory's disk is full: the run stops and says what that means for the operator — which directory,
+   * what Frappe received from this run (kept, recognised as duplicates by the next run) and where the next run
+   * starts. Counts are never lowered: every checkin sent was counted when Frappe answered.
+   */
+  private failForDiskFull(e: unknown): void {
+    if (this.summary.error?.code === 'state.diskFull') return;
+    const c = this.summary.counts;
+    const where = this.d.store.dir ? `the state directory ${this.d.store.dir}` : 'the state directory';
+    const err = this.d.redactor.redactValue({
+      code: 'state.diskFull',
+      message:
+        `The disk holding ${where} is full (${diskCode(e)}): the run stopped. ` +
+        `Frappe received ${c.created} new checkin(s) from this run (${c.duplicate} more were already there); they are safe and stay. ` +
+        `The cursor stays at the last batch recorded, so the next run reads the rest again and recognises what Frappe already has: nothing is lost or created twice.`,
+      hint: `Free space on the disk of ${where}, then run again.`,
+    });
+    this.summary.status = 'failed';
+    this.summary.error = err;
+    this.state.lastError = err;
+    if (this.req.kind === 'sync') this.state.consecutiveFailures++;
+    this.d.logger.error(`Device ${this.d.device.id}: run ${this.req.runId} failed: ${err.message} (${err.hint})`);
   }
 
   private async prepare(): Promise<void> {
@@ -307,7 +401,9 @@ export class DeviceRun {
         // The previous batch's checkins exist in Frappe before this one is sent, and at most one batch waits to
         // be recorded, so memory and the journal stay bounded by two batches.
         await Promise.all([inserting, recordedBefore]);
-        const inserted = this.processor.commit(batch);
+        // Counted as soon as Frappe answered, before they are recorded: a run that fails to record them (a full
+        // disk) must still report every checkin it sent.
+        const inserted = this.processor.commit(batch).then((o) => (this.count(o), o));
         const done = Promise.all([recorded, inserted]).then(async ([, outcomes]) => {
           await this.record(outcomes, fresh, next);
           for (const p of fresh) read.pending.delete(p.key);
@@ -420,6 +516,7 @@ export class DeviceRun {
       const punches = await Promise.all(failed.slice(i, i + size).map((f) => this.reload(f)));
       this.summary.counts.fetched += punches.length;
       const outcomes = await this.processor.process(punches);
+      this.count(outcomes);
       await this.record(outcomes, punches);
       if (this.processor.wrongCheckins.length) throw this.trapError();
     }
@@ -458,7 +555,6 @@ export class DeviceRun {
     });
     const pendingTimes = this.pendingTimes();
     const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
-    this.count(outcomes);
     this.processed += outcomes.length;
     // Listeners (the extension's panels) do work per outcome: hand the loop back between slices.
     await forEachYielding(outcomes, (o) =>
@@ -474,7 +570,10 @@ export class DeviceRun {
     const byKey = new Map(punches.map((p) => [p.key, p]));
     const upsert = outcomes
       .filter((o) => o.outcome === 'failed')
-      .map((o) => toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()));
+      .map((o) => ({
+        ...toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()),
+        site: this.d.device.site,
+      }));
     const remove = outcomes.filter((o) => o.outcome !== 'failed' && this.failedKeys.has(o.key)).map((o) => o.key);
     await this.d.store.updateFailed(this.d.device.id, upsert, remove);
     for (const k of remove) this.failedKeys.delete(k);
@@ -558,7 +657,11 @@ export class DeviceRun {
   }
 }
 
-/** The cursor after a page: past every id on it (all of them have outcomes now). */
+function diskCode(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause ?? e;
+  return (cause as NodeJS.ErrnoException).code ?? 'ENOSPC';
+}
+
 /**
  * The cursor after a page: past every id on it (all of them have outcomes now). Ids skipped over above the old
  * cursor become watched gaps; ids that were gaps and now appeared are no longer watched.

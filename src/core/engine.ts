@@ -78,6 +78,8 @@ export class SyncEngine implements SyncEngineApi {
   private readonly zones = new Map<string, string>();
   private readonly controls = new Map<string, UserControl | undefined>();
   private readonly shiftChains = new Map<string, Promise<void>>();
+  /** Final summaries of runs that could not be written (disk full), written by the next start under the lock. */
+  private readonly unrecorded = new Map<string, RunSummary>();
   /** Plans of recent dry runs (they are never written to the store). */
   private readonly plans = new Map<string, { summary: RunSummary; outcomes: PunchOutcome[] }>();
 
@@ -157,7 +159,45 @@ export class SyncEngine implements SyncEngineApi {
       byDevice.set(f.deviceId, [...(byDevice.get(f.deviceId) ?? []), f]);
     }
     const out: RunSummary[] = [];
-    for (const [deviceId, list] of byDevice) out.push(await this.start(deviceId, 'rerun', options.signal, list));
+    for (const [deviceId, all] of byDevice) {
+      const dev = this.device(deviceId);
+      let list = all;
+      if (options.toSite !== undefined) {
+        if (options.toSite !== dev.site) {
+          out.push(
+            this.refused(
+              dev,
+              'rerun',
+              'site.notCurrent',
+              `Device ${deviceId} sends to site ${dev.site}, not ${options.toSite}: its failed punches can only be moved to ${dev.site}.`,
+              `biotime-sync rerun --device ${deviceId} --to-site ${dev.site}`,
+            ),
+          );
+          continue;
+        }
+        // The operator's explicit choice: the failed punches of the former site now belong to the current one.
+        const moved = list.filter((f) => (f.site ?? dev.site) !== dev.site).map((f) => ({ ...f, site: dev.site }));
+        await this.d.store.editFailed(deviceId, moved);
+        if (moved.length)
+          this.d.logger.info(`Device ${deviceId}: ${moved.length} failed punch(es) moved to site ${dev.site}.`);
+        list = list.map((f) => ({ ...f, site: dev.site }));
+      }
+      const foreign = list.filter((f) => (f.site ?? dev.site) !== dev.site);
+      list = list.filter((f) => (f.site ?? dev.site) === dev.site);
+      if (foreign.length) {
+        const sites = [...new Set(foreign.map((f) => f.site))].join(', ');
+        out.push(
+          this.refused(
+            dev,
+            'rerun',
+            'site.moved',
+            `${foreign.length} failed punch(es) of device ${deviceId} were recorded for site ${sites}; the device now sends to site ${dev.site}, so they were not sent.`,
+            `To send them to ${dev.site}: biotime-sync rerun --device ${deviceId} --to-site ${dev.site}. To drop them: biotime-sync dismiss --device ${deviceId} --punch KEY (keys in \`biotime-sync failed --device ${deviceId}\`).`,
+          ),
+        );
+      }
+      if (list.length) out.push(await this.start(deviceId, 'rerun', options.signal, list));
+    }
     return out;
   }
 
@@ -195,7 +235,8 @@ export class SyncEngine implements SyncEngineApi {
       );
     }
     // Runs can only be left "running" by a process that died before this one took the lock: look once per taking.
-    if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed)) await this.closeInterruptedRuns();
+    if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed || this.unrecorded.size))
+      await this.closeInterruptedRuns();
     const runId = newRunId(this.d.clock.now(), device.id);
     const ctx = currentLogContext();
     if (ctx) ctx.run = runId;
@@ -218,6 +259,7 @@ export class SyncEngine implements SyncEngineApi {
         { runId, kind, signal, failed },
       );
       const summary = await run.execute();
+      if (run.unrecorded) this.unrecorded.set(summary.runId, summary);
       if (kind === 'dryRun') this.keepPlan(summary, run.plan);
       if (kind === 'sync' && summary.status === 'completed') await this.moveShifts(device, signal);
       return summary;
@@ -240,9 +282,20 @@ export class SyncEngine implements SyncEngineApi {
   async closeInterruptedRuns(): Promise<void> {
     if (!this.d.lock?.isHeld) return;
     this.interruptedClosed = true;
+    for (const [runId, summary] of this.unrecorded) {
+      try {
+        await this.d.store.updateRun(summary);
+        this.unrecorded.delete(runId);
+        this.d.logger.info(
+          `Device ${summary.deviceId}: run ${runId} is now recorded as failed (${summary.error?.code}).`,
+        );
+      } catch (e) {
+        this.d.logger.warn(`Could not record run ${runId} yet: ${this.d.redactor.redact((e as Error).message)}`);
+      }
+    }
     try {
       for (const r of await this.d.store.listRuns(undefined, Number.MAX_SAFE_INTEGER)) {
-        if (r.status !== 'running' || runsInThisProcess.has(r.runId)) continue;
+        if (r.status !== 'running' || runsInThisProcess.has(r.runId) || this.unrecorded.has(r.runId)) continue;
         // The summary on disk was written at the start; what the run did is in its outcomes, batch by batch.
         const counts = emptyCounts();
         for await (const o of this.d.store.readRunOutcomes(r.runId)) {
@@ -363,6 +416,14 @@ export class SyncEngine implements SyncEngineApi {
       const st = await this.d.store.loadDevice(dev.id);
       const [lastRun] = await this.d.store.listRuns(dev.id, 1);
       const failed = await this.d.store.listFailed(dev.id);
+      // A run that failed for a full disk could not save the device's state: its summary tells the truth.
+      const diskFull =
+        lastRun?.error?.code === 'state.diskFull' &&
+        (!st.lastAttemptAt || (lastRun.finishedAt ?? '') > st.lastAttemptAt);
+      if (diskFull) {
+        st.lastError = lastRun.error;
+        st.consecutiveFailures = Math.max(1, st.consecutiveFailures + 1);
+      }
       const base =
         st.lastAttemptAt && (!st.lastSyncAt || st.lastAttemptAt > st.lastSyncAt) ? st.lastAttemptAt : st.lastSyncAt;
       out.push({

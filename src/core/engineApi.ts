@@ -8,6 +8,7 @@ import type {
   RunKind,
   RunSummary,
   ShiftSyncRecord,
+  SiteChange,
 } from '../shared/model';
 import type { Event } from './events';
 import type { EmployeeRecord } from './ports';
@@ -27,7 +28,9 @@ export type EngineEvent =
   | { type: 'outcome'; runId: string; deviceId: string; outcome: PunchOutcome }
   | { type: 'runFinished'; runId: string; deviceId: string; summary: RunSummary }
   | { type: 'tickSkipped'; deviceId: string; reason: string }
-  | { type: 'stateChanged'; deviceId?: string };
+  | { type: 'stateChanged'; deviceId?: string }
+  /** A run found the device's site changed since its previous run (hosts show `change.message` to the operator). */
+  | { type: 'siteChanged'; runId: string; deviceId: string; change: SiteChange };
 
 export interface RunOptions {
   dryRun?: boolean;
@@ -42,6 +45,11 @@ export interface RerunOptions {
   runId?: string;
   /** Only failed punches with this employee code. */
   empCode?: string;
+  /**
+   * Moves the selected failed punches recorded for another site to this one (which must be the device's current
+   * site) before rerunning them. Without it, failed punches of a device's former site are not sent.
+   */
+  toSite?: string;
   signal?: AbortSignal;
 }
 

@@ -88,7 +88,8 @@ export class ConfigError extends SyncError {
 export class StateError extends SyncError {
   readonly code: string;
   constructor(
-    readonly reason: 'locked' | 'corrupt' | 'io',
+    /** `diskFull`: the file system holding the state directory has no space left (ENOSPC) or quota (EDQUOT). */
+    readonly reason: 'locked' | 'corrupt' | 'io' | 'diskFull',
     message: string,
     hint?: string,
     options?: { cause?: unknown },
@@ -122,6 +123,12 @@ export class CancelledError extends SyncError {
   static is(e: unknown): e is CancelledError {
     return e instanceof CancelledError;
   }
+}
+
+/** Whether a file-system error means the disk (or the user's quota) is full. */
+export function isDiskFull(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || StateError.is(e, 'diskFull');
 }
 
 /** Serialises any error for run records and `--json` output without leaking internals. */

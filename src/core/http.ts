@@ -99,6 +99,9 @@ export class HttpTransportError extends Error {
   }
 }
 
+/** The abort reason of a request whose deadline passed (told apart from the caller's cancellation). */
+const DEADLINE = Symbol('deadline');
+
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 const TLS_CODES = new Set([
@@ -206,6 +209,35 @@ export class HttpClient {
   }
 
   private async once(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    // axios' `timeout` is an idle timeout on the socket: an answer that trickles one byte at a time never trips it.
+    // The deadline bounds the whole exchange (connect, headers and body) of this attempt.
+    const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
+    const deadline = new AbortController();
+    const onCaller = () => deadline.abort();
+    req.signal?.addEventListener('abort', onCaller, { once: true });
+    const timer = setTimeout(() => deadline.abort(DEADLINE), timeoutMs);
+    try {
+      return await this.exchange(req, attempt, deadline.signal);
+    } catch (e) {
+      if (deadline.signal.reason === DEADLINE && !req.signal?.aborted) throw this.timedOut(req, timeoutMs);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCaller);
+    }
+  }
+
+  private timedOut(req: HttpRequest, timeoutMs: number, code?: string): HttpTransportError {
+    const within = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+    return new HttpTransportError(
+      'timeout',
+      `${this.opts.name} (${this.origin}): no complete answer to ${req.method} ${pathOf(req.url)} within ${within} (the deadline of one request, timeoutSeconds).`,
+      true,
+      code,
+    );
+  }
+
+  private async exchange(req: HttpRequest, attempt: number, signal: AbortSignal): Promise<HttpResponse> {
     const url = this.sameOrigin(req.url);
     const cfg: AxiosRequestConfig = {
       method: req.method,
@@ -217,7 +249,7 @@ export class HttpClient {
         ...(req.data !== undefined ? { 'Content-Type': 'application/json' } : {}),
         ...req.headers,
       },
-      signal: req.signal,
+      signal,
       timeout: req.timeoutMs ?? this.opts.timeoutMs,
       ...(req.maxBodyBytes !== undefined ? { maxContentLength: req.maxBodyBytes } : {}),
     };
@@ -233,6 +265,7 @@ export class HttpClient {
         attempts: attempt,
       };
     } catch (e) {
+      if (signal.reason === DEADLINE) throw e;
       if (req.signal?.aborted || axios.isCancel(e)) throw new CancelledError();
       throw this.classify(e, req);
     }
@@ -264,14 +297,8 @@ export class HttpClient {
     if (code === 'ECONNREFUSED') return new HttpTransportError('refused', `${where}: connection refused.`, false, code);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
       return new HttpTransportError('dns', `${where}: host name not found.`, false, code);
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(msg)) {
-      return new HttpTransportError(
-        'timeout',
-        `${where}: no answer to ${req.method} ${pathOf(req.url)} within ${Math.round((req.timeoutMs ?? this.opts.timeoutMs) / 1000)} s.`,
-        true,
-        code,
-      );
-    }
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(msg))
+      return this.timedOut(req, req.timeoutMs ?? this.opts.timeoutMs, code);
     if (
       code === 'ECONNRESET' ||
       code === 'EPIPE' ||

@@ -310,6 +310,8 @@ export interface DeviceCursor {
 }
 
 export interface DeviceState {
+  /** The site the cursor and the failed punches belong to (set by each run); absent in older state. */
+  site?: string;
   lastSyncAt: string | null;
   /** When the last successful sync run started: everything BioTime held before then has been read. */
   lastSyncStartedAt?: string | null;
@@ -345,7 +347,8 @@ export interface RunRecordWriter {
   append(outcomes: PunchOutcome[]): Promise<void>;
   /** Records later facts about punches already appended (e.g. the user-control result applied at run end). */
   patch(patches: { key: string; patch: Partial<PunchOutcome> }[]): Promise<void>;
-  finish(summary: RunSummary): Promise<void>;
+  /** Resolves to 'diskFull' when the summary could only be written over its reserved space (the disk is full). */
+  finish(summary: RunSummary): Promise<void | 'diskFull'>;
 }
 
 /** The durable journal of checkin writes in flight, so a crash mid-write is recognised on the next run. */
@@ -375,10 +378,14 @@ export interface SyncStateStore {
   listFailed(deviceId?: string): Promise<FailedPunch[]>;
   /** Adds or updates failed punches and removes the keys that now have another outcome, in one atomic write. */
   updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void>;
+  /** Replaces failed punches as given (an edit such as moving them to another site: not another attempt). */
+  editFailed(deviceId: string, edited: FailedPunch[]): Promise<void>;
   setInflight(deviceId: string, entries: InflightEntry[]): Promise<void>;
   getInflight(deviceId: string): Promise<InflightEntry[]>;
   /** Problems met while loading (corrupt files), reported to the operator; never thrown. */
   readonly problems: string[];
+  /** Where the state lives (a directory), for messages; undefined for stores that are not files. */
+  readonly dir?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -116,14 +116,16 @@ export class Scheduler implements Disposable {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  private setRole(role: SchedulerRole): void {
+  /** `stopping`: the role is given up because this scheduler stops, not because another process took it. */
+  private setRole(role: SchedulerRole, stopping = false): void {
     if (role === this.role) return;
     this.role = role;
-    this.o.logger.info(
-      role === 'runner'
-        ? 'This process now runs the scheduled syncs.'
-        : 'Another process runs the scheduled syncs; this one follows.',
-    );
+    if (!stopping)
+      this.o.logger.info(
+        role === 'runner'
+          ? 'This process now runs the scheduled syncs.'
+          : 'Another process runs the scheduled syncs; this one follows.',
+      );
     this.roleEmitter.fire(role);
   }
 
@@ -132,13 +134,21 @@ export class Scheduler implements Disposable {
    * page being written completes or is repeated next time); otherwise they are awaited.
    */
   async stop(abandon = false): Promise<void> {
+    const wasStarted = !this.stopped;
     this.stopped = true;
     this.halted = true;
     this.timer?.dispose();
     if (abandon) for (const ac of this.abort) ac.abort();
     await Promise.allSettled([...this.inflight]);
+    const wasRunner = this.role === 'runner';
     await this.o.lock.release();
-    this.setRole('follower');
+    this.setRole('follower', true);
+    if (wasStarted || wasRunner)
+      this.o.logger.info(
+        wasRunner
+          ? 'Stopped: this process no longer runs the scheduled syncs (the state directory lock is released).'
+          : 'Stopped: this process no longer follows the scheduled syncs.',
+      );
   }
 
   dispose(): void {

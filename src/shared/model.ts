@@ -90,6 +90,11 @@ export interface FailedPunch {
   longitude: number | null;
   /** The BioTime transaction exactly as received. */
   raw: Record<string, unknown>;
+  /**
+   * The site it was meant for. Failed punches stay with that site when the device moves to another one, until the
+   * operator moves them (`rerun --to-site`). Absent on punches recorded before sites were kept: the device's site.
+   */
+  site?: string;
 }
 
 export interface OutcomeCounts {
@@ -128,6 +133,19 @@ export interface RunSummary {
    * write Employee Checkin `time`): the operator deletes them in Frappe; their punches are failed, to rerun.
    */
   wrongCheckins?: string[];
+  /** Set when this run found the device's site changed since its previous run, and what it did about it. */
+  siteChange?: SiteChange;
+}
+
+export interface SiteChange {
+  from: string;
+  to: string;
+  /** `kept`: the cursor went on (older punches are not imported into `to`); `readAgain`: read from importSince. */
+  cursor: 'kept' | 'readAgain';
+  /** Failed punches that stay with `from`: not sent to `to` unless the operator moves them. */
+  failedOfOldSite: number;
+  /** The operator-facing explanation (also logged as a warning). */
+  message: string;
 }
 
 export interface TerminalHealth {

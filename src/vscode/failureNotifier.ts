@@ -12,7 +12,18 @@ export class FailureNotifier extends Disposable {
 
   constructor(private readonly host: EngineHost) {
     super();
-    this._register(host.onEvent((e) => (e.type === 'runFinished' ? void this.onRun(e.summary) : undefined)));
+    this._register(
+      host.onEvent((e) => {
+        if (e.type === 'runFinished') void this.onRun(e.summary);
+        // A device moved to another site: said once, when the run that finds it happens (not a failure).
+        if (e.type === 'siteChanged') void this.onSiteChanged(e.change.message);
+      }),
+    );
+  }
+
+  private async onSiteChanged(message: string): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(`BioTime Sync: ${message}`, 'Show Log');
+    if (choice === 'Show Log') await vscode.commands.executeCommand('bioSync.showLog');
   }
 
   private async onRun(run: RunSummary): Promise<void> {

@@ -28,6 +28,7 @@ export function device(overrides: Partial<DeviceConfig> = {}): DeviceConfig {
     authScheme: 'jwt',
     punchStates: { '0': 'IN', '1': 'OUT' },
     otherPunchStates: 'IN',
+    onSiteChange: 'keepCursor',
     userControl: { mode: 'off', onIn: 'enable', onOut: 'disable', exempt: [] },
     pageSize: 3,
     tls: { verify: true },

@@ -1,6 +1,6 @@
 // In-memory fakes of the engine's ports for unit tests of the core. They model the behaviour the engine relies on
 // (ascending-id reads after a cursor; Frappe's duplicate rule and refusals), nothing more.
-import type { DeviceConfig } from '../../src/core/configTypes';
+import type { DeviceConfig, SiteConfig } from '../../src/core/configTypes';
 import { SyncEngine, type RunLock } from '../../src/core/engine';
 import { Redactor, nullLogger } from '../../src/core/redact';
 import type { Clock, CredentialProvider, Logger, SyncStateStore } from '../../src/core/ports';
@@ -257,6 +257,7 @@ export const FAKE_CREDENTIALS: CredentialProvider = {
 /** A SyncEngine over these fakes (one source and sink for every device), with a fixed clock unless given one. */
 export function fakeEngine(o: {
   devices: DeviceConfig[];
+  sites?: SiteConfig[];
   store: SyncStateStore;
   source: AttendanceSource;
   sink: CheckinSink;
@@ -267,7 +268,7 @@ export function fakeEngine(o: {
   history?: HistoryRecorder;
 }): SyncEngine {
   return new SyncEngine({
-    config: config(o.devices),
+    config: config(o.devices, o.sites),
     store: o.store,
     credentials: FAKE_CREDENTIALS,
     connectors: { source: () => o.source, sink: () => o.sink, userControl: () => o.userControl },

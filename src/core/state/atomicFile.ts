@@ -24,6 +24,30 @@ export async function writeFileAtomic(file: string, data: string, mode = 0o600):
   await syncDir(dir);
 }
 
+/**
+ * Writes `data` over the start of an existing file without allocating anything: the rest of the file is filled
+ * with spaces, so `data` must be JSON (or text that ignores trailing white space). For a full disk only, where a
+ * new file cannot be written: a crash mid-write can tear the file. Returns false when `data` does not fit.
+ */
+export async function overwriteInPlace(file: string, data: string): Promise<boolean> {
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    fh = await fs.promises.open(file, 'r+');
+    const { size } = await fh.stat();
+    const bytes = Buffer.from(data, 'utf8');
+    if (bytes.length > size) return false;
+    const block = Buffer.alloc(size, 0x20);
+    bytes.copy(block);
+    await fh.write(block, 0, size, 0);
+    await fh.sync();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
 /** writeFileAtomic's temporary names: `.<target name>.<pid>.<12 hex digits>.tmp`. */
 const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
 

@@ -46,13 +46,15 @@ export class FailedJournal {
     return map;
   }
 
-  async update(upsert: FailedPunch[], remove: string[]): Promise<void> {
+  /** `edit`: the upserted punches replace the kept ones as they are (not another attempt). */
+  async update(upsert: FailedPunch[], remove: string[], edit = false): Promise<void> {
     const map = await this.load();
     const out: Line[] = [];
     for (const k of remove) if (map.delete(k)) out.push({ d: k });
     for (const f of upsert) {
       const prev = map.get(f.key);
-      const next = prev ? { ...f, firstFailedAt: prev.firstFailedAt, attempts: prev.attempts + 1 } : f;
+      if (edit && !prev) continue;
+      const next = prev && !edit ? { ...f, firstFailedAt: prev.firstFailedAt, attempts: prev.attempts + 1 } : f;
       map.set(f.key, next);
       out.push({ p: next });
     }

@@ -11,10 +11,17 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
 import type { DeviceState, InflightEntry, RunRecordWriter, SiteState, SyncStateStore } from '../ports';
-import { quarantine, readJsonFile, removeStaleTemps, writeFileAtomic } from './atomicFile';
+import { isDiskFull, StateError } from '../errors';
+import { overwriteInPlace, quarantine, readJsonFile, removeStaleTemps, writeFileAtomic } from './atomicFile';
 import { FailedJournal } from './failedJournal';
 
 export const RUNS_KEPT_PER_DEVICE = 200;
+
+/**
+ * A run summary is written padded to this size when the run starts, so that its final version can still be written
+ * over the same blocks when the disk fills up during the run (a new file cannot be written then).
+ */
+export const RUN_SUMMARY_RESERVE = 4096;
 
 export function emptyDeviceState(): DeviceState {
   return { lastSyncAt: null, lastAttemptAt: null, cursor: null, consecutiveFailures: 0, userControlMemory: {} };
@@ -56,7 +63,22 @@ export class FileStateStore implements SyncStateStore {
   }
 
   async saveDevice(deviceId: string, state: DeviceState): Promise<void> {
-    await writeFileAtomic(this.file('devices', `${safe(deviceId)}.json`), JSON.stringify(state));
+    await this.writing(writeFileAtomic(this.file('devices', `${safe(deviceId)}.json`), JSON.stringify(state)));
+  }
+
+  /** Turns "no space left" into an error naming the state directory; other errors pass unchanged. */
+  private async writing<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      if (!isDiskFull(e) || StateError.is(e)) throw e;
+      throw new StateError(
+        'diskFull',
+        `The disk holding the state directory ${this.dir} is full (${(e as NodeJS.ErrnoException).code}).`,
+        `Free space on that disk, then run again.`,
+        { cause: e },
+      );
+    }
   }
 
   async loadSite(siteId: string): Promise<SiteState> {
@@ -69,7 +91,7 @@ export class FileStateStore implements SyncStateStore {
   }
 
   async saveSite(siteId: string, state: SiteState): Promise<void> {
-    await writeFileAtomic(this.file('sites', `${safe(siteId)}.json`), JSON.stringify(state));
+    await this.writing(writeFileAtomic(this.file('sites', `${safe(siteId)}.json`), JSON.stringify(state)));
   }
 
   async listFailed(deviceId?: string): Promise<FailedPunch[]> {
@@ -89,8 +111,13 @@ export class FileStateStore implements SyncStateStore {
 
   async updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void> {
     if (!upsert.length && !remove.length) return;
-    await fs.promises.mkdir(this.file('failed'), { recursive: true, mode: 0o700 });
-    await this.failed(deviceId).update(upsert, remove);
+    await this.writing(fs.promises.mkdir(this.file('failed'), { recursive: true, mode: 0o700 }));
+    await this.writing(this.failed(deviceId).update(upsert, remove));
+  }
+
+  async editFailed(deviceId: string, edited: FailedPunch[]): Promise<void> {
+    if (!edited.length) return;
+    await this.writing(this.failed(deviceId).update(edited, [], true));
   }
 
   async setInflight(deviceId: string, entries: InflightEntry[]): Promise<void> {
@@ -99,7 +126,7 @@ export class FileStateStore implements SyncStateStore {
       await fs.promises.rm(file, { force: true });
       return;
     }
-    await writeFileAtomic(file, JSON.stringify(entries));
+    await this.writing(writeFileAtomic(file, JSON.stringify(entries)));
   }
 
   async getInflight(deviceId: string): Promise<InflightEntry[]> {
@@ -113,14 +140,18 @@ export class FileStateStore implements SyncStateStore {
 
   async startRun(summary: RunSummary): Promise<RunRecordWriter> {
     const base = this.file('runs', safe(summary.runId));
-    await writeFileAtomic(`${base}.json`, JSON.stringify(summary));
+    await this.writing(writeFileAtomic(`${base}.json`, padded(JSON.stringify(summary))));
     await this.pruneRuns(summary.deviceId);
-    const fh = await fs.promises.open(`${base}.jsonl`, 'a', 0o600);
+    const fh = await this.writing(fs.promises.open(`${base}.jsonl`, 'a', 0o600));
     let closed = false;
     const writeLines = async (lines: RunLine[]) => {
       if (!lines.length || closed) return;
-      await fh.write(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-      await fh.sync();
+      await this.writing(
+        (async () => {
+          await fh.write(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+          await fh.sync();
+        })(),
+      );
     };
     return {
       append: (outcomes) => writeLines(outcomes.map((o) => ({ t: 'o', o }))),
@@ -128,15 +159,23 @@ export class FileStateStore implements SyncStateStore {
       finish: async (final) => {
         if (!closed) {
           closed = true;
-          await fh.close();
+          await fh.close().catch(() => undefined);
         }
-        await writeFileAtomic(`${base}.json`, JSON.stringify(final));
+        const text = JSON.stringify(final);
+        try {
+          await this.writing(writeFileAtomic(`${base}.json`, text));
+        } catch (e) {
+          // The disk is full: the summary reserved at the start is overwritten where it lies, so the run is not
+          // left "running" (and later called interrupted) for want of a few hundred bytes.
+          if (!StateError.is(e, 'diskFull') || !(await overwriteInPlace(`${base}.json`, text))) throw e;
+          return 'diskFull';
+        }
       },
     };
   }
 
   async updateRun(summary: RunSummary): Promise<void> {
-    await writeFileAtomic(this.file('runs', `${safe(summary.runId)}.json`), JSON.stringify(summary));
+    await this.writing(writeFileAtomic(this.file('runs', `${safe(summary.runId)}.json`), JSON.stringify(summary)));
   }
 
   async listRuns(deviceId?: string, limit = 50): Promise<RunSummary[]> {
@@ -207,6 +246,11 @@ export class FileStateStore implements SyncStateStore {
       await fs.promises.rm(`${base}.jsonl`, { force: true });
     }
   }
+}
+
+/** The summary followed by spaces up to RUN_SUMMARY_RESERVE bytes (JSON ignores trailing white space). */
+function padded(json: string): string {
+  return json + ' '.repeat(Math.max(0, RUN_SUMMARY_RESERVE - Buffer.byteLength(json)));
 }
 
 function safe(id: string): string {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StateError } from '../errors';
+import { isDiskFull, StateError } from '../errors';
 
 export interface LockOwner {
   pid: number;
@@ -60,14 +60,27 @@ export class StateDirLock {
       };
       try {
         const fh = await fs.promises.open(this.file, 'wx', 0o600);
-        await fh.writeFile(JSON.stringify(me));
-        await fh.sync();
-        await fh.close();
+        try {
+          await fh.writeFile(JSON.stringify(me));
+          await fh.sync();
+          await fh.close();
+        } catch (e) {
+          // An empty lock file (a full disk) would shut every later process out: it goes with the failed write.
+          await fh.close().catch(() => undefined);
+          await fs.promises.rm(this.file, { force: true }).catch(() => undefined);
+          throw e;
+        }
         this.held = me;
         this.startHeartbeat();
         await this.opts.onAcquire?.().catch(() => undefined);
         return true;
       } catch (e) {
+        if (isDiskFull(e))
+          throw new StateError(
+            'diskFull',
+            `The disk holding the state directory ${this.dir} is full (${(e as NodeJS.ErrnoException).code}): nothing was synced.`,
+            'Free space on that disk, then run again.',
+          );
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
           throw new StateError('io', `Cannot create the lock file in ${this.dir}: ${(e as Error).message}`);
       }

@@ -60,6 +60,12 @@ export interface ServerKnobs {
    * answer lost after the commit, the case a client must not turn into a duplicate by resending blindly.
    */
   beforeAnswer?: (req: SandboxRequest, res: SandboxResponse) => Promise<void> | void;
+  /**
+   * After the handler ran (its writes are committed): a number makes the answer trickle — status and headers at
+   * once, then one byte of the body every that many milliseconds (a congested link or a slow proxy). undefined
+   * answers as usual.
+   */
+  trickleAnswer?: (req: SandboxRequest) => number | undefined;
 }
 
 export interface ServerStats {
@@ -163,6 +169,29 @@ function send(res: ServerResponse, response: SandboxResponse): void {
   res.end(payload);
 }
 
+/** Sends the status and headers, then the body one byte every `everyMs` until it is sent or the socket closes. */
+function trickle(res: ServerResponse, response: SandboxResponse, everyMs: number): void {
+  const body =
+    typeof response.body === 'string' || Buffer.isBuffer(response.body)
+      ? Buffer.from(response.body)
+      : Buffer.from(response.body === undefined ? '' : JSON.stringify(response.body), 'utf8');
+  res.writeHead(response.status, {
+    'Content-Type': 'application/json',
+    ...(response.headers ?? {}),
+    'Content-Length': String(body.length),
+  });
+  let i = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || i >= body.length) {
+      clearInterval(timer);
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(body.subarray(i, ++i));
+  }, everyMs);
+  res.on('close', () => clearInterval(timer));
+}
+
 const statusText: Record<string, string> = {
   '500': 'Internal Server Error',
   '502': 'Bad Gateway',
@@ -263,6 +292,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       release();
     }
     await knobs.beforeAnswer?.(request, response);
+    const every = knobs.trickleAnswer?.(request);
+    if (every !== undefined) return trickle(res, response, every);
     send(res, response);
   };
 

@@ -96,6 +96,7 @@ export class SyncTreeModel extends Disposable {
         this.invalidate(e.deviceId);
         return;
       case 'stateChanged':
+      case 'siteChanged':
         this.invalidate(e.deviceId);
         return;
       case 'outcome':

@@ -72,6 +72,7 @@ describe('config: validateConfig', () => {
           authScheme: 'jwt',
           punchStates: { '0': 'IN', '1': 'OUT' },
           otherPunchStates: 'IN',
+          onSiteChange: 'keepCursor',
           userControl: { mode: 'off', onIn: 'enable', onOut: 'disable', exempt: [] },
           pageSize: 200,
           tls: { verify: true },

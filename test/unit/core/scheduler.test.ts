@@ -111,6 +111,27 @@ describe('core/scheduler', () => {
     await b.scheduler.stop();
   });
 
+  it('says it stopped when it stops, never that another process took over', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-sched3-'));
+    const a = setup(dir);
+    const b = setup(dir);
+    await a.scheduler.tick();
+    b.scheduler.start();
+    b.clock.advance(0);
+    await settle();
+    await idle(a);
+    await idle(b);
+    assert.equal(b.scheduler.isRunner, false);
+    a.lines.length = 0;
+    b.lines.length = 0;
+    await a.scheduler.stop();
+    await b.scheduler.stop();
+    assert.deepEqual(a.lines, [
+      'Stopped: this process no longer runs the scheduled syncs (the state directory lock is released).',
+    ]);
+    assert.deepEqual(b.lines, ['Stopped: this process no longer follows the scheduled syncs.']);
+  });
+
   it('keeps ticking on its timer and survives a failing tick', async () => {
     const s = setup();
     let loads = 0;
