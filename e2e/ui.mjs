@@ -3,7 +3,7 @@
 // the sandbox servers e2e/run.sh started. Screenshots go to OUT_DIR (media/screenshots/ for the README).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import { patientWaits } from './waits.mjs';
+import { finiteAnimations, patientWaits } from './waits.mjs';
 
 const BASE = process.env.VSCODE_URL;
 const FOLDER = process.env.WS_FOLDER;
@@ -40,7 +40,7 @@ async function tidy() {
   await quickInput()
     .waitFor({ state: 'hidden', timeout: 5000 })
     .catch(() => {});
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished))); // the palette fades out
+  await page.evaluate(finiteAnimations); // the palette fades out
   if (await page.locator('iframe.webview.ready').count()) {
     await mapping()
       .locator('body')

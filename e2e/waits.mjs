@@ -38,6 +38,19 @@ export function patientWaits(page, scale) {
   };
 }
 
+/**
+ * For page.evaluate: resolves when the page's finite animations and transitions (a fade-out) have ended. Endless
+ * ones (a spinning sync icon) are left out, and a cancelled one counts as ended.
+ */
+export function finiteAnimations() {
+  return Promise.all(
+    document
+      .getAnimations()
+      .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+      .map((a) => a.finished.catch(() => undefined)),
+  ).then(() => undefined);
+}
+
 /** Resolves with `probe()`'s first truthy value, checked every `everyMs`; past `ms` throws naming `what`. */
 export async function waitUntil(what, probe, ms, everyMs = 250) {
   const end = Date.now() + ms;
