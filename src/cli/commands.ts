@@ -73,20 +73,43 @@ const failed: Cmd = async (h, a, io) => {
 
 const rerun: Cmd = async (h, a, io) => {
   await h.lock.acquire();
+  // Asked-for punches that are not failed ones are said, not silently skipped ("0 created" would look like a rerun).
+  const failedKeys = new Set((await h.engine.listFailed(a.device)).map((f) => f.key));
+  const notFailed = a.punch.filter((k) => !failedKeys.has(k));
   const runs = await h.engine.rerun({
     deviceId: a.device,
     keys: a.punch.length ? a.punch : undefined,
     runId: a.run,
     signal: abortOnSignals().signal,
   });
-  return printRuns(runs, a, io);
+  if (notFailed.length)
+    io.err(
+      `Not rerun: ${notFailed.join(', ')} ${notFailed.length === 1 ? 'is not a failed punch' : 'are not failed punches'}${a.device ? ` of ${a.device}` : ''} (see \`biotime-sync failed\`).`,
+    );
+  if (!runs.length && !a.json) {
+    io.out('No failed punches to rerun.');
+    return notFailed.length ? 1 : 0;
+  }
+  const code = printRuns(runs, a, io);
+  return code || (notFailed.length ? 1 : 0);
 };
 
+/** Says exactly what happened; exits 1 when nothing was dismissed (0 only when every id was dismissed). */
 const dismiss: Cmd = async (h, a, io) => {
   await h.lock.acquire();
-  await h.engine.dismiss(a.device!, a.punch);
-  io.out(`Dismissed ${a.punch.length} failed punch(es) of ${a.device}.`);
-  return 0;
+  const r = await h.engine.dismiss(a.device!, a.punch);
+  if (a.json) io.out(JSON.stringify(r, null, 2));
+  else {
+    if (r.dismissed.length)
+      io.out(
+        `Dismissed ${r.dismissed.length} failed punch(es) of ${r.deviceId} (${r.dismissed.join(', ')}): no checkin was created for them.`,
+      );
+    if (r.notFailed.length)
+      io.err(
+        `Not dismissed: ${r.notFailed.join(', ')} ${r.notFailed.length === 1 ? 'is not a failed punch' : 'are not failed punches'} of ${r.deviceId} (see \`biotime-sync failed --device ${r.deviceId}\`).`,
+      );
+  }
+  return r.notFailed.length ? 1 : 0;
 };
 
 const showRun: Cmd = async (h, a, io) => {

@@ -2,11 +2,17 @@
 // problem before anything is contacted), wires the engine with env credentials, file state and a stderr logger.
 import * as fs from 'node:fs';
 import { createEngine, type EngineHandle } from '../app/createEngine';
-import { parseConfigText } from '../core/config';
-import type { SyncConfig } from '../core/configTypes';
-import { ConfigError, SyncError } from '../core/errors';
+import {
+  checkConfigText,
+  formatConfigProblem,
+  stopDevices,
+  type ConfigCheck,
+  type ConfigProblem,
+} from '../core/configCheck';
+import { ConfigError, SyncError, UnknownDeviceError } from '../core/errors';
 import { Redactor } from '../core/redact';
-import { parseCli, USAGE, type CliArgs } from './args';
+import { version } from '../../package.json';
+import { helpText, parseCli, USAGE, type CliArgs } from './args';
 import { commands } from './commands';
 import { consoleLogger } from './consoleLogger';
 import { EnvCredentials, missingSecrets } from './envCredentials';
@@ -29,20 +35,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (args.command === 'help') return (io.out(USAGE), 0);
+  if (args.command === 'help') return (io.out(helpText(args)), 0);
+  if (args.command === 'version') return (io.out(`biotime-sync ${version}`), 0);
   if (args.command === 'sandbox') return runSandbox(args, io);
   if (args.command === 'demo') return runDemo(io);
-  let config: SyncConfig;
+  let check: ConfigCheck;
   try {
-    config = loadConfig(args.config);
-    if (NEEDS_SECRETS.has(args.command)) {
-      const missing = missingSecrets(config, io.env);
-      if (missing.length) throw new ConfigError(missing, 'environment');
-    }
+    check = loadConfig(args.config);
   } catch (e) {
     if (e instanceof ConfigError) return (io.err(e.message + (e.hint ? `\n${e.hint}` : '')), 2);
     throw e;
   }
+  if (NEEDS_SECRETS.has(args.command)) check = stopWithoutSecrets(check, io.env, args.device);
+  // A problem stops only what it concerns: the other devices run. Exit 2 only when nothing can run.
+  if (check.problems.length) io.err(problemReport(check, args.config));
+  if (check.problems.some((p) => p.scope === 'all')) return 2;
+  if (args.device && check.stopped.includes(args.device)) {
+    io.err(`Device ${args.device} cannot run until the problems above are fixed; nothing was contacted.`);
+    return 2;
+  }
+  const runsDevices = ['run', 'watch'].includes(args.command) && !args.device;
+  if (runsDevices && check.stopped.length && !check.devices.some((d) => d.enabled)) {
+    io.err('No device can run; nothing was contacted.');
+    return 2;
+  }
+  const config = check.config;
   const redactor = new Redactor();
   const progress = new ProgressLine();
   const logger = consoleLogger({
@@ -60,16 +77,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   });
   const sub = handle.engine.onEvent((e) => progress.on(e));
   try {
-    return await commands[args.command](handle, args, {
+    const code = await commands[args.command](handle, args, {
       ...io,
       out: (t) => (progress.clear(), io.out(redactor.redact(t))),
     });
+    // Devices stopped by a configuration problem did not run: that is a device run that did not complete.
+    return code === 0 && runsDevices && check.stopped.length ? 1 : code;
   } catch (e) {
     // Typed engine errors are translated here, at the edge: message and what to do, never a stack trace.
     if (!(e instanceof SyncError)) throw e;
     progress.clear();
     io.err(redactor.redact(`${e.message}${e.hint ? `\n${e.hint}` : ''}`));
-    return e instanceof ConfigError ? 2 : 1;
+    return e instanceof ConfigError || e instanceof UnknownDeviceError ? 2 : 1;
   } finally {
     progress.clear();
     sub.dispose();
@@ -77,7 +96,36 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function loadConfig(file: string): SyncConfig {
+/** The problems, one line each, named by device (or site) and key. */
+function problemReport(check: ConfigCheck, file: string): string {
+  const lines = check.problems.map((p) => `  - ${formatConfigProblem(p)}`);
+  const stopped = check.stopped.length
+    ? `These devices do not run until fixed: ${check.stopped.join(', ')}.`
+    : 'No device is stopped by them.';
+  return `Configuration problems in ${file}:\n${lines.join('\n')}\n${stopped}`;
+}
+
+/** Devices whose secrets the environment lacks are stopped like devices with a configuration problem. */
+function stopWithoutSecrets(check: ConfigCheck, env: NodeJS.ProcessEnv, only?: string): ConfigCheck {
+  const problems: ConfigProblem[] = [];
+  for (const d of check.devices) {
+    if (only ? d.id !== only : !d.enabled) continue;
+    for (const m of missingSecrets(check.config, env, [d.id]))
+      problems.push({
+        deviceId: d.id,
+        deviceName: d.name,
+        siteId: d.site,
+        key: m.key,
+        message: m.message,
+        path: m.key,
+        scope: 'device',
+        stops: [d.id],
+      });
+  }
+  return stopDevices(check, problems);
+}
+
+function loadConfig(file: string): ConfigCheck {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -93,7 +141,7 @@ function loadConfig(file: string): SyncConfig {
       },
     ]);
   }
-  return parseConfigText(text, file);
+  return checkConfigText(text, file);
 }
 
 if (require.main === module) {

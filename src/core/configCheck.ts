@@ -66,7 +66,7 @@ export function checkConfigText(text: string, source: string, options: ConfigOpt
 /** "device "Riyadh office" (riyadh) · timeZone: unknown time zone …" */
 export function formatConfigProblem(p: ConfigProblem): string {
   const who =
-    p.list === 'devices'
+    p.list === 'devices' || (p.list === undefined && p.deviceId)
       ? p.deviceId
         ? p.deviceName && p.deviceName !== p.deviceId
           ? `device "${p.deviceName}" (${p.deviceId})`
@@ -84,6 +84,41 @@ export function formatConfigProblem(p: ConfigProblem): string {
         ? ' (nothing can run)'
         : '';
   return `${who} · ${p.key}: ${p.message}${stops}`;
+}
+
+/**
+ * Stops more devices of a checked configuration for reasons found outside it (a secret missing from the environment
+ * or the keychain): they leave `devices`, their problems are added, and Shift Types they feed are held.
+ */
+export function stopDevices(check: ConfigCheck, problems: ConfigProblem[]): ConfigCheck {
+  const ids = new Set(problems.flatMap((p) => p.stops));
+  if (!ids.size) return check;
+  const out = [...check.problems, ...problems];
+  const stoppedDevices = check.config.devices.filter((d) => ids.has(d.id));
+  const sites = check.config.sites.map((site) => {
+    const here = stoppedDevices.filter((d) => d.site === site.id).map((d) => d.id);
+    const held = site.shiftTypes.filter((f) => here.some((id) => !f.devices || f.devices.includes(id)));
+    if (!held.length) return site;
+    out.push({
+      siteId: site.id,
+      key: 'shiftTypes',
+      message: heldMessage(
+        held.map((f) => f.shiftType),
+        here,
+      ),
+      path: 'sites',
+      list: 'sites',
+      scope: 'shiftTypes',
+      stops: [],
+    });
+    return { ...site, shiftTypes: site.shiftTypes.filter((f) => !held.includes(f)) };
+  });
+  const config = freezeConfig({ sites, devices: check.config.devices.filter((d) => !ids.has(d.id)) });
+  return { config, devices: config.devices, stopped: [...check.stopped, ...ids], problems: out };
+}
+
+function heldMessage(shiftTypes: string[], devices: string[]): string {
+  return `"Last Sync of Checkin" of ${shiftTypes.map((h) => `"${h}"`).join(', ')} is not moved while ${devices.map((s) => `"${s}"`).join(', ')} cannot run (its punches are not being read); fix that device first`;
 }
 
 function checkWith(raw: unknown, options: ConfigOptions, early: ConfigIssue[]): ConfigCheck {
@@ -147,7 +182,7 @@ function holdShiftFeeds(
     problems.push({
       siteId: str(site.id),
       key: 'shiftTypes',
-      message: `"Last Sync of Checkin" of ${held.map((h) => `"${h}"`).join(', ')} is not moved while ${stoppedHere.map((s) => `"${s}"`).join(', ')} cannot run (its punches are not being read); fix that device first`,
+      message: heldMessage(held, stoppedHere),
       path: `sites[${index}].shiftTypes`,
       list: 'sites',
       index,

@@ -1,6 +1,8 @@
 // The engine's public surface as the hosts (CLI, extension) see it.
 import type {
   DeviceStatus,
+  DismissedPunch,
+  DismissResult,
   DoctorCheck,
   FailedPunch,
   OutcomeCounts,
@@ -51,9 +53,18 @@ export interface SyncEngineApi {
   /** Syncs one device now, whatever the schedule. Never throws for a device failure: the summary says `failed`. */
   runDevice(deviceId: string, options?: RunOptions): Promise<RunSummary>;
   runAll(options?: RunOptions): Promise<RunSummary[]>;
-  /** Reprocesses failed punches against the current Frappe state; never creates a duplicate. */
+  /**
+   * Reprocesses failed punches against the current Frappe state; never creates a duplicate. Throws
+   * UnknownDeviceError when the device (or every device of the selection) is no longer configured.
+   */
   rerun(options: RerunOptions): Promise<RunSummary[]>;
-  dismiss(deviceId: string, keys: string[]): Promise<void>;
+  /**
+   * Dismisses failed punches; says which were dismissed and which keys were not failed punches. Throws
+   * UnknownDeviceError for a device neither configured nor recorded.
+   */
+  dismiss(deviceId: string, keys: string[]): Promise<DismissResult>;
+  /** Punches dismissed by the operator (kept apart from resolved ones: no checkin exists for them). */
+  listDismissed(deviceId?: string): Promise<DismissedPunch[]>;
   status(): Promise<DeviceStatus[]>;
   listFailed(deviceId?: string): Promise<FailedPunch[]>;
   listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]>;

@@ -1,6 +1,7 @@
 // The engine's ports: small interfaces the core needs and the hosts (CLI, VS Code) or the API clients implement.
 // Nothing here may depend on BioTime or Frappe client code; those implement the interfaces.
 import type {
+  DismissedPunch,
   FailedPunch,
   FailureCode,
   LogType,
@@ -336,6 +337,13 @@ export interface SyncStateStore {
   listFailed(deviceId?: string): Promise<FailedPunch[]>;
   /** Adds or updates failed punches and removes the keys that now have another outcome, in one atomic write. */
   updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void>;
+  /**
+   * Removes failed punches the operator dismissed and records them as dismissed (never as resolved). Returns the
+   * punches that were dismissed: keys that were not in the failed list are not.
+   */
+  dismissFailed(deviceId: string, keys: string[], at: Date): Promise<DismissedPunch[]>;
+  /** The punches dismissed so far (newest last). */
+  listDismissed(deviceId?: string): Promise<DismissedPunch[]>;
   setInflight(deviceId: string, entries: InflightEntry[]): Promise<void>;
   getInflight(deviceId: string): Promise<InflightEntry[]>;
   /** Problems met while loading (corrupt files), reported to the operator; never thrown. */
