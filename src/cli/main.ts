@@ -10,6 +10,7 @@ import {
   type ConfigProblem,
 } from '../core/configCheck';
 import { ConfigError, SyncError, UnknownDeviceError } from '../core/errors';
+import { setHintHost } from '../core/fixHints';
 import { Redactor } from '../core/redact';
 import { version } from '../../package.json';
 import { helpText, parseCli, USAGE, type CliArgs } from './args';
@@ -28,6 +29,8 @@ export interface CliIo {
 const NEEDS_SECRETS = new Set(['run', 'watch', 'rerun']);
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // Fix texts name the CLI's way (environment variables, `biotime-sync …` commands), not the extension's palette.
+  setHintHost('cli');
   let args: CliArgs;
   try {
     args = parseCli(argv, io.env);

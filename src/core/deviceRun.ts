@@ -7,6 +7,7 @@ import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
 import { BioTimeError, CancelledError, describeError } from './errors';
+import { resetCursorHint } from './fixHints';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -351,7 +352,7 @@ export class DeviceRun {
     const t = await this.d.source.getTransaction(cursor.hwm, this.req.signal);
     if (!t) {
       this.d.logger.warn(
-        `Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, run "biotime-sync reset-cursor --device ${this.d.device.id}".`,
+        `Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, reset the cursor: ${resetCursorHint(this.d.device.id)}.`,
       );
       return;
     }
@@ -359,7 +360,7 @@ export class DeviceRun {
       throw new BioTimeError(
         'idsWentBack',
         `BioTime transaction ${cursor.hwm} is now a different punch (${t.empCode} at ${t.punchTime}): the BioTime database was restored or reinstalled and transaction ids are being reused.`,
-        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): biotime-sync reset-cursor --device ${this.d.device.id}`,
+        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): ${resetCursorHint(this.d.device.id)}.`,
       );
     }
   }

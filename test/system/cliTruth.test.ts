@@ -11,6 +11,7 @@ import { StaticCredentials } from '../../src/app/staticCredentials';
 import { main } from '../../src/cli/main';
 import { validateConfig } from '../../src/core/config';
 import { UnknownDeviceError } from '../../src/core/errors';
+import { setHintHost } from '../../src/core/fixHints';
 import { nullLogger } from '../../src/core/redact';
 import { checkins, punch, SECRETS, world, type World } from './world';
 
@@ -46,8 +47,20 @@ describe('system: the CLI tells what happened (issue 12)', function () {
   this.timeout(60_000);
   let w: World | undefined;
   afterEach(async () => {
+    setHintHost('both'); // main() sets the CLI's; other tests in this process expect the default
     await w?.close();
     w = undefined;
+  });
+
+  it('a wrong BioTime password: the fix names the CLI way (the environment variable), no palette command', async () => {
+    w = await world();
+    const r = await run(['run', ...files(w.rawConfig).args], { BIOTIME_PASSWORD_HQ: 'wrong-password' });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.out,
+      /fix: Set the BioTime password for device 'hq' again \(set BIOTIME_PASSWORD_HQ \(or BIOTIME_PASSWORD\) in the environment\)/,
+    );
+    assert.doesNotMatch(r.out + r.err, /BioTime Sync: |Set Credentials/);
   });
 
   it('dismiss: counts only what it dismissed; a punch that is not failed exits 1; an unknown device exits 2', async () => {
