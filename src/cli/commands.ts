@@ -1,6 +1,7 @@
 // The CLI commands that work on a configured engine. Each returns the process exit code.
 import type { EngineHandle } from '../app/createEngine';
 import type { RunSummary } from '../shared/model';
+import { DRY_RUN_UNPREDICTABLE } from '../core/engineApi';
 import type { CliArgs } from './args';
 import { doctorReport, failedTable, mappingTable, shiftTable, statusTable, summaryLine } from './format';
 import type { CliIo } from './main';
@@ -27,10 +28,15 @@ const run: Cmd = async (h, a, io) => {
     const plans = await Promise.all(
       runs.map(async (r) => ({ ...r, outcomes: await collect(h.engine.runOutcomes(r.runId)) })),
     );
-    io.out(JSON.stringify({ runs: plans }, null, 2));
+    io.out(JSON.stringify({ runs: plans, unpredictable: DRY_RUN_UNPREDICTABLE }, null, 2));
     return exitFor(runs);
   }
-  return printRuns(runs, a, io);
+  const code = printRuns(runs, a, io);
+  if (a.dryRun)
+    io.out(
+      `\nA dry run cannot predict:\n${DRY_RUN_UNPREDICTABLE.map((x) => `  - ${x}`).join('\n')}\nEverything else above is what the run would do now.`,
+    );
+  return code;
 };
 
 const watch: Cmd = async (h, _a, io) => {

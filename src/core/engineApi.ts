@@ -31,6 +31,21 @@ export type EngineEvent =
   | { type: 'tickSkipped'; deviceId: string; reason: string }
   | { type: 'stateChanged'; deviceId?: string };
 
+/**
+ * What a dry run (Preview Sync, `run --dry-run`) cannot know in advance, so a plan can differ from the run there.
+ * Everything else is predicted per punch: unknown or ambiguous Biometric IDs, Inactive employees, checkins already
+ * in Frappe and punches BioTime sent twice, skipped punch states, punches before importSince, times that do not
+ * exist in the BioTime zone (DST gaps), and missing coordinates when the site requires them.
+ */
+export const DRY_RUN_UNPREDICTABLE: readonly string[] = [
+  'permission errors on writing (the dry run only reads)',
+  'checkins written by someone else between the preview and the run (they become duplicates)',
+  'employees, Biometric IDs or HR Settings changed in Frappe after the preview',
+  'punches that reach BioTime after the preview',
+  "a Shift Type's strict log type rule, the distance from a Shift Location, and other site-specific validations",
+  'network failures and timeouts during the run',
+];
+
 export interface RunOptions {
   dryRun?: boolean;
   signal?: AbortSignal;

@@ -103,6 +103,18 @@ describe('system: the CLI tells what happened (issue 12)', function () {
     assert.equal((await run(['dismiss', '--device', 'hq', '--punch', failed[0].key, ...f.args])).code, 1, 'twice');
   });
 
+  it('run --dry-run says what it cannot predict (text and JSON)', async () => {
+    w = await world();
+    punch(w, '1001', '2026-11-20 08:00:00');
+    const f = files(w.rawConfig);
+    const text = await run(['run', '--dry-run', ...f.args]);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /A dry run cannot predict:\n {2}- permission errors/);
+    const json = JSON.parse((await run(['run', '--dry-run', '--json', ...f.args])).out);
+    assert.ok(json.unpredictable.length >= 3);
+    assert.equal(json.runs[0].outcomes[0].outcome, 'created');
+  });
+
   it('run --device nope exits 2 (a usage error), not 1', async () => {
     w = await world();
     const r = await run(['run', '--device', 'nope', ...files(w.rawConfig).args]);
