@@ -72,6 +72,8 @@ const status: Cmd = async (h, a, io) => {
 
 const failed: Cmd = async (h, a, io) => {
   const list = await h.engine.listFailed(a.device);
+  // "No failed punches." for a mistyped device would claim something about a device that does not exist.
+  if (a.device && !list.length) h.engine.device(a.device);
   if (a.json) io.out(JSON.stringify({ failed: list }, null, 2));
   else io.out(list.length ? failedTable(list) : 'No failed punches.');
   return 0;

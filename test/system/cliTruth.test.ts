@@ -120,6 +120,9 @@ describe('system: the CLI tells what happened (issue 12)', function () {
     const r = await run(['run', '--device', 'nope', ...files(w.rawConfig).args]);
     assert.equal(r.code, 2);
     assert.match(r.err, /No device 'nope' is configured[\s\S]*Configured devices: hq/);
+    const failed = await run(['failed', '--device', 'nope', ...files(w.rawConfig).args]);
+    assert.equal(failed.code, 2);
+    assert.doesNotMatch(failed.out, /No failed punches/);
   });
 
   it('one bad device entry stops only that device, named by name and key; nothing runnable exits 2', async () => {
