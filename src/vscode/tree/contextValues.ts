@@ -22,7 +22,8 @@ export type ContextFlag =
   | 'unknownEmployee'
   | 'employee'
   | 'dryRun'
-  | 'rerun';
+  | 'rerun'
+  | 'removed';
 
 /** `contextValue('bioSync.run', { failed: true, running: false })` → `bioSync.run+failed`. Flags keep a stable order. */
 export function contextValue(base: ContextBase, flags: Partial<Record<ContextFlag, boolean>> = {}): string {

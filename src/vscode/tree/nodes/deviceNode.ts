@@ -33,11 +33,30 @@ export class DeviceNode extends TreeNode {
     const live = this.ctx.model.live(s.deviceId);
     if (live) return live.total ? `syncing ${live.processed}/${live.total}` : 'syncing…';
     if (!s.enabled) return `disabled · last sync ${relativeTime(s.lastSyncAt, now)}`;
-    const next = this.ctx.host.nextRunAt(s.deviceId)?.toISOString() ?? s.nextRunAt;
-    const parts = [`synced ${relativeTime(s.lastSyncAt, now)}`];
-    if (this.ctx.host.role === 'runner' && next) parts.push(`next ${relativeTime(next, now)}`);
-    if (s.health === 'error') parts.unshift(`failing ×${s.consecutiveFailures}`);
+    // A failing device has not synced "just now": say when it last succeeded, and that the next run is a retry.
+    const parts =
+      s.health === 'error'
+        ? [
+            `failing ×${s.consecutiveFailures}`,
+            s.lastSyncAt ? `last good sync ${relativeTime(s.lastSyncAt, now)}` : 'never synced',
+          ]
+        : [`synced ${relativeTime(s.lastSyncAt, now)}`];
+    const next = this.nextText(now);
+    if (next) parts.push(next);
     return parts.join(' · ');
+  }
+
+  /**
+   * When the scheduler runs this device next, from the device's state as the engine reads it after every run (the
+   * scheduler's own table is only refreshed at its next tick, so right after a run it still says "now").
+   */
+  private nextText(now: Date): string | undefined {
+    const s = this.status;
+    const role = this.ctx.host.role;
+    if (role === 'stopped') return 'scheduler off';
+    if (role !== 'runner' || !s.nextRunAt) return undefined;
+    const verb = s.health === 'error' ? 'retry' : 'next';
+    return Date.parse(s.nextRunAt) <= now.getTime() ? `${verb} due now` : `${verb} ${relativeTime(s.nextRunAt, now)}`;
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -56,13 +75,16 @@ export class DeviceNode extends TreeNode {
       failed: s.failedCount > 0,
     });
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${escape(s.name)}** \`${escape(s.deviceId)}\`\n\n`);
+    // Inside a code span markdown escapes are shown as typed: the id goes in as is (ids never contain a backtick).
+    md.appendMarkdown(`**${escape(s.name)}** \`${s.deviceId}\`\n\n`);
     md.appendMarkdown(
       `Last sync: ${s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : 'never'}  \n`,
     );
     if (s.nextRunAt && s.enabled)
       md.appendMarkdown(
-        `Next run: ${relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`,
+        this.ctx.host.role === 'stopped'
+          ? 'Next run: none scheduled (bioSync.scheduler.enabled is off)  \n'
+          : `Next run: ${Date.parse(s.nextRunAt) <= now.getTime() ? 'due now' : relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`,
       );
     md.appendMarkdown(`Cursor (last transaction id): ${s.cursor ?? '—'}  \nFailed punches: ${s.failedCount}`);
     const watched = s.watchedGaps.reduce((n, g) => n + g.to - g.from + 1, 0);
