@@ -102,8 +102,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 /** The problems, one line each, named by device (or site) and key. */
 function problemReport(check: ConfigCheck, file: string): string {
   const lines = check.problems.map((p) => `  - ${formatConfigProblem(p)}`);
+  // A hostile file may list thousands of entries: name the first ones, count the rest.
+  const shown = check.stopped.slice(0, 20).join(', ');
+  const more = check.stopped.length > 20 ? ` and ${check.stopped.length - 20} more` : '';
   const stopped = check.stopped.length
-    ? `These devices do not run until fixed: ${check.stopped.join(', ')}.`
+    ? `These devices do not run until fixed: ${shown}${more}.`
     : 'No device is stopped by them.';
   return `Configuration problems in ${file}:\n${lines.join('\n')}\n${stopped}`;
 }

@@ -79,7 +79,10 @@ export function formatConfigProblem(p: ConfigProblem): string {
         : 'the configuration';
   const stops =
     p.scope === 'site' && p.stops.length
-      ? ` (stops ${p.stops.map((s) => `"${s}"`).join(', ')})`
+      ? ` (stops ${p.stops
+          .slice(0, 10)
+          .map((s) => `"${s}"`)
+          .join(', ')}${p.stops.length > 10 ? ` and ${p.stops.length - 10} more` : ''})`
       : p.scope === 'all'
         ? ' (nothing can run)'
         : '';
@@ -204,7 +207,7 @@ function locate(issue: ConfigIssue, rawSites: Raw[], rawDevices: Raw[]): ConfigP
     const deviceId = str(d.id);
     return {
       ...base,
-      ...(deviceId ? { deviceId, deviceName: str(d.name) ?? deviceId } : {}),
+      ...(deviceId ? { deviceId, deviceName: nameOf(d.name) ?? deviceId } : {}),
       ...(str(d.site) ? { siteId: str(d.site) } : {}),
       scope: 'device',
       stops: [deviceLabel(d, index)],
@@ -230,7 +233,20 @@ function arrayOf(v: unknown): Raw[] {
 function deviceLabel(d: Raw, i: number): string {
   return str(d.id) ?? `devices[${i}]`;
 }
-/** An id-like string value of a raw entry (only strings: a number id is itself a problem). */
+/**
+ * An id of a raw entry, only when it is a well-formed id: a hostile or broken value (a number, a 100 kB string) is
+ * itself a problem and must not be echoed into every message that names the entry.
+ */
 function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+  return typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v) ? v : undefined;
+}
+
+/** A display name, clipped: names are free text. */
+function nameOf(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  const one = [...v]
+    .map((ch) => (ch < ' ' || ch === '"' ? ' ' : ch))
+    .join('')
+    .trim();
+  return one.length > 60 ? `${one.slice(0, 60)}…` : one;
 }
