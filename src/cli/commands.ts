@@ -61,7 +61,10 @@ const watch: Cmd = async (h, _a, io) => {
 const status: Cmd = async (h, a, io) => {
   const list = await h.engine.status();
   const shifts = await h.engine.shiftStatus();
-  if (a.json) return (io.out(JSON.stringify({ devices: list, shifts, problems: h.store.problems }, null, 2)), 0);
+  if (a.json) {
+    const configProblems = io.configProblems ?? [];
+    return (io.out(JSON.stringify({ devices: list, shifts, problems: h.store.problems, configProblems }, null, 2)), 0);
+  }
   const parts = [statusTable(list)];
   const records = shifts.flatMap((s) => s.records);
   if (records.length) parts.push(`Shift Types (Last Sync of Checkin):\n${shiftTable(records)}`);

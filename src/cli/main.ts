@@ -24,6 +24,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Problems of the configuration (set by main for the commands; `status --json` reports them). */
+  configProblems?: ConfigProblem[];
 }
 
 const NEEDS_SECRETS = new Set(['run', 'watch', 'rerun']);
@@ -82,6 +84,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const code = await commands[args.command](handle, args, {
       ...io,
+      configProblems: check.problems,
       out: (t) => (progress.clear(), io.out(redactor.redact(t))),
     });
     // Devices stopped by a configuration problem did not run: that is a device run that did not complete.

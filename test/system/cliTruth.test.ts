@@ -147,6 +147,18 @@ describe('system: the CLI tells what happened (issue 12)', function () {
     assert.match(r.err, /device "Riyadh office" \(riyadh\) · intervall: unknown key; did you mean 'intervalMinutes'/);
     assert.match(r.err, /do not run until fixed: riyadh/);
     assert.doesNotMatch(r.err, /devices\[1\]/);
+    const st = JSON.parse((await run(['status', '--json', ...f.args])).out);
+    assert.deepEqual(
+      st.devices.map((d: { deviceId: string }) => d.deviceId),
+      ['hq'],
+    );
+    assert.deepEqual(
+      st.configProblems.map((p: { deviceId: string; key: string; path: string }) => [p.deviceId, p.key, p.path]),
+      [
+        ['riyadh', 'intervall', 'devices[1].intervall'],
+        ['riyadh', 'timeZone', 'devices[1].timeZone'],
+      ],
+    );
     const only = await run(['run', '--device', 'riyadh', ...f.args]);
     assert.equal(only.code, 2);
     const allBad = files({ ...w.rawConfig, devices: [bad] });
