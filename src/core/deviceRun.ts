@@ -148,7 +148,8 @@ export class DeviceRun {
       await this.closeJournal(false).catch((e) =>
         this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`),
       );
-      this.state.lastAttemptAt = now.toISOString();
+      // Only syncs are the scheduler's attempts: a rerun or a link from the views must not postpone the schedule.
+      if (this.req.kind === 'sync') this.state.lastAttemptAt = now.toISOString();
       await this.d.store.saveDevice(this.d.device.id, this.state);
       await this.writer.finish(this.summary);
     }

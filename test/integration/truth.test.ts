@@ -109,6 +109,21 @@ export function truthTests(): void {
       }
     });
 
+    test('E9: a rerun does not postpone the schedule', async () => {
+      const engine = a.host.requireEngine();
+      const next = async () => (await engine.status()).find((s) => s.deviceId === deviceId)!.nextRunAt;
+      const before = await next();
+      assert.ok(before);
+      const [inactive] = (await engine.listFailed(deviceId)).filter((f) => f.empCode === '1008');
+      const [rerun] = (await vscode.commands.executeCommand<RunSummary[]>('bioSync.rerunPunch', {
+        kind: 'failedPunch',
+        deviceId,
+        punch: { ...inactive, retryable: true },
+      }))!;
+      assert.strictEqual(rerun.kind, 'rerun');
+      assert.strictEqual(await next(), before);
+    });
+
     test('E12: linking a code to an Employee who has another Biometric ID and another name is a warning that says both', async () => {
       const asked = answering(a, undefined);
       const omar = await employee(a, deviceId, 'Omar Haddad');

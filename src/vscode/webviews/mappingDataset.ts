@@ -56,7 +56,6 @@ function haystack(o: MappingRow): string {
     o.punchTime,
     // The log type as the panel shows it ("→ IN", "→ none"), so searching "IN" or "OUT" finds it.
     o.logType ?? (o.outcome === 'skipped' ? 'skip' : 'none'),
-    o.punchStateDisplay,
   ]
     .join('\u0001')
     .toLowerCase();
