@@ -330,6 +330,32 @@ export function truthTests(): void {
       assert.match(panel.info!.title, /removed device/);
     });
 
+    test('E8: a sandbox device whose servers are not running in this window (after a reload) says so and offers the way out', async () => {
+      const devices = config().get<Record<string, unknown>[]>('devices')!;
+      const demo = devices.find((d) => d.id === deviceId)!;
+      // What a reload leaves: a sandbox device in the settings, its servers gone with the window that started them.
+      await setSetting('devices', [...devices, { ...demo, id: 'sandbox-old12', url: 'http://127.0.0.1:9' }]);
+      await waitFor('the old sandbox device', () =>
+        a.host.state.kind === 'ready' && a.host.state.config.devices.some((d) => d.id === 'sandbox-old12')
+          ? true
+          : undefined,
+      );
+      const row = await deviceRow(a, 'sandbox-old12');
+      assert.match(row.description, /sandbox demo · its servers are not running in this window/, row.description);
+      const children = await render(a.trees.devices, row.node);
+      const commands = await Promise.all(
+        children.map(async (c) => (await a.trees.devices.getTreeItem(c.node)).command?.command),
+      );
+      assert.ok(commands.includes('bioSync.trySandbox'), JSON.stringify(children.map((c) => c.label)));
+      assert.ok(commands.includes('bioSync.removeDevice'), JSON.stringify(children.map((c) => c.label)));
+      const mark = a.logLines().length;
+      assert.strictEqual(await vscode.commands.executeCommand('bioSync.syncNow', 'sandbox-old12'), undefined);
+      assert.match(a.logLines().slice(mark).join('\n'), /built-in sandbox demo device.*Nothing was synced/);
+      // The running sandbox device is not affected.
+      assert.doesNotMatch((await deviceRow(a, deviceId)).description, /sandbox demo/);
+      await setSetting('devices', devices);
+    });
+
     suiteTeardown(() => {
       a.dialogs.pickEmployee = undefined;
     });

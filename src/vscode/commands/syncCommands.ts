@@ -6,6 +6,7 @@ import { actionsFor, UserFacingError } from '../errors';
 import { countsText } from '../tree/format';
 import { refOf } from '../tree/nodeRef';
 import { removedDeviceText } from '../webviews/mappingSource';
+import { SANDBOX_STOPPED_TEXT, sandboxState } from '../sandboxState';
 import {
   abortSignalFor,
   configuredDevices,
@@ -37,6 +38,7 @@ export function registerSyncCommands(deps: CommandDeps): void {
       deviceId = pick.id;
     }
     const device = configuredDevices(deps).find((d) => d.id === deviceId);
+    if (sandboxState.isStopped(deviceId)) return sandboxStopped(deps, deviceId);
     return report(
       deps,
       await withRunProgress(
@@ -206,4 +208,15 @@ function outcomeLine(deps: CommandDeps, r: RunSummary): string {
       ? `failed — ${r.error.message}`
       : `${r.status} — ${c.created} created, ${c.duplicate} duplicates, ${c.failed} failed, ${c.skipped} skipped`;
   return `${MANUAL_KIND[r.kind]} of ${deviceLabel(deps, r.deviceId)}: ${what} (run ${r.runId}).`;
+}
+
+/** Sync Now on a sandbox device after a reload: say what it is and offer the two ways out, instead of a red error. */
+function sandboxStopped(deps: CommandDeps, deviceId: string): undefined {
+  const text = `${deviceLabel(deps, deviceId)}: ${SANDBOX_STOPPED_TEXT} Nothing was synced.`;
+  deps.logger.warn(text);
+  void vscode.window.showWarningMessage(text, 'Start the Sandbox Again', 'Remove the Sandbox Device').then((choice) => {
+    if (choice === 'Start the Sandbox Again') void vscode.commands.executeCommand('bioSync.trySandbox');
+    if (choice === 'Remove the Sandbox Device') void vscode.commands.executeCommand('bioSync.removeDevice', deviceId);
+  });
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeviceHealth, DeviceStatus } from '../../../shared/model';
 import { actionsFor, FIX_COMMANDS } from '../../errors';
+import { sandboxState } from '../../sandboxState';
 import { contextValue, ContextBase } from '../contextValues';
 import { relativeTime } from '../format';
 import type { NodeRef } from '../nodeRef';
@@ -33,6 +34,7 @@ export class DeviceNode extends TreeNode {
     const live = this.ctx.model.live(s.deviceId);
     if (live) return live.total ? `syncing ${live.processed}/${live.total}` : 'syncing…';
     if (!s.enabled) return `disabled · last sync ${relativeTime(s.lastSyncAt, now)}`;
+    if (sandboxState.isStopped(s.deviceId)) return 'sandbox demo · its servers are not running in this window';
     // A failing device has not synced "just now": say when it last succeeded, and that the next run is a retry.
     const parts =
       s.health === 'error'
@@ -104,7 +106,24 @@ export class DeviceNode extends TreeNode {
   override async getChildren(): Promise<TreeNode[]> {
     const s = this.status;
     const out: TreeNode[] = [];
-    if (s.health === 'error' && s.lastError) {
+    if (sandboxState.isStopped(s.deviceId)) {
+      out.push(
+        new StatusNode(
+          'info',
+          'Sandbox servers stopped (the window reloaded or closed)',
+          'start them again',
+          { command: 'bioSync.trySandbox', title: 'Try with the Built-in Sandbox' },
+          this,
+        ),
+        new StatusNode(
+          'info',
+          'Remove the sandbox demo device',
+          'it syncs nothing real',
+          { command: 'bioSync.removeDevice', title: 'Remove Device…', arguments: [s.deviceId] },
+          this,
+        ),
+      );
+    } else if (s.health === 'error' && s.lastError) {
       const fix = actionsFor(s.lastError.code, s.lastError.message).find((a) => a !== 'showLog') ?? 'testConnection';
       const command = FIX_COMMANDS[fix];
       out.push(
@@ -116,17 +135,6 @@ export class DeviceNode extends TreeNode {
           this,
         ),
       );
-      if (s.deviceId.startsWith('sandbox-')) {
-        out.push(
-          new StatusNode(
-            'info',
-            'The sandbox servers stop with the window that started them',
-            'start them again',
-            { command: 'bioSync.trySandbox', title: 'Try with the Built-in Sandbox' },
-            this,
-          ),
-        );
-      }
     }
     const offline = s.terminals.filter((t) => t.offline);
     if (offline.length)
