@@ -18,7 +18,7 @@ export type Role = 'runner' | 'follower' | 'stopped';
 export type HostState =
   | { kind: 'unconfigured' }
   | { kind: 'invalid'; issues: SettingsIssue[] }
-  | { kind: 'ready'; engine: SyncEngineApi; config: SyncConfig };
+  | { kind: 'ready'; engine: SyncEngineApi; config: SyncConfig; problems?: SettingsIssue[] };
 
 /** While following another window, the state on disk changes under us: re-read it this often. */
 const FOLLOWER_REFRESH_MS = 15_000;
@@ -92,6 +92,10 @@ export class EngineHost extends Disposable {
       this.setState({ kind: 'invalid', issues: settings.issues });
       return;
     }
+    if (settings.problems.length)
+      this.logger.warn(
+        `Settings have ${settings.problems.length} problem(s); they stop only what they concern, the other devices sync:\n${settings.problems.map((i) => `  ${i.message} (${i.key})`).join('\n')}`,
+      );
     if (!settings.config.devices.length) {
       this.setState({ kind: 'unconfigured' });
       return;
@@ -108,7 +112,7 @@ export class EngineHost extends Disposable {
         built.scheduler.onDidChangeRole((role) => this.setRole(role)),
       ];
       this.current = { ...built, subs };
-      this.setState({ kind: 'ready', engine: built.engine, config: settings.config });
+      this.setState({ kind: 'ready', engine: built.engine, config: settings.config, problems: settings.problems });
       let role: Role = 'stopped';
       if (readUiSettings().schedulerEnabled) {
         // Take the lock before the first tick so the role is known now: a new scheduler starts as a follower and

@@ -330,6 +330,49 @@ export function truthTests(): void {
       assert.match(panel.info!.title, /removed device/);
     });
 
+    test('E4: a bad device stops only itself; its problems are named by device name and key and open settings.json at the entry', async () => {
+      const devices = config().get<Record<string, unknown>[]>('devices')!;
+      const demo = devices.find((d) => d.id === deviceId)!;
+      const bad = { ...demo, id: 'riyadh-12', name: 'Riyadh office', timeZone: 'Asia/Riyad', intervall: 5 };
+      await setSetting('devices', [...devices, bad]);
+      const state = await waitFor('the settings problems', () =>
+        a.host.state.kind === 'ready' && a.host.state.problems?.length ? a.host.state : undefined,
+      );
+      assert.ok(
+        state.config.devices.some((d) => d.id === deviceId),
+        'the good device still runs',
+      );
+      assert.ok(!state.config.devices.some((d) => d.id === 'riyadh-12'), 'the bad one is stopped');
+      const roots = await render(a.trees.devices);
+      assert.ok(
+        roots.some((r) => r.node.ref?.deviceId === deviceId),
+        'the good device stays in the tree',
+      );
+      const shown = roots.filter((r) => /Riyadh office/.test(r.label));
+      assert.ok(
+        shown.some((r) => /timeZone/.test(r.label)),
+        JSON.stringify(roots.map((r) => r.label)),
+      );
+      assert.ok(
+        shown.some((r) => /intervall/.test(r.label)),
+        JSON.stringify(roots.map((r) => r.label)),
+      );
+      assert.ok(!roots.some((r) => /bioSync\.devices\[\d+\]/.test(r.label)), 'named by name, not by index');
+      assert.ok((await render(a.trees.runs)).length > 0, 'the runs keep their history');
+      const problem = shown.find((r) => /timeZone/.test(r.label))!;
+      const cmd = (await a.trees.devices.getTreeItem(problem.node)).command!;
+      const line = await vscode.commands.executeCommand<number>(cmd.command, ...(cmd.arguments ?? []));
+      const editor = vscode.window.activeTextEditor!;
+      assert.match(editor.document.fileName, /settings\.json$/);
+      assert.strictEqual(typeof line, 'number');
+      assert.match(editor.document.lineAt(line).text, /timeZone/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await setSetting('devices', devices);
+      await waitFor('settings fixed', () =>
+        a.host.state.kind === 'ready' && !a.host.state.problems?.length ? true : undefined,
+      );
+    });
+
     test('E8: a sandbox device whose servers are not running in this window (after a reload) says so and offers the way out', async () => {
       const devices = config().get<Record<string, unknown>[]>('devices')!;
       const demo = devices.find((d) => d.id === deviceId)!;
