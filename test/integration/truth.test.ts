@@ -147,6 +147,11 @@ export function truthTests(): void {
         a.mapping.openPanels.find((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId),
       );
       await waitFor('handshake', () => panel.received.includes('ready') && panel.info, 45_000);
+      // Polish: the tab icon has a dark-theme variant drawn in a light colour (currentColor is black in a tab).
+      const icon = panel.iconPath as { light: vscode.Uri; dark: vscode.Uri };
+      assert.ok(icon?.dark && icon.light && icon.dark.fsPath !== icon.light.fsPath, 'light and dark tab icons');
+      const dark = Buffer.from(await vscode.workspace.fs.readFile(icon.dark)).toString('utf8');
+      assert.match(dark, /stroke="#c5c5c5"/);
       const engine = a.host.requireEngine();
       const [layla] = (await engine.listFailed(deviceId)).filter((f) => f.empCode === '2001');
       assert.strictEqual(panel.row(layla.key)?.now?.state, 'failing');

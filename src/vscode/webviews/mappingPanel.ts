@@ -117,7 +117,11 @@ export class MappingPanel extends Disposable {
     public ref: MappingSourceRef,
   ) {
     super();
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'activity.svg');
+    // A tab icon is drawn as an image, where currentColor is black: one icon per theme, or it vanishes in the dark.
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'tab-light.svg'),
+      dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'tab-dark.svg'),
+    };
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(deps.extensionUri) };
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, {
       title: 'Punch Mapping',
@@ -181,6 +185,11 @@ export class MappingPanel extends Disposable {
   /** For tests: the row of a punch as the panel holds it. */
   row(key: string): MappingRow | undefined {
     return this.source?.dataset.get(key);
+  }
+
+  /** For tests: the tab icon. */
+  get iconPath(): vscode.WebviewPanel['iconPath'] {
+    return this.panel.iconPath;
   }
 
   /** For tests: the source header last loaded. */

@@ -31,10 +31,11 @@ export class DeviceNode extends TreeNode {
 
   private describe(now: Date): string {
     const s = this.status;
+    // Said first: a scheduled attempt on it is bound to fail, "syncing…" would suggest otherwise.
+    if (sandboxState.isStopped(s.deviceId)) return 'sandbox demo · its servers are not running in this window';
     const live = this.ctx.model.live(s.deviceId);
     if (live) return live.total ? `syncing ${live.processed}/${live.total}` : 'syncing…';
     if (!s.enabled) return `disabled · last sync ${relativeTime(s.lastSyncAt, now)}`;
-    if (sandboxState.isStopped(s.deviceId)) return 'sandbox demo · its servers are not running in this window';
     // A failing device has not synced "just now": say when it last succeeded, and that the next run is a retry.
     const parts =
       s.health === 'error'
