@@ -72,6 +72,7 @@ fi
 step "npm run package"
 npm run -s package >"$RUN/package.log" 2>&1 || { cat "$RUN/package.log"; exit 1; }
 cp biotime-sync.vsix "$RUN/ext.vsix"
+node e2e/check-vsix-readme.mjs biotime-sync.vsix || exit 1
 step "vsix: $(du -k biotime-sync.vsix | cut -f1) KiB"
 
 # ---- hosts ----------------------------------------------------------------------------------------------------------

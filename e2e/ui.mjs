@@ -241,7 +241,7 @@ await check('the webview filters by outcome, searches and sorts', async () => {
 });
 
 await check(
-  'Link to Employee… from the unknown-code row: search, confirm, rerun; the row changes in place',
+  'Link to Employee… from the unknown-code row: search, confirm, rerun; the row says it is resolved and offers no Link',
   async () => {
     const wv = mapping();
     const unknown = wv.locator('tbody tr', { hasText: '2001' });
@@ -254,7 +254,11 @@ await check(
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 10000 });
     await dialog.locator('.monaco-button', { hasText: 'Link and Rerun' }).click();
-    await wv.locator('tbody tr[data-outcome="created"]', { hasText: '2001' }).waitFor({ timeout: 30000 });
+    // A run's rows are history: the row keeps "failed" and says what became of the punch since (issue 12 E1).
+    const resolved = wv.locator('tbody tr[data-now="resolved"]', { hasText: '2001' });
+    await resolved.locator('.since', { hasText: 'resolved since: created' }).waitFor({ timeout: 30000 });
+    if (await resolved.locator('button.link', { hasText: 'Link to Employee' }).count())
+      throw new Error('a resolved punch still offers Link to Employee');
     await wv.locator('.status', { hasText: '1 created' }).waitFor({ timeout: 10000 });
     await row('Failed punches (1)').waitFor({ timeout: 20000 });
     await tidy();

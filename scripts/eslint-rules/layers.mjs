@@ -35,6 +35,8 @@ export const layersRule = {
       if (spec.startsWith('.')) {
         const target = path.relative(srcDir, path.resolve(path.dirname(file), spec));
         if (target.startsWith('..') || path.isAbsolute(target)) {
+          // The package manifest (its version for `--version`) is the one file outside src/ that src may read.
+          if (path.resolve(path.dirname(file), spec) === path.join(root, 'package.json')) return;
           context.report({ node, messageId: 'outside', data: { from, spec } });
           return;
         }

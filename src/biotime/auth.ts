@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DeviceConfig } from '../core/configTypes';
 import { BioTimeError, CredentialsMissingError } from '../core/errors';
+import { setBioTimePasswordHint } from '../core/fixHints';
 import type { HttpClient } from '../core/http';
 import type { Clock, CredentialProvider, Logger } from '../core/ports';
 import type { Redactor } from '../core/redact';
@@ -195,7 +196,7 @@ export class BioTimeAuth {
     if (!password) {
       throw new CredentialsMissingError(
         `BioTime password for device '${device.id}'`,
-        `Set it with "BioTime Sync: Set Credentials…" in VS Code, or in the CLI's environment, then run again.`,
+        `${capital(setBioTimePasswordHint(device.id))}, then run again.`,
       );
     }
     this.o.redactor?.add(password);
@@ -282,7 +283,7 @@ export class BioTimeAuth {
     return new BioTimeError(
       'auth',
       `${server} refused the username/password for user '${device.username}'${detail ? ` (${detail})` : ''}.`,
-      `Set the BioTime password for device '${device.id}' again ("BioTime Sync: Set Credentials…", or the CLI's environment) and check the username. Logins to this server pause for ${Math.round(this.guard.coolDownMs / 1000)} s after a refusal so the account is not locked.`,
+      `Set the BioTime password for device '${device.id}' again (${setBioTimePasswordHint(device.id)}) and check the username "${device.username}". Logins to this server pause for ${Math.round(this.guard.coolDownMs / 1000)} s after a refusal so the account is not locked.`,
       { status },
     );
   }
@@ -305,4 +306,8 @@ function tokenOf(value: unknown): string | undefined {
   const inner = isObject(value.data) ? value.data : undefined;
   for (const t of [value.token, inner?.token, value.key]) if (typeof t === 'string' && t.trim()) return t.trim();
   return undefined;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -1,6 +1,7 @@
 // The CLI commands that work on a configured engine. Each returns the process exit code.
 import type { EngineHandle } from '../app/createEngine';
 import type { RunSummary } from '../shared/model';
+import { DRY_RUN_UNPREDICTABLE } from '../core/engineApi';
 import type { CliArgs } from './args';
 import { doctorReport, failedTable, mappingTable, shiftTable, statusTable, summaryLine } from './format';
 import { failedCsv, history, report } from './historyCommands';
@@ -29,10 +30,15 @@ const run: Cmd = async (h, a, io) => {
     const plans = await Promise.all(
       runs.map(async (r) => ({ ...r, outcomes: await collect(h.engine.runOutcomes(r.runId)) })),
     );
-    io.out(JSON.stringify({ runs: plans }, null, 2));
+    io.out(JSON.stringify({ runs: plans, unpredictable: DRY_RUN_UNPREDICTABLE }, null, 2));
     return exitFor(runs);
   }
-  return printRuns(runs, a, io);
+  const code = printRuns(runs, a, io);
+  if (a.dryRun)
+    io.out(
+      `\nA dry run cannot predict:\n${DRY_RUN_UNPREDICTABLE.map((x) => `  - ${x}`).join('\n')}\nEverything else above is what the run would do now.`,
+    );
+  return code;
 };
 
 const watch: Cmd = async (h, a, io) => {
@@ -63,13 +69,11 @@ const status: Cmd = async (h, a, io) => {
   const shifts = await h.engine.shiftStatus();
   // Asks Frappe: a device synced by another installation too gets duplicate checkins (issue 11, j2).
   const others = await h.engine.otherRunners(a.device, abortOnSignals().signal);
-  if (a.json)
-    return (
-      io.out(
-        JSON.stringify({ devices: list, shifts, otherInstallations: others, problems: h.store.problems }, null, 2),
-      ),
-      0
-    );
+  if (a.json) {
+    const configProblems = io.configProblems ?? [];
+    const body = { devices: list, shifts, otherInstallations: others, problems: h.store.problems, configProblems };
+    return (io.out(JSON.stringify(body, null, 2)), 0);
+  }
   const parts = [statusTable(list)];
   const warned = others.filter((o) => o.warning || o.error);
   if (warned.length)
@@ -91,6 +95,8 @@ const status: Cmd = async (h, a, io) => {
 
 const failed: Cmd = async (h, a, io) => {
   const list = await h.engine.listFailed(a.device);
+  // "No failed punches." for a mistyped device would claim something about a device that does not exist.
+  if (a.device && !list.length) h.engine.device(a.device);
   if (a.json) io.out(JSON.stringify({ failed: list }, null, 2));
   else if (a.csv) io.out(failedCsv(list));
   else io.out(list.length ? failedTable(list) : 'No failed punches.');
@@ -99,6 +105,9 @@ const failed: Cmd = async (h, a, io) => {
 
 const rerun: Cmd = async (h, a, io) => {
   await h.lock.acquire();
+  // Asked-for punches that are not failed ones are said, not silently skipped ("0 created" would look like a rerun).
+  const failedKeys = new Set((await h.engine.listFailed(a.device)).map((f) => f.key));
+  const notFailed = a.punch.filter((k) => !failedKeys.has(k));
   const runs = await h.engine.rerun({
     deviceId: a.device,
     keys: a.punch.length ? a.punch : undefined,
@@ -106,14 +115,34 @@ const rerun: Cmd = async (h, a, io) => {
     toSite: a.toSite,
     signal: abortOnSignals().signal,
   });
-  return printRuns(runs, a, io);
+  if (notFailed.length)
+    io.err(
+      `Not rerun: ${notFailed.join(', ')} ${notFailed.length === 1 ? 'is not a failed punch' : 'are not failed punches'}${a.device ? ` of ${a.device}` : ''} (see \`biotime-sync failed\`).`,
+    );
+  if (!runs.length && !a.json) {
+    io.out('No failed punches to rerun.');
+    return notFailed.length ? 1 : 0;
+  }
+  const code = printRuns(runs, a, io);
+  return code || (notFailed.length ? 1 : 0);
 };
 
+/** Says exactly what happened; exits 1 when nothing was dismissed (0 only when every id was dismissed). */
 const dismiss: Cmd = async (h, a, io) => {
   await h.lock.acquire();
-  await h.engine.dismiss(a.device!, a.punch);
-  io.out(`Dismissed ${a.punch.length} failed punch(es) of ${a.device}.`);
-  return 0;
+  const r = await h.engine.dismiss(a.device!, a.punch);
+  if (a.json) io.out(JSON.stringify(r, null, 2));
+  else {
+    if (r.dismissed.length)
+      io.out(
+        `Dismissed ${r.dismissed.length} failed punch(es) of ${r.deviceId} (${r.dismissed.join(', ')}): no checkin was created for them.`,
+      );
+    if (r.notFailed.length)
+      io.err(
+        `Not dismissed: ${r.notFailed.join(', ')} ${r.notFailed.length === 1 ? 'is not a failed punch' : 'are not failed punches'} of ${r.deviceId} (see \`biotime-sync failed --device ${r.deviceId}\`).`,
+      );
+  }
+  return r.notFailed.length ? 1 : 0;
 };
 
 const showRun: Cmd = async (h, a, io) => {

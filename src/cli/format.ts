@@ -24,11 +24,12 @@ export function summaryLine(s: RunSummary): string {
   const head = `${s.deviceId}: ${s.kind === 'dryRun' ? 'dry run (nothing written)' : s.kind} ${s.status}`;
   const counts = `fetched ${c.fetched}, created ${c.created}, duplicates ${c.duplicate}, failed ${c.failed}, skipped ${c.skipped}, user-control calls ${c.userControlCalls}${c.userControlFailed ? ` (${c.userControlFailed} failed)` : ''}`;
   const secs = s.durationMs !== null ? ` in ${(s.durationMs / 1000).toFixed(1)} s` : '';
+  const when = s.startedAt ? `, started ${localTime(s.startedAt)}` : '';
   const err = s.error ? `\n  error: ${s.error.message}${s.error.hint ? `\n  fix: ${s.error.hint}` : ''}` : '';
   const wrong = s.wrongCheckins?.length
     ? `\n  stored with the wrong time (delete these checkins in Frappe): ${s.wrongCheckins.join(', ')}`
     : '';
-  return `${head}${secs} — ${counts}${err}${wrong}`;
+  return `${head}${secs} — ${counts}\n  run ${s.runId}${when}${err}${wrong}`;
 }
 
 export function mappingTable(outcomes: PunchOutcome[]): string {
@@ -64,9 +65,34 @@ export function mappingTable(outcomes: PunchOutcome[]): string {
 
 export function failedTable(list: FailedPunch[]): string {
   return table(
-    list.map((f) => [f.deviceId, f.key, f.empCode, f.name, f.punchTime, f.terminalAlias, String(f.attempts), f.reason]),
-    ['device', 'punch', 'code', 'name', 'punch time', 'terminal', 'tries', 'reason'],
+    list.map((f) => [
+      f.deviceId,
+      f.key,
+      f.empCode,
+      f.name,
+      f.punchTime,
+      f.terminalAlias,
+      String(f.attempts),
+      localTime(f.lastTriedAt),
+      f.reason,
+    ]),
+    ['device', 'punch', 'code', 'name', 'punch time (BioTime)', 'terminal', 'tries', 'last tried', 'reason'],
   );
+}
+
+/**
+ * An instant for an operator: the local time of this computer (the TZ environment variable, else the system zone)
+ * with its UTC offset, e.g. "2026-11-20 12:00:05 +04:00". JSON output keeps the ISO UTC form.
+ */
+export function localTime(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const sign = off < 0 ? '-' : '+';
+  const offset = `${sign}${p(Math.floor(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${offset}`;
 }
 
 export function statusTable(list: DeviceStatus[]): string {
@@ -74,8 +100,8 @@ export function statusTable(list: DeviceStatus[]): string {
     list.map((s) => [
       s.deviceId,
       s.health,
-      s.lastSyncAt ?? 'never',
-      s.nextRunAt ?? '-',
+      s.lastSyncAt ? localTime(s.lastSyncAt) : 'never',
+      localTime(s.nextRunAt),
       s.cursor === null ? '-' : String(s.cursor),
       watchedIds(s) ? String(watchedIds(s)) : '-',
       String(s.failedCount),
@@ -83,9 +109,23 @@ export function statusTable(list: DeviceStatus[]): string {
         .filter((t) => t.offline)
         .map((t) => t.alias || t.sn)
         .join(', ') || '-',
+      s.lastRun
+        ? `${s.lastRun.runId} (${s.lastRun.kind === 'dryRun' ? 'dry run' : s.lastRun.kind} ${s.lastRun.status})`
+        : '-',
       s.lastError?.message ?? '',
     ]),
-    ['device', 'state', 'last sync', 'next run', 'cursor', 'watched ids', 'failed', 'offline terminals', 'last error'],
+    [
+      'device',
+      'state',
+      'last sync',
+      'next run',
+      'cursor',
+      'watched ids',
+      'failed',
+      'offline terminals',
+      'last run (id for show-run)',
+      'last error',
+    ],
   );
 }
 

@@ -281,9 +281,37 @@ export function validateConfig(raw: unknown, source = 'configuration', options: 
  * under the key "(file)"; duplicate keys (which JSON.parse would silently drop) are reported by path.
  */
 export function parseConfigText(text: string, source: string, options: ConfigOptions = {}): SyncConfig {
+  const r = readConfigText(text, source, options);
+  if ('fatal' in r) throw new ConfigError([r.fatal], source);
+  return validateWith(r.raw, source, r.options, r.duplicates);
+}
+
+/**
+ * The JSON of a configuration file, before validation: a problem that makes the whole file unusable (`fatal`), or
+ * the parsed value with the duplicate keys found on the way (JSON.parse would silently keep only the last one).
+ */
+export function readConfigText(
+  text: string,
+  source: string,
+  options: ConfigOptions = {},
+): { fatal: ConfigIssue } | { raw: unknown; duplicates: ConfigIssue[]; options: ConfigOptions } {
   const fail = (message: string): never => {
     throw new ConfigError([{ key: '(file)', message }], source);
   };
+  const baseDir = options.baseDir ?? path.dirname(path.resolve(source));
+  try {
+    return readConfigTextOrThrow(text, { ...options, baseDir }, fail);
+  } catch (e) {
+    if (ConfigError.is(e)) return { fatal: e.issues[0] };
+    throw e;
+  }
+}
+
+function readConfigTextOrThrow(
+  text: string,
+  options: ConfigOptions,
+  fail: (message: string) => never,
+): { raw: unknown; duplicates: ConfigIssue[]; options: ConfigOptions } {
   const max = CONFIG_LIMITS.maxFileBytes;
   if (text.length > max || Buffer.byteLength(text, 'utf8') > max) {
     fail(`the file is larger than 1 MB (${max} bytes); this cannot be a BioTime Sync configuration`);
@@ -302,8 +330,7 @@ export function parseConfigText(text: string, source: string, options: ConfigOpt
     key: d.path,
     message: `duplicate key (again at line ${d.line}, column ${d.column}); JSON keeps only the last one, remove the others`,
   }));
-  const baseDir = options.baseDir ?? path.dirname(path.resolve(source));
-  return validateWith(raw, source, { ...options, baseDir }, duplicates);
+  return { raw, duplicates, options };
 }
 
 /** JSON Schema (draft-07) of the configuration file, built from the same table as the validator. */
@@ -337,16 +364,34 @@ class Issues {
 }
 
 function validateWith(raw: unknown, source: string, options: ConfigOptions, early: ConfigIssue[]): SyncConfig {
+  const r = collectConfigIssues(raw, options, early);
+  if (r.issues.length || !r.config) throw new ConfigError(r.issues, source);
+  return deepFreeze(r.config as SyncConfig);
+}
+
+/**
+ * Every problem of a configuration object, by JSON path, without throwing; `config` is the defaulted result (valid
+ * only when there are no issues). The per-device check (configCheck.ts) splits the issues by entry.
+ */
+export function collectConfigIssues(
+  raw: unknown,
+  options: ConfigOptions = {},
+  early: ConfigIssue[] = [],
+): { config: Partial<SyncConfig> | undefined; issues: ConfigIssue[] } {
   const issues = new Issues(options.baseDir ?? process.cwd());
   for (const i of early) issues.add(i.key, i.message);
   if (!isPlainObject(raw)) {
     issues.add('(root)', `expected a JSON object with "sites" and "devices", got ${describe(raw)}`);
-    throw new ConfigError(issues.all(), source);
+    return { config: undefined, issues: issues.all() };
   }
   const out = checkObject(ROOT, raw, '', issues) as Partial<SyncConfig>;
   crossCheck(out, issues);
-  if (issues.list.length) throw new ConfigError(issues.all(), source);
-  return deepFreeze(out as SyncConfig);
+  return { config: out, issues: issues.all() };
+}
+
+/** Freezes a configuration checked by collectConfigIssues without issues. */
+export function freezeConfig(config: Partial<SyncConfig>): SyncConfig {
+  return deepFreeze(config as SyncConfig);
 }
 
 function check(spec: Spec, v: unknown, at: string, issues: Issues): unknown {
@@ -475,7 +520,8 @@ export function parseHoursWindow(v: string): { from: number; to: number } | unde
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-function checkUrl(v: string, of: 'device' | 'site', problem: (m: string) => undefined): string | undefined {
+/** Checks a base URL and returns it normalised (origin only); exported for the field validators. */
+export function checkUrl(v: string, of: 'device' | 'site', problem: (m: string) => undefined): string | undefined {
   let u: URL;
   try {
     u = new URL(v.trim());
@@ -497,11 +543,20 @@ function checkUrl(v: string, of: 'device' | 'site', problem: (m: string) => unde
       `a query string or fragment ("?…", "#…") is not allowed; give the base URL only, got ${describeUrl(v)}`,
     );
   }
-  return u.origin + u.pathname.replace(/\/+$/, '');
+  // BioTime and Frappe both answer at the root of their host: a path is a page or API address pasted by mistake
+  // (".../iclock/api/transactions/", ".../app/home"), and every request built on it would fail later.
+  const pathname = u.pathname.replace(/\/+$/, '');
+  if (pathname) {
+    return problem(
+      `remove the path "${clip(u.pathname, 60)}": give the base URL of the ${of === 'device' ? 'BioTime server' : 'Frappe site'} only, "${u.origin}"`,
+    );
+  }
+  return u.origin;
 }
 
 let zoneNames: readonly string[] | undefined;
-function checkTimeZone(v: string, problem: (m: string) => undefined): string | undefined {
+/** Checks an IANA zone name; exported for the field validators (wizard, CLI) so every place says the same. */
+export function checkTimeZone(v: string, problem: (m: string) => undefined): string | undefined {
   try {
     new Intl.DateTimeFormat('en', { timeZone: v });
     return v;
@@ -589,11 +644,14 @@ function uniqueIds(list: 'sites' | 'devices', items: ({ id?: string } | undefine
     if (item?.id === undefined) return;
     const first = seen.get(item.id.toLowerCase());
     if (first === undefined) seen.set(item.id.toLowerCase(), i);
-    else
+    else {
       issues.add(
         `${list}[${i}].id`,
         `duplicate id "${item.id}" (${list}[${first}] has it; ids are compared ignoring case)`,
       );
+      // Both entries are named: neither may run alone, they would share state files and environment variables.
+      issues.add(`${list}[${first}].id`, `duplicate id "${item.id}" (${list}[${i}] has it too)`);
+    }
   });
 }
 
@@ -638,7 +696,7 @@ function unknownKeyMessage(key: string, known: string[], secretHint?: string): s
 }
 
 /** The closest candidate by edit distance (ignoring case), when it is close enough to be a typo. */
-function suggest(input: string, candidates: readonly string[]): string | undefined {
+export function suggest(input: string, candidates: readonly string[]): string | undefined {
   if (input.length > 64) return undefined;
   const a = input.toLowerCase();
   let best: string | undefined;
@@ -649,7 +707,16 @@ function suggest(input: string, candidates: readonly string[]): string | undefin
   }
   if (best === undefined) return undefined;
   const prefix = a.length >= 4 && best.toLowerCase().startsWith(a);
-  return bestDist <= Math.max(1, Math.floor(best.length / 3)) || prefix ? best : undefined;
+  if (bestDist <= Math.max(1, Math.floor(best.length / 3)) || prefix) return best;
+  // A long shared start with one candidate only ("intervall" → "intervalMinutes"): a shortened or mistyped key.
+  const starts = candidates.filter((c) => commonPrefix(a, c.toLowerCase()) >= Math.max(6, a.length - 2));
+  return starts.length === 1 ? starts[0] : undefined;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 /** Levenshtein distance where swapping two neighbours counts once (the commonest typo: "mdoe"). */

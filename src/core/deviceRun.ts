@@ -7,6 +7,7 @@ import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
 import { BioTimeError, CancelledError, FrappeError, describeError, isDiskFull } from './errors';
+import { resetCursorHint } from './fixHints';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -163,7 +164,8 @@ export class DeviceRun {
       await this.closeJournal(false).catch((e) =>
         this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`),
       );
-      this.state.lastAttemptAt = now.toISOString();
+      // Only syncs are the scheduler's attempts: a rerun or a link from the views must not postpone the schedule.
+      if (this.req.kind === 'sync') this.state.lastAttemptAt = now.toISOString();
       try {
         await this.d.store.saveDevice(this.d.device.id, this.state);
       } catch (e) {
@@ -497,7 +499,7 @@ export class DeviceRun {
     const t = await this.d.source.getTransaction(cursor.hwm, this.req.signal);
     if (!t) {
       this.d.logger.warn(
-        `Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, run "biotime-sync reset-cursor --device ${this.d.device.id}".`,
+        `Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, reset the cursor: ${resetCursorHint(this.d.device.id)}.`,
       );
       return;
     }
@@ -505,7 +507,7 @@ export class DeviceRun {
       throw new BioTimeError(
         'idsWentBack',
         `BioTime transaction ${cursor.hwm} is now a different punch (${t.empCode} at ${t.punchTime}): the BioTime database was restored or reinstalled and transaction ids are being reused.`,
-        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): biotime-sync reset-cursor --device ${this.d.device.id}`,
+        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): ${resetCursorHint(this.d.device.id)}.`,
       );
     }
   }

@@ -12,6 +12,7 @@ import type {
   SyncStateStore,
   UserControl,
 } from './ports';
+import { setBioTimePasswordHint, setFrappeApiKeyHint } from './fixHints';
 import type { Redactor } from './redact';
 import { formatInZone, naiveToInstant } from './time';
 
@@ -73,7 +74,7 @@ async function checkDevice(d: DoctorDeps, device: DeviceConfig, push: Push): Pro
       'credentials',
       'fail',
       `No BioTime password is stored for device ${device.id}.`,
-      `CLI: set BIOTIME_PASSWORD_${envId(device.id)}. VS Code: run "BioTime Sync: Set BioTime Password".`,
+      `${setBioTimePasswordHint(device.id)}.`,
     );
     return;
   }
@@ -200,7 +201,7 @@ async function checkSite(d: DoctorDeps, device: DeviceConfig, push: Push): Promi
       'credentials',
       'fail',
       `No Frappe API key/secret is stored for site ${site.id}.`,
-      `CLI: set FRAPPE_API_KEY_${envId(site.id)} and FRAPPE_API_SECRET_${envId(site.id)}. VS Code: run "BioTime Sync: Set Frappe API Key".`,
+      `${setFrappeApiKeyHint(site.id)}.`,
     );
     return;
   }
@@ -323,8 +324,4 @@ async function geolocationChecks(d: DoctorDeps, device: DeviceConfig, push: Push
       else push('geolocation', 'ok', `Device ${dev.id}: every terminal has coordinates.`);
     }
   });
-}
-
-function envId(id: string): string {
-  return id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }

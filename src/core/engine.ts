@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import {
   emptyCounts,
   type DeviceStatus,
+  type DismissedPunch,
+  type DismissResult,
   type DoctorCheck,
   type FailedPunch,
   type PunchOutcome,
@@ -21,7 +23,7 @@ import { syncShifts } from './shiftSync';
 import type { EngineEvent, OtherRunnerCheck, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
 import { currentLogContext, withLogContext } from './logContext';
 import { Emitter } from './events';
-import { CancelledError, describeError, StateError } from './errors';
+import { CancelledError, describeError, UnknownDeviceError } from './errors';
 import { GapSet, type GapRange } from './gaps';
 import type {
   AttendanceSource,
@@ -91,13 +93,20 @@ export class SyncEngine implements SyncEngineApi {
 
   device(id: string): DeviceConfig {
     const dev = this.d.config.devices.find((x) => x.id === id);
-    if (!dev)
-      throw new StateError(
-        'io',
-        `No device '${id}' is configured.`,
-        `Configured devices: ${this.d.config.devices.map((x) => x.id).join(', ') || 'none'}.`,
-      );
+    if (!dev) throw this.unknownDevice(id, false);
     return dev;
+  }
+
+  private unknownDevice(id: string, removed: boolean): UnknownDeviceError {
+    return new UnknownDeviceError(
+      id,
+      this.d.config.devices.map((x) => x.id),
+      removed,
+    );
+  }
+
+  private isConfigured(id: string): boolean {
+    return this.d.config.devices.some((x) => x.id === id);
   }
 
   private site(device: DeviceConfig): SiteConfig {
@@ -153,20 +162,30 @@ export class SyncEngine implements SyncEngineApi {
         (!options.runId || f.runId === options.runId) &&
         (!options.empCode || f.empCode === options.empCode),
     );
+    // A removed device's punches cannot be rerun (no URL, no site): say so instead of a silent empty rerun.
+    if (options.deviceId && !this.isConfigured(options.deviceId))
+      throw this.unknownDevice(
+        options.deviceId,
+        failed.length > 0 || !!(await this.d.store.listRuns(options.deviceId, 1)).length,
+      );
     const byDevice = new Map<string, FailedPunch[]>();
-    for (const f of failed) {
-      if (!this.d.config.devices.some((x) => x.id === f.deviceId)) continue;
-      byDevice.set(f.deviceId, [...(byDevice.get(f.deviceId) ?? []), f]);
-    }
+    for (const f of failed) byDevice.set(f.deviceId, [...(byDevice.get(f.deviceId) ?? []), f]);
+    const removed = [...byDevice.keys()].filter((id) => !this.isConfigured(id));
+    if (removed.length && removed.length === byDevice.size) throw this.unknownDevice(removed[0], true);
     const out: RunSummary[] = [];
     for (const [deviceId, all] of byDevice) {
+      if (!this.isConfigured(deviceId)) {
+        const e = this.unknownDevice(deviceId, true);
+        out.push(this.refused(deviceId, 'rerun', e.code, e.message, e.hint));
+        continue;
+      }
       const dev = this.device(deviceId);
       let list = all;
       if (options.toSite !== undefined) {
         if (options.toSite !== dev.site) {
           out.push(
             this.refused(
-              dev,
+              deviceId,
               'rerun',
               'site.notCurrent',
               `Device ${deviceId} sends to site ${dev.site}, not ${options.toSite}: its failed punches can only be moved to ${dev.site}.`,
@@ -188,7 +207,7 @@ export class SyncEngine implements SyncEngineApi {
         const sites = [...new Set(foreign.map((f) => f.site))].join(', ');
         out.push(
           this.refused(
-            dev,
+            deviceId,
             'rerun',
             'site.moved',
             `${foreign.length} failed punch(es) of device ${deviceId} were recorded for site ${sites}; the device now sends to site ${dev.site}, so they were not sent.`,
@@ -206,7 +225,7 @@ export class SyncEngine implements SyncEngineApi {
     const busy = this.running.get(deviceId);
     if (busy)
       return Promise.resolve(
-        this.refused(device, kind, 'busy', `Device ${deviceId} is already syncing; this request was not started.`),
+        this.refused(deviceId, kind, 'busy', `Device ${deviceId} is already syncing; this request was not started.`),
       );
     // The caller's context when it is about this device (the scheduler's, which then logs the run's end with its id).
     const outer = currentLogContext();
@@ -228,7 +247,7 @@ export class SyncEngine implements SyncEngineApi {
     const acquiring = kind !== 'dryRun' && !!this.d.lock && !this.d.lock.isHeld;
     if (acquiring && !(await this.d.lock!.tryAcquire())) {
       return this.refused(
-        device,
+        device.id,
         kind,
         'state.locked',
         'Another BioTime Sync window or process is syncing this state directory; the run happens there.',
@@ -267,7 +286,7 @@ export class SyncEngine implements SyncEngineApi {
       // Only state I/O failures reach here (the run itself records its own errors).
       const err = this.d.redactor.redactValue(describeError(e));
       this.d.logger.error(`Device ${device.id}: ${err.message}`);
-      return this.refused(device, kind, err.code, err.message, err.hint);
+      return this.refused(device.id, kind, err.code, err.message, err.hint);
     } finally {
       runsInThisProcess.delete(runId);
     }
@@ -352,11 +371,11 @@ export class SyncEngine implements SyncEngineApi {
     return out.map((x) => ({ site: x.site, checkedAt: x.checkedAt, records: x.shiftSync }));
   }
 
-  private refused(device: DeviceConfig, kind: RunKind, code: string, message: string, hint?: string): RunSummary {
+  private refused(deviceId: string, kind: RunKind, code: string, message: string, hint?: string): RunSummary {
     const now = this.d.clock.now().toISOString();
     return {
-      runId: newRunId(this.d.clock.now(), device.id),
-      deviceId: device.id,
+      runId: newRunId(this.d.clock.now(), deviceId),
+      deviceId,
       kind,
       status: 'failed',
       startedAt: now,
@@ -395,19 +414,37 @@ export class SyncEngine implements SyncEngineApi {
     this.emitter.fire({ type: 'stateChanged', deviceId });
   }
 
-  async dismiss(deviceId: string, keys: string[]): Promise<void> {
-    const wanted = new Set(keys);
-    const dismissed = (await this.d.store.listFailed(deviceId)).filter((f) => wanted.has(f.key));
-    await this.d.store.updateFailed(deviceId, [], keys);
-    this.emitter.fire({ type: 'stateChanged', deviceId });
+  /**
+   * Dismisses failed punches: they leave the failed list and are recorded as dismissed (not resolved: no checkin
+   * exists). Keys that are not failed punches of the device are returned in `notFailed`, never counted. A removed
+   * device's failed punches can still be dismissed; a device that is neither configured nor recorded is an error.
+   */
+  async dismiss(deviceId: string, keys: string[]): Promise<DismissResult> {
+    const unique = [...new Set(keys)];
+    if (!this.isConfigured(deviceId) && !(await this.d.store.listFailed(deviceId)).length)
+      throw this.unknownDevice(deviceId, (await this.d.store.listDismissed(deviceId)).length > 0);
+    const done = await this.d.store.dismissFailed(deviceId, unique, this.d.clock.now());
+    const dismissed = done.map((d) => d.key);
     // After the failed list (the sync's own state); the history only records what was dismissed.
-    await this.d.history
-      ?.recordDismissed(deviceId, dismissed)
-      .catch((e: NodeJS.ErrnoException) =>
-        this.d.logger.warn(
-          `Device ${deviceId}: the dismissal was saved but the punch history could not record it (${e.code === 'ENOSPC' ? 'the disk is full' : this.d.redactor.redact(e.message)}).`,
-        ),
+    if (done.length)
+      await this.d.history
+        ?.recordDismissed(deviceId, done)
+        .catch((e: NodeJS.ErrnoException) =>
+          this.d.logger.warn(
+            `Device ${deviceId}: the dismissal was saved but the punch history could not record it (${e.code === 'ENOSPC' ? 'the disk is full' : this.d.redactor.redact(e.message)}).`,
+          ),
+        );
+    if (dismissed.length) {
+      this.d.logger.info(
+        `Device ${deviceId}: dismissed failed punch(es) ${dismissed.join(', ')}; no checkin was created.`,
       );
+      this.emitter.fire({ type: 'stateChanged', deviceId });
+    }
+    return { deviceId, dismissed, notFailed: unique.filter((k) => !dismissed.includes(k)) };
+  }
+
+  listDismissed(deviceId?: string): Promise<DismissedPunch[]> {
+    return this.d.store.listDismissed(deviceId);
   }
 
   async status(): Promise<DeviceStatus[]> {

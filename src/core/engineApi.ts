@@ -1,6 +1,8 @@
 // The engine's public surface as the hosts (CLI, extension) see it.
 import type {
   DeviceStatus,
+  DismissedPunch,
+  DismissResult,
   DoctorCheck,
   FailedPunch,
   OutcomeCounts,
@@ -31,6 +33,21 @@ export type EngineEvent =
   | { type: 'stateChanged'; deviceId?: string }
   /** A run found the device's site changed since its previous run (hosts show `change.message` to the operator). */
   | { type: 'siteChanged'; runId: string; deviceId: string; change: SiteChange };
+
+/**
+ * What a dry run (Preview Sync, `run --dry-run`) cannot know in advance, so a plan can differ from the run there.
+ * Everything else is predicted per punch: unknown or ambiguous Biometric IDs, Inactive employees, checkins already
+ * in Frappe and punches BioTime sent twice, skipped punch states, punches before importSince, times that do not
+ * exist in the BioTime zone (DST gaps), and missing coordinates when the site requires them.
+ */
+export const DRY_RUN_UNPREDICTABLE: readonly string[] = [
+  'permission errors on writing (the dry run only reads)',
+  'checkins written by someone else between the preview and the run (they become duplicates)',
+  'employees, Biometric IDs or HR Settings changed in Frappe after the preview',
+  'punches that reach BioTime after the preview',
+  "a Shift Type's strict log type rule, the distance from a Shift Location, and other site-specific validations",
+  'network failures and timeouts during the run',
+];
 
 export interface RunOptions {
   dryRun?: boolean;
@@ -67,9 +84,18 @@ export interface SyncEngineApi {
   /** Syncs one device now, whatever the schedule. Never throws for a device failure: the summary says `failed`. */
   runDevice(deviceId: string, options?: RunOptions): Promise<RunSummary>;
   runAll(options?: RunOptions): Promise<RunSummary[]>;
-  /** Reprocesses failed punches against the current Frappe state; never creates a duplicate. */
+  /**
+   * Reprocesses failed punches against the current Frappe state; never creates a duplicate. Throws
+   * UnknownDeviceError when the device (or every device of the selection) is no longer configured.
+   */
   rerun(options: RerunOptions): Promise<RunSummary[]>;
-  dismiss(deviceId: string, keys: string[]): Promise<void>;
+  /**
+   * Dismisses failed punches; says which were dismissed and which keys were not failed punches. Throws
+   * UnknownDeviceError for a device neither configured nor recorded.
+   */
+  dismiss(deviceId: string, keys: string[]): Promise<DismissResult>;
+  /** Punches dismissed by the operator (kept apart from resolved ones: no checkin exists for them). */
+  listDismissed(deviceId?: string): Promise<DismissedPunch[]>;
   /** A BioTime transaction exactly as BioTime holds it now (a punch's lineage), or null when it has none. */
   transaction(deviceId: string, id: number, signal?: AbortSignal): Promise<Record<string, unknown> | null>;
   /** Forgets the cursor so the next run reads every transaction again (existing checkins become duplicates). */

@@ -102,6 +102,31 @@ export class StateError extends SyncError {
   }
 }
 
+/**
+ * A device id that is not in the configuration (a typo on the command line, or a device removed since its runs
+ * were recorded). A usage problem, not a sync failure: the CLI exits 2 as for other usage errors.
+ */
+export class UnknownDeviceError extends SyncError {
+  readonly code = 'config.unknownDevice';
+  constructor(
+    readonly deviceId: string,
+    configured: string[],
+    /** True when the state directory still has records of it (it was configured once). */
+    readonly removed = false,
+  ) {
+    super(
+      removed
+        ? `Device '${deviceId}' is no longer configured; its recorded runs and failed punches are kept but cannot be synced or rerun.`
+        : `No device '${deviceId}' is configured.`,
+      `Configured devices: ${configured.join(', ') || 'none'}.` +
+        (removed ? ' Add the device back to sync it, or dismiss its failed punches.' : ''),
+    );
+  }
+  static is(e: unknown): e is UnknownDeviceError {
+    return e instanceof UnknownDeviceError;
+  }
+}
+
 export class CredentialsMissingError extends SyncError {
   readonly code = 'credentials.missing';
   constructor(

@@ -1,6 +1,7 @@
 // The engine's ports: small interfaces the core needs and the hosts (CLI, VS Code) or the API clients implement.
 // Nothing here may depend on BioTime or Frappe client code; those implement the interfaces.
 import type {
+  DismissedPunch,
   FailedPunch,
   FailureCode,
   LogType,
@@ -380,6 +381,13 @@ export interface SyncStateStore {
   updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void>;
   /** Replaces failed punches as given (an edit such as moving them to another site: not another attempt). */
   editFailed(deviceId: string, edited: FailedPunch[]): Promise<void>;
+  /**
+   * Removes failed punches the operator dismissed and records them as dismissed (never as resolved). Returns the
+   * punches that were dismissed: keys that were not in the failed list are not.
+   */
+  dismissFailed(deviceId: string, keys: string[], at: Date): Promise<DismissedPunch[]>;
+  /** The punches dismissed so far (newest last). */
+  listDismissed(deviceId?: string): Promise<DismissedPunch[]>;
   setInflight(deviceId: string, entries: InflightEntry[]): Promise<void>;
   getInflight(deviceId: string): Promise<InflightEntry[]>;
   /** Problems met while loading (corrupt files), reported to the operator; never thrown. */
@@ -410,7 +418,7 @@ export interface HistoryPatch {
 }
 
 /** What a dismissal records of the punch (a FailedPunch has it all). */
-export type DismissedPunch = Pick<
+export type HistoryDismissal = Pick<
   PunchOutcome,
   | 'key'
   | 'transactionId'
@@ -434,5 +442,5 @@ export interface HistoryRecorder {
   catchUp(deviceId: string, zone?: string): Promise<number>;
   recordBatch(batch: HistoryBatch, patches?: HistoryPatch[]): Promise<void>;
   recordPatches(deviceId: string, runId: string, runKind: RunKind, patches: HistoryPatch[]): Promise<void>;
-  recordDismissed(deviceId: string, punches: DismissedPunch[]): Promise<void>;
+  recordDismissed(deviceId: string, punches: HistoryDismissal[]): Promise<void>;
 }

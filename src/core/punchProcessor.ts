@@ -271,13 +271,7 @@ export class PunchProcessor {
 
   private async create(cands: Candidate[]): Promise<void> {
     if (!cands.length) return;
-    if (this.o.dryRun) {
-      for (const c of cands) {
-        c.outcome.outcome = 'created';
-        c.outcome.reason = 'would be created (dry run)';
-      }
-      return;
-    }
+    if (this.o.dryRun) return this.predict(cands);
     if (this.wrongCheckins.length) {
       // A batch prepared while the one that met the trap was being written: sending it would store wrong times too.
       for (const c of cands)
@@ -318,6 +312,51 @@ export class PunchProcessor {
         this.fail(c.outcome, r.failure, r.message);
       }
     }
+  }
+
+  /**
+   * A dry run's prediction of what Frappe will do with each checkin, for every refusal that can be known before
+   * writing (frappe-api.md §8.3, the recorded v15 site): an Inactive employee is refused (Left and Suspended are
+   * accepted), and a site that requires coordinates refuses a checkin without any. What cannot be known in advance
+   * is listed in DRY_RUN_UNPREDICTABLE.
+   */
+  private async predict(cands: Candidate[]): Promise<void> {
+    const geo = await this.geolocationRequired();
+    for (const c of cands) {
+      const status = c.employee.status;
+      if (status === 'Inactive') {
+        this.fail(
+          c.outcome,
+          'refused',
+          `would be refused: employee ${c.employee.name} is Inactive (Frappe creates no checkin for an Inactive employee; set the employee Active or dismiss the punch)`,
+        );
+        continue;
+      }
+      const loc = this.location(c.punch);
+      if (geo === true && loc.latitude === undefined) {
+        this.fail(
+          c.outcome,
+          'refused',
+          `would be refused: the site requires coordinates (HR Settings "Allow Geolocation Tracking") and neither the punch, its terminal ${c.punch.terminalSn} nor the device has any (set device.terminalLocations or device.location)`,
+        );
+        continue;
+      }
+      c.outcome.outcome = 'created';
+      const notes = [
+        status && status !== 'Active' ? `employee status ${status}: Frappe accepts checkins for it` : '',
+        geo === 'unknown' && loc.latitude === undefined
+          ? 'HR Settings could not be read: if the site requires coordinates, it will be refused'
+          : '',
+      ].filter(Boolean);
+      c.outcome.reason = `would be created (dry run)${notes.length ? `; ${notes.join('; ')}` : ''}`;
+    }
+  }
+
+  private geo: Promise<boolean | 'unknown'> | undefined;
+  /** Read once per run; a site whose HR Settings cannot be read is 'unknown' (said in the plan, never guessed). */
+  private geolocationRequired(): Promise<boolean | 'unknown'> {
+    this.geo ??= this.o.sink.geolocationRequired(this.o.signal).catch(() => 'unknown' as const);
+    return this.geo;
   }
 
   /** The punch's own coordinates (mobile punches), else the terminal's, else the device's. */

@@ -4,6 +4,7 @@ import { CancelledError, CredentialsMissingError, FrappeError } from '../core/er
 import { HttpClient, HttpTransportError, parseJsonBody, pathOf, type RetryMode, type RetryPolicy } from '../core/http';
 import type { Clock, CredentialProvider, Logger } from '../core/ports';
 import type { SiteConfig } from '../core/configTypes';
+import { hintHost } from '../core/fixHints';
 import { credentialsHint, decodeFrappeError, envId, frappeErrorFrom, type DecodedFrappeError } from './errors';
 
 export interface FrappeApiOptions {
@@ -148,12 +149,14 @@ export class FrappeApi {
     const secret = (await this.opts.credentials.frappeApiSecret(this.siteId))?.trim();
     if (!key || !secret) {
       const id = envId(this.siteId);
+      // Environment variable names mean something only to the CLI.
+      const env = (name: string) => (hintHost() === 'vscode' ? '' : ` (${name}_${id})`);
       const what =
         !key && !secret
           ? `Frappe API key and secret for site ${this.siteId}`
           : !key
-            ? `Frappe API key for site ${this.siteId} (FRAPPE_API_KEY_${id})`
-            : `Frappe API secret for site ${this.siteId} (FRAPPE_API_SECRET_${id})`;
+            ? `Frappe API key for site ${this.siteId}${env('FRAPPE_API_KEY')}`
+            : `Frappe API secret for site ${this.siteId}${env('FRAPPE_API_SECRET')}`;
       throw new CredentialsMissingError(what, credentialsHint(this.siteId));
     }
     return `token ${key}:${secret}`;

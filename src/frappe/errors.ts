@@ -3,6 +3,7 @@
 // but accept every variant seen in the wild), then `_error_message`, `message`, `exception`. Tracebacks (`exc`)
 // and raw JSON are never shown.
 import { FrappeError } from '../core/errors';
+import { setFrappeApiKeyHint } from '../core/fixHints';
 import { parseJsonBody } from '../core/http';
 import type { FailureCode } from '../shared/model';
 
@@ -161,8 +162,7 @@ export function envId(siteId: string): string {
 }
 
 export function credentialsHint(siteId: string): string {
-  const id = envId(siteId);
-  return `CLI: set FRAPPE_API_KEY_${id} and FRAPPE_API_SECRET_${id}. VS Code: run "BioTime Sync: Set Frappe API Key".`;
+  return `${setFrappeApiKeyHint(siteId)}.`;
 }
 
 export interface ErrorContext {

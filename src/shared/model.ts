@@ -97,6 +97,21 @@ export interface FailedPunch {
   site?: string;
 }
 
+/**
+ * A failed punch the operator dismissed: it left the failed list without a checkin. Kept apart from the punches a
+ * later run resolved, so no view can show a dismissed punch as "resolved".
+ */
+export interface DismissedPunch extends FailedPunch {
+  dismissedAt: string;
+}
+
+/** What a dismiss did: the keys dismissed, and the keys that were not failed punches of the device. */
+export interface DismissResult {
+  deviceId: string;
+  dismissed: string[];
+  notFailed: string[];
+}
+
 export interface OutcomeCounts {
   fetched: number;
   created: number;

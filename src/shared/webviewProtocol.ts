@@ -1,7 +1,27 @@
 // The punch-mapping panel's message protocol, shared by the host (src/vscode/webviews/mappingPanel.ts) and the
 // webview (src/webview/mapping.ts). Both sides validate what arrives with the parse functions below; the host then
 // handles it with an exhaustive switch. Nothing secret is ever part of a message: rows are PunchOutcomes.
-import type { OutcomeKind, PunchOutcome } from './model';
+import type { OutcomeKind, PunchOutcome, RunKind } from './model';
+
+/** What became of a punch that a run recorded as failed (a run's outcomes are history; this is the present). */
+export type PunchNow =
+  | { state: 'failing' }
+  | {
+      state: 'resolved';
+      outcome: Exclude<OutcomeKind, 'failed'>;
+      runId: string;
+      runKind: RunKind;
+      at: string;
+      checkin?: string;
+    }
+  | { state: 'dismissed'; at: string }
+  | { state: 'gone' };
+
+/**
+ * A row of the panel: the outcome as recorded, plus for failed rows of a run what became of the punch since
+ * (`now`, with `nowText` to show) — absent on failed-punch lists, where every row is still failing.
+ */
+export type MappingRow = PunchOutcome & { now?: PunchNow; nowText?: string };
 
 /** What a panel shows; kept in the webview state so the panel can be restored after a reload. */
 export type MappingSourceRef =
@@ -26,7 +46,7 @@ export type OutcomeFilter = (typeof OUTCOME_FILTERS)[number];
 
 export interface MappingQuery {
   outcome: OutcomeFilter;
-  /** Case-insensitive; matches id, code, names, employee, terminal, checkin and reason. */
+  /** Case-insensitive; matches id, code, names, employee, terminal, log type, checkin and reason. */
   search: string;
   sort: SortKey;
   descending: boolean;
@@ -53,6 +73,8 @@ export interface MappingSourceInfo {
   isPlan: boolean;
   /** The source can rerun its failed rows. */
   canRerun: boolean;
+  /** Why it cannot, when it is not a plan (e.g. the device was removed). */
+  cannotRerun?: string;
 }
 
 /**
@@ -67,14 +89,14 @@ export type HostToWebview =
   | {
       type: 'page';
       seq: number;
-      rows: PunchOutcome[];
+      rows: MappingRow[];
       page: number;
       pageCount: number;
       pageSize: number;
       matched: number;
       totals: MappingTotals;
     }
-  | { type: 'rowsUpdated'; rows: PunchOutcome[]; totals: MappingTotals }
+  | { type: 'rowsUpdated'; rows: MappingRow[]; totals: MappingTotals }
   | { type: 'busy'; busy: boolean; message?: string }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 

@@ -26,7 +26,7 @@ export type Role = 'runner' | 'follower' | 'stopped';
 export type HostState =
   | { kind: 'unconfigured' }
   | { kind: 'invalid'; issues: SettingsIssue[] }
-  | { kind: 'ready'; engine: SyncEngineApi; config: SyncConfig };
+  | { kind: 'ready'; engine: SyncEngineApi; config: SyncConfig; problems?: SettingsIssue[] };
 
 /** While following another window, the state on disk changes under us: re-read it this often. */
 const FOLLOWER_REFRESH_MS = 15_000;
@@ -123,6 +123,9 @@ export class EngineHost extends Disposable {
   }
 
   private async rebuild(): Promise<void> {
+    // The role before the restart (undefined at start-up): a settings edit that keeps this window the runner is not
+    // a role change, and the restart line says so instead of announcing a new role.
+    const before: Role | undefined = this.current ? this._role : undefined;
     await this.teardown();
     if (this.disposed) return;
     const settings = readSyncSettings();
@@ -133,6 +136,10 @@ export class EngineHost extends Disposable {
       this.setState({ kind: 'invalid', issues: settings.issues });
       return;
     }
+    if (settings.problems.length)
+      this.logger.warn(
+        `Settings have ${settings.problems.length} problem(s); they stop only what they concern, the other devices sync:\n${settings.problems.map((i) => `  ${i.message} (${i.key})`).join('\n')}`,
+      );
     if (!settings.config.devices.length) {
       this.setState({ kind: 'unconfigured' });
       return;
@@ -142,7 +149,7 @@ export class EngineHost extends Disposable {
         config: settings.config,
         stateDir: this.stateDir,
         credentials: this.credentials,
-        logger: this.logger,
+        logger: withoutSchedulerRoleLines(this.logger),
         runsHere: (id) => this.runsHere(id),
       });
       const subs = [
@@ -150,14 +157,27 @@ export class EngineHost extends Disposable {
         built.scheduler.onDidChangeRole((role) => this.setRole(role)),
       ];
       this.current = { ...built, subs };
-      this.setState({ kind: 'ready', engine: built.engine, config: settings.config });
+      this.setState({ kind: 'ready', engine: built.engine, config: settings.config, problems: settings.problems });
+      let role: Role = 'stopped';
       if (readUiSettings().schedulerEnabled) {
-        await built.scheduler.start();
-        this.setRole(built.scheduler.isRunner ? 'runner' : 'follower');
+        // Take the lock before the first tick so the role is known now: a new scheduler starts as a follower and
+        // only finds out at its first tick, which made every settings edit log "following another window".
+        role = (await built.lock.tryAcquire()) ? 'runner' : 'follower';
+        built.scheduler.start();
       }
-      const n = settings.config.devices.length;
+      this.setRole(role, true);
+      const devices = settings.config.devices;
+      const names = devices.map((d) => `${d.name}${d.enabled ? '' : ' (disabled)'}`).join(', ');
       this.logger.info(
-        `Engine started with ${n} device(s); this window is ${this._role === 'runner' ? 'running the syncs' : this._role === 'follower' ? 'following another window' : 'not scheduling (bioSync.scheduler.enabled is off)'}.`,
+        `${before === undefined ? 'Engine started' : 'Settings changed; engine restarted'} with ${devices.length} device(s): ${names}. This window ${
+          role === 'runner'
+            ? before === 'runner'
+              ? 'still runs the scheduled syncs'
+              : 'runs the scheduled syncs'
+            : role === 'follower'
+              ? 'follows another window, which runs the scheduled syncs'
+              : 'does not schedule syncs (bioSync.scheduler.enabled is off)'
+        }.`,
       );
     } catch (e) {
       const err = describeError(e);
@@ -172,13 +192,14 @@ export class EngineHost extends Disposable {
     this.changeEmitter.fire();
   }
 
-  private setRole(role: Role): void {
+  /** `quiet`: set by a restart, whose own log line says the role. */
+  private setRole(role: Role, quiet = false): void {
     if (role === this._role) return;
     this._role = role;
     if (this.followerTimer) clearInterval(this.followerTimer);
     this.followerTimer =
       role === 'follower' ? setInterval(() => this.changeEmitter.fire(), FOLLOWER_REFRESH_MS) : undefined;
-    if (role !== 'stopped')
+    if (role !== 'stopped' && !quiet)
       this.logger.info(
         role === 'runner'
           ? 'This window now runs the scheduled syncs.'
@@ -207,4 +228,14 @@ export class EngineHost extends Disposable {
     await this.teardown(false);
     this.dispose();
   }
+}
+
+/**
+ * The scheduler announces its role in process terms at its first tick; the host announces the window's role itself
+ * (once, when it changes), so those lines are left out of the log rather than repeated after every settings edit.
+ */
+function withoutSchedulerRoleLines(logger: Logger): Logger {
+  const roleLine =
+    /^(This process now runs the scheduled syncs\.|Another process runs the scheduled syncs; this one follows\.)$/;
+  return { ...logger, info: (m) => void (roleLine.test(m) ? undefined : logger.info(m)) };
 }

@@ -14,6 +14,7 @@ import { registerMiscCommands } from './commands/miscCommands';
 import { registerPunchCommands } from './commands/punchCommands';
 import { registerSandboxCommands } from './commands/sandboxCommands';
 import { registerSyncCommands } from './commands/syncCommands';
+import { vscodeDialogs, type Dialogs } from './dialogs';
 import { EngineHost } from './engineHost';
 import { FailureNotifier } from './failureNotifier';
 import { SyncStatusBar } from './statusBar';
@@ -33,6 +34,11 @@ export interface BioSyncTestApi {
   readonly mapping: MappingPanels;
   readonly trees: { readonly devices: DevicesTreeProvider; readonly runs: RunsTreeProvider };
   readonly stateDir: string;
+  /** The modal questions commands ask; tests replace `ask` to answer them and see what was asked. */
+  readonly dialogs: Dialogs;
+  readonly statusBar: SyncStatusBar;
+  /** The last lines written to the BioTime Sync log. */
+  readonly logLines: () => readonly string[];
 }
 
 let host: EngineHost | undefined;
@@ -45,11 +51,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
   // Global storage is shared by every window, so the engine's state-directory lock makes exactly one of them sync.
   const stateDir = path.join(context.globalStorageUri.fsPath, 'state');
   host = new EngineHost(stateDir, credentials, logger.scoped('engine'), context.globalState);
+  const dialogs = vscodeDialogs();
   const model = new SyncTreeModel(host);
   const treeContext: TreeContext = { model, host, now: () => new Date(), ui: readUiSettings };
   const devices = new DevicesTreeProvider(treeContext);
   const runs = new RunsTreeProvider(treeContext);
   const mapping = new MappingPanels({ host, logger, extensionUri: context.extensionUri });
+  const statusBar = new SyncStatusBar(model);
   context.subscriptions.push(
     logger,
     host,
@@ -59,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
     mapping,
     vscode.window.createTreeView('bioSync.devices', { treeDataProvider: devices, showCollapseAll: true }),
     vscode.window.createTreeView('bioSync.runs', { treeDataProvider: runs }),
-    new SyncStatusBar(model),
+    statusBar,
     new FailureNotifier(host),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsSyncConfig(e)) void host?.reload();
@@ -67,7 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
     }),
   );
 
-  const deps: CommandDeps = { context, host, secrets, credentials, logger, model, mapping };
+  const deps: CommandDeps = { context, host, secrets, credentials, logger, model, mapping, dialogs };
   registerDeviceCommands(deps);
   registerRunnerCommands(deps);
   registerCredentialCommands(deps);
@@ -81,7 +89,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
   registerConsoleCommands(deps, consolePanels);
 
   await host.reload();
-  return { host, secrets, model, mapping, trees: { devices, runs }, stateDir };
+  return {
+    host,
+    secrets,
+    model,
+    mapping,
+    trees: { devices, runs },
+    stateDir,
+    dialogs,
+    statusBar,
+    logLines: () => logger.recent,
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -20,6 +20,16 @@ export class SyncStatusBar extends Disposable {
     this.item.show();
   }
 
+  /** What the item shows, for tests. */
+  get shown(): { text: string; tooltip: string } {
+    return { text: this.item.text, tooltip: String(this.item.tooltip ?? '') };
+  }
+
+  /** Resolves once the renders queued so far are done, for tests. */
+  async settled(): Promise<void> {
+    while (this.pending) await this.pending;
+  }
+
   /** Coalesces bursts of changes into one read of the status. */
   update(): void {
     if (this.pending) {
@@ -46,6 +56,7 @@ export class SyncStatusBar extends Disposable {
       this.model.runningCount,
       statuses,
       host.role === 'follower',
+      host.role === 'stopped',
     );
     const t = barText(s);
     this.item.text = t.text;

@@ -5,9 +5,20 @@ import type { DeviceStatus, RunSummary } from '../shared/model';
 export type BarState =
   | { kind: 'unconfigured' }
   | { kind: 'invalid'; problems: number }
-  | { kind: 'running'; count: number }
-  | { kind: 'error'; failing: DeviceStatus[] }
-  | { kind: 'idle'; devices: number; lastSyncAt: string | null; follower: boolean };
+  | { kind: 'running'; count: number; failedPunches: number }
+  | { kind: 'error'; failing: DeviceStatus[]; failedPunches: number }
+  | {
+      kind: 'idle';
+      devices: number;
+      /** Names of the disabled devices: they do not sync, so they are never counted as OK. */
+      disabled: string[];
+      lastSyncAt: string | null;
+      follower: boolean;
+      /** bioSync.scheduler.enabled is off: nothing syncs on its own. */
+      schedulerOff: boolean;
+      /** Failed punches waiting for a rerun or a dismissal, over every device. */
+      failedPunches: number;
+    };
 
 export function barState(
   host: 'unconfigured' | 'invalid' | 'ready',
@@ -15,20 +26,33 @@ export function barState(
   running: number,
   statuses: DeviceStatus[],
   follower: boolean,
+  schedulerOff = false,
 ): BarState {
   if (host === 'unconfigured') return { kind: 'unconfigured' };
   if (host === 'invalid') return { kind: 'invalid', problems };
-  if (running > 0) return { kind: 'running', count: running };
+  const failedPunches = statuses.reduce((n, s) => n + (s.failedCount ?? 0), 0);
+  if (running > 0) return { kind: 'running', count: running, failedPunches };
   const failing = statuses.filter((s) => s.enabled && s.health === 'error');
-  if (failing.length) return { kind: 'error', failing };
+  if (failing.length) return { kind: 'error', failing, failedPunches };
   const last =
     statuses
       .map((s) => s.lastSyncAt)
       .filter((t): t is string => !!t)
       .sort()
       .pop() ?? null;
-  return { kind: 'idle', devices: statuses.length, lastSyncAt: last, follower };
+  return {
+    kind: 'idle',
+    devices: statuses.length,
+    disabled: statuses.filter((s) => !s.enabled).map((s) => s.name),
+    lastSyncAt: last,
+    follower,
+    schedulerOff,
+    failedPunches,
+  };
 }
+
+const punches = (n: number) => `${n} failed punch${n === 1 ? '' : 'es'}`;
+const waiting = (n: number) => (n ? `\n${punches(n)} waiting: rerun or dismiss them in the Devices view.` : '');
 
 export function barText(s: BarState): { text: string; tooltip: string; error: boolean } {
   switch (s.kind) {
@@ -41,30 +65,44 @@ export function barText(s: BarState): { text: string; tooltip: string; error: bo
     case 'invalid':
       return {
         text: '$(warning) BioTime: settings',
-        tooltip: `BioTime Sync: ${s.problems} problem(s) in the settings; nothing syncs until they are fixed.`,
+        tooltip: `BioTime Sync: ${s.problems} problem(s) in the settings; the devices they concern do not sync until they are fixed.`,
         error: true,
       };
     case 'running':
       return {
-        text: `$(sync~spin) BioTime: syncing ${s.count}`,
-        tooltip: `BioTime Sync: ${s.count} device(s) syncing.`,
+        text: `$(sync~spin) BioTime: syncing ${s.count}${s.failedPunches ? ` · ${punches(s.failedPunches)}` : ''}`,
+        tooltip: `BioTime Sync: ${s.count} device(s) syncing.${waiting(s.failedPunches)}`,
         error: false,
       };
     case 'error': {
       const first = s.failing[0];
       const msg = first.lastError?.message ?? 'last run failed';
       return {
-        text: `$(error) BioTime: ${s.failing.length} failing`,
-        tooltip: `BioTime Sync: ${s.failing.map((d) => d.name).join(', ')} failing.\n${first.name}: ${msg}`,
+        text: `$(error) BioTime: ${s.failing.length} failing${s.failedPunches ? ` · ${punches(s.failedPunches)}` : ''}`,
+        tooltip: `BioTime Sync: ${s.failing.map((d) => d.name).join(', ')} failing.\n${first.name}: ${msg}${waiting(s.failedPunches)}`,
         error: true,
       };
     }
-    case 'idle':
-      return {
-        text: '$(check) BioTime',
-        tooltip: `BioTime Sync: ${s.devices} device(s) OK${s.lastSyncAt ? `, last sync ${new Date(s.lastSyncAt).toLocaleString()}` : ''}${s.follower ? '\nSyncs run in another window.' : ''}`,
-        error: false,
-      };
+    case 'idle': {
+      const syncing = s.devices - s.disabled.length;
+      const lines = [
+        s.schedulerOff
+          ? `BioTime Sync: scheduled sync is off (bioSync.scheduler.enabled); ${syncing} device(s) sync only when asked.`
+          : `BioTime Sync: ${syncing} device(s) syncing on schedule${s.lastSyncAt ? `, last sync ${new Date(s.lastSyncAt).toLocaleString()}` : ''}.`,
+        s.disabled.length ? `Disabled (not syncing): ${s.disabled.join(', ')}.` : '',
+        s.failedPunches ? punches(s.failedPunches) + ' waiting: rerun or dismiss them in the Devices view.' : '',
+        s.follower ? 'Syncs run in another window.' : '',
+      ];
+      // The check mark only when everything is syncing on schedule and nothing waits for the operator.
+      const text = s.failedPunches
+        ? `$(warning) BioTime: ${punches(s.failedPunches)}`
+        : s.schedulerOff
+          ? '$(circle-slash) BioTime: scheduler off'
+          : s.disabled.length
+            ? `$(check) BioTime · ${s.disabled.length} disabled`
+            : '$(check) BioTime';
+      return { text, tooltip: lines.filter(Boolean).join('\n'), error: false };
+    }
     default: {
       const never: never = s;
       return never;

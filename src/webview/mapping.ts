@@ -1,6 +1,5 @@
 // The punch-to-checkin mapping page. Holds one page of rows; the host filters, sorts and pages. Sends `ready` first,
 // keeps the source, query and selection in the webview state so a hidden or reloaded panel comes back as it was.
-import type { PunchOutcome } from '../shared/model';
 import {
   DEFAULT_QUERY,
   OUTCOME_FILTERS,
@@ -8,12 +7,13 @@ import {
   parseWebviewState,
   type HostToWebview,
   type MappingQuery,
+  type MappingRow,
   type MappingSourceInfo,
   type MappingTotals,
   type MappingWebviewState,
   type WebviewToHost,
 } from '../shared/webviewProtocol';
-import { buildShell, renderRow, type Shell } from './lib/mappingView';
+import { buildShell, renderRow, rerunnable, type Shell } from './lib/mappingView';
 
 interface VsCodeApi {
   postMessage(msg: WebviewToHost): void;
@@ -28,7 +28,7 @@ const restored = parseWebviewState(vscode.getState());
 let source: MappingSourceInfo | undefined;
 let query: MappingQuery = restored?.query ?? { ...DEFAULT_QUERY };
 const selected = new Set<string>(restored?.selected ?? []);
-let rows: PunchOutcome[] = [];
+let rows: MappingRow[] = [];
 let totals: MappingTotals | undefined;
 let pageCount = 1;
 let matched = 0;
@@ -70,6 +70,8 @@ function onMessage(msg: HostToWebview): void {
     case 'page':
       if (msg.seq !== seq || !shell) return;
       rows = msg.rows;
+      // A punch resolved or dismissed since it was selected cannot be rerun any more.
+      for (const r of rows) if (!rerunnable(r)) selected.delete(r.key);
       totals = msg.totals;
       pageCount = msg.pageCount;
       matched = msg.matched;
@@ -82,7 +84,7 @@ function onMessage(msg: HostToWebview): void {
       totals = msg.totals;
       const byKey = new Map(msg.rows.map((r) => [r.key, r]));
       rows = rows.map((r) => byKey.get(r.key) ?? r);
-      for (const r of msg.rows) if (r.outcome !== 'failed') selected.delete(r.key);
+      for (const r of msg.rows) if (!rerunnable(r)) selected.delete(r.key);
       saveState();
       renderPage(new Set(byKey.keys()));
       return;
@@ -121,6 +123,7 @@ function renderPage(flash?: Set<string>): void {
           selected: selected.has(r.key),
           focused: i === focusIndex,
           isPlan: source!.isPlan,
+          canRerun: source!.canRerun,
           flash: !!flash?.has(r.key),
         },
         handlers,
@@ -129,6 +132,8 @@ function renderPage(flash?: Set<string>): void {
   );
   shell.setSelectionCount(selected.size);
   shell.setEmpty(rows.length === 0);
+  // An empty User control column only takes room from Employee and Outcome.
+  shell.showUserControl(rows.some((r) => r.userControl));
 }
 
 function focusRow(i: number): void {
@@ -141,7 +146,7 @@ function focusRow(i: number): void {
 
 function toggle(key: string): void {
   const row = rows.find((r) => r.key === key);
-  if (!row || row.outcome !== 'failed' || !source?.canRerun) return;
+  if (!row || !rerunnable(row) || !source?.canRerun) return;
   if (selected.has(key)) selected.delete(key);
   else selected.add(key);
   saveState();
@@ -162,7 +167,7 @@ const handlers = {
   },
   toggle,
   selectFailedOnPage: () => {
-    for (const r of rows) if (r.outcome === 'failed') selected.add(r.key);
+    for (const r of rows) if (rerunnable(r)) selected.add(r.key);
     saveState();
     renderPage();
   },

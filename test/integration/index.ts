@@ -7,6 +7,7 @@ import { commandTests } from './commands.test';
 import { lockTests } from './lock.test';
 import { secretsTests } from './secrets.test';
 import { settingsTests } from './settings.test';
+import { truthTests } from './truth.test';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
@@ -17,6 +18,7 @@ export function run(): Promise<void> {
   settingsTests();
   commandTests();
   lockTests();
+  truthTests();
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0 } = runner.stats ?? {};

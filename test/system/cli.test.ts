@@ -77,12 +77,13 @@ describe('system: the CLI', function () {
     const before = w.biotime.stats.total + w.frappe.stats.total;
     const r = await cli(['run', '--config', f.config, '--state-dir', f.state]);
     assert.equal(r.code, 2);
+    // Named by site or device and key, not by index (issue 12).
     for (const key of [
-      'sites[0].url',
-      'devices[0].url',
-      'devices[0].site',
-      'devices[0].intervalMinutes',
-      'devices[0].colour',
+      'site "acme" · url',
+      'device "hq" · url',
+      'device "hq" · site',
+      'device "hq" · intervalMinutes',
+      'device "hq" · colour',
     ])
       assert.ok(r.err.includes(key), `${key} missing in:\n${r.err}`);
     assert.ok(!r.err.includes('u:p@'), 'credentials from the URL must not be echoed');

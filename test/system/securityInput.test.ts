@@ -18,6 +18,15 @@ describe('system: bad input is refused before anything is contacted', function (
 
   const requests = () => p.biotime.stats.total + p.frappe.stats.total;
 
+  /**
+   * How the CLI names a problem at a JSON path: by entry and key, not by index (issue 12), e.g. devices[0].url →
+   * `· url:` after the device's name; whole-file keys ("(file)", "(root)") as they are.
+   */
+  function named(jsonPath: string): string {
+    const m = /^(?:sites|devices)\[\d+\](?:\.)?(.*)$/.exec(jsonPath);
+    return m ? `· ${m[1] || '(entry)'}:` : jsonPath;
+  }
+
   async function refused(config: unknown, expectKey: string | RegExp, what: string): Promise<string> {
     const dir = tempDir('bts-input-');
     const state = path.join(dir, 'state');
@@ -26,7 +35,7 @@ describe('system: bad input is refused before anything is contacted', function (
     const r = await cli(['run', '--config', file, '--state-dir', state]);
     assert.equal(r.code, 2, `${what}: exit ${r.code}\n${r.out}\n${r.err}`);
     if (typeof expectKey === 'string')
-      assert.ok(r.err.includes(expectKey), `${what}: "${expectKey}" is not named in:\n${r.err}`);
+      assert.ok(r.err.includes(named(expectKey)), `${what}: "${expectKey}" is not named in:\n${r.err}`);
     else assert.match(r.err, expectKey, what);
     assert.doesNotMatch(r.err, /Unexpected error|\n\s+at .+:\d+:\d+/, `${what}: stack trace`);
     assert.equal(requests(), before, `${what}: a server was contacted`);
@@ -78,7 +87,7 @@ describe('system: bad input is refused before anything is contacted', function (
       'devices[0].password',
       'password in the config',
     );
-    assert.ok(err.includes('sites[0].apiSecret'), err);
+    assert.ok(err.includes('site "acme" · apiSecret:'), err);
     assert.match(err, /BIOTIME_PASSWORD|environment|keychain/, err);
     assert.ok(
       !err.includes('Cfg-Secret-pw-1b2c') && !err.includes('Cfg-Secret-api-3d4e'),
@@ -96,7 +105,10 @@ describe('system: bad input is refused before anything is contacted', function (
       fs.writeFileSync(file, c.text);
       const r = await cli(['run', '--config', file, '--state-dir', state]);
       assert.equal(r.code, 2, `seed ${seed} (${c.what}): exit ${r.code}\n${r.err.slice(0, 2000)}`);
-      assert.ok(r.err.includes(c.key), `seed ${seed} (${c.what}): ${c.key} not named in:\n${r.err.slice(0, 2000)}`);
+      assert.ok(
+        r.err.includes(named(c.key)),
+        `seed ${seed} (${c.what}): ${c.key} not named in:\n${r.err.slice(0, 2000)}`,
+      );
       assert.doesNotMatch(r.err, /Unexpected error|\n\s+at .+:\d+:\d+/, `seed ${seed}: stack trace`);
       assert.ok(r.err.length < 40_000, `seed ${seed}: a ${r.err.length}-character message`);
       assert.equal(fs.existsSync(state), false, `seed ${seed}: a state directory was written`);

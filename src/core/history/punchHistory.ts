@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RunKind, RunSummary, PunchOutcome } from '../../shared/model';
 import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '../../shared/history';
-import type { DismissedPunch, HistoryBatch, HistoryPatch, HistoryRecorder } from '../ports';
+import type { HistoryBatch, HistoryDismissal, HistoryPatch, HistoryRecorder } from '../ports';
 import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
 import { type EventLine, outcomeLine, punchFields } from './historyLine';
@@ -99,7 +99,7 @@ export class PunchHistory implements HistoryRecorder {
   }
 
   /** The operator dismissed failed punches (they keep their last failure as the reason). */
-  async recordDismissed(deviceId: string, punches: DismissedPunch[]): Promise<void> {
+  async recordDismissed(deviceId: string, punches: HistoryDismissal[]): Promise<void> {
     if (!punches.length) return;
     const dir = await this.ready(deviceId);
     const at = this.o.now().toISOString();

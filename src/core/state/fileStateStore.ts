@@ -1,6 +1,7 @@
 // The engine's state as a directory of plain files (the CLI's --state-dir, the extension's global storage):
 //   devices/<id>.json    cursor, lastSyncAt, failures, user-control memory       (atomic rewrite)
 //   failed/<id>.jsonl    failed punches with their raw BioTime records           (append-only journal)
+//   dismissed/<id>.jsonl failed punches the operator dismissed, with when          (append-only, one per line)
 //   inflight/<id>.json   checkin writes in flight (crash recovery journal)       (atomic rewrite)
 //   runs/<runId>.json    run summary                                             (atomic rewrite)
 //   runs/<runId>.jsonl   per-punch outcomes, appended and fsync'd page by page
@@ -9,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import type { FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
+import type { DismissedPunch, FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
 import type { DeviceState, InflightEntry, RunRecordWriter, SiteState, SyncStateStore } from '../ports';
 import { isDiskFull, StateError } from '../errors';
 import { overwriteInPlace, quarantine, readJsonFile, removeStaleTemps, writeFileAtomic } from './atomicFile';
@@ -120,6 +121,50 @@ export class FileStateStore implements SyncStateStore {
     await this.writing(this.failed(deviceId).update(edited, [], true));
   }
 
+  async dismissFailed(deviceId: string, keys: string[], at: Date): Promise<DismissedPunch[]> {
+    const failed = await this.failed(deviceId).load();
+    const dismissed = [...new Set(keys)]
+      .map((k) => failed.get(k))
+      .filter((f): f is FailedPunch => !!f)
+      .map((f) => ({ ...f, dismissedAt: at.toISOString() }));
+    if (!dismissed.length) return [];
+    // Recorded as dismissed before leaving the failed list: a crash in between leaves it failing (and retried),
+    // never gone without a trace, which a view would take for "resolved".
+    await fs.promises.mkdir(this.file('dismissed'), { recursive: true, mode: 0o700 });
+    const fh = await fs.promises.open(this.file('dismissed', `${safe(deviceId)}.jsonl`), 'a', 0o600);
+    try {
+      await fh.write('\n' + dismissed.map((d) => JSON.stringify(d)).join('\n') + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await this.updateFailed(
+      deviceId,
+      [],
+      dismissed.map((d) => d.key),
+    );
+    return dismissed;
+  }
+
+  async listDismissed(deviceId?: string): Promise<DismissedPunch[]> {
+    const ids = deviceId ? [deviceId] : await this.deviceIdsIn('dismissed');
+    const out: DismissedPunch[] = [];
+    for (const id of ids) {
+      const file = this.file('dismissed', `${safe(id)}.jsonl`);
+      if (!fs.existsSync(file)) continue;
+      for await (const line of lines(file)) {
+        if (!line) continue;
+        try {
+          const d = JSON.parse(line) as DismissedPunch;
+          if (d?.key && d.dismissedAt) out.push(d);
+        } catch {
+          // a line torn by a crash: that punch is still in the failed list (recorded here first)
+        }
+      }
+    }
+    return out;
+  }
+
   async setInflight(deviceId: string, entries: InflightEntry[]): Promise<void> {
     const file = this.file('inflight', `${safe(deviceId)}.json`);
     if (!entries.length) {
@@ -221,7 +266,7 @@ export class FileStateStore implements SyncStateStore {
    */
   async sweepStaleTemps(): Promise<string[]> {
     const removed: string[] = [];
-    for (const sub of ['', 'devices', 'sites', 'inflight', 'runs', 'failed']) {
+    for (const sub of ['', 'devices', 'sites', 'inflight', 'runs', 'failed', 'dismissed']) {
       for (const name of await removeStaleTemps(this.file(sub), this.now())) removed.push(path.join(sub, name));
     }
     return removed;

@@ -6,15 +6,25 @@ import type { Logger } from '../../core/ports';
 
 export interface HostLogger extends Logger {
   readonly channel: vscode.LogOutputChannel;
+  /** The last lines written (already redacted), newest last: what an operator would read, for tests. */
+  readonly recent: readonly string[];
   /** A logger whose lines start with `[component]`. */
   scoped(component: string): Logger;
   show(): void;
 }
 
+const RECENT_LINES = 500;
+
 export function createOutputChannelLogger(redactor = new Redactor()): HostLogger & vscode.Disposable {
   const channel = vscode.window.createOutputChannel('BioTime Sync', { log: true });
+  const recent: string[] = [];
   const wrap = (prefix: string): Logger => {
-    const r = (m: string): string => redactor.redact(prefix + m);
+    const r = (m: string): string => {
+      const line = redactor.redact(prefix + m);
+      recent.push(line);
+      if (recent.length > RECENT_LINES) recent.splice(0, recent.length - RECENT_LINES);
+      return line;
+    };
     return {
       trace: (m) => channel.trace(r(m)),
       debug: (m) => channel.debug(r(m)),
@@ -26,6 +36,7 @@ export function createOutputChannelLogger(redactor = new Redactor()): HostLogger
   return {
     ...wrap(''),
     channel,
+    recent,
     scoped: (component) => wrap(`[${component}] `),
     show: () => channel.show(true),
     dispose: () => channel.dispose(),

@@ -3,6 +3,7 @@
 // operator keeps them in (workspace or user).
 import * as vscode from 'vscode';
 import { validateConfig } from '../../core/config';
+import { checkConfig, formatConfigProblem } from '../../core/configCheck';
 import { ConfigError } from '../../core/errors';
 import type { SyncConfig } from '../../core/configTypes';
 import {
@@ -19,8 +20,13 @@ import {
 
 export { SettingKeys, type UiSettings, type SettingsIssue };
 
+/**
+ * `ok` with `problems`: some entries are wrong; they stop only the devices they concern (`config` holds the others).
+ * Not `ok`: nothing can run.
+ */
 export type SyncSettings =
-  { ok: true; config: SyncConfig; raw: RawEntries } | { ok: false; issues: SettingsIssue[]; raw: RawEntries };
+  | { ok: true; config: SyncConfig; raw: RawEntries; problems: SettingsIssue[] }
+  | { ok: false; issues: SettingsIssue[]; raw: RawEntries };
 
 /** The arrays as written, for commands that edit one entry and write the array back. */
 export interface RawEntries {
@@ -48,9 +54,25 @@ export function readSyncSettings(): SyncSettings {
   const raw = toRawConfig(rawSites, rawDevices, s.get<unknown>(SettingKeys.historyDays));
   const rawEntries = { sites: entries(rawSites), devices: entries(rawDevices) };
   try {
-    return { ok: true, config: validateConfig(raw), raw: rawEntries };
+    return { ok: true, config: validateConfig(raw), raw: rawEntries, problems: [] };
   } catch (e) {
-    if (ConfigError.is(e)) return { ok: false, issues: toSettingsIssues(e.issues, raw), raw: rawEntries };
+    if (ConfigError.is(e)) {
+      // One bad entry stops only what it concerns: the valid devices keep syncing and keep their history.
+      const check = checkConfig(raw);
+      if (check.config.devices.length && !check.problems.some((p) => p.scope === 'all'))
+        return {
+          ok: true,
+          config: check.config,
+          raw: rawEntries,
+          problems: check.problems.map((p) => ({
+            key: `${SETTINGS_SECTION}.${p.path}`,
+            message: formatConfigProblem(p),
+            ...(p.deviceId ? { ownerId: p.deviceId, ownerKind: 'device' as const } : {}),
+            ...(!p.deviceId && p.siteId ? { ownerId: p.siteId, ownerKind: 'site' as const } : {}),
+          })),
+        };
+      return { ok: false, issues: toSettingsIssues(e.issues, raw), raw: rawEntries };
+    }
     return {
       ok: false,
       issues: [{ key: fullKey(SettingKeys.devices), message: e instanceof Error ? e.message : String(e) }],

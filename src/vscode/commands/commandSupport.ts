@@ -4,6 +4,7 @@ import type { DeviceConfig, SiteConfig } from '../../core/configTypes';
 import type { SyncEngineApi } from '../../core/engineApi';
 import type { HostLogger } from '../adapters/outputChannelLogger';
 import type { SecretStorageCredentials, SecretStore } from '../adapters/secretStorageCredentials';
+import type { Dialogs } from '../dialogs';
 import type { EngineHost } from '../engineHost';
 import { adviseOn, FIX_COMMANDS, FIX_LABELS, UserFacingError, type FixAction } from '../errors';
 import type { SyncTreeModel } from '../tree/treeModel';
@@ -19,6 +20,13 @@ export interface CommandDeps {
   readonly logger: HostLogger;
   readonly model: SyncTreeModel;
   readonly mapping: MappingPanels;
+  readonly dialogs: Dialogs;
+}
+
+/** "Main gate (hq)": devices are named by name in messages and the log, with the id that settings use. */
+export function deviceLabel(deps: CommandDeps, deviceId: string): string {
+  const d = configuredDevices(deps).find((x) => x.id === deviceId);
+  return d && d.name !== d.id ? `${d.name} (${d.id})` : deviceId;
 }
 
 /** Registers a command whose failures are translated for the operator instead of surfacing as raw errors. */

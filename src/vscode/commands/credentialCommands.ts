@@ -19,7 +19,7 @@ export function registerCredentialCommands(deps: CommandDeps): void {
     if (!password) return;
     await deps.secrets.store(secretKeys.biotimePassword(device.id), password);
     await deps.secrets.delete(secretKeys.biotimeToken(device.id));
-    deps.logger.info(`BioTime password of device ${device.id} updated.`);
+    deps.logger.info(`BioTime password of ${device.name} (${device.id}) updated.`);
     await deps.host.reload();
     void vscode.window.showInformationMessage(`BioTime password of "${device.name}" saved in the keychain.`);
   });

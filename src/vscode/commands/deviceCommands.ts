@@ -35,7 +35,7 @@ export function registerDeviceCommands(deps: CommandDeps): void {
     if (ok !== 'Remove') return;
     await deps.secrets.deleteDevice(device.id);
     await removeDevice(device.id);
-    deps.logger.info(`Removed device ${device.id} and its secrets.`);
+    deps.logger.info(`Removed device ${device.name} (${device.id}) and its secrets; its runs stay in the history.`);
   });
   registerCommand(deps, 'bioSync.enableDevice', (arg) => setEnabled(deps, arg, true));
   registerCommand(deps, 'bioSync.disableDevice', (arg) => setEnabled(deps, arg, false));
@@ -50,7 +50,7 @@ async function setEnabled(deps: CommandDeps, arg: unknown, enabled: boolean): Pr
   );
   if (!device) return;
   await patchDevice(device.id, { enabled });
-  deps.logger.info(`${enabled ? 'Enabled' : 'Disabled'} device ${device.id}.`);
+  deps.logger.info(`${enabled ? 'Enabled' : 'Disabled'} device ${device.name} (${device.id}).`);
 }
 
 function answersFromEntry(e: Record<string, unknown>, id: string): DeviceAnswers {

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { EmployeeRecord } from '../../core/ports';
 import type { RunSummary } from '../../shared/model';
-import { abortSignalFor, type CommandDeps } from './commandSupport';
+import { abortSignalFor, deviceLabel, type CommandDeps } from './commandSupport';
+import type { DialogLevel } from '../dialogs';
 import { report, withRunProgress } from './syncCommands';
 
 type EmployeeItem = vscode.QuickPickItem & { employee: EmployeeRecord };
@@ -17,20 +18,12 @@ export async function linkEmployeeFlow(
   bioTimeName: string,
 ): Promise<RunSummary[] | undefined> {
   const engine = deps.host.requireEngine();
-  const employee = await searchEmployee(deps, deviceId, empCode, bioTimeName);
+  const employee = deps.dialogs.pickEmployee
+    ? await deps.dialogs.pickEmployee(deviceId, empCode, bioTimeName)
+    : await searchEmployee(deps, deviceId, empCode, bioTimeName);
   if (!employee) return undefined;
-  const replacing =
-    employee.deviceId && employee.deviceId !== empCode
-      ? `\nIts current Biometric ID ${employee.deviceId} is replaced.`
-      : '';
-  const ok = await vscode.window.showInformationMessage(
-    `Set Biometric ID ${empCode} on ${employee.name} (${employee.employeeName})?`,
-    {
-      modal: true,
-      detail: `BioTime calls this person "${bioTimeName}". The Employee is updated in Frappe, then every failed punch with code ${empCode} is rerun.${replacing}`,
-    },
-    'Link and Rerun',
-  );
+  const q = linkQuestion(employee, empCode, bioTimeName);
+  const ok = await deps.dialogs.ask(q.level, q.message, q.detail, 'Link and Rerun');
   if (ok !== 'Link and Rerun') return undefined;
   await vscode.window.withProgress(
     {
@@ -41,7 +34,7 @@ export async function linkEmployeeFlow(
     (_p, token) => engine.linkEmployee(deviceId, employee.name, empCode, abortSignalFor(token)),
   );
   deps.logger.info(
-    `Linked Biometric ID ${empCode} to Employee ${employee.name} on device ${deviceId}'s site; rerunning its failed punches.`,
+    `Linked Biometric ID ${empCode} to Employee ${employee.name} (${employee.employeeName}) on the site of ${deviceLabel(deps, deviceId)}${employee.deviceId && employee.deviceId !== empCode ? `, replacing its Biometric ID ${employee.deviceId}` : ''}; rerunning its failed punches.`,
   );
   const runs = await withRunProgress(
     deps,
@@ -50,6 +43,42 @@ export async function linkEmployeeFlow(
     deviceId,
   );
   return report(deps, runs, `Linked ${empCode} to ${employee.name}; no failed punches were waiting.`);
+}
+
+const normalName = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * The confirmation before writing the Biometric ID. Replacing another ID (whose punches then stop matching) or a
+ * name that differs from BioTime's is a warning that says both, not an information line.
+ */
+export function linkQuestion(
+  employee: EmployeeRecord,
+  empCode: string,
+  bioTimeName: string,
+): { level: DialogLevel; message: string; detail: string } {
+  const who = `${employee.name} (${employee.employeeName || 'no name'})`;
+  const replaces = !!employee.deviceId && employee.deviceId !== empCode;
+  const mismatch = !!bioTimeName.trim() && normalName(bioTimeName) !== normalName(employee.employeeName || '');
+  const warnings = [
+    replaces
+      ? `${who} already has Biometric ID ${employee.deviceId}: it is replaced by ${empCode}, and punches with code ${employee.deviceId} will no longer match this Employee.`
+      : '',
+    mismatch
+      ? `The names differ: BioTime calls code ${empCode} "${bioTimeName}", Frappe calls this Employee "${employee.employeeName}".`
+      : '',
+  ].filter(Boolean);
+  const after = `The Employee is updated in Frappe, then every failed punch with code ${empCode} is rerun.`;
+  if (!warnings.length)
+    return {
+      level: 'info',
+      message: `Set Biometric ID ${empCode} on ${who}?`,
+      detail: `BioTime calls this person "${bioTimeName}". ${after}`,
+    };
+  return {
+    level: 'warning',
+    message: `Set Biometric ID ${empCode} on ${who}? ${replaces && mismatch ? 'This replaces an existing Biometric ID and the names differ.' : replaces ? `This replaces its Biometric ID ${employee.deviceId}.` : 'The names differ.'}`,
+    detail: `${warnings.join('\n')}\n${after}`,
+  };
 }
 
 function searchEmployee(

@@ -4,6 +4,7 @@ import { readRawEntries } from '../adapters/settings';
 import { UserFacingError } from '../errors';
 import { runLabel } from '../tree/format';
 import { refOf } from '../tree/nodeRef';
+import { removedDeviceText } from '../webviews/mappingSource';
 import { configuredDevices, registerCommand, type CommandDeps } from './commandSupport';
 import { linkEmployeeFlow } from './linkEmployee';
 
@@ -45,19 +46,7 @@ export function registerPunchCommands(deps: CommandDeps): void {
   });
 
   registerCommand(deps, 'bioSync.openInFrappe', async (arg) => {
-    const engine = deps.host.requireEngine();
-    const ref = refOf(arg);
-    const target =
-      arg && typeof arg === 'object' && 'doctype' in arg
-        ? (arg as { deviceId: string; doctype: 'Employee' | 'Employee Checkin'; name: string })
-        : undefined;
-    const link =
-      target ??
-      (ref?.kind === 'failedPunch' && ref.punch.employee
-        ? { deviceId: ref.deviceId, doctype: 'Employee' as const, name: ref.punch.employee }
-        : undefined);
-    if (!link) throw new UserFacingError('Nothing to open in Frappe: this punch has no matched employee or checkin.');
-    const url = engine.deskUrl(link.deviceId, link.doctype, link.name);
+    const url = frappeUrlFor(deps, arg);
     await vscode.env.openExternal(vscode.Uri.parse(url));
     return url;
   });
@@ -88,4 +77,44 @@ export function registerPunchCommands(deps: CommandDeps): void {
     );
     if (pick) return linkEmployeeFlow(deps, pick.f.deviceId, pick.f.empCode, pick.f.name);
   });
+}
+
+/**
+ * Where *Open in Frappe* goes for what was clicked: a document named by the webview; a failed punch's Employee (or
+ * the checkin that resolved it, or the Employees with its Biometric ID when none matched); the device's checkins
+ * for a device or a run (Frappe's device_id is the BioTime URL); the Employee list for the failed group, where
+ * unknown Biometric IDs are fixed.
+ */
+function frappeUrlFor(deps: CommandDeps, arg: unknown): string {
+  const engine = deps.host.requireEngine();
+  if (arg && typeof arg === 'object' && 'doctype' in arg) {
+    const t = arg as { deviceId: string; doctype: 'Employee' | 'Employee Checkin'; name: string };
+    return engine.deskUrl(t.deviceId, t.doctype, t.name);
+  }
+  const ref = refOf(arg);
+  if (!ref) throw new UserFacingError('Open in Frappe needs a device, a run or a punch from the BioTime Sync views.');
+  const device = configuredDevices(deps).find((d) => d.id === ref.deviceId);
+  if (!device) throw new UserFacingError(removedDeviceText(ref.deviceId));
+  // The desk's base is the site's: derived from a document URL so the site's URL rules live in one place.
+  const base = engine.deskUrl(device.id, 'Employee', '_').replace(/\/app\/employee\/_$/, '');
+  const list = (route: string, filters: Record<string, string>) =>
+    `${base}/app/${route}?${new URLSearchParams(filters).toString()}`;
+  switch (ref.kind) {
+    case 'failedPunch': {
+      const p = ref.punch;
+      if (p.employee) return engine.deskUrl(device.id, 'Employee', p.employee);
+      if (p.fate?.state === 'resolved' && p.fate.checkin)
+        return engine.deskUrl(device.id, 'Employee Checkin', p.fate.checkin);
+      return list('employee', { attendance_device_id: p.empCode });
+    }
+    case 'failedGroup':
+      return list('employee', {});
+    case 'device':
+    case 'run':
+      return list('employee-checkin', { device_id: device.url });
+    default: {
+      const never: never = ref;
+      return never;
+    }
+  }
 }

@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import { startDemoSandbox } from '../../app/sandboxDemo';
 import { secretKeys } from '../adapters/secretStorageCredentials';
 import { replaceEntries } from '../adapters/settings';
+import { SANDBOX_PREFIX, sandboxState } from '../sandboxState';
 import { registerCommand, type CommandDeps } from './commandSupport';
 
-export const SANDBOX_PREFIX = 'sandbox-';
+export { SANDBOX_PREFIX };
 
 type Demo = Awaited<ReturnType<typeof startDemoSandbox>>;
 
@@ -20,7 +21,12 @@ interface RawEntry {
 
 export function registerSandboxCommands(deps: CommandDeps): void {
   let demo: Demo | undefined;
-  deps.context.subscriptions.push({ dispose: () => void demo?.close() });
+  deps.context.subscriptions.push({
+    dispose: () => {
+      sandboxState.stopped();
+      void demo?.close();
+    },
+  });
   registerCommand(deps, 'bioSync.trySandbox', async () => {
     const started = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'BioTime Sync: starting the sandbox servers…' },
@@ -52,6 +58,7 @@ export function registerSandboxCommands(deps: CommandDeps): void {
       await deps.secrets.store(secretKeys.frappeApiKey(s.id), started.secrets.frappeApiKey);
       await deps.secrets.store(secretKeys.frappeApiSecret(s.id), started.secrets.frappeApiSecret);
     }
+    sandboxState.started(devices.map((d) => d.id));
     await replaceEntries((id) => typeof id === 'string' && id.startsWith(SANDBOX_PREFIX), sites, devices);
     deps.logger.info(
       `Sandbox started: BioTime ${started.biotimeUrl}, Frappe ${started.frappeUrl}; demo device(s) ${devices.map((d) => d.id).join(', ')} configured.`,

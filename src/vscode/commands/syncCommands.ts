@@ -2,12 +2,15 @@
 // Manual runs show cancellable progress; the CancellationToken becomes the engine's AbortSignal.
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../shared/model';
-import { actionsFor } from '../errors';
+import { actionsFor, UserFacingError } from '../errors';
 import { countsText } from '../tree/format';
 import { refOf } from '../tree/nodeRef';
+import { removedDeviceText } from '../webviews/mappingSource';
+import { SANDBOX_STOPPED_TEXT, sandboxState } from '../sandboxState';
 import {
   abortSignalFor,
   configuredDevices,
+  deviceLabel,
   engineAndDevice,
   offerFixes,
   registerCommand,
@@ -35,6 +38,7 @@ export function registerSyncCommands(deps: CommandDeps): void {
       deviceId = pick.id;
     }
     const device = configuredDevices(deps).find((d) => d.id === deviceId);
+    if (sandboxState.isStopped(deviceId)) return sandboxStopped(deps, deviceId);
     return report(
       deps,
       await withRunProgress(
@@ -67,6 +71,9 @@ export function registerSyncCommands(deps: CommandDeps): void {
 
   registerCommand(deps, 'bioSync.rerunFailed', async (arg) => {
     const ref = refOf(arg);
+    // A removed device's runs stay in the history; rerunning them would silently do nothing.
+    if (ref && deps.host.state.kind === 'ready' && !configuredDevices(deps).some((d) => d.id === ref.deviceId))
+      throw new UserFacingError(removedDeviceText(ref.deviceId));
     const r = await engineAndDevice(deps, ref?.deviceId, 'Rerun the failed punches of which device?');
     if (!r) return;
     const runId = ref?.kind === 'run' ? ref.runId : undefined;
@@ -86,6 +93,8 @@ export function registerSyncCommands(deps: CommandDeps): void {
     const ref = refOf(arg);
     if (ref?.kind !== 'failedPunch') return;
     const engine = deps.host.requireEngine();
+    if (!configuredDevices(deps).some((d) => d.id === ref.deviceId))
+      throw new UserFacingError(removedDeviceText(ref.deviceId));
     return report(
       deps,
       await withRunProgress(
@@ -103,19 +112,24 @@ export function registerSyncCommands(deps: CommandDeps): void {
     if (ref?.kind !== 'failedPunch') return;
     const engine = deps.host.requireEngine();
     const p = ref.punch;
-    const ok = await vscode.window.showWarningMessage(
+    const ok = await deps.dialogs.ask(
+      'warning',
       `Dismiss the punch of ${p.empCode} ${p.name} at ${p.punchTime}?`,
-      {
-        modal: true,
-        detail: `It failed with: ${p.reason}\nA dismissed punch is never retried and no checkin is created for it.`,
-      },
+      `It failed with: ${p.reason}\nA dismissed punch is never retried and no checkin is created for it.`,
       'Dismiss',
     );
     if (ok !== 'Dismiss') return;
-    await engine.dismiss(ref.deviceId, [p.key]);
+    const result = await engine.dismiss(ref.deviceId, [p.key]);
+    if (!result.dismissed.length) {
+      void vscode.window.showInformationMessage(
+        `The punch of ${p.empCode} at ${p.punchTime} is no longer failing (rerun or dismissed since); nothing was dismissed.`,
+      );
+      return result;
+    }
     deps.logger.info(
-      `Dismissed failed punch ${p.key} of device ${ref.deviceId} (${p.empCode} ${p.punchTime}: ${p.reason}).`,
+      `Dismissed failed punch ${p.key} of ${deviceLabel(deps, ref.deviceId)} (${p.empCode} ${p.punchTime}: ${p.reason}); no checkin is created for it.`,
     );
+    return result;
   });
 }
 
@@ -147,12 +161,14 @@ export function withRunProgress(
 /** One message for the outcome of manual runs, with the actions that fix a failure. */
 export function report(deps: CommandDeps, runs: RunSummary[], whenNone = 'Nothing to do.'): RunSummary[] {
   if (!runs.length) {
+    deps.logger.info(`Manual run: ${whenNone}`);
     void vscode.window.showInformationMessage(whenNone);
     return runs;
   }
+  for (const r of runs) deps.logger.info(outcomeLine(deps, r));
   const failed = runs.find((r) => r.status === 'failed');
   if (failed?.error) {
-    const msg = `${runs.length > 1 ? `${failed.deviceId}: ` : ''}${failed.error.message}${failed.error.hint ? ` ${failed.error.hint}` : ''}`;
+    const msg = `${runs.length > 1 ? `${deviceLabel(deps, failed.deviceId)}: ` : ''}${failed.error.message}${failed.error.hint ? ` ${failed.error.hint}` : ''}`;
     offerFixes(msg, actionsFor(failed.error.code, failed.error.message), failed.deviceId);
     return runs;
   }
@@ -180,4 +196,27 @@ export function report(deps: CommandDeps, runs: RunSummary[], whenNone = 'Nothin
       if (choice) void deps.mapping.open({ kind: 'run', runId: runs[runs.length - 1].runId });
     });
   return runs;
+}
+
+const MANUAL_KIND: Record<RunSummary['kind'], string> = { sync: 'Sync Now', rerun: 'Rerun', dryRun: 'Preview' };
+
+/** "Sync Now of Main gate (hq): completed — 1 created, 0 duplicates, 2 failed, 0 skipped (run …)." */
+function outcomeLine(deps: CommandDeps, r: RunSummary): string {
+  const c = r.counts;
+  const what =
+    r.status === 'failed' && r.error
+      ? `failed — ${r.error.message}`
+      : `${r.status} — ${c.created} created, ${c.duplicate} duplicates, ${c.failed} failed, ${c.skipped} skipped`;
+  return `${MANUAL_KIND[r.kind]} of ${deviceLabel(deps, r.deviceId)}: ${what} (run ${r.runId}).`;
+}
+
+/** Sync Now on a sandbox device after a reload: say what it is and offer the two ways out, instead of a red error. */
+function sandboxStopped(deps: CommandDeps, deviceId: string): undefined {
+  const text = `${deviceLabel(deps, deviceId)}: ${SANDBOX_STOPPED_TEXT} Nothing was synced.`;
+  deps.logger.warn(text);
+  void vscode.window.showWarningMessage(text, 'Start the Sandbox Again', 'Remove the Sandbox Device').then((choice) => {
+    if (choice === 'Start the Sandbox Again') void vscode.commands.executeCommand('bioSync.trySandbox');
+    if (choice === 'Remove the Sandbox Device') void vscode.commands.executeCommand('bioSync.removeDevice', deviceId);
+  });
+  return undefined;
 }

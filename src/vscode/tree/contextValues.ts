@@ -24,7 +24,8 @@ export type ContextFlag =
   | 'dryRun'
   | 'rerun'
   | 'runnerHere'
-  | 'notRunnerHere';
+  | 'notRunnerHere'
+  | 'removed';
 
 /** `contextValue('bioSync.run', { failed: true, running: false })` → `bioSync.run+failed`. Flags keep a stable order. */
 export function contextValue(base: ContextBase, flags: Partial<Record<ContextFlag, boolean>> = {}): string {

@@ -68,6 +68,22 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
       ];
     }
     const out: TreeNode[] = [];
+    const problems = state.problems ?? [];
+    if (problems.length) {
+      const open = (key: string): vscode.Command => ({
+        command: 'bioSync.openSettings',
+        title: 'Open Settings',
+        arguments: [key],
+      });
+      out.push(
+        new StatusNode(
+          'error',
+          `Settings have ${problems.length} problem(s)`,
+          'they stop only the entries they concern',
+        ),
+        ...problems.map((p) => new StatusNode('error', p.message, undefined, open(p.key))),
+      );
+    }
     if (this.ctx.host.role === 'follower')
       out.push(
         new StatusNode(

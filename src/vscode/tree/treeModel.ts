@@ -7,6 +7,7 @@ import { describeError } from '../../core/errors';
 import type { DeviceStatus, FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
 import { Disposable } from '../disposable';
 import type { EngineHost } from '../engineHost';
+import { fateText, punchFates, type PunchNow } from './punchFate';
 
 export interface LiveRun {
   runId: string;
@@ -28,6 +29,9 @@ export interface FailedPunchView {
   runId?: string;
   /** Still in the device's failed list: can be rerun or dismissed. */
   retryable: boolean;
+  /** For a run's failed punch no longer failing: what became of it (resolved, dismissed, or unknown). */
+  fate?: PunchNow;
+  fateText?: string;
   raw?: Record<string, unknown>;
 }
 
@@ -158,13 +162,29 @@ export class SyncTreeModel extends Disposable {
   async runFailures(run: RunSummary): Promise<FailedPunchView[]> {
     const s = this.host.state;
     if (s.kind !== 'ready' || !run.counts.failed) return [];
-    const stillFailing = new Map((await this.failed(run.deviceId)).map((f) => [f.key, f]));
+    const configured = s.config.devices.some((d) => d.id === run.deviceId);
+    // A removed device's failed punches cannot be rerun or dismissed from here any more.
+    const stillFailing = new Map(configured ? (await this.failed(run.deviceId)).map((f) => [f.key, f]) : []);
     return this.safe('the run outcomes', [], async () => {
       const out: FailedPunchView[] = [];
       for await (const o of s.engine.runOutcomes(run.runId)) {
         if (o.outcome !== 'failed') continue;
         out.push(fromOutcome(o, stillFailing.get(o.key)));
         if (out.length >= MAX_RUN_FAILURES) break;
+      }
+      if (!configured) {
+        for (const p of out) p.fateText = `device ${run.deviceId} was removed`;
+        return out;
+      }
+      const gone = out.filter((p) => !p.retryable).map((p) => p.key);
+      const fates = await punchFates(s.engine, run.deviceId, run.runId, gone);
+      const now = new Date();
+      for (const p of out) {
+        const fate = fates.get(p.key);
+        if (fate) {
+          p.fate = fate;
+          p.fateText = fateText(fate, now);
+        }
       }
       return out;
     });

@@ -1,11 +1,11 @@
 // The rows behind a mapping panel, queried on the host side: filter by outcome, search, sort and page. The webview
 // only ever holds one page, so a run of 50,000 punches never reaches it whole. The filtered order is cached per
 // (outcome, search, sort) so paging is O(page size). vscode-free; measured in test/unit/vscode.
-import type { OutcomeKind, PunchOutcome } from '../../shared/model';
-import type { MappingQuery, MappingTotals, SortKey } from '../../shared/webviewProtocol';
+import type { OutcomeKind } from '../../shared/model';
+import type { MappingQuery, MappingRow, MappingTotals, SortKey } from '../../shared/webviewProtocol';
 
 export interface MappingPage {
-  rows: PunchOutcome[];
+  rows: MappingRow[];
   page: number;
   pageCount: number;
   pageSize: number;
@@ -15,7 +15,7 @@ export interface MappingPage {
 
 type SortValue = string | number;
 
-function sortValue(o: PunchOutcome, key: SortKey): SortValue {
+function sortValue(o: MappingRow, key: SortKey): SortValue {
   switch (key) {
     case 'transactionId':
       return o.transactionId ?? Number.MAX_SAFE_INTEGER;
@@ -40,7 +40,7 @@ function sortValue(o: PunchOutcome, key: SortKey): SortValue {
   }
 }
 
-function haystack(o: PunchOutcome): string {
+function haystack(o: MappingRow): string {
   return [
     o.transactionId ?? '',
     o.empCode,
@@ -52,21 +52,24 @@ function haystack(o: PunchOutcome): string {
     o.checkin ?? '',
     o.duplicateOf ?? '',
     o.reason ?? '',
+    o.nowText ?? '',
     o.punchTime,
+    // The log type as the panel shows it ("→ IN", "→ none"), so searching "IN" or "OUT" finds it.
+    o.logType ?? (o.outcome === 'skipped' ? 'skip' : 'none'),
   ]
     .join('\u0001')
     .toLowerCase();
 }
 
 export class MappingDataset {
-  private readonly rows: PunchOutcome[];
+  private readonly rows: MappingRow[];
   private readonly byKey = new Map<string, number>();
   private hay: (string | undefined)[];
   private readonly sortCache = new Map<SortKey, SortValue[]>();
   private order: { key: string; indices: number[] } | undefined;
   private totalsCache: MappingTotals | undefined;
 
-  constructor(rows: PunchOutcome[]) {
+  constructor(rows: MappingRow[]) {
     this.rows = rows;
     rows.forEach((r, i) => this.byKey.set(r.key, i));
     this.hay = new Array(rows.length);
@@ -76,7 +79,7 @@ export class MappingDataset {
     return this.rows.length;
   }
 
-  get(key: string): PunchOutcome | undefined {
+  get(key: string): MappingRow | undefined {
     const i = this.byKey.get(key);
     return i === undefined ? undefined : this.rows[i];
   }
@@ -90,9 +93,14 @@ export class MappingDataset {
     return this.totalsCache;
   }
 
+  /** Every row (for annotating them). */
+  all(): readonly MappingRow[] {
+    return this.rows;
+  }
+
   /** Replaces rows by key where they are (a rerun's new outcomes); returns the rows that were replaced. */
-  replace(updates: PunchOutcome[]): PunchOutcome[] {
-    const changed: PunchOutcome[] = [];
+  replace(updates: MappingRow[]): MappingRow[] {
+    const changed: MappingRow[] = [];
     for (const u of updates) {
       const i = this.byKey.get(u.key);
       if (i === undefined) continue;

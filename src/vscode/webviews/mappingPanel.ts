@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { PunchOutcome, RunSummary } from '../../shared/model';
 import {
+  type MappingRow,
   parseWebviewState,
   parseWebviewToHost,
   type HostToWebview,
@@ -17,7 +18,7 @@ import { Disposable } from '../disposable';
 import type { EngineHost } from '../engineHost';
 import { adviseOn } from '../errors';
 import { localResourceRoots, webviewHtml } from './html';
-import { collect, loadSource, type LoadedSource } from './mappingSource';
+import { collect, loadSource, removedDeviceText, type LoadedSource } from './mappingSource';
 
 export const MAPPING_VIEW_TYPE = 'bioSync.mapping';
 
@@ -87,6 +88,13 @@ export class MappingPanels extends Disposable {
   }
 }
 
+/** "Rerun from the punch mapping (Failed punches — HQ): 2 punch(es) → 1 created, 1 still failing." */
+function rerunLogLine(where: string, asked: number, runs: RunSummary[]): string {
+  const head = `Rerun from the punch mapping (${where}): ${asked} punch(es) asked`;
+  if (!runs.length) return `${head}; none was still failing, nothing was rerun.`;
+  return `${head} → ${runs.map((r) => `${r.status}${r.error ? ` (${r.error.message})` : ''}: ${r.counts.created} created, ${r.counts.duplicate} duplicate, ${r.counts.failed} still failing`).join('; ')}.`;
+}
+
 export class MappingPanel extends Disposable {
   private source: LoadedSource | undefined;
   private loading: Promise<LoadedSource | undefined> | undefined;
@@ -109,7 +117,11 @@ export class MappingPanel extends Disposable {
     public ref: MappingSourceRef,
   ) {
     super();
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'activity.svg');
+    // A tab icon is drawn as an image, where currentColor is black: one icon per theme, or it vanishes in the dark.
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'tab-light.svg'),
+      dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'tab-dark.svg'),
+    };
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(deps.extensionUri) };
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, {
       title: 'Punch Mapping',
@@ -119,16 +131,13 @@ export class MappingPanel extends Disposable {
     this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this._register(panel.onDidDispose(() => this.dispose()));
     // A failed-punch list changes whenever its device runs (scheduled syncs retry transient failures, reruns from
-    // the tree or another window's CLI): reload it so the operator never acts on a stale list.
+    // the tree or another window's CLI), and so does what became of a run's failed punches (linked and rerun from
+    // the tree, dismissed): reload so the operator never acts on a stale row.
     this._register(
       deps.host.onEvent((e) => {
-        if (
-          e.type !== 'runFinished' ||
-          e.summary.kind === 'dryRun' ||
-          this.ref.kind !== 'failed' ||
-          e.deviceId !== this.ref.deviceId
-        )
-          return;
+        const finished = e.type === 'runFinished' && e.summary.kind !== 'dryRun';
+        if (!finished && e.type !== 'stateChanged') return;
+        if (this.ref.kind === 'plan' || !e.deviceId || e.deviceId !== this.deviceId) return;
         if (this.ownRuns > 0 || !this.received.includes('ready')) return;
         void this.reload();
       }),
@@ -164,15 +173,44 @@ export class MappingPanel extends Disposable {
     }
   }
 
+  /** The device whose punches the panel shows (known once loaded, or from the ref). */
+  private get deviceId(): string | undefined {
+    return this.source?.deviceId ?? (this.ref.kind === 'run' ? undefined : this.ref.deviceId);
+  }
+
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** For tests: the row of a punch as the panel holds it. */
+  row(key: string): MappingRow | undefined {
+    return this.source?.dataset.get(key);
+  }
+
+  /** For tests: the tab icon. */
+  get iconPath(): vscode.WebviewPanel['iconPath'] {
+    return this.panel.iconPath;
+  }
+
+  /** For tests: the source header last loaded. */
+  get info(): LoadedSource['info'] | undefined {
+    return this.source?.info;
+  }
+
+  /** For tests: handle a message exactly as if the webview had sent it. */
+  receive(msg: unknown): Promise<void> {
+    return this.onMessage(msg);
   }
 
   get title(): string {
     return this.panel.title;
   }
 
+  /** Notices posted to the webview, for tests. */
+  readonly notices: string[] = [];
+
   private post(msg: HostToWebview): void {
+    if (msg.type === 'notice') this.notices.push(msg.message);
     void this.panel.webview.postMessage(msg);
   }
 
@@ -180,11 +218,11 @@ export class MappingPanel extends Disposable {
     this.loading ??= (async () => {
       try {
         const engine = this.deps.host.requireEngine();
-        const names = (id: string) => {
+        const deviceName = (id: string) => {
           const s = this.deps.host.state;
-          return (s.kind === 'ready' && s.config.devices.find((d) => d.id === id)?.name) || id;
+          return s.kind === 'ready' ? s.config.devices.find((d) => d.id === id)?.name : undefined;
         };
-        this.source = await loadSource(engine, this.ref, names);
+        this.source = await loadSource(engine, this.ref, { deviceName });
         this.panel.title = `Punch Mapping: ${this.source.info.title}`;
         return this.source;
       } catch (e) {
@@ -241,6 +279,12 @@ export class MappingPanel extends Disposable {
       case 'link': {
         const row = this.source?.dataset.get(msg.key);
         if (!row) return;
+        if (row.outcome !== 'failed' || (row.now && row.now.state !== 'failing'))
+          return this.post({
+            type: 'notice',
+            level: 'info',
+            message: `Punch ${row.transactionId ?? row.key} of ${row.empCode} is no longer failing: ${row.nowText ?? row.outcome}.`,
+          });
         const punch = {
           deviceId: row.deviceId,
           key: row.key,
@@ -272,10 +316,19 @@ export class MappingPanel extends Disposable {
   private async rerun(keys: string[]): Promise<void> {
     const src = this.source;
     if (!src) return;
+    if (!src.info.canRerun)
+      return this.post({
+        type: 'notice',
+        level: 'error',
+        message: src.info.cannotRerun ?? 'This view cannot rerun punches.',
+      });
     const failedKeys = keys.filter((k) => src.dataset.get(k)?.outcome === 'failed');
     if (!failedKeys.length)
       return this.post({ type: 'notice', level: 'info', message: 'None of the selected rows is a failed punch.' });
     const engine = this.deps.host.requireEngine();
+    const s = this.deps.host.state;
+    if (s.kind === 'ready' && !s.config.devices.some((d) => d.id === src.deviceId))
+      return this.post({ type: 'notice', level: 'error', message: removedDeviceText(src.deviceId) });
     this.post({ type: 'busy', busy: true, message: `Rerunning ${failedKeys.length} punch(es)…` });
     const runs = await vscode.window.withProgress(
       {
@@ -285,27 +338,43 @@ export class MappingPanel extends Disposable {
       },
       (_p, token) => engine.rerun({ deviceId: src.deviceId, keys: failedKeys, signal: abortSignalFor(token) }),
     );
-    await this.applyRuns(runs);
+    this.deps.logger.info(rerunLogLine(src.info.title, failedKeys.length, runs));
+    await this.applyRuns(runs, failedKeys);
   }
 
-  private async applyRuns(runs: RunSummary[]): Promise<void> {
+  /**
+   * Shows what `runs` did to this panel's punches. A failed-punch list shows the new outcomes in place; a run's
+   * outcomes are history, so its rows keep them and are re-annotated with what became of each punch since.
+   */
+  private async applyRuns(runs: RunSummary[], asked?: string[]): Promise<void> {
     const src = this.source;
     if (!src) return;
     const engine = this.deps.host.requireEngine();
     const outcomes: PunchOutcome[] = [];
     for (const r of runs) outcomes.push(...(await collect(engine.runOutcomes(r.runId))));
-    const changed = src.dataset.replace(outcomes);
-    this.post({ type: 'rowsUpdated', rows: changed, totals: src.dataset.totals() });
+    const mine = outcomes.filter((o) => src.dataset.get(o.key));
+    if (this.ref.kind === 'failed') {
+      const changed = src.dataset.replace(mine);
+      this.post({ type: 'rowsUpdated', rows: changed, totals: src.dataset.totals() });
+    } else {
+      this.loading = undefined;
+      const loaded = await this.load();
+      this.reloads++;
+      if (loaded) this.post({ type: 'source', source: loaded.info });
+    }
     this.post({ type: 'busy', busy: false });
-    const created = changed.filter((o) => o.outcome === 'created').length;
-    const stillFailed = changed.filter((o) => o.outcome === 'failed').length;
+    const created = mine.filter((o) => o.outcome === 'created').length;
+    const stillFailed = mine.filter((o) => o.outcome === 'failed').length;
+    const notRerun = (asked ?? []).filter((k) => !mine.some((o) => o.key === k)).length;
     const error = runs.find((r) => r.status === 'failed')?.error;
     this.post({
       type: 'notice',
       level: error || stillFailed ? 'error' : 'info',
       message: error
         ? error.message
-        : `Rerun: ${created} created, ${changed.length - created - stillFailed} other, ${stillFailed} still failing.`,
+        : !mine.length && notRerun
+          ? `Nothing was rerun: ${notRerun === 1 ? 'that punch is' : `those ${notRerun} punches are`} no longer failing (resolved or dismissed since).`
+          : `Rerun: ${created} created, ${mine.length - created - stillFailed} other, ${stillFailed} still failing${notRerun ? `; ${notRerun} no longer failing, not rerun` : ''}.`,
     });
   }
 

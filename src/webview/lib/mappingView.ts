@@ -1,9 +1,9 @@
 // DOM building for the mapping page. Only textContent and attributes are set from data (never innerHTML), so row
 // contents cannot inject markup. Themed by media/mapping.css with VS Code's CSS variables.
-import type { PunchOutcome } from '../../shared/model';
 import {
   OUTCOME_FILTERS,
   type MappingQuery,
+  type MappingRow,
   type MappingSourceInfo,
   type MappingTotals,
   type SortKey,
@@ -34,6 +34,7 @@ export interface Shell {
   setSelectionCount(n: number): void;
   setBusy(busy: boolean, message?: string): void;
   setEmpty(empty: boolean): void;
+  showUserControl(show: boolean): void;
   notice(level: 'info' | 'error', message: string): void;
   focusSearch(): void;
 }
@@ -181,6 +182,7 @@ export function buildShell(root: HTMLElement, source: MappingSourceInfo, h: Hand
       el('p', { class: 'subtitle', id: 'subtitle' }, source.subtitle),
     ),
     el('div', { class: 'toolbar' }, filters, search, actions),
+    ...(source.cannotRerun ? [el('p', { class: 'cannot-rerun', id: 'cannot-rerun' }, source.cannotRerun)] : []),
     status,
     el('div', { class: 'table-wrap' }, table, empty),
     pager,
@@ -224,6 +226,7 @@ export function buildShell(root: HTMLElement, source: MappingSourceInfo, h: Hand
       status.classList.toggle('busy', busy);
     },
     setEmpty: (isEmpty) => (empty.hidden = !isEmpty),
+    showUserControl: (show) => table.classList.toggle('no-uc', !show),
     notice: (level, message) => {
       status.textContent = message;
       status.className = `status ${level}`;
@@ -241,7 +244,12 @@ function linkButton(text: string, title: string, onClick: () => void): HTMLButto
   return b;
 }
 
-function outcomeCell(r: PunchOutcome, isPlan: boolean, h: Handlers): HTMLTableCellElement {
+/** A failed punch that is still failing: a run's failed row may have been resolved or dismissed since. */
+export function rerunnable(r: MappingRow): boolean {
+  return r.outcome === 'failed' && (!r.now || r.now.state === 'failing');
+}
+
+function outcomeCell(r: MappingRow, isPlan: boolean, canRerun: boolean, h: Handlers): HTMLTableCellElement {
   const td = el('td', { class: `outcome ${r.outcome}` });
   const badge = el(
     'span',
@@ -269,7 +277,18 @@ function outcomeCell(r: PunchOutcome, isPlan: boolean, h: Handlers): HTMLTableCe
   }
   if ((r.outcome === 'failed' || r.outcome === 'skipped') && r.reason)
     td.append(el('span', { class: 'reason' }, `: ${r.reason}`));
-  if (r.outcome === 'failed' && r.failure === 'unknownEmployee' && !isPlan)
+  if (r.nowText) {
+    const since = el('span', { class: `since ${r.now?.state ?? ''}`, 'data-now': r.now?.state }, r.nowText);
+    td.append(el('br'), since);
+    if (r.now?.state === 'resolved' && r.now.checkin) {
+      const name = r.now.checkin;
+      td.append(
+        ' ',
+        linkButton('open', 'Open that Employee Checkin in Frappe', () => h.open(r.deviceId, 'Employee Checkin', name)),
+      );
+    }
+  }
+  if (rerunnable(r) && r.failure === 'unknownEmployee' && !isPlan && canRerun)
     td.append(
       ' ',
       linkButton('Link to Employee…', `Find the Employee for code ${r.empCode} and set its Biometric ID`, () =>
@@ -279,20 +298,36 @@ function outcomeCell(r: PunchOutcome, isPlan: boolean, h: Handlers): HTMLTableCe
   return td;
 }
 
+/** BioTime's time, and under it the time sent to Frappe (the same instant in the site's zone) when it differs. */
+function timeCell(r: MappingRow): HTMLTableCellElement {
+  const td = el('td', { class: 'time' }, r.punchTime);
+  if (r.siteTime && r.siteTime !== r.punchTime)
+    td.append(
+      el('br'),
+      el(
+        'span',
+        { class: 'site-time', title: 'The time sent to Frappe: the same instant in the site time zone' },
+        `→ ${r.siteTime} site`,
+      ),
+    );
+  return td;
+}
+
 export function renderRow(
-  r: PunchOutcome,
-  o: { selected: boolean; focused: boolean; isPlan: boolean; flash: boolean },
+  r: MappingRow,
+  o: { selected: boolean; focused: boolean; isPlan: boolean; canRerun: boolean; flash: boolean },
   h: Handlers,
 ): HTMLTableRowElement {
   const tr = el('tr', {
     'data-key': r.key,
     'data-outcome': r.outcome,
+    'data-now': r.now?.state,
     tabindex: o.focused ? '0' : '-1',
     'aria-selected': String(o.selected),
     class: o.flash ? 'updated' : undefined,
   });
   const sel = el('td', { class: 'sel' });
-  if (r.outcome === 'failed' && !o.isPlan) {
+  if (rerunnable(r) && !o.isPlan && o.canRerun) {
     const cb = el('input', {
       type: 'checkbox',
       tabindex: '-1',
@@ -321,11 +356,11 @@ export function renderRow(
     el('td', { class: 'num' }, r.transactionId === null ? '—' : String(r.transactionId)),
     el('td', { class: 'code' }, r.empCode),
     el('td', { class: 'name' }, r.name),
-    el('td', { class: 'time', title: r.siteTime ? `Site time ${r.siteTime}` : '' }, r.punchTime),
+    timeCell(r),
     el('td', { class: 'terminal', title: r.terminalSn }, r.terminalAlias || r.terminalSn),
     el('td', { class: 'state' }, state),
     employee,
-    outcomeCell(r, o.isPlan, h),
+    outcomeCell(r, o.isPlan, o.canRerun, h),
     el('td', { class: 'uc' }, uc),
   );
   const index = () => Array.prototype.indexOf.call(tr.parentElement?.children ?? [], tr) as number;

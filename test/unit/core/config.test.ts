@@ -655,6 +655,7 @@ describe('config: validateConfig', () => {
     const file = path.join(FIXTURES, 'many-problems.json');
     const issues = issuesOf(() => parseConfigText(fixture('many-problems.json'), file));
     assert.deepStrictEqual(issues.map((i) => i.key).sort(), [
+      'devices[0].id', // the first holder of a duplicate id is named too (issue 12: neither may run alone)
       'devices[0].intervalMinute',
       'devices[0].pageSize',
       'devices[0].password',
@@ -664,6 +665,7 @@ describe('config: validateConfig', () => {
       'devices[0].userControl.exempt[0]',
       'devices[0].userControl.noAccessArea',
       'devices[1].id',
+      'sites[0].id',
       'sites[0].timeZone',
       'sites[0].url',
       'sites[1].id',

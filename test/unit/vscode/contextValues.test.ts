@@ -59,9 +59,18 @@ describe('contextValue grammar and the menus that match it', () => {
   });
 
   it('runs, failed groups and punches get the actions that belong to them', () => {
-    assert.deepStrictEqual(commandsFor(contextValue(ContextBase.run)), ['bioSync.copyAsJson', 'bioSync.showMapping']);
+    assert.deepStrictEqual(commandsFor(contextValue(ContextBase.run)), [
+      'bioSync.copyAsJson',
+      'bioSync.openInFrappe',
+      'bioSync.showMapping',
+    ]);
     assert.ok(commandsFor(contextValue(ContextBase.run, { failed: true })).includes('bioSync.rerunFailed'));
+    // A removed device's run keeps its history but offers no rerun (issue 12 E13).
+    assert.ok(
+      !commandsFor(contextValue(ContextBase.run, { failed: true, removed: true })).includes('bioSync.rerunFailed'),
+    );
     assert.deepStrictEqual(commandsFor(contextValue(ContextBase.failedGroup, { failed: true })), [
+      'bioSync.openInFrappe',
       'bioSync.rerunFailed',
       'bioSync.showMapping',
     ]);
@@ -70,6 +79,7 @@ describe('contextValue grammar and the menus that match it', () => {
       'bioSync.copyAsJson',
       'bioSync.dismissPunch',
       'bioSync.linkEmployee',
+      'bioSync.openInFrappe',
       'bioSync.rerunPunch',
     ]);
     const resolved = commandsFor(contextValue(ContextBase.failedPunch, { employee: true }));

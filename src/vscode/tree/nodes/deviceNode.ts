@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeviceHealth, DeviceStatus } from '../../../shared/model';
 import { actionsFor, FIX_COMMANDS } from '../../errors';
+import { sandboxState } from '../../sandboxState';
 import { contextValue, ContextBase } from '../contextValues';
 import { relativeTime } from '../format';
 import { notRunnerText } from '../../runnerPolicy';
@@ -31,16 +32,37 @@ export class DeviceNode extends TreeNode {
 
   private describe(now: Date): string {
     const s = this.status;
+    // Said first: a scheduled attempt on it is bound to fail, "syncing…" would suggest otherwise.
+    if (sandboxState.isStopped(s.deviceId)) return 'sandbox demo · its servers are not running in this window';
     const live = this.ctx.model.live(s.deviceId);
     if (live) return live.total ? `syncing ${live.processed}/${live.total}` : 'syncing…';
     if (!s.enabled) return `disabled · last sync ${relativeTime(s.lastSyncAt, now)}`;
     if (!this.ctx.host.runsHere(s.deviceId))
       return `${notRunnerText(this.ctx.host.devicesShared).description} · synced ${relativeTime(s.lastSyncAt, now)}`;
-    const next = this.ctx.host.nextRunAt(s.deviceId)?.toISOString() ?? s.nextRunAt;
-    const parts = [`synced ${relativeTime(s.lastSyncAt, now)}`];
-    if (this.ctx.host.role === 'runner' && next) parts.push(`next ${relativeTime(next, now)}`);
-    if (s.health === 'error') parts.unshift(`failing ×${s.consecutiveFailures}`);
+    // A failing device has not synced "just now": say when it last succeeded, and that the next run is a retry.
+    const parts =
+      s.health === 'error'
+        ? [
+            `failing ×${s.consecutiveFailures}`,
+            s.lastSyncAt ? `last good sync ${relativeTime(s.lastSyncAt, now)}` : 'never synced',
+          ]
+        : [`synced ${relativeTime(s.lastSyncAt, now)}`];
+    const next = this.nextText(now);
+    if (next) parts.push(next);
     return parts.join(' · ');
+  }
+
+  /**
+   * When the scheduler runs this device next, from the device's state as the engine reads it after every run (the
+   * scheduler's own table is only refreshed at its next tick, so right after a run it still says "now").
+   */
+  private nextText(now: Date): string | undefined {
+    const s = this.status;
+    const role = this.ctx.host.role;
+    if (role === 'stopped') return 'scheduler off';
+    if (role !== 'runner' || !s.nextRunAt) return undefined;
+    const verb = s.health === 'error' ? 'retry' : 'next';
+    return Date.parse(s.nextRunAt) <= now.getTime() ? `${verb} due now` : `${verb} ${relativeTime(s.nextRunAt, now)}`;
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -61,13 +83,16 @@ export class DeviceNode extends TreeNode {
       notRunnerHere: !this.ctx.host.runsHere(s.deviceId),
     });
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${escape(s.name)}** \`${escape(s.deviceId)}\`\n\n`);
+    // Inside a code span markdown escapes are shown as typed: the id goes in as is (ids never contain a backtick).
+    md.appendMarkdown(`**${escape(s.name)}** \`${s.deviceId}\`\n\n`);
     md.appendMarkdown(
       `Last sync: ${s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : 'never'}  \n`,
     );
     if (s.nextRunAt && s.enabled)
       md.appendMarkdown(
-        `Next run: ${relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`,
+        this.ctx.host.role === 'stopped'
+          ? 'Next run: none scheduled (bioSync.scheduler.enabled is off)  \n'
+          : `Next run: ${Date.parse(s.nextRunAt) <= now.getTime() ? 'due now' : relativeTime(s.nextRunAt, now)}${this.ctx.host.role === 'follower' ? ' (in the window that runs the syncs)' : ''}  \n`,
       );
     md.appendMarkdown(`Cursor (last transaction id): ${s.cursor ?? '—'}  \nFailed punches: ${s.failedCount}`);
     const watched = s.watchedGaps.reduce((n, g) => n + g.to - g.from + 1, 0);
@@ -89,7 +114,24 @@ export class DeviceNode extends TreeNode {
   override async getChildren(): Promise<TreeNode[]> {
     const s = this.status;
     const out: TreeNode[] = [];
-    if (s.health === 'error' && s.lastError) {
+    if (sandboxState.isStopped(s.deviceId)) {
+      out.push(
+        new StatusNode(
+          'info',
+          'Sandbox servers stopped (the window reloaded or closed)',
+          'start them again',
+          { command: 'bioSync.trySandbox', title: 'Try with the Built-in Sandbox' },
+          this,
+        ),
+        new StatusNode(
+          'info',
+          'Remove the sandbox demo device',
+          'it syncs nothing real',
+          { command: 'bioSync.removeDevice', title: 'Remove Device…', arguments: [s.deviceId] },
+          this,
+        ),
+      );
+    } else if (s.health === 'error' && s.lastError) {
       const fix = actionsFor(s.lastError.code, s.lastError.message).find((a) => a !== 'showLog') ?? 'testConnection';
       const command = FIX_COMMANDS[fix];
       out.push(
@@ -101,17 +143,6 @@ export class DeviceNode extends TreeNode {
           this,
         ),
       );
-      if (s.deviceId.startsWith('sandbox-')) {
-        out.push(
-          new StatusNode(
-            'info',
-            'The sandbox servers stop with the window that started them',
-            'start them again',
-            { command: 'bioSync.trySandbox', title: 'Try with the Built-in Sandbox' },
-            this,
-          ),
-        );
-      }
     }
     if (s.enabled && !this.ctx.host.runsHere(s.deviceId))
       out.push(

@@ -19,13 +19,17 @@ export class FailedPunchNode extends TreeNode {
     const p = this.punch;
     const unknown = p.failure === 'unknownEmployee';
     const item = new vscode.TreeItem(`${p.empCode} ${p.name}`.trim(), vscode.TreeItemCollapsibleState.None);
-    item.description = `${p.punchTime} · ${p.retryable ? p.reason : `resolved since (${p.reason})`}`;
-    item.iconPath = unknown
-      ? new vscode.ThemeIcon('person', new vscode.ThemeColor('editorWarning.foreground'))
-      : new vscode.ThemeIcon(
-          p.retryable ? 'error' : 'pass',
-          new vscode.ThemeColor(p.retryable ? 'errorForeground' : 'testing.iconPassed'),
-        );
+    // Only a later run that created (or found) the checkin makes a punch "resolved"; a dismissed one has none.
+    const resolved = p.fate?.state === 'resolved';
+    item.description = `${p.punchTime} · ${p.retryable ? p.reason : `${p.fateText ?? 'no longer failing'} — failed then: ${p.reason}`}`;
+    item.iconPath =
+      unknown && p.retryable
+        ? new vscode.ThemeIcon('person', new vscode.ThemeColor('editorWarning.foreground'))
+        : p.retryable
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+          : resolved
+            ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+            : new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
     item.contextValue = contextValue(ContextBase.failedPunch, {
       retryable: p.retryable,
       unknownEmployee: unknown && p.retryable,
@@ -33,6 +37,7 @@ export class FailedPunchNode extends TreeNode {
     });
     const md = new vscode.MarkdownString();
     md.appendText(`${p.empCode} ${p.name} — ${p.punchTime}\n${p.reason}\n`);
+    if (!p.retryable) md.appendText(`Now: ${p.fateText ?? 'no longer failing'}\n`);
     if (p.raw) md.appendCodeblock(JSON.stringify(p.raw, null, 2), 'json');
     else md.appendText('\n(the raw record is kept only while the punch is failing)');
     item.tooltip = md;

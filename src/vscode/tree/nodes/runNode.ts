@@ -39,17 +39,21 @@ export class RunNode extends TreeNode {
       r.counts.failed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `${this.showDevice ? 'runs' : 'device'}:run:${r.runId}`;
-    item.description = (this.showDevice ? `${this.deviceName()} · ` : '') + runDescription(r);
+    const removed = this.deviceName() === undefined;
+    item.description =
+      (this.showDevice || removed ? `${this.deviceName() ?? `${r.deviceId} (removed device)`} · ` : '') +
+      runDescription(r);
     item.iconPath = runIcon(r);
     item.contextValue = contextValue(ContextBase.run, {
       failed: r.counts.failed > 0,
       dryRun: r.kind === 'dryRun',
       rerun: r.kind === 'rerun',
       error: r.status === 'failed',
+      removed,
     });
     const c = r.counts;
     item.tooltip = [
-      `${runLabel(r, now)} — ${r.status} on ${this.deviceName()}`,
+      `${runLabel(r, now)} — ${r.status} on ${this.deviceName() ?? `${r.deviceId}, a device no longer configured (its runs are kept as history and cannot be rerun)`}`,
       `Started ${new Date(r.startedAt).toLocaleString()}, ${r.status === 'interrupted' ? 'stopped at an unknown time' : `took ${duration(r.durationMs)}`}`,
       `Fetched ${c.fetched} · created ${c.created} · duplicate ${c.duplicate} · failed ${c.failed} · skipped ${c.skipped}`,
       c.userControlCalls ? `User control: ${c.userControlCalls} call(s), ${c.userControlFailed} failed` : '',
@@ -62,9 +66,10 @@ export class RunNode extends TreeNode {
     return item;
   }
 
-  private deviceName(): string {
+  /** The device's name; undefined when the device is no longer configured. */
+  private deviceName(): string | undefined {
     const s = this.ctx.host.state;
-    return (s.kind === 'ready' && s.config.devices.find((d) => d.id === this.run.deviceId)?.name) || this.run.deviceId;
+    return s.kind === 'ready' ? s.config.devices.find((d) => d.id === this.run.deviceId)?.name : undefined;
   }
 
   override async getChildren(): Promise<TreeNode[]> {
