@@ -7,6 +7,7 @@ import { main } from '../../../src/cli/main';
 import { parseListen } from '../../../src/cli/service/serviceServer';
 import { readiness, type ReadinessInput } from '../../../src/cli/service/readiness';
 import { validateConfig } from '../../../src/core/config';
+import { setHintHost } from '../../../src/core/fixHints';
 import { withLogContext } from '../../../src/core/logContext';
 import type { DeviceStatus } from '../../../src/shared/model';
 
@@ -132,6 +133,8 @@ describe('cli/service: JSON log lines', () => {
 });
 
 describe('cli: secrets in the OS keychain (SecretStore port)', () => {
+  // main() switches the fix texts to the CLI's wording for the process; other suites expect the default.
+  after(() => setHintHost('both'));
   const config = validateConfig({
     sites: [{ id: 'acme', url: 'https://acme.example' }],
     devices: [{ id: 'hq', url: 'https://bt.example', username: 'api', site: 'acme' }],
