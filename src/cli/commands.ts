@@ -1,6 +1,7 @@
 // The CLI commands that work on a configured engine. Each returns the process exit code.
 import type { EngineHandle } from '../app/createEngine';
 import type { RunSummary } from '../shared/model';
+import { formatConfigProblem } from '../core/configCheck';
 import { DRY_RUN_UNPREDICTABLE } from '../core/engineApi';
 import type { CliArgs } from './args';
 import { doctorReport, failedTable, mappingTable, shiftTable, statusTable, summaryLine } from './format';
@@ -44,7 +45,11 @@ const run: Cmd = async (h, a, io) => {
 const watch: Cmd = async (h, a, io) => {
   io.err(`Watching ${h.engine.config.devices.filter((d) => d.enabled).length} device(s); Ctrl+C to stop.`);
   // Bind before the first run, so a port already in use is a clear error before anything is synced.
-  const service = a.listen ? await startServiceServer({ handle: h, listen: parseListen(a.listen) }) : undefined;
+  // /readyz counts the configuration problems that stop devices (reported on stderr at start) as not ready.
+  const configProblems = () => (io.configProblems ?? []).map(formatConfigProblem);
+  const service = a.listen
+    ? await startServiceServer({ handle: h, listen: parseListen(a.listen), configProblems })
+    : undefined;
   if (service) io.err(`Serving ${service.url}/metrics, /healthz and /readyz.`);
   h.scheduler.start();
   // The scheduler's timers do not hold the process open (they must not in the extension host): this does.

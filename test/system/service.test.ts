@@ -114,9 +114,13 @@ describe('system: the headless service (watch --listen)', function () {
     assert.ok(sample(metrics.text, 'biotime_sync_http_requests_total', { server: 'frappe', class: '2xx' })! >= 1);
     assert.ok(sample(metrics.text, 'biotime_sync_http_request_duration_seconds_count', { server: 'biotime' })! >= 1);
     assert.match(metrics.text, /^biotime_sync_process_resident_memory_bytes /m);
-    // No secret and no personal data in the exposition: names, codes, keys.
-    for (const leak of [...Object.values(SECRETS), '1001', '8888', 'Employee 1001', 'First1001'])
-      assert.ok(!metrics.text.includes(leak), `/metrics contains ${leak}`);
+    // No secret anywhere in the exposition, and no personal data (names, codes) in its labels (values are numbers,
+    // where a code's digits may appear by chance).
+    for (const secret of Object.values(SECRETS))
+      assert.ok(!metrics.text.includes(secret), `/metrics contains a secret`);
+    const labels = [...metrics.text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).join('\n');
+    for (const leak of ['1001', '8888', 'Employee 1001', 'First1001'])
+      assert.ok(!labels.includes(leak), `a /metrics label contains ${leak}`);
 
     const health = await get(`${watch.url}/healthz`);
     assert.equal(health.status, 200);
@@ -179,6 +183,17 @@ describe('system: the headless service (watch --listen)', function () {
       proc.kill('SIGTERM');
       await exited;
     }
+  });
+
+  it('readyz is not ready while a configuration problem stops a device, and names it', async () => {
+    w = await world();
+    w.rawConfig.devices.push({ ...w.rawConfig.devices[0], id: 'branch', timeZone: 'Asia/Riyad' });
+    watch = await startWatch(w);
+    const ready = await get(`${watch.url}/readyz`);
+    assert.equal(ready.status, 503);
+    const config = JSON.parse(ready.text).checks.find((c: { check: string }) => c.check === 'configuration');
+    assert.equal(config.ok, false);
+    assert.match(config.detail, /branch.*timeZone/);
   });
 
   describe('a real Prometheus', function () {
