@@ -417,7 +417,7 @@ export interface HistoryPatch {
   userControl: UserControlRecord;
 }
 
-/** What a dismissal records of the punch (a FailedPunch has it all). */
+/** What the history records of a punch besides its outcome (a FailedPunch has it all): its identity fields. */
 export type HistoryDismissal = Pick<
   PunchOutcome,
   | 'key'

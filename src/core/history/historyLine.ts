@@ -3,6 +3,7 @@
 // parses anything, and reads the punch key of a line without parsing it (see historySearch.ts).
 import type { HistoryOutcome, HistoryPunch, HistoryStep } from '../../shared/history';
 import type { PunchOutcome, RunKind, UserControlRecord } from '../../shared/model';
+import type { HistoryDismissal } from '../ports';
 
 /** An event line: `v` says which: o = an outcome of a run, p = a later user-control result, x = dismissed. */
 export interface EventLine {
@@ -59,21 +60,7 @@ export function outcomeLine(
 }
 
 /** The punch's own fields, repeated on every line so a substring match on any of them finds every line. */
-export function punchFields(
-  o: Pick<
-    PunchOutcome,
-    | 'transactionId'
-    | 'empCode'
-    | 'name'
-    | 'punchTime'
-    | 'uploadTime'
-    | 'terminalSn'
-    | 'terminalAlias'
-    | 'punchState'
-    | 'punchStateDisplay'
-  >,
-  instant: string | null,
-): Partial<EventLine> {
+export function punchFields(o: Omit<HistoryDismissal, 'key'>, instant: string | null): Partial<EventLine> {
   return {
     i: o.transactionId,
     c: o.empCode,
