@@ -96,12 +96,12 @@ export class BioTimeAuth {
   private loginInFlight: Promise<string> | undefined;
   private readonly guard: LoginGuard;
 
-  constructor(private readonly o: AuthOptions) {
-    this.guard = o.loginGuard ?? sharedLoginGuard;
+  constructor(private readonly options: AuthOptions) {
+    this.guard = options.loginGuard ?? sharedLoginGuard;
   }
 
   get scheme(): 'jwt' | 'token' {
-    return this.o.device.authScheme === 'token' ? 'token' : 'jwt';
+    return this.options.device.authScheme === 'token' ? 'token' : 'jwt';
   }
 
   /** Expiry of the token in use, when it is a JWT. */
@@ -115,11 +115,11 @@ export class BioTimeAuth {
       this.loadedStored = true;
       let stored: string | undefined;
       try {
-        stored = await this.o.credentials.getToken(this.o.device.id);
+        stored = await this.options.credentials.getToken(this.options.device.id);
       } catch (e) {
         // A broken token store costs one login, nothing more.
-        this.o.logger.warn(
-          `${this.o.server}: could not read the stored BioTime token (${e instanceof Error ? e.message : String(e)}); logging in.`,
+        this.options.logger.warn(
+          `${this.options.server}: could not read the stored BioTime token (${e instanceof Error ? e.message : String(e)}); logging in.`,
         );
       }
       if (stored && this.fitsScheme(stored)) this.remember(stored);
@@ -146,7 +146,7 @@ export class BioTimeAuth {
    * otherwise a BioTime clock running behind would make every request log in again.
    */
   private usable(token: string): boolean {
-    const now = this.o.clock.now().getTime();
+    const now = this.options.clock.now().getTime();
     if (this.localExpiry.has(token)) {
       const local = this.localExpiry.get(token);
       return local === undefined || local > now + EXPIRY_MARGIN_MS;
@@ -160,7 +160,7 @@ export class BioTimeAuth {
     const exp = jwtExpiry(token);
     if (!exp) return;
     const iat = jwtPayload(token)?.orig_iat ?? jwtPayload(token)?.iat;
-    const now = this.o.clock.now().getTime();
+    const now = this.options.clock.now().getTime();
     const local =
       typeof iat === 'number' && Number.isFinite(iat) && exp.getTime() > iat * 1000
         ? now + (exp.getTime() - iat * 1000)
@@ -176,11 +176,11 @@ export class BioTimeAuth {
     const payload = jwtPayload(token);
     if (this.scheme === 'token') return payload === undefined;
     if (payload === undefined) return false;
-    return typeof payload.username !== 'string' || payload.username === this.o.device.username;
+    return typeof payload.username !== 'string' || payload.username === this.options.device.username;
   }
 
   private remember(token: string): void {
-    this.o.redactor?.add(token);
+    this.options.redactor?.add(token);
     this.token = token;
   }
 
@@ -191,7 +191,7 @@ export class BioTimeAuth {
   }
 
   private async doLogin(signal?: AbortSignal): Promise<string> {
-    const { device, server, clock, credentials } = this.o;
+    const { device, server, clock, credentials } = this.options;
     const password = await credentials.biotimePassword(device.id);
     if (!password) {
       throw new CredentialsMissingError(
@@ -199,19 +199,19 @@ export class BioTimeAuth {
         `${capital(setBioTimePasswordHint(device.id))}, then run again.`,
       );
     }
-    this.o.redactor?.add(password);
+    this.options.redactor?.add(password);
     const key = createHash('sha256').update(`${device.url}\n${device.username}\n${password}`).digest('hex');
     const blocked = this.guard.blocked(key, clock.now());
     if (blocked) throw blocked;
 
     const path = this.scheme === 'jwt' ? '/jwt-api-token-auth/' : '/api-token-auth/';
-    this.o.logger.debug(
+    this.options.logger.debug(
       `${server}: logging in as '${device.username}' (${this.scheme === 'jwt' ? 'JWT' : 'general token'})`,
     );
     let res;
     try {
       // Logging in changes nothing on the server, so it may be retried like a read.
-      res = await this.o.http.request({
+      res = await this.options.http.request({
         method: 'POST',
         url: path,
         data: { username: device.username, password },
@@ -219,7 +219,7 @@ export class BioTimeAuth {
         signal,
       });
     } catch (e) {
-      throw transportError(e, this.o.http.origin);
+      throw transportError(e, this.options.http.origin);
     }
     if (res.status === 400 || res.status === 401) {
       const err = this.refusedError(detailOf(res.text), res.status);
@@ -274,12 +274,12 @@ export class BioTimeAuth {
     this.noteReceived(token);
     await this.storeToken(token);
     const exp = jwtExpiry(token);
-    this.o.logger.debug(`${server}: logged in${exp ? `; token valid until ${exp.toISOString()}` : ''}`);
+    this.options.logger.debug(`${server}: logged in${exp ? `; token valid until ${exp.toISOString()}` : ''}`);
     return token;
   }
 
   private refusedError(detail: string, status: number): BioTimeError {
-    const { server, device } = this.o;
+    const { server, device } = this.options;
     return new BioTimeError(
       'auth',
       `${server} refused the username/password for user '${device.username}'${detail ? ` (${detail})` : ''}.`,
@@ -290,11 +290,11 @@ export class BioTimeAuth {
 
   private async storeToken(token: string | undefined): Promise<void> {
     try {
-      await this.o.credentials.setToken(this.o.device.id, token);
+      await this.options.credentials.setToken(this.options.device.id, token);
     } catch (e) {
       // Not fatal: the token stays in memory for this run.
-      this.o.logger.warn(
-        `${this.o.server}: could not store the BioTime token (${e instanceof Error ? e.message : String(e)}); continuing.`,
+      this.options.logger.warn(
+        `${this.options.server}: could not store the BioTime token (${e instanceof Error ? e.message : String(e)}); continuing.`,
       );
     }
   }

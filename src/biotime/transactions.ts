@@ -51,11 +51,11 @@ export class TransactionReader {
   private countWarned = false;
 
   constructor(
-    private readonly d: ReaderDeps,
-    private readonly q: TransactionQuery,
+    private readonly deps: ReaderDeps,
+    private readonly query: TransactionQuery,
   ) {
-    this.size = clampPageSize(q.pageSize);
-    this.cursor = q.afterId;
+    this.size = clampPageSize(query.pageSize);
+    this.cursor = query.afterId;
   }
 
   async *pages(): AsyncGenerator<TransactionPage> {
@@ -70,7 +70,11 @@ export class TransactionReader {
       yield {
         punches,
         page: cur.page,
-        hint: { pageSize: this.size, page: cur.page, ...(this.q.startTime ? { startTime: this.q.startTime } : {}) },
+        hint: {
+          pageSize: this.size,
+          page: cur.page,
+          ...(this.query.startTime ? { startTime: this.query.startTime } : {}),
+        },
         totalCount: cur.count ?? (cur.page - 1) * this.size + cur.punches.length,
         isLast,
       };
@@ -86,8 +90,8 @@ export class TransactionReader {
       }
       if (nxt.missing) {
         if (nxt.next !== null) {
-          this.d.logger.warn(
-            `${this.d.api.server}: page ${nxt.page} of the transactions is empty but BioTime says more follow; stopping here for this run.`,
+          this.deps.logger.warn(
+            `${this.deps.api.server}: page ${nxt.page} of the transactions is empty but BioTime says more follow; stopping here for this run.`,
           );
           return;
         }
@@ -108,12 +112,12 @@ export class TransactionReader {
       if (stuck >= MAX_STUCK_RELOCATIONS) {
         throw new BioTimeError(
           'badResponse',
-          `${this.d.api.server}: the transaction pages kept shifting while reading past id ${this.cursor}; stopped to avoid skipping punches.`,
+          `${this.deps.api.server}: the transaction pages kept shifting while reading past id ${this.cursor}; stopped to avoid skipping punches.`,
           'The next run continues from the same point; if this repeats, report it with the BioTime version.',
         );
       }
-      this.d.logger.debug(
-        `${this.d.api.server}: transactions moved between page reads (count ${cur.count} → ${nxt.count}); locating id ${this.cursor} again`,
+      this.deps.logger.debug(
+        `${this.deps.api.server}: transactions moved between page reads (count ${cur.count} → ${nxt.count}); locating id ${this.cursor} again`,
       );
       // Usually free: the pages in hand are the evidence when the list only grew.
       cur = await this.locate(cur.page + 1, [cur, nxt]);
@@ -125,10 +129,11 @@ export class TransactionReader {
     const out: Punch[] = [];
     // Records without an id cannot be placed by id: keep those on any page that holds new rows (wherever they sit on
     // it), and every one when reading from the very beginning.
-    if (this.q.afterId === 0 || page.punches.some((p) => p.id !== null && p.id > this.q.afterId)) this.started = true;
+    if (this.query.afterId === 0 || page.punches.some((p) => p.id !== null && p.id > this.query.afterId))
+      this.started = true;
     for (const p of page.punches) {
       if (p.id !== null) {
-        if (p.id > this.q.afterId) this.started = true;
+        if (p.id > this.query.afterId) this.started = true;
         if (p.id > this.cursor) {
           out.push(p);
           this.cursor = p.id;
@@ -146,21 +151,21 @@ export class TransactionReader {
   }
 
   private hintPage(): number {
-    const h = this.q.hint;
-    if (!h || (h.startTime || undefined) !== (this.q.startTime || undefined)) return 1;
+    const h = this.query.hint;
+    if (!h || (h.startTime || undefined) !== (this.query.startTime || undefined)) return 1;
     if (!(Number.isSafeInteger(h.page) && h.page >= 1 && Number.isSafeInteger(h.pageSize) && h.pageSize >= 1)) return 1;
     return Math.floor(((h.page - 1) * h.pageSize) / this.size) + 1;
   }
 
   private checkAbort(): void {
-    if (this.q.signal?.aborted) throw new CancelledError();
+    if (this.query.signal?.aborted) throw new CancelledError();
   }
 
   private checkSamePage(a: PageRead, b: PageRead): void {
     if (a.first !== undefined && a.first === b.first && a.last === b.last && a.punches.length === b.punches.length) {
       throw new BioTimeError(
         'badResponse',
-        `${this.d.api.server} returned the same transactions for pages ${a.page} and ${b.page}: it seems to ignore the page parameter.`,
+        `${this.deps.api.server} returned the same transactions for pages ${a.page} and ${b.page}: it seems to ignore the page parameter.`,
         'Report the BioTime version; a proxy that caches by path only can cause this too.',
       );
     }
@@ -168,11 +173,11 @@ export class TransactionReader {
 
   private async fetch(page: number): Promise<PageRead> {
     const r: PageRead & { rowCount: number } = await fetchTransactionPage(
-      this.d,
+      this.deps,
       page,
       this.size,
-      this.q.startTime,
-      this.q.signal,
+      this.query.startTime,
+      this.query.signal,
     );
     r.seq = this.counts.push(r.count) - 1;
     const n = r.rowCount;
@@ -184,12 +189,12 @@ export class TransactionReader {
       if (++this.sizeChanges > MAX_SIZE_CHANGES) {
         throw new BioTimeError(
           'badResponse',
-          `${this.d.api.server} answers transaction pages of changing sizes (last ${n} rows for page_size ${this.size}).`,
+          `${this.deps.api.server} answers transaction pages of changing sizes (last ${n} rows for page_size ${this.size}).`,
           'Report the BioTime version.',
         );
       }
-      this.d.logger.warn(
-        `${this.d.api.server}: BioTime answered ${n} rows per page for page_size ${this.size}; following its page size.`,
+      this.deps.logger.warn(
+        `${this.deps.api.server}: BioTime answered ${n} rows per page for page_size ${this.size}; following its page size.`,
       );
       const old = this.size;
       this.size = n;
@@ -202,7 +207,7 @@ export class TransactionReader {
   }
 
   private async emptyAt(page: number): Promise<boolean> {
-    const r = await fetchTransactionPage(this.d, page, this.size, this.q.startTime, this.q.signal);
+    const r = await fetchTransactionPage(this.deps, page, this.size, this.query.startTime, this.query.signal);
     if (r.missing) this.noteEmpty(page);
     return r.missing;
   }
@@ -217,8 +222,8 @@ export class TransactionReader {
     const count = [...this.counts].reverse().find((c) => c !== null) ?? null;
     if (this.countWarned || count === null || page >= Math.ceil(count / this.size)) return;
     this.countWarned = true;
-    this.d.logger.warn(
-      `${this.d.api.server}: BioTime's count says ${count} transactions (${Math.ceil(count / this.size)} pages of ${this.size}) but page ${page} is empty: the count is wrong, or many rows were deleted during the read. Reading goes on up to the last page that has rows; if this repeats, report it with the BioTime version.`,
+    this.deps.logger.warn(
+      `${this.deps.api.server}: BioTime's count says ${count} transactions (${Math.ceil(count / this.size)} pages of ${this.size}) but page ${page} is empty: the count is wrong, or many rows were deleted during the read. Reading goes on up to the last page that has rows; if this repeats, report it with the BioTime version.`,
     );
   }
 
@@ -234,7 +239,7 @@ export class TransactionReader {
     }
     throw new BioTimeError(
       'badResponse',
-      `${this.d.api.server}: the transaction list kept changing while looking for id ${this.cursor} (${MAX_LOCATE_ATTEMPTS} attempts).`,
+      `${this.deps.api.server}: the transaction list kept changing while looking for id ${this.cursor} (${MAX_LOCATE_ATTEMPTS} attempts).`,
       'The next run tries again from the same point.',
     );
   }
@@ -302,7 +307,7 @@ export class TransactionReader {
     if (hi === undefined) {
       for (let step = 1, at = lo; ; step *= 2, at = lo + step - 1) {
         if (at > MAX_PAGE)
-          throw new BioTimeError('badResponse', `${this.d.api.server}: no end found in the transaction list.`);
+          throw new BioTimeError('badResponse', `${this.deps.api.server}: no end found in the transaction list.`);
         if (beyond(await ctx.probe(at))) {
           hi = at;
           break;

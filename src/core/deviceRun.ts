@@ -84,17 +84,17 @@ export class DeviceRun {
   unrecorded = false;
 
   constructor(
-    private readonly d: RunDeps,
+    private readonly deps: RunDeps,
     private readonly req: RunRequest,
   ) {
     this.dryRun = req.kind === 'dryRun';
-    this.planner = new UserControlPlanner(d.device, req.runId);
+    this.planner = new UserControlPlanner(deps.device, req.runId);
     this.summary = {
       runId: req.runId,
-      deviceId: d.device.id,
+      deviceId: deps.device.id,
       kind: req.kind,
       status: 'running',
-      startedAt: d.clock.now().toISOString(),
+      startedAt: deps.clock.now().toISOString(),
       finishedAt: null,
       durationMs: null,
       counts: emptyCounts(),
@@ -109,12 +109,12 @@ export class DeviceRun {
   }
 
   async execute(): Promise<RunSummary> {
-    const { store, device } = this.d;
+    const { store, device } = this.deps;
     this.state = await store.loadDevice(device.id);
     await this.checkSiteChange();
     this.summary.cursorBefore = this.state.cursor?.hwm ?? null;
     this.writer = this.dryRun ? memoryWriter() : await store.startRun(this.summary);
-    this.d.emit({ type: 'runStarted', runId: this.req.runId, deviceId: device.id, kind: this.req.kind });
+    this.deps.emit({ type: 'runStarted', runId: this.req.runId, deviceId: device.id, kind: this.req.kind });
     try {
       await this.prepare();
       if (this.req.kind === 'rerun') await this.processFailed(this.req.failed ?? []);
@@ -130,7 +130,7 @@ export class DeviceRun {
       await this.applyUserControl();
       this.summary.status = 'completed';
       if (this.req.kind === 'sync') {
-        this.state.lastSyncAt = this.d.clock.now().toISOString();
+        this.state.lastSyncAt = this.deps.clock.now().toISOString();
         this.state.lastSyncStartedAt = this.summary.startedAt;
         this.state.consecutiveFailures = 0;
         delete this.state.lastError;
@@ -140,12 +140,12 @@ export class DeviceRun {
       // The permlevel trap is the cause whatever stopped the run after it (the complete list is known only now).
       const e = this.processor?.wrongCheckins.length ? this.trapError() : caught;
       this.summary.status = CancelledError.is(e) ? 'cancelled' : 'failed';
-      const err = this.d.redactor.redactValue(describeError(e));
+      const err = this.deps.redactor.redactValue(describeError(e));
       if (!CancelledError.is(e)) {
         this.summary.error = err;
         this.state.lastError = err;
         if (this.req.kind === 'sync') this.state.consecutiveFailures++;
-        this.d.logger.error(
+        this.deps.logger.error(
           `Device ${device.id}: run ${this.req.runId} failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`,
         );
       }
@@ -154,7 +154,7 @@ export class DeviceRun {
   }
 
   private async finish(): Promise<RunSummary> {
-    const now = this.d.clock.now();
+    const now = this.deps.clock.now();
     this.summary.finishedAt = now.toISOString();
     this.summary.durationMs = now.getTime() - Date.parse(this.summary.startedAt);
     this.summary.cursorAfter = this.state.cursor?.hwm ?? null;
@@ -162,12 +162,14 @@ export class DeviceRun {
       this.summary.wrongCheckins = this.processor.wrongCheckins.map((w) => w.name);
     if (!this.dryRun) {
       await this.closeJournal(false).catch((e) =>
-        this.d.logger.warn(`Device ${this.d.device.id}: could not update the write journal: ${(e as Error).message}`),
+        this.deps.logger.warn(
+          `Device ${this.deps.device.id}: could not update the write journal: ${(e as Error).message}`,
+        ),
       );
       // Only syncs are the scheduler's attempts: a rerun or a link from the views must not postpone the schedule.
       if (this.req.kind === 'sync') this.state.lastAttemptAt = now.toISOString();
       try {
-        await this.d.store.saveDevice(this.d.device.id, this.state);
+        await this.deps.store.saveDevice(this.deps.device.id, this.state);
       } catch (e) {
         if (!isDiskFull(e)) throw e;
         this.failForDiskFull(e);
@@ -176,8 +178,8 @@ export class DeviceRun {
       // that fails, the engine keeps it and records it as soon as there is space.
       try {
         if ((await this.writer.finish(this.summary)) === 'diskFull' && this.summary.error?.code !== 'state.diskFull')
-          this.d.logger.warn(
-            `Device ${this.d.device.id}: the disk holding the state directory${this.d.store.dir ? ` ${this.d.store.dir}` : ''} is full: run ${this.req.runId} was recorded in the space it reserved, but the next run cannot record anything. Free space on that disk.`,
+          this.deps.logger.warn(
+            `Device ${this.deps.device.id}: the disk holding the state directory${this.deps.store.dir ? ` ${this.deps.store.dir}` : ''} is full: run ${this.req.runId} was recorded in the space it reserved, but the next run cannot record anything. Free space on that disk.`,
           );
       } catch (e) {
         if (!isDiskFull(e)) throw e;
@@ -185,7 +187,12 @@ export class DeviceRun {
         this.unrecorded = true;
       }
     }
-    this.d.emit({ type: 'runFinished', runId: this.req.runId, deviceId: this.d.device.id, summary: this.summary });
+    this.deps.emit({
+      type: 'runFinished',
+      runId: this.req.runId,
+      deviceId: this.deps.device.id,
+      summary: this.summary,
+    });
     return this.summary;
   }
 
@@ -195,7 +202,7 @@ export class DeviceRun {
    * old site are marked as such and stay with it: they are not sent to the new site unless the operator moves them.
    */
   private async checkSiteChange(): Promise<void> {
-    const { device, store } = this.d;
+    const { device, store } = this.deps;
     const from = this.state.site;
     this.state.site = device.site;
     if (!from || from === device.site) return;
@@ -234,8 +241,8 @@ export class DeviceRun {
       message: parts.join(' '),
     };
     this.summary.siteChange = change;
-    this.d.logger.warn(change.message);
-    this.d.emit({ type: 'siteChanged', runId: this.req.runId, deviceId: device.id, change });
+    this.deps.logger.warn(change.message);
+    this.deps.emit({ type: 'siteChanged', runId: this.req.runId, deviceId: device.id, change });
   }
 
   /**
@@ -246,8 +253,8 @@ export class DeviceRun {
   private failForDiskFull(e: unknown): void {
     if (this.summary.error?.code === 'state.diskFull') return;
     const c = this.summary.counts;
-    const where = this.d.store.dir ? `the state directory ${this.d.store.dir}` : 'the state directory';
-    const err = this.d.redactor.redactValue({
+    const where = this.deps.store.dir ? `the state directory ${this.deps.store.dir}` : 'the state directory';
+    const err = this.deps.redactor.redactValue({
       code: 'state.diskFull',
       message:
         `The disk holding ${where} is full (${diskCode(e)}): the run stopped. ` +
@@ -259,12 +266,12 @@ export class DeviceRun {
     this.summary.error = err;
     this.state.lastError = err;
     if (this.req.kind === 'sync') this.state.consecutiveFailures++;
-    this.d.logger.error(`Device ${this.d.device.id}: run ${this.req.runId} failed: ${err.message} (${err.hint})`);
+    this.deps.logger.error(`Device ${this.deps.device.id}: run ${this.req.runId} failed: ${err.message} (${err.hint})`);
   }
 
   private async prepare(): Promise<void> {
-    const { device, store } = this.d;
-    const siteZone = await this.d.siteZone(this.req.signal);
+    const { device, store } = this.deps;
+    const siteZone = await this.deps.siteZone(this.req.signal);
     await this.checkWriteAccess();
     const inflight = this.dryRun ? [] : await store.getInflight(device.id);
     for (const e of inflight) this.journalled.set(e.key, e);
@@ -276,7 +283,7 @@ export class DeviceRun {
       device,
       deviceZone: device.timeZone ?? siteZone,
       siteZone,
-      sink: this.d.sink,
+      sink: this.deps.sink,
       dryRun: this.dryRun,
       signal: this.req.signal,
       recovered: new Map(inflight.map((e) => [recoverKey(e.employee, e.time, e.logType), e])),
@@ -291,11 +298,11 @@ export class DeviceRun {
    * write is checked afterwards instead (the stored time of each created checkin).
    */
   private async checkWriteAccess(): Promise<void> {
-    const { device } = this.d;
-    const a = await this.d.sink.checkinWriteAccess(this.req.signal);
+    const { device } = this.deps;
+    const a = await this.deps.sink.checkinWriteAccess(this.req.signal);
     if (a.canWriteTime === true) return;
     if (a.canWriteTime === 'unknown') {
-      this.d.logger.warn(
+      this.deps.logger.warn(
         `Device ${device.id}: could not read the roles of ${a.user} on Frappe site ${device.site}; the time Frappe stores is checked after each write instead.`,
       );
       return;
@@ -310,7 +317,7 @@ export class DeviceRun {
   /** The run's error once Frappe stored wrong times: names the cause, the fix and the checkins to delete. */
   private trapError(): FrappeError {
     const wrong = this.processor.wrongCheckins;
-    const { device } = this.d;
+    const { device } = this.deps;
     const rerun = `biotime-sync rerun --device ${device.id} (VS Code: "BioTime Sync: Rerun Failed Punches")`;
     return new FrappeError(
       'permission',
@@ -326,7 +333,7 @@ export class DeviceRun {
   private async journal(entries: InflightEntry[]): Promise<void> {
     for (const e of entries) this.journalled.set(e.key, e);
     this.journalDirty = true;
-    await this.d.store.setInflight(this.d.device.id, [...this.journalled.values()]);
+    await this.deps.store.setInflight(this.deps.device.id, [...this.journalled.values()]);
   }
 
   /**
@@ -342,37 +349,37 @@ export class DeviceRun {
     }
     if (!this.journalDirty) return;
     this.journalDirty = false;
-    await this.d.store.setInflight(this.d.device.id, [...this.journalled.values()]);
+    await this.deps.store.setInflight(this.deps.device.id, [...this.journalled.values()]);
   }
 
   /** Terminal health, read every run; a failure here is logged and never stops the sync. */
   private async refreshTerminals(zone: string): Promise<void> {
     try {
-      const list = await this.d.source.listTerminals(this.req.signal);
-      const now = this.d.clock.now();
-      this.state.terminals = list.map((t) => terminalHealth(t, zone, now, this.d.device.offlineAfterMinutes));
+      const list = await this.deps.source.listTerminals(this.req.signal);
+      const now = this.deps.clock.now();
+      this.state.terminals = list.map((t) => terminalHealth(t, zone, now, this.deps.device.offlineAfterMinutes));
       this.state.terminalsCheckedAt = now.toISOString();
       const offline = this.state.terminals.filter((t) => t.offline);
       if (offline.length)
-        this.d.logger.info(
-          `Device ${this.d.device.id}: ${offline.length} terminal(s) offline, their punches will arrive late: ${offline.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`,
+        this.deps.logger.info(
+          `Device ${this.deps.device.id}: ${offline.length} terminal(s) offline, their punches will arrive late: ${offline.map((t) => `${t.alias || t.sn} (last seen ${t.lastActivity ?? 'never'})`).join(', ')}.`,
         );
     } catch (e) {
       if (CancelledError.is(e)) throw e;
-      this.d.logger.warn(`Device ${this.d.device.id}: could not read the terminal list: ${(e as Error).message}`);
+      this.deps.logger.warn(`Device ${this.deps.device.id}: could not read the terminal list: ${(e as Error).message}`);
     }
   }
 
   /** Steps 3-5: every page after the cursor (and after the oldest watched gap), each one a checkpoint. */
   private async readNew(): Promise<void> {
-    const { device, source } = this.d;
+    const { device, source } = this.deps;
     // The reading cursor runs ahead of the saved one (this.state.cursor, replaced batch by batch once durable): a
     // copy, so a failed run never saves a cursor past punches it read but did not record.
     const cursor: DeviceCursor = structuredClone(this.state.cursor ?? { hwm: 0, recent: [] });
     await this.checkRestore(cursor);
     const recent = new Set(cursor.recent);
-    const gaps = new GapSet(cursor.gaps, this.d.clock.now(), ([a, b]) =>
-      this.d.logger.warn(
+    const gaps = new GapSet(cursor.gaps, this.deps.clock.now(), ([a, b]) =>
+      this.deps.logger.warn(
         `Device ${device.id}: BioTime transaction${a === b ? ` ${a}` : `s ${a}-${b}`} never appeared within ${GAP_WATCH_MS / 3_600_000} h and ${GAP_MIN_READS} reads; treating ${a === b ? 'it' : 'them'} as deleted or unused.`,
       ),
     );
@@ -410,7 +417,7 @@ export class DeviceRun {
           await this.record(outcomes, fresh, next);
           for (const p of fresh) read.pending.delete(p.key);
           if (this.processor.wrongCheckins.length) throw this.trapError();
-          this.d.emit({
+          this.deps.emit({
             type: 'punchesProcessed',
             runId: this.req.runId,
             deviceId: device.id,
@@ -436,7 +443,7 @@ export class DeviceRun {
       gaps.countRead(this.summary.startedAt);
       cursor.gaps = gaps.toJSON();
       this.state.cursor = cursor;
-      await this.d.store.saveDevice(device.id, this.state);
+      await this.deps.store.saveDevice(device.id, this.state);
     }
   }
 
@@ -456,10 +463,10 @@ export class DeviceRun {
     try {
       for await (const page of pages) {
         r.total = Math.max(r.total, page.totalCount);
-        this.d.emit({
+        this.deps.emit({
           type: 'pageFetched',
           runId: this.req.runId,
-          deviceId: this.d.device.id,
+          deviceId: this.deps.device.id,
           page: page.page,
           fetched: page.punches.length,
           total: r.total,
@@ -474,7 +481,7 @@ export class DeviceRun {
           fresh.push(p);
         }
         this.summary.counts.fetched += mine.length;
-        next = advance(cursor, page.punches, recent, gaps, this.d.clock.now());
+        next = advance(cursor, page.punches, recent, gaps, this.deps.clock.now());
         next.hint = page.hint;
         Object.assign(cursor, next);
         if (fresh.length >= BATCH_PUNCHES || ++pagesIn >= BATCH_MAX_PAGES) {
@@ -496,10 +503,10 @@ export class DeviceRun {
   /** A BioTime database restore reuses transaction ids: the punch under our cursor would then be another one. */
   private async checkRestore(cursor: DeviceCursor): Promise<void> {
     if (!cursor.hwm || !cursor.hwmFingerprint) return;
-    const t = await this.d.source.getTransaction(cursor.hwm, this.req.signal);
+    const t = await this.deps.source.getTransaction(cursor.hwm, this.req.signal);
     if (!t) {
-      this.d.logger.warn(
-        `Device ${this.d.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, reset the cursor: ${resetCursorHint(this.d.device.id)}.`,
+      this.deps.logger.warn(
+        `Device ${this.deps.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, reset the cursor: ${resetCursorHint(this.deps.device.id)}.`,
       );
       return;
     }
@@ -507,13 +514,13 @@ export class DeviceRun {
       throw new BioTimeError(
         'idsWentBack',
         `BioTime transaction ${cursor.hwm} is now a different punch (${t.empCode} at ${t.punchTime}): the BioTime database was restored or reinstalled and transaction ids are being reused.`,
-        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): ${resetCursorHint(this.d.device.id)}.`,
+        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): ${resetCursorHint(this.deps.device.id)}.`,
       );
     }
   }
 
   private async processFailed(failed: FailedPunch[]): Promise<void> {
-    const size = this.d.device.pageSize;
+    const size = this.deps.device.pageSize;
     for (let i = 0; i < failed.length; i += size) {
       const punches = await Promise.all(failed.slice(i, i + size).map((f) => this.reload(f)));
       this.summary.counts.fetched += punches.length;
@@ -527,7 +534,7 @@ export class DeviceRun {
   /** A failed punch as a Punch again; a bad record is read again from BioTime in case it was corrected. */
   private async reload(f: FailedPunch): Promise<Punch> {
     if (f.failure === 'badRecord' && f.transactionId !== null) {
-      const fresh = await this.d.source.getTransaction(f.transactionId, this.req.signal);
+      const fresh = await this.deps.source.getTransaction(f.transactionId, this.req.signal);
       if (fresh) return fresh;
     }
     return {
@@ -553,14 +560,14 @@ export class DeviceRun {
   private async record(outcomes: PunchOutcome[], punches: Punch[], cursor?: DeviceCursor): Promise<void> {
     // Reasons quote what servers said, and servers may echo credentials: they pass the redactor before being kept.
     await forEachYielding(outcomes, (o) => {
-      if (o.reason) o.reason = this.d.redactor.redact(o.reason);
+      if (o.reason) o.reason = this.deps.redactor.redact(o.reason);
     });
     const pendingTimes = this.pendingTimes();
     const patches = this.planner.plan(outcomes, this.processor.employeesByName(), this.state, this.dryRun);
     this.processed += outcomes.length;
     // Listeners (the extension's panels) do work per outcome: hand the loop back between slices.
     await forEachYielding(outcomes, (o) =>
-      this.d.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.d.device.id, outcome: o }),
+      this.deps.emit({ type: 'outcome', runId: this.req.runId, deviceId: this.deps.device.id, outcome: o }),
     );
     if (this.dryRun) {
       await this.writer.append(outcomes);
@@ -573,22 +580,22 @@ export class DeviceRun {
     const upsert = outcomes
       .filter((o) => o.outcome === 'failed')
       .map((o) => ({
-        ...toFailed(o, byKey.get(o.key)!, this.req.runId, this.d.clock.now()),
-        site: this.d.device.site,
+        ...toFailed(o, byKey.get(o.key)!, this.req.runId, this.deps.clock.now()),
+        site: this.deps.device.site,
       }));
     const remove = outcomes.filter((o) => o.outcome !== 'failed' && this.failedKeys.has(o.key)).map((o) => o.key);
-    await this.d.store.updateFailed(this.d.device.id, upsert, remove);
+    await this.deps.store.updateFailed(this.deps.device.id, upsert, remove);
     for (const k of remove) this.failedKeys.delete(k);
     for (const f of upsert) this.failedKeys.add(f.key);
     if (cursor) this.state.cursor = cursor;
-    await this.d.store.saveDevice(this.d.device.id, this.state);
+    await this.deps.store.saveDevice(this.deps.device.id, this.state);
     for (const o of outcomes) this.journalled.delete(o.key);
     // The checkpoint is durable: only now does the history hear of the batch. The raw records are not copied
     // (that doubled the history's cost per punch): the lineage reads them from BioTime when a punch is opened.
     await this.toHistory((h) =>
       h.recordBatch(
         {
-          deviceId: this.d.device.id,
+          deviceId: this.deps.device.id,
           runId: this.req.runId,
           runKind: this.req.kind,
           outcomes,
@@ -606,7 +613,7 @@ export class DeviceRun {
 
   /** Runs a history write; a failure is logged once per run, clearly, and never reaches the sync. */
   private async toHistory(write: (h: HistoryRecorder) => Promise<unknown>): Promise<void> {
-    const h = this.d.history;
+    const h = this.deps.history;
     if (!h || this.dryRun) return;
     try {
       await write(h);
@@ -617,9 +624,9 @@ export class DeviceRun {
       const what =
         err.code === 'ENOSPC' || err.code === 'EDQUOT'
           ? 'the disk holding the state directory is full'
-          : this.d.redactor.redact(err.message ?? String(e));
-      this.d.logger.warn(
-        `Device ${this.d.device.id}: the punch history could not be written (${what}). The sync itself is saved and goes on; the history catches up from the run records once the cause is fixed (next run or restart).`,
+          : this.deps.redactor.redact(err.message ?? String(e));
+      this.deps.logger.warn(
+        `Device ${this.deps.device.id}: the punch history could not be written (${what}). The sync itself is saved and goes on; the history catches up from the run records once the cause is fixed (next run or restart).`,
       );
     }
   }
@@ -634,22 +641,22 @@ export class DeviceRun {
     if (this.dryRun) {
       return void (c.userControlCalls = new Set(await this.collectPlanned()).size);
     }
-    if (!this.d.userControl || !this.planner.active) return;
+    if (!this.deps.userControl || !this.planner.active) return;
     // Saves are chained: a mechanism may remember several employees at once, and the last write must be the newest.
     let saving = Promise.resolve();
     const persist = () =>
-      (saving = saving.catch(() => undefined).then(() => this.d.store.saveDevice(this.d.device.id, this.state)));
+      (saving = saving.catch(() => undefined).then(() => this.deps.store.saveDevice(this.deps.device.id, this.state)));
     const times = this.pendingTimes();
-    const r = await this.planner.apply(this.d.userControl, this.state, persist, this.req.signal);
+    const r = await this.planner.apply(this.deps.userControl, this.state, persist, this.req.signal);
     c.userControlCalls += r.calls;
     c.userControlFailed += r.failed;
     await this.writer.patch(r.patches);
     await this.toHistory((h) =>
-      h.recordPatches(this.d.device.id, this.req.runId, this.req.kind, historyPatches(r.patches, times)),
+      h.recordPatches(this.deps.device.id, this.req.runId, this.req.kind, historyPatches(r.patches, times)),
     );
     for (const p of r.patches as Patch[])
-      this.d.logger.debug(
-        `Device ${this.d.device.id}: user control ${p.patch.userControl?.action} for punch ${p.key}: ${p.patch.userControl?.result}`,
+      this.deps.logger.debug(
+        `Device ${this.deps.device.id}: user control ${p.patch.userControl?.action} for punch ${p.key}: ${p.patch.userControl?.result}`,
       );
   }
 

@@ -85,14 +85,14 @@ export class SyncEngine implements SyncEngineApi {
   /** Plans of recent dry runs (they are never written to the store). */
   private readonly plans = new Map<string, { summary: RunSummary; outcomes: PunchOutcome[] }>();
 
-  constructor(private readonly d: EngineDeps) {}
+  constructor(private readonly deps: EngineDeps) {}
 
   get config(): SyncConfig {
-    return this.d.config;
+    return this.deps.config;
   }
 
   device(id: string): DeviceConfig {
-    const dev = this.d.config.devices.find((x) => x.id === id);
+    const dev = this.deps.config.devices.find((x) => x.id === id);
     if (!dev) throw this.unknownDevice(id, false);
     return dev;
   }
@@ -100,36 +100,36 @@ export class SyncEngine implements SyncEngineApi {
   private unknownDevice(id: string, removed: boolean): UnknownDeviceError {
     return new UnknownDeviceError(
       id,
-      this.d.config.devices.map((x) => x.id),
+      this.deps.config.devices.map((x) => x.id),
       removed,
     );
   }
 
   private isConfigured(id: string): boolean {
-    return this.d.config.devices.some((x) => x.id === id);
+    return this.deps.config.devices.some((x) => x.id === id);
   }
 
   private site(device: DeviceConfig): SiteConfig {
-    return this.d.config.sites.find((s) => s.id === device.site)!;
+    return this.deps.config.sites.find((s) => s.id === device.site)!;
   }
 
   source(device: DeviceConfig): AttendanceSource {
     let s = this.sources.get(device.id);
-    if (!s) this.sources.set(device.id, (s = this.d.connectors.source(device)));
+    if (!s) this.sources.set(device.id, (s = this.deps.connectors.source(device)));
     return s;
   }
 
   sink(device: DeviceConfig): CheckinSink {
     const site = this.site(device);
     let s = this.sinks.get(site.id);
-    if (!s) this.sinks.set(site.id, (s = this.d.connectors.sink(site)));
+    if (!s) this.sinks.set(site.id, (s = this.deps.connectors.sink(site)));
     return s;
   }
 
   userControlFor(device: DeviceConfig): UserControl | undefined {
     if (device.userControl.mode === 'off') return undefined;
     if (!this.controls.has(device.id))
-      this.controls.set(device.id, this.d.connectors.userControl(device, this.source(device), this.sink(device)));
+      this.controls.set(device.id, this.deps.connectors.userControl(device, this.source(device), this.sink(device)));
     return this.controls.get(device.id);
   }
 
@@ -151,12 +151,12 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   async runAll(options: RunOptions = {}): Promise<RunSummary[]> {
-    const devices = this.d.config.devices.filter((x) => x.enabled);
+    const devices = this.deps.config.devices.filter((x) => x.enabled);
     return Promise.all(devices.map((x) => this.runDevice(x.id, options)));
   }
 
   async rerun(options: RerunOptions): Promise<RunSummary[]> {
-    const failed = (await this.d.store.listFailed(options.deviceId)).filter(
+    const failed = (await this.deps.store.listFailed(options.deviceId)).filter(
       (f) =>
         (!options.keys || options.keys.includes(f.key)) &&
         (!options.runId || f.runId === options.runId) &&
@@ -166,7 +166,7 @@ export class SyncEngine implements SyncEngineApi {
     if (options.deviceId && !this.isConfigured(options.deviceId))
       throw this.unknownDevice(
         options.deviceId,
-        failed.length > 0 || !!(await this.d.store.listRuns(options.deviceId, 1)).length,
+        failed.length > 0 || !!(await this.deps.store.listRuns(options.deviceId, 1)).length,
       );
     const byDevice = new Map<string, FailedPunch[]>();
     for (const f of failed) byDevice.set(f.deviceId, [...(byDevice.get(f.deviceId) ?? []), f]);
@@ -196,9 +196,9 @@ export class SyncEngine implements SyncEngineApi {
         }
         // The operator's explicit choice: the failed punches of the former site now belong to the current one.
         const moved = list.filter((f) => (f.site ?? dev.site) !== dev.site).map((f) => ({ ...f, site: dev.site }));
-        await this.d.store.editFailed(deviceId, moved);
+        await this.deps.store.editFailed(deviceId, moved);
         if (moved.length)
-          this.d.logger.info(`Device ${deviceId}: ${moved.length} failed punch(es) moved to site ${dev.site}.`);
+          this.deps.logger.info(`Device ${deviceId}: ${moved.length} failed punch(es) moved to site ${dev.site}.`);
         list = list.map((f) => ({ ...f, site: dev.site }));
       }
       const foreign = list.filter((f) => (f.site ?? dev.site) !== dev.site);
@@ -244,8 +244,8 @@ export class SyncEngine implements SyncEngineApi {
     signal?: AbortSignal,
     failed?: FailedPunch[],
   ): Promise<RunSummary> {
-    const acquiring = kind !== 'dryRun' && !!this.d.lock && !this.d.lock.isHeld;
-    if (acquiring && !(await this.d.lock!.tryAcquire())) {
+    const acquiring = kind !== 'dryRun' && !!this.deps.lock && !this.deps.lock.isHeld;
+    if (acquiring && !(await this.deps.lock!.tryAcquire())) {
       return this.refused(
         device.id,
         kind,
@@ -256,7 +256,7 @@ export class SyncEngine implements SyncEngineApi {
     // Runs can only be left "running" by a process that died before this one took the lock: look once per taking.
     if (kind !== 'dryRun' && (acquiring || !this.interruptedClosed || this.unrecorded.size))
       await this.closeInterruptedRuns();
-    const runId = newRunId(this.d.clock.now(), device.id);
+    const runId = newRunId(this.deps.clock.now(), device.id);
     const ctx = currentLogContext();
     if (ctx) ctx.run = runId;
     runsInThisProcess.add(runId);
@@ -267,13 +267,13 @@ export class SyncEngine implements SyncEngineApi {
           source: this.source(device),
           sink: this.sink(device),
           userControl: this.userControlFor(device),
-          store: this.d.store,
-          clock: this.d.clock,
-          logger: this.d.logger,
-          redactor: this.d.redactor,
+          store: this.deps.store,
+          clock: this.deps.clock,
+          logger: this.deps.logger,
+          redactor: this.deps.redactor,
           emit: (e) => this.emitter.fire(e),
           siteZone: (s) => this.siteZone(device, s),
-          history: this.d.history,
+          history: this.deps.history,
         },
         { runId, kind, signal, failed },
       );
@@ -284,8 +284,8 @@ export class SyncEngine implements SyncEngineApi {
       return summary;
     } catch (e) {
       // Only state I/O failures reach here (the run itself records its own errors).
-      const err = this.d.redactor.redactValue(describeError(e));
-      this.d.logger.error(`Device ${device.id}: ${err.message}`);
+      const err = this.deps.redactor.redactValue(describeError(e));
+      this.deps.logger.error(`Device ${device.id}: ${err.message}`);
       return this.refused(device.id, kind, err.code, err.message, err.hint);
     } finally {
       runsInThisProcess.delete(runId);
@@ -299,25 +299,25 @@ export class SyncEngine implements SyncEngineApi {
    * and by the first run after the lock is taken; never stops a run.
    */
   async closeInterruptedRuns(): Promise<void> {
-    if (!this.d.lock?.isHeld) return;
+    if (!this.deps.lock?.isHeld) return;
     this.interruptedClosed = true;
     for (const [runId, summary] of this.unrecorded) {
       try {
-        await this.d.store.updateRun(summary);
+        await this.deps.store.updateRun(summary);
         this.unrecorded.delete(runId);
-        this.d.logger.info(
+        this.deps.logger.info(
           `Device ${summary.deviceId}: run ${runId} is now recorded as failed (${summary.error?.code}).`,
         );
       } catch (e) {
-        this.d.logger.warn(`Could not record run ${runId} yet: ${this.d.redactor.redact((e as Error).message)}`);
+        this.deps.logger.warn(`Could not record run ${runId} yet: ${this.deps.redactor.redact((e as Error).message)}`);
       }
     }
     try {
-      for (const r of await this.d.store.listRuns(undefined, Number.MAX_SAFE_INTEGER)) {
+      for (const r of await this.deps.store.listRuns(undefined, Number.MAX_SAFE_INTEGER)) {
         if (r.status !== 'running' || runsInThisProcess.has(r.runId) || this.unrecorded.has(r.runId)) continue;
         // The summary on disk was written at the start; what the run did is in its outcomes, batch by batch.
         const counts = emptyCounts();
-        for await (const o of this.d.store.readRunOutcomes(r.runId)) {
+        for await (const o of this.deps.store.readRunOutcomes(r.runId)) {
           counts.fetched++;
           counts[o.outcome]++;
         }
@@ -326,13 +326,13 @@ export class SyncEngine implements SyncEngineApi {
           message: INTERRUPTED_MESSAGE,
           hint: 'Nothing is lost: the next run goes on from the last recorded batch.',
         };
-        await this.d.store.updateRun({ ...r, status: 'interrupted', counts, error });
-        this.d.logger.warn(
+        await this.deps.store.updateRun({ ...r, status: 'interrupted', counts, error });
+        this.deps.logger.warn(
           `Device ${r.deviceId}: run ${r.runId} (started ${r.startedAt}) was interrupted. ${INTERRUPTED_MESSAGE}`,
         );
       }
     } catch (e) {
-      this.d.logger.warn(`Could not close interrupted runs: ${this.d.redactor.redact((e as Error).message)}`);
+      this.deps.logger.warn(`Could not close interrupted runs: ${this.deps.redactor.redact((e as Error).message)}`);
     }
   }
 
@@ -346,17 +346,17 @@ export class SyncEngine implements SyncEngineApi {
         const records = await syncShifts({
           site,
           siteZone: await this.siteZone(device, signal),
-          devices: this.d.config.devices,
-          loadDevice: (id) => this.d.store.loadDevice(id),
+          devices: this.deps.config.devices,
+          loadDevice: (id) => this.deps.store.loadDevice(id),
           sink: this.sink(device),
-          clock: this.d.clock,
-          logger: this.d.logger,
+          clock: this.deps.clock,
+          logger: this.deps.logger,
           signal,
         });
-        await this.d.store.saveSite(site.id, { shiftSync: records, checkedAt: this.d.clock.now().toISOString() });
+        await this.deps.store.saveSite(site.id, { shiftSync: records, checkedAt: this.deps.clock.now().toISOString() });
       } catch (e) {
-        this.d.logger.warn(
-          `Site ${site.id}: could not update Shift Types: ${this.d.redactor.redact((e as Error).message)}`,
+        this.deps.logger.warn(
+          `Site ${site.id}: could not update Shift Types: ${this.deps.redactor.redact((e as Error).message)}`,
         );
       }
     });
@@ -366,15 +366,15 @@ export class SyncEngine implements SyncEngineApi {
 
   async shiftStatus(): Promise<{ site: string; checkedAt: string | null; records: ShiftSyncRecord[] }[]> {
     const out = [];
-    for (const s of this.d.config.sites)
-      if (s.shiftTypes.length) out.push({ site: s.id, ...(await this.d.store.loadSite(s.id)) });
+    for (const s of this.deps.config.sites)
+      if (s.shiftTypes.length) out.push({ site: s.id, ...(await this.deps.store.loadSite(s.id)) });
     return out.map((x) => ({ site: x.site, checkedAt: x.checkedAt, records: x.shiftSync }));
   }
 
   private refused(deviceId: string, kind: RunKind, code: string, message: string, hint?: string): RunSummary {
-    const now = this.d.clock.now().toISOString();
+    const now = this.deps.clock.now().toISOString();
     return {
-      runId: newRunId(this.d.clock.now(), deviceId),
+      runId: newRunId(this.deps.clock.now(), deviceId),
       deviceId,
       kind,
       status: 'failed',
@@ -408,9 +408,9 @@ export class SyncEngine implements SyncEngineApi {
   /** Forgets the cursor so the next run reads every transaction again (duplicates are recognised). */
   async resetCursor(deviceId: string): Promise<void> {
     this.device(deviceId);
-    const st = await this.d.store.loadDevice(deviceId);
+    const st = await this.deps.store.loadDevice(deviceId);
     st.cursor = null;
-    await this.d.store.saveDevice(deviceId, st);
+    await this.deps.store.saveDevice(deviceId, st);
     this.emitter.fire({ type: 'stateChanged', deviceId });
   }
 
@@ -421,21 +421,21 @@ export class SyncEngine implements SyncEngineApi {
    */
   async dismiss(deviceId: string, keys: string[]): Promise<DismissResult> {
     const unique = [...new Set(keys)];
-    if (!this.isConfigured(deviceId) && !(await this.d.store.listFailed(deviceId)).length)
-      throw this.unknownDevice(deviceId, (await this.d.store.listDismissed(deviceId)).length > 0);
-    const done = await this.d.store.dismissFailed(deviceId, unique, this.d.clock.now());
+    if (!this.isConfigured(deviceId) && !(await this.deps.store.listFailed(deviceId)).length)
+      throw this.unknownDevice(deviceId, (await this.deps.store.listDismissed(deviceId)).length > 0);
+    const done = await this.deps.store.dismissFailed(deviceId, unique, this.deps.clock.now());
     const dismissed = done.map((d) => d.key);
     // After the failed list (the sync's own state); the history only records what was dismissed.
     if (done.length)
-      await this.d.history
+      await this.deps.history
         ?.recordDismissed(deviceId, done)
         .catch((e: NodeJS.ErrnoException) =>
-          this.d.logger.warn(
-            `Device ${deviceId}: the dismissal was saved but the punch history could not record it (${e.code === 'ENOSPC' ? 'the disk is full' : this.d.redactor.redact(e.message)}).`,
+          this.deps.logger.warn(
+            `Device ${deviceId}: the dismissal was saved but the punch history could not record it (${e.code === 'ENOSPC' ? 'the disk is full' : this.deps.redactor.redact(e.message)}).`,
           ),
         );
     if (dismissed.length) {
-      this.d.logger.info(
+      this.deps.logger.info(
         `Device ${deviceId}: dismissed failed punch(es) ${dismissed.join(', ')}; no checkin was created.`,
       );
       this.emitter.fire({ type: 'stateChanged', deviceId });
@@ -444,15 +444,15 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   listDismissed(deviceId?: string): Promise<DismissedPunch[]> {
-    return this.d.store.listDismissed(deviceId);
+    return this.deps.store.listDismissed(deviceId);
   }
 
   async status(): Promise<DeviceStatus[]> {
     const out: DeviceStatus[] = [];
-    for (const dev of this.d.config.devices) {
-      const st = await this.d.store.loadDevice(dev.id);
-      const [lastRun] = await this.d.store.listRuns(dev.id, 1);
-      const failed = await this.d.store.listFailed(dev.id);
+    for (const dev of this.deps.config.devices) {
+      const st = await this.deps.store.loadDevice(dev.id);
+      const [lastRun] = await this.deps.store.listRuns(dev.id, 1);
+      const failed = await this.deps.store.listFailed(dev.id);
       // A run that failed for a full disk could not save the device's state: its summary tells the truth.
       const diskFull =
         lastRun?.error?.code === 'state.diskFull' &&
@@ -481,9 +481,9 @@ export class SyncEngine implements SyncEngineApi {
           ? null
           : base
             ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000).toISOString()
-            : this.d.clock.now().toISOString(),
+            : this.deps.clock.now().toISOString(),
         cursor: st.cursor?.hwm ?? null,
-        watchedGaps: watchedGaps(st.cursor?.gaps, this.d.clock.now()),
+        watchedGaps: watchedGaps(st.cursor?.gaps, this.deps.clock.now()),
         failedCount: failed.length,
         consecutiveFailures: st.consecutiveFailures,
         lastRun: lastRun ?? null,
@@ -495,47 +495,47 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   listFailed(deviceId?: string): Promise<FailedPunch[]> {
-    return this.d.store.listFailed(deviceId);
+    return this.deps.store.listFailed(deviceId);
   }
 
   listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]> {
-    return this.d.store.listRuns(deviceId, limit);
+    return this.deps.store.listRuns(deviceId, limit);
   }
 
   async getRun(runId: string): Promise<RunSummary | undefined> {
-    return this.plans.get(runId)?.summary ?? this.d.store.getRun(runId);
+    return this.plans.get(runId)?.summary ?? this.deps.store.getRun(runId);
   }
 
   async *runOutcomes(runId: string): AsyncIterable<PunchOutcome> {
     const plan = this.plans.get(runId);
     if (plan) return yield* plan.outcomes;
-    yield* this.d.store.readRunOutcomes(runId);
+    yield* this.deps.store.readRunOutcomes(runId);
   }
 
   doctor(deviceId?: string, signal?: AbortSignal): Promise<DoctorCheck[]> {
-    const devices = deviceId ? [this.device(deviceId)] : this.d.config.devices;
+    const devices = deviceId ? [this.device(deviceId)] : this.deps.config.devices;
     return runDoctor({
       engine: this,
       devices,
-      config: this.d.config,
-      credentials: this.d.credentials,
-      clock: this.d.clock,
-      store: this.d.store,
-      redactor: this.d.redactor,
+      config: this.deps.config,
+      credentials: this.deps.credentials,
+      clock: this.deps.clock,
+      store: this.deps.store,
+      redactor: this.deps.redactor,
       signal,
     });
   }
 
   async otherRunners(deviceId?: string, signal?: AbortSignal): Promise<OtherRunnerCheck[]> {
-    const devices = deviceId ? [this.device(deviceId)] : this.d.config.devices;
+    const devices = deviceId ? [this.device(deviceId)] : this.deps.config.devices;
     const out: OtherRunnerCheck[] = [];
     for (const device of devices) {
       try {
         const r = await findOtherRunner({
           device,
           sink: this.sink(device),
-          store: this.d.store,
-          clock: this.d.clock,
+          store: this.deps.store,
+          clock: this.deps.clock,
           siteZone: await this.siteZone(device, signal),
           signal,
         });
@@ -543,11 +543,11 @@ export class SyncEngine implements SyncEngineApi {
         out.push({
           deviceId: device.id,
           foreign: r.foreign,
-          ...(warning ? { warning: this.d.redactor.redactValue(warning) } : {}),
+          ...(warning ? { warning: this.deps.redactor.redactValue(warning) } : {}),
         });
       } catch (e) {
         if (CancelledError.is(e)) throw e;
-        out.push({ deviceId: device.id, foreign: [], error: this.d.redactor.redact(describeError(e).message) });
+        out.push({ deviceId: device.id, foreign: [], error: this.deps.redactor.redact(describeError(e).message) });
       }
     }
     return out;
@@ -559,7 +559,7 @@ export class SyncEngine implements SyncEngineApi {
 
   async linkEmployee(deviceId: string, employee: string, empCode: string, signal?: AbortSignal): Promise<void> {
     await this.sink(this.device(deviceId)).setEmployeeDeviceId(employee, empCode, signal);
-    this.d.logger.info(`Set Biometric ID ${empCode} on Employee ${employee} (device ${deviceId}).`);
+    this.deps.logger.info(`Set Biometric ID ${empCode} on Employee ${employee} (device ${deviceId}).`);
   }
 
   deskUrl(deviceId: string, doctype: 'Employee' | 'Employee Checkin', name: string): string {

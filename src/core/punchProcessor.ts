@@ -75,7 +75,7 @@ export class PunchProcessor {
    */
   private claimSets: Map<string, Claim>[] = [];
 
-  constructor(private readonly o: ProcessorOptions) {}
+  constructor(private readonly options: ProcessorOptions) {}
 
   /** Employees met so far in this run, by document name. */
   employeesByName(): Map<string, EmployeeRecord> {
@@ -96,15 +96,15 @@ export class PunchProcessor {
    */
   async prepare(punches: Punch[]): Promise<PreparedBatch> {
     // Keeping claims for the whole run made memory grow with the backlog; two batches are enough (see claimSets).
-    const claims = this.o.dryRun && this.claimSets.length ? this.claimSets[0] : new Map<string, Claim>();
-    this.claimSets = this.o.dryRun ? [claims] : [...this.claimSets.slice(-1), claims];
+    const claims = this.options.dryRun && this.claimSets.length ? this.claimSets[0] : new Map<string, Claim>();
+    this.claimSets = this.options.dryRun ? [claims] : [...this.claimSets.slice(-1), claims];
     const outcomes = punches.map((p) => this.baseOutcome(p));
     const live: number[] = [];
     await forEachYielding(punches, (p, i) => {
       if (p.problem) return this.fail(outcomes[i], 'badRecord', `unusable BioTime record: ${p.problem}`);
-      const since = this.o.device.importSince;
+      const since = this.options.device.importSince;
       if (since && p.punchTime < since) return this.skip(outcomes[i], `punched before importSince (${since})`);
-      const action = actionForState(p.punchState, this.o.device);
+      const action = actionForState(p.punchState, this.options.device);
       if (action === 'SKIP') return this.skip(outcomes[i], `punch state '${p.punchState}' is configured to be skipped`);
       outcomes[i].logType = logTypeOf(action);
       live.push(i);
@@ -117,8 +117,8 @@ export class PunchProcessor {
     });
     const echoes: Candidate[] = [];
     const fresh = await this.dropExisting(candidates, echoes, claims);
-    if (!this.o.dryRun && fresh.length)
-      await this.o.journal(
+    if (!this.options.dryRun && fresh.length)
+      await this.options.journal(
         fresh.map((c) => ({ key: c.punch.key, employee: c.employee.name, time: c.time, logType: c.logType })),
       );
     return { outcomes, fresh, echoes, claims };
@@ -142,7 +142,7 @@ export class PunchProcessor {
   private baseOutcome(p: Punch): PunchOutcome {
     return {
       key: p.key,
-      deviceId: this.o.device.id,
+      deviceId: this.options.device.id,
       transactionId: p.id,
       empCode: p.empCode,
       name: p.name,
@@ -174,7 +174,7 @@ export class PunchProcessor {
   private async lookupEmployees(codes: string[]): Promise<void> {
     const missing = [...new Set(codes)].filter((c) => !this.employees.has(c));
     if (!missing.length) return;
-    const found = await this.o.sink.findEmployeesByDeviceIds(missing, this.o.signal);
+    const found = await this.options.sink.findEmployeesByDeviceIds(missing, this.options.signal);
     for (const c of missing) this.employees.set(c, []);
     // Exact match first; Frappe sites on MariaDB compare case- and trailing-space-insensitively, so a row that
     // only matches that way is accepted when no exact row exists.
@@ -205,7 +205,7 @@ export class PunchProcessor {
     const employee = matches[0];
     o.employee = employee.name;
     o.employeeName = employee.employeeName;
-    const t = convertNaive(p.punchTime, this.o.deviceZone, this.o.siteZone);
+    const t = convertNaive(p.punchTime, this.options.deviceZone, this.options.siteZone);
     if (!t.ok) return void this.fail(o, 'timeZone', t.reason);
     o.siteTime = t.time;
     return { punch: p, outcome: o, employee, time: t.time, logType: o.logType };
@@ -221,7 +221,12 @@ export class PunchProcessor {
     const times = cands.map((c) => c.time).sort();
     const employees = [...new Set(cands.map((c) => c.employee.name))];
     const existing = new Map<string, ExistingCheckin>();
-    for (const e of await this.o.sink.findCheckins(employees, times[0], times[times.length - 1], this.o.signal)) {
+    for (const e of await this.options.sink.findCheckins(
+      employees,
+      times[0],
+      times[times.length - 1],
+      this.options.signal,
+    )) {
       const k = dedupeKey(e.employee, e.time);
       if (!existing.has(k)) existing.set(k, e);
     }
@@ -230,8 +235,8 @@ export class PunchProcessor {
       const k = dedupeKey(c.employee.name, c.time);
       const found = existing.get(k);
       // The journal names the punch that was being written: only that punch's checkin is "ours".
-      const mine = found && this.o.recovered.get(recoverKey(c.employee.name, c.time, c.logType));
-      if (found && mine && mine.key === c.punch.key && (found.deviceId ?? '') === this.o.device.url) {
+      const mine = found && this.options.recovered.get(recoverKey(c.employee.name, c.time, c.logType));
+      if (found && mine && mine.key === c.punch.key && (found.deviceId ?? '') === this.options.device.url) {
         c.outcome.outcome = 'created';
         c.outcome.checkin = found.name;
         c.outcome.recovered = true;
@@ -271,7 +276,7 @@ export class PunchProcessor {
 
   private async create(cands: Candidate[]): Promise<void> {
     if (!cands.length) return;
-    if (this.o.dryRun) return this.predict(cands);
+    if (this.options.dryRun) return this.predict(cands);
     if (this.wrongCheckins.length) {
       // A batch prepared while the one that met the trap was being written: sending it would store wrong times too.
       for (const c of cands)
@@ -287,10 +292,10 @@ export class PunchProcessor {
       employee: c.employee.name,
       time: c.time,
       logType: c.logType,
-      deviceId: this.o.device.url,
+      deviceId: this.options.device.url,
       ...this.location(c.punch),
     }));
-    const results = await this.o.sink.insertCheckins(docs, this.o.signal);
+    const results = await this.options.sink.insertCheckins(docs, this.options.signal);
     const byKey = new Map(results.map((r) => [r.key, r]));
     for (const c of cands) {
       const r = byKey.get(c.punch.key);
@@ -355,14 +360,14 @@ export class PunchProcessor {
   private geo: Promise<boolean | 'unknown'> | undefined;
   /** Read once per run; a site whose HR Settings cannot be read is 'unknown' (said in the plan, never guessed). */
   private geolocationRequired(): Promise<boolean | 'unknown'> {
-    this.geo ??= this.o.sink.geolocationRequired(this.o.signal).catch(() => 'unknown' as const);
+    this.geo ??= this.options.sink.geolocationRequired(this.options.signal).catch(() => 'unknown' as const);
     return this.geo;
   }
 
   /** The punch's own coordinates (mobile punches), else the terminal's, else the device's. */
   private location(p: Punch): { latitude?: number; longitude?: number } {
     if (p.latitude !== null && p.longitude !== null) return { latitude: p.latitude, longitude: p.longitude };
-    const g = this.o.device.terminalLocations?.[p.terminalSn] ?? this.o.device.location;
+    const g = this.options.device.terminalLocations?.[p.terminalSn] ?? this.options.device.location;
     return g ? { latitude: g.latitude, longitude: g.longitude } : {};
   }
 }

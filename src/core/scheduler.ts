@@ -38,7 +38,7 @@ export class Scheduler implements Disposable {
   private role: SchedulerRole = 'follower';
   private readonly next = new Map<string, Date>();
 
-  constructor(private readonly o: SchedulerOptions) {}
+  constructor(private readonly options: SchedulerOptions) {}
 
   get isRunner(): boolean {
     return this.role === 'runner';
@@ -57,9 +57,9 @@ export class Scheduler implements Disposable {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = this.o.clock.setTimer(() => {
-      const t = this.tick().catch((e) => this.o.logger.error(`Scheduler tick failed: ${(e as Error).message}`));
-      this.track(t.finally(() => this.schedule(this.o.tickMs ?? 30_000)));
+    this.timer = this.options.clock.setTimer(() => {
+      const t = this.tick().catch((e) => this.options.logger.error(`Scheduler tick failed: ${(e as Error).message}`));
+      this.track(t.finally(() => this.schedule(this.options.tickMs ?? 30_000)));
     }, ms);
   }
 
@@ -72,17 +72,17 @@ export class Scheduler implements Disposable {
   /** One pass: take (or keep) the runner role, then start every due device that is not running. */
   async tick(): Promise<void> {
     if (this.halted) return;
-    const runner = this.o.lock.isHeld || (await this.o.lock.tryAcquire());
+    const runner = this.options.lock.isHeld || (await this.options.lock.tryAcquire());
     const became = runner && this.role !== 'runner';
     this.setRole(runner ? 'runner' : 'follower');
-    if (became) await this.o.engine.closeInterruptedRuns();
-    const now = this.o.clock.now();
-    for (const dev of this.o.engine.config.devices) {
-      if (!dev.enabled || !(this.o.runsHere?.(dev.id) ?? true)) {
+    if (became) await this.options.engine.closeInterruptedRuns();
+    const now = this.options.clock.now();
+    for (const dev of this.options.engine.config.devices) {
+      if (!dev.enabled || !(this.options.runsHere?.(dev.id) ?? true)) {
         this.next.delete(dev.id);
         continue;
       }
-      const st = await this.o.store.loadDevice(dev.id);
+      const st = await this.options.store.loadDevice(dev.id);
       const base = [st.lastSyncAt, st.lastAttemptAt]
         .filter((x): x is string => !!x)
         .sort()
@@ -90,22 +90,22 @@ export class Scheduler implements Disposable {
       const due = base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000) : now;
       this.next.set(dev.id, due);
       if (!runner || due > now || this.halted) continue;
-      if (this.o.engine.isRunning(dev.id)) {
-        this.o.logger.info(`Device ${dev.id}: tick skipped, the previous run is still in progress.`);
+      if (this.options.engine.isRunning(dev.id)) {
+        this.options.logger.info(`Device ${dev.id}: tick skipped, the previous run is still in progress.`);
         continue;
       }
       const ac = new AbortController();
       this.abort.add(ac);
       this.track(
         withLogContext({ device: dev.id }, () =>
-          this.o.engine
+          this.options.engine
             .runDevice(dev.id, { signal: ac.signal })
             .then((s) =>
-              this.o.logger.info(
+              this.options.logger.info(
                 `Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`,
               ),
             )
-            .catch((e) => this.o.logger.error(`Device ${dev.id}: ${(e as Error).message}`)),
+            .catch((e) => this.options.logger.error(`Device ${dev.id}: ${(e as Error).message}`)),
         ).finally(() => this.abort.delete(ac)),
       );
     }
@@ -121,7 +121,7 @@ export class Scheduler implements Disposable {
     if (role === this.role) return;
     this.role = role;
     if (!stopping)
-      this.o.logger.info(
+      this.options.logger.info(
         role === 'runner'
           ? 'This process now runs the scheduled syncs.'
           : 'Another process runs the scheduled syncs; this one follows.',
@@ -141,10 +141,10 @@ export class Scheduler implements Disposable {
     if (abandon) for (const ac of this.abort) ac.abort();
     await Promise.allSettled([...this.inflight]);
     const wasRunner = this.role === 'runner';
-    await this.o.lock.release();
+    await this.options.lock.release();
     this.setRole('follower', true);
     if (wasStarted || wasRunner)
-      this.o.logger.info(
+      this.options.logger.info(
         wasRunner
           ? 'Stopped: this process no longer runs the scheduled syncs (the state directory lock is released).'
           : 'Stopped: this process no longer follows the scheduled syncs.',

@@ -48,7 +48,7 @@ export class PunchHistory implements HistoryRecorder {
 
   constructor(
     stateDir: string,
-    private readonly o: HistoryOptions,
+    private readonly options: HistoryOptions,
   ) {
     this.dir = path.join(stateDir, 'history');
     this.runsDir = path.join(stateDir, 'runs');
@@ -74,7 +74,7 @@ export class PunchHistory implements HistoryRecorder {
       if (b.raw?.size) await this.appendRaw(dir, b.outcomes, b.raw);
       if (this.broken.has(b.runId)) return this.repair(b.deviceId, b.runId, b.runKind, b.zone);
       if (b.zone) await this.noteZone(b.deviceId, dir, b.zone);
-      const at = this.o.now().toISOString();
+      const at = this.options.now().toISOString();
       // No instant per line: converting every punch time cost as much as the rest of the line (see noteZone).
       const lines = b.outcomes.map((o) => outcomeLine(o, b.runId, b.runKind, at, null));
       for (const p of patches) lines.push(patchLine(p, b.runId, at));
@@ -89,7 +89,7 @@ export class PunchHistory implements HistoryRecorder {
     await this.guard(runId, async () => {
       const dir = await this.ready(deviceId);
       if (this.broken.has(runId)) return this.repair(deviceId, runId, runKind);
-      const at = this.o.now().toISOString();
+      const at = this.options.now().toISOString();
       await this.appendByDay(
         dir,
         patches.map((p) => patchLine(p, runId, at)),
@@ -102,7 +102,7 @@ export class PunchHistory implements HistoryRecorder {
   async recordDismissed(deviceId: string, punches: HistoryDismissal[]): Promise<void> {
     if (!punches.length) return;
     const dir = await this.ready(deviceId);
-    const at = this.o.now().toISOString();
+    const at = this.options.now().toISOString();
     const byDay = new Map<string, EventLine[]>();
     for (const p of punches)
       push(byDay, dayOf(p.punchTime), {
@@ -122,14 +122,14 @@ export class PunchHistory implements HistoryRecorder {
    */
   async catchUp(deviceId: string, zone?: string): Promise<number> {
     await this.prune(deviceId);
-    await removeStaleTemps(this.deviceDir(deviceId), this.o.now());
+    await removeStaleTemps(this.deviceDir(deviceId), this.options.now());
     if (zone) {
       await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
       await this.noteZone(deviceId, this.deviceDir(deviceId), zone);
     }
     if (this.caughtUp.has(deviceId)) return 0;
     const prog = await this.loadProgress(deviceId);
-    const runs = (await this.o.listRuns(deviceId)).filter((r) => r.kind !== 'dryRun');
+    const runs = (await this.options.listRuns(deviceId)).filter((r) => r.kind !== 'dryRun');
     let replayed = 0;
     for (const r of runs) {
       const size = await this.runFileSize(r.runId);
@@ -148,11 +148,11 @@ export class PunchHistory implements HistoryRecorder {
 
   /** Drops the day segments older than historyDays (once a day per device). */
   async prune(deviceId: string): Promise<string[]> {
-    const now = this.o.now();
+    const now = this.options.now();
     const today = now.toISOString().slice(0, 10);
     if (this.prunedOn.get(deviceId) === today) return [];
     this.prunedOn.set(deviceId, today);
-    const cutoff = new Date(now.getTime() - (this.o.historyDays() + 1) * 86_400_000).toISOString().slice(0, 10);
+    const cutoff = new Date(now.getTime() - (this.options.historyDays() + 1) * 86_400_000).toISOString().slice(0, 10);
     const dir = this.deviceDir(deviceId);
     const dropped: string[] = [];
     for (const day of await listDays(dir)) {
@@ -262,7 +262,7 @@ export class PunchHistory implements HistoryRecorder {
     const buf = await fs.promises.readFile(file).catch(() => Buffer.alloc(0));
     const end = buf.lastIndexOf(0x0a) + 1;
     if (end <= from) return 0;
-    const at = this.o.now().toISOString();
+    const at = this.options.now().toISOString();
     const lines: EventLine[] = [];
     // Patches name their punch by key only: the punch times come from the whole record, events from `from` on.
     const times = new Map<string, string>();

@@ -35,18 +35,18 @@ export class ConsolePanels extends Disposable {
   private dashboard: vscode.WebviewPanel | undefined;
   private historyPanel: vscode.WebviewPanel | undefined;
 
-  constructor(private readonly d: ConsoleDeps) {
+  constructor(private readonly deps: ConsoleDeps) {
     super();
   }
 
   private config(): SyncConfig {
-    const s = this.d.host.state;
+    const s = this.deps.host.state;
     return s.kind === 'ready' ? s.config : { sites: [], devices: [] };
   }
 
   private history(): PunchHistory {
     const cfg = this.config();
-    return new PunchHistory(this.d.host.stateDir, {
+    return new PunchHistory(this.deps.host.stateDir, {
       now: () => new Date(),
       historyDays: () => cfg.historyDays ?? DEFAULT_HISTORY_DAYS,
       listRuns: async () => [],
@@ -62,9 +62,9 @@ export class ConsolePanels extends Disposable {
   private panel(viewType: string, title: string, script: string): vscode.WebviewPanel {
     const p = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: localResourceRoots(this.d.extensionUri),
+      localResourceRoots: localResourceRoots(this.deps.extensionUri),
     });
-    p.webview.html = webviewHtml(p.webview, this.d.extensionUri, { title, script, styles: ['console.css'] });
+    p.webview.html = webviewHtml(p.webview, this.deps.extensionUri, { title, script, styles: ['console.css'] });
     return p;
   }
 
@@ -75,7 +75,7 @@ export class ConsolePanels extends Disposable {
     let first = site ?? null;
     p.webview.onDidReceiveMessage(async (raw) => {
       const m = parseDashboardToHost(raw);
-      if (!m) return this.d.logger.warn('Dashboard: ignored a malformed message from the webview.');
+      if (!m) return this.deps.logger.warn('Dashboard: ignored a malformed message from the webview.');
       try {
         switch (m.type) {
           case 'ready':
@@ -84,7 +84,7 @@ export class ConsolePanels extends Disposable {
             const h = this.history();
             const wanted = first ?? m.site;
             first = null;
-            const engine = this.d.host.state.kind === 'ready' ? this.d.host.requireEngine() : undefined;
+            const engine = this.deps.host.state.kind === 'ready' ? this.deps.host.requireEngine() : undefined;
             const report = await buildReport({
               devices: await this.devices(h),
               days: m.range,
@@ -131,7 +131,7 @@ export class ConsolePanels extends Disposable {
     const post = (m: HostToHistory) => void p.webview.postMessage(m);
     p.webview.onDidReceiveMessage(async (raw) => {
       const m = parseHistoryToHost(raw);
-      if (!m) return this.d.logger.warn('Punch history: ignored a malformed message from the webview.');
+      if (!m) return this.deps.logger.warn('Punch history: ignored a malformed message from the webview.');
       const h = this.history();
       try {
         switch (m.type) {
@@ -167,7 +167,7 @@ export class ConsolePanels extends Disposable {
             let checkinUrl: string | null = null;
             const configured = this.config().devices.some((x) => x.id === m.deviceId);
             if (lineage && configured) {
-              const engine = this.d.host.requireEngine();
+              const engine = this.deps.host.requireEngine();
               if (lineage.punch.checkin)
                 checkinUrl = engine.deskUrl(m.deviceId, 'Employee Checkin', lineage.punch.checkin);
               if (!lineage.raw)
@@ -176,7 +176,7 @@ export class ConsolePanels extends Disposable {
             return post({ type: 'lineage', lineage, checkinUrl });
           }
           case 'openCheckin': {
-            const url = this.d.host.requireEngine().deskUrl(m.deviceId, 'Employee Checkin', m.name);
+            const url = this.deps.host.requireEngine().deskUrl(m.deviceId, 'Employee Checkin', m.name);
             await vscode.env.openExternal(vscode.Uri.parse(url));
             return;
           }
@@ -192,14 +192,14 @@ export class ConsolePanels extends Disposable {
 
   /** The BioTime record of a punch: the failed list keeps it for failed punches, else BioTime is asked. */
   private async rawRecord(deviceId: string, key: string, id: number | null): Promise<Record<string, unknown> | null> {
-    const engine = this.d.host.requireEngine();
+    const engine = this.deps.host.requireEngine();
     const failed = (await engine.listFailed(deviceId)).find((f) => f.key === key);
     if (failed) return failed.raw;
     if (id === null) return null;
     try {
       return await engine.transaction(deviceId, id);
     } catch (e) {
-      this.d.logger.warn(`Punch history: could not read BioTime transaction ${id}: ${adviseOn(e).message}`);
+      this.deps.logger.warn(`Punch history: could not read BioTime transaction ${id}: ${adviseOn(e).message}`);
       return null;
     }
   }

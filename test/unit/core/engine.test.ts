@@ -9,7 +9,7 @@ import type { SyncEngine } from '../../../src/core/engine';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import type { PunchOutcome } from '../../../src/shared/model';
 import { device } from '../../support/configBuilders';
-import type { FakeClock } from '../../support/fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 import { FakeSink, FakeSource, FakeUserControl, punch, fakeEngine } from '../../support/enginePortFakes';
 
 interface World {
@@ -19,6 +19,7 @@ interface World {
   uc: FakeUserControl;
   store: FileStateStore;
   dir: string;
+  clock: FakeClock;
 }
 
 function world(
@@ -30,14 +31,16 @@ function world(
   const sink = parts?.sink ?? new FakeSink();
   const uc = parts?.uc ?? new FakeUserControl();
   const store = new FileStateStore(dir);
+  const clock = new FakeClock('2026-11-24T08:00:00Z');
   const engine = fakeEngine({
     devices: [dev],
     store,
+    clock,
     source,
     sink,
     userControl: dev.userControl.mode === 'off' ? undefined : uc,
   });
-  return { engine, source, sink, uc, store, dir };
+  return { engine, source, sink, uc, store, dir, clock };
 }
 
 async function outcomes(w: World, runId: string): Promise<PunchOutcome[]> {
@@ -314,8 +317,7 @@ describe('core/engine watched gaps', () => {
       (await w.store.loadDevice('hq')).cursor!.gaps!.map((g) => g[0]),
       [2, 4],
     );
-    const clock = (w.engine as unknown as { d: { clock: FakeClock } }).d.clock;
-    clock.advance(3 * 3600_000);
+    w.clock.advance(3 * 3600_000);
     // Old enough, but not yet looked for by enough reads (the editor may have been closed): still watched.
     await w.engine.runDevice('hq');
     assert.deepEqual(
