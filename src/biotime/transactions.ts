@@ -277,15 +277,15 @@ export class TransactionReader {
     };
     const probe = async (p: number): Promise<PageRead> => probes.get(p) ?? record(await this.fetch(p));
     const ctx: Probing = { probes, record, probe };
-    const P = await probe(c);
-    if (P.missing) {
+    const guessed = await probe(c);
+    if (guessed.missing) {
       if (c === 1) return null;
       const one = await probe(1);
       return one.missing ? null : this.search(1, this.lastPage(one.count), ctx);
     }
-    if (P.last === undefined || P.last <= this.cursor)
-      return this.isLast(P) ? P : this.search(c + 1, this.lastPage(P.count), ctx, P);
-    return this.confirm(P, ctx);
+    if (guessed.last === undefined || guessed.last <= this.cursor)
+      return this.isLast(guessed) ? guessed : this.search(c + 1, this.lastPage(guessed.count), ctx, guessed);
+    return this.confirm(guessed, ctx);
   }
 
   /** The last page to search: as `count` says, but never past a page already found empty (a bogus count). */
@@ -320,36 +320,36 @@ export class TransactionReader {
       if (beyond(await ctx.probe(mid))) hi = mid;
       else lo = mid + 1;
     }
-    const R = await ctx.probe(lo);
+    const found = await ctx.probe(lo);
     // Nothing newer than the cursor: the page before (if read) still serves as the resume point.
-    if (R.missing) return ctx.probes.get(lo - 1) ?? before ?? null;
-    return beyond(R) ? this.confirm(R, ctx) : R;
+    if (found.missing) return ctx.probes.get(lo - 1) ?? before ?? null;
+    return beyond(found) ? this.confirm(found, ctx) : found;
   }
 
   /**
-   * S holds ids above the cursor. Accept it as the start only when nothing between the cursor and its first row
-   * can be elsewhere: it straddles the cursor, or it is page 1, or the page before ends at or below the cursor and
-   * was read before S with no deletion in between (or with no change at all).
+   * `candidate` holds ids above the cursor. Accept it as the start only when nothing between the cursor and its
+   * first row can be elsewhere: it straddles the cursor, or it is page 1, or the page before ends at or below the
+   * cursor and was read before the candidate with no deletion in between (or with no change at all).
    */
-  private async confirm(S: PageRead, ctx: Probing): Promise<PageRead | null> {
+  private async confirm(candidate: PageRead, ctx: Probing): Promise<PageRead | null> {
     const cursor = this.cursor;
-    if (S.first! <= cursor || S.page === 1) return S;
-    const isEvidence = (e: PageRead) => !e.missing && (e.last === undefined || e.last <= cursor);
-    const E = ctx.probes.get(S.page - 1);
-    if (E && isEvidence(E) && this.noDecrease(E, S)) return S;
-    const Q = ctx.record(await this.fetch(S.page - 1));
-    if (Q.missing) throw new Restart(S.page);
-    if (isEvidence(Q)) {
-      if (this.unchanged(S, Q)) return S;
-      // The list changed between the two reads: read S again, after its evidence.
-      const S2 = ctx.record(await this.fetch(S.page));
-      if (S2.missing || S2.last === undefined || S2.last <= cursor || !this.noDecrease(Q, S2))
-        throw new Restart(S.page);
-      return S2;
+    if (candidate.first! <= cursor || candidate.page === 1) return candidate;
+    const endsAtOrBeforeCursor = (r: PageRead) => !r.missing && (r.last === undefined || r.last <= cursor);
+    const knownBefore = ctx.probes.get(candidate.page - 1);
+    if (knownBefore && endsAtOrBeforeCursor(knownBefore) && this.noDecrease(knownBefore, candidate)) return candidate;
+    const before = ctx.record(await this.fetch(candidate.page - 1));
+    if (before.missing) throw new Restart(candidate.page);
+    if (endsAtOrBeforeCursor(before)) {
+      if (this.unchanged(candidate, before)) return candidate;
+      // The list changed between the two reads: read the candidate again, after the page before it.
+      const reread = ctx.record(await this.fetch(candidate.page));
+      if (reread.missing || reread.last === undefined || reread.last <= cursor || !this.noDecrease(before, reread))
+        throw new Restart(candidate.page);
+      return reread;
     }
-    // Q holds ids above the cursor: the start is Q or a page before it.
-    if (Q.first! <= cursor || Q.page === 1) return Q;
-    return this.search(1, Q.page, ctx);
+    // The page before holds ids above the cursor too: the start is that page or one before it.
+    if (before.first! <= cursor || before.page === 1) return before;
+    return this.search(1, before.page, ctx);
   }
 }
 
