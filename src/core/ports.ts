@@ -265,11 +265,11 @@ export interface UserControlResult {
   detail: string;
 }
 
-/** Small persistent memory the mechanisms need (e.g. the areas an employee had before being moved). */
 /**
- * What a mechanism remembers per employee between runs (e.g. the areas to move back to). `set` is durable when it
- * resolves: await it before the server-side change it makes undoable, so a crash right after that change still
- * knows how to undo it.
+ * What a user-control mechanism remembers per employee between runs, kept in the device state (e.g. the areas an
+ * employee had before being moved to the no-access area). `set` is durable when it resolves (`undefined` forgets):
+ * await it before the server-side change it makes undoable, so a crash right after that change still knows how to
+ * undo it.
  */
 export interface UserControlMemory {
   get(empCode: string): unknown;

@@ -35,10 +35,6 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-/**
- * The shape of a JSON value: object key sets with the shape of each value, arrays as their length and the
- * (order-independent) shapes of their elements, scalars as their type.
- */
 // Values that differ between any two runs of a site: when a row was written, the session's address, hashes.
 const volatileKeys = new Set(['creation', 'modified', 'last_active', 'last_login', 'last_ip', 'userid']);
 
@@ -69,6 +65,10 @@ export function valuesOf(value: unknown): string {
   return JSON.stringify(normal);
 }
 
+/**
+ * The shape of a JSON value: object key sets with the shape of each value, arrays as their length and the
+ * (order-independent) shapes of their elements, scalars as their type.
+ */
 export function shapeOf(value: unknown): string {
   if (Array.isArray(value)) {
     const shapes = value.map(shapeOf).sort();
