@@ -113,12 +113,8 @@ export function commandTests(): void {
       const panel = await waitFor('mapping panel of the run', () =>
         a.mapping.openPanels.find((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId),
       );
-      await waitFor(
-        'ready + query from the webview',
-        () => panel.received.includes('ready') && panel.received.includes('query'),
-        45_000,
-      ).catch((e) => {
-        throw new Error(`${(e as Error).message}; received: ${JSON.stringify(panel.received)}`);
+      await waitFor('ready + query from the webview', () => panel.ready && panel.queries > 0, 45_000).catch((e) => {
+        throw new Error(`${(e as Error).message}; ready: ${panel.ready}, queries: ${panel.queries}`);
       });
       assert.match(panel.title, /Punch Mapping/);
       assert.ok(a.mapping.openPanels.some((p) => p.ref.kind === 'plan'));
@@ -130,17 +126,13 @@ export function commandTests(): void {
       const panel = await waitFor('failed-punch panel', () =>
         a.mapping.openPanels.find((p) => p.ref.kind === 'failed' && p.ref.deviceId === deviceId),
       );
-      await waitFor('handshake', () => panel.received.includes('ready') && panel.received.includes('query'), 45_000);
-      const queries = panel.received.filter((t) => t === 'query').length;
+      await waitFor('handshake', () => panel.ready && panel.queries > 0, 45_000);
+      const queries = panel.queries;
       const reloads = panel.reloads;
       const [run] = (await vscode.commands.executeCommand<RunSummary[]>('bioSync.syncNow', deviceId))!;
       assert.strictEqual(run.status, 'completed', JSON.stringify(run.error));
       await waitFor('reload after the run', () => panel.reloads > reloads);
-      await waitFor(
-        'the webview queries its page again',
-        () => panel.received.filter((t) => t === 'query').length > queries,
-        45_000,
-      );
+      await waitFor('the webview queries its page again', () => panel.queries > queries, 45_000);
     });
 
     test('rerun, copy, open and the interactive commands all run', async () => {

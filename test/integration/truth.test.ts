@@ -146,7 +146,7 @@ export function truthTests(): void {
       let panel = await waitFor('the run panel', () =>
         a.mapping.openPanels.find((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId),
       );
-      await waitFor('handshake', () => panel.received.includes('ready') && panel.info, 45_000);
+      await waitFor('handshake', () => panel.ready && panel.info, 45_000);
       // Polish: the tab icon has a dark-theme variant drawn in a light colour (currentColor is black in a tab).
       const icon = panel.iconPath as { light: vscode.Uri; dark: vscode.Uri };
       assert.ok(icon?.dark && icon.light && icon.dark.fsPath !== icon.light.fsPath, 'light and dark tab icons');
@@ -172,7 +172,7 @@ export function truthTests(): void {
       panel = await waitFor('the reopened panel', () =>
         a.mapping.openPanels.find((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId),
       );
-      await waitFor('reloaded rows', () => panel.received.includes('ready') && panel.row(layla.key), 45_000);
+      await waitFor('reloaded rows', () => panel.ready && panel.row(layla.key), 45_000);
       assert.strictEqual(panel.row(layla.key)?.now?.state, 'resolved');
 
       await panel.receive({ type: 'link', key: layla.key });

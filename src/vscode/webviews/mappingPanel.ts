@@ -102,8 +102,10 @@ export class MappingPanel extends Disposable {
   readonly onDidChangeRef = this.refEmitter.event;
   private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
-  /** Messages received (valid and not), for tests and the log. */
-  readonly received: WebviewToHost['type'][] = [];
+  /** The webview said it is ready (its script listens and asks for its page); until then a reload reaches nobody. */
+  ready = false;
+  /** Valid page queries the webview sent, for tests. */
+  queries = 0;
   /** Times the source was reloaded because a run elsewhere changed it, for tests. */
   reloads = 0;
   /** Runs this panel itself started (rerun, link, apply): their rows are updated in place, not reloaded. */
@@ -138,7 +140,7 @@ export class MappingPanel extends Disposable {
         const finished = e.type === 'runFinished' && e.summary.kind !== 'dryRun';
         if (!finished && e.type !== 'stateChanged') return;
         if (this.ref.kind === 'plan' || !e.deviceId || e.deviceId !== this.deviceId) return;
-        if (this.ownRuns > 0 || !this.received.includes('ready')) return;
+        if (this.ownRuns > 0 || !this.ready) return;
         void this.reload();
       }),
     );
@@ -241,7 +243,8 @@ export class MappingPanel extends Disposable {
       );
       return;
     }
-    this.received.push(msg.type);
+    if (msg.type === 'ready') this.ready = true;
+    else if (msg.type === 'query') this.queries++;
     try {
       await this.handle(msg);
     } catch (e) {
