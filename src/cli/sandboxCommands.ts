@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine } from '../app/createEngine';
-import { startDemoSandbox, type DemoSandbox } from '../app/sandboxDemo';
+import { DEMO_BIOTIME_ZONE, DEMO_SITE_ZONE, startDemoSandbox, type DemoSandbox } from '../app/sandboxDemo';
 import { StaticCredentials } from '../app/staticCredentials';
 import { validateConfig } from '../core/config';
 import { addSecondsNaive, formatInZone } from '../core/time';
@@ -24,7 +24,7 @@ export async function runSandbox(args: CliArgs, io: CliIo): Promise<number> {
   const cfg = JSON.stringify(demo.config, null, 2);
   if (args.writeConfig) fs.writeFileSync(args.writeConfig, cfg + '\n');
   io.out(`Simulated BioTime: ${demo.biotimeUrl}   (user api)
-Simulated Frappe HR: ${demo.frappeUrl}   (site time zone ${demo.config.sites.length && 'Asia/Dubai'})
+Simulated Frappe HR: ${demo.frappeUrl}   (site time zone ${DEMO_SITE_ZONE})
 
 ${args.writeConfig ? `Configuration written to ${args.writeConfig}.` : `Configuration (save as biotime-sync.json):\n${cfg}`}
 
@@ -120,7 +120,7 @@ export async function runDemo(io: CliIo): Promise<number> {
     io.out(`\n-- ${title}\n${shiftTable(records)}`);
   };
   try {
-    io.out(`BioTime Sync demo — simulated BioTime at ${demo.biotimeUrl} (zone Asia/Riyadh), Frappe HR at ${demo.frappeUrl} (zone Asia/Dubai).
+    io.out(`BioTime Sync demo — simulated BioTime at ${demo.biotimeUrl} (zone ${DEMO_BIOTIME_ZONE}), Frappe HR at ${demo.frappeUrl} (zone ${DEMO_SITE_ZONE}).
 Punch times are converted from BioTime's zone to the site's (+1 h). Omar's 08:02 punch was already entered by hand in Frappe.`);
     await show('1. First sync', await engine.runDevice('demo'));
     await showShifts('The Warehouse terminal has been silent for 3 days, so the shift is held back');
