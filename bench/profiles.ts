@@ -1,5 +1,5 @@
 // The two sites the benchmark can simulate. "real" is the Frappe HR v15 site measured in
-// ../shared/reference/frappe-wire/README.md ("Cost"): on it the site is the limit, and what counts is how much of
+// docs/reference/frappe-wire/README.md ("Cost"): on it the site is the limit, and what counts is how much of
 // its capacity the engine uses and what that costs the people working on it. "engine" is the cheap site of the
 // earlier benchmark (0.5 ms per checkin): there the site hardly limits, so it measures the engine's own cost.
 import type { SiteCosts } from '../src/sandbox/frappe/server';

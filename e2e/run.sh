@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:e2e — the extension in a real VS Code (code-server: the VS Code server, its Node extension host and
 # the web workbench) driven by headless Debian Chromium through playwright-core. Needs only the npm registry and
-# Debian apt. See ../../shared/reference/vscode-e2e-recipe.md. Two parts, each on its own server:
+# Debian apt. See docs/reference/vscode-e2e-recipe.md. Two parts, each on its own server:
 #   1. UI: the packaged .vsix installed, used like an operator would (e2e/ui.mjs), screenshots to media/screenshots/
 #   2. extension host: the mocha suite test/integration (bundled to dist/test/integration.js) via extensionTestsPath
 # Prints `N passed, N failed` (both parts together) as its last line.

@@ -1,4 +1,4 @@
-// Contender 2: the seed (shared/reference/seed.md, steps 2-6) taken literally and written honestly. Per punch:
+// Contender 2: the seed (docs/reference/seed.md, steps 2-6) taken literally and written honestly. Per punch:
 // one Employee lookup by Biometric ID, one duplicate lookup (same employee, same time), one insert, and the
 // post-checkin user-control call. BioTime is read with the engine's page size (not BioTime's default 10), one
 // connection is kept alive, and the user control reads the User first and writes only when the state changes,

@@ -1,4 +1,4 @@
-// Error bodies copied verbatim from /work/shared/reference/frappe-api.md §1.1 and §6 (do not reformat).
+// Error bodies copied verbatim from docs/reference/frappe-api.md §1.1 and §6 (do not reformat).
 // Generated once with a small script so the escaping is exactly the document's.
 
 export const AUTH_401_TRACEBACK = String.raw`{"exception": "frappe.exceptions.AuthenticationError",
