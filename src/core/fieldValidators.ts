@@ -5,7 +5,7 @@
 //   baseUrlProblem(v, of)      → { message, suggestion? } | undefined   suggestion = the stripped base URL
 //   parsePunchStateText(text)  → { punchStates, otherPunchStates } | { error }   "0=IN, 1=OUT, other=NONE"
 import type { PunchStateAction } from '../shared/model';
-import { checkTimeZone, checkUrl } from './config';
+import { checkTimeZone, checkUrl } from './configSchema';
 
 const ACTIONS: readonly PunchStateAction[] = ['IN', 'OUT', 'NONE', 'SKIP'];
 

@@ -1,7 +1,7 @@
 // The Frappe HR side of the sync: implements the engine's CheckinSink over Frappe's REST/RPC API.
 // Each responsibility lives in its own file: api.ts (auth, transport, decoding), errors.ts, employees.ts,
 // checkinQuery.ts, checkinWriter.ts (batching, fallback, reconciliation), probe.ts, userControl.ts.
-import { parseHoursWindow } from '../core/config';
+import { parseHoursWindow } from '../core/configSchema';
 import type { SiteConfig } from '../core/configTypes';
 import type { HttpClient, RetryPolicy } from '../core/http';
 import type {

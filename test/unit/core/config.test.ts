@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CONFIG_DESCRIPTIONS,
-  CONFIG_LIMITS,
   DEFAULTS,
   configJsonSchema,
   parseConfigText,
   validateConfig,
 } from '../../../src/core/config';
+import { CONFIG_LIMITS } from '../../../src/core/configSchema';
 import type { SyncConfig } from '../../../src/core/configTypes';
 import { ConfigError, type ConfigIssue } from '../../../src/core/errors';
 

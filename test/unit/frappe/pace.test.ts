@@ -7,7 +7,7 @@ import {
   WritePace,
   inWindow,
 } from '../../../src/frappe/pace';
-import { parseHoursWindow } from '../../../src/core/config';
+import { parseHoursWindow } from '../../../src/core/configSchema';
 
 describe('frappe: WritePace (issue 14, polite and fast writes)', () => {
   it('fast: every worker, batches of the site maximum, never a pause', () => {
