@@ -6,8 +6,7 @@ import type { FailedPunch, PunchOutcome, RunKind, RunSummary, SiteChange } from 
 import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
-import { BioTimeError, CancelledError, FrappeError, describeError, isDiskFull } from './errors';
-import { resetCursorHint } from './fixHints';
+import { CancelledError, FrappeError, describeError, isDiskFull } from './errors';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -28,11 +27,10 @@ import { PunchProcessor, recoverKey } from './punchProcessor';
 import type { Redactor } from './redact';
 import { terminalHealth } from './terminals';
 import { forEachYielding } from './yieldLoop';
+import { advance, checkRestore, readFrom, unseen } from './cursor';
 import { GAP_MIN_READS, GAP_WATCH_MS, GapSet } from './gaps';
 import { UserControlPlanner, type Patch } from './userControlPlan';
 
-/** Ids just below the cursor that every run reads again, for transactions committed out of id order. */
-export const OVERLAP_IDS = 50;
 /** New punches per batch: two insert_many requests of 200, one per Frappe worker the client uses by default. */
 export const BATCH_PUNCHES = 400;
 /** Pages per batch at most, so a stretch of pages with nothing new still checkpoints the cursor regularly. */
@@ -61,10 +59,6 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** For reruns: the failed punches to process again. */
   failed?: FailedPunch[];
-}
-
-export function fingerprint(p: Punch): string {
-  return `${p.id}|${p.empCode}|${p.punchTime}`;
 }
 
 export class DeviceRun {
@@ -376,7 +370,7 @@ export class DeviceRun {
     // The reading cursor runs ahead of the saved one (this.state.cursor, replaced batch by batch once durable): a
     // copy, so a failed run never saves a cursor past punches it read but did not record.
     const cursor: DeviceCursor = structuredClone(this.state.cursor ?? { hwm: 0, recent: [] });
-    await this.checkRestore(cursor);
+    await checkRestore(cursor, { deviceId: device.id, source, logger: this.deps.logger, signal: this.req.signal });
     const recent = new Set(cursor.recent);
     const gaps = new GapSet(cursor.gaps, this.deps.clock.now(), ([a, b]) =>
       this.deps.logger.warn(
@@ -386,7 +380,7 @@ export class DeviceRun {
     // importSince filters the first import on BioTime's side; afterwards every id is read (old punches that arrive
     // late are skipped locally), so a missing id is a real gap worth watching.
     const filtered = !!device.importSince && cursor.hwm === 0;
-    const afterId = Math.max(0, Math.min(cursor.hwm - OVERLAP_IDS, (gaps.min ?? Infinity) - 1));
+    const afterId = readFrom(cursor, gaps);
     const pages = prefetch(
       source.readTransactions({
         afterId,
@@ -472,9 +466,7 @@ export class DeviceRun {
           total: r.total,
         });
         const mine = page.punches.filter((p) =>
-          p.id === null
-            ? !this.failedKeys.has(p.key) && !r.pending.has(p.key)
-            : p.id > cursor.hwm || !!gaps?.has(p.id) || (p.id > cursor.hwm - OVERLAP_IDS && !recent.has(p.id)),
+          p.id === null ? !this.failedKeys.has(p.key) && !r.pending.has(p.key) : unseen(p.id, cursor, recent, gaps),
         );
         for (const p of mine) {
           r.pending.add(p.key);
@@ -498,25 +490,6 @@ export class DeviceRun {
       throw e;
     }
     if (next) yield { fresh, next };
-  }
-
-  /** A BioTime database restore reuses transaction ids: the punch under our cursor would then be another one. */
-  private async checkRestore(cursor: DeviceCursor): Promise<void> {
-    if (!cursor.hwm || !cursor.hwmFingerprint) return;
-    const t = await this.deps.source.getTransaction(cursor.hwm, this.req.signal);
-    if (!t) {
-      this.deps.logger.warn(
-        `Device ${this.deps.device.id}: BioTime transaction ${cursor.hwm} (the sync cursor) no longer exists. If the BioTime database was restored, reset the cursor: ${resetCursorHint(this.deps.device.id)}.`,
-      );
-      return;
-    }
-    if (fingerprint(t) !== cursor.hwmFingerprint) {
-      throw new BioTimeError(
-        'idsWentBack',
-        `BioTime transaction ${cursor.hwm} is now a different punch (${t.empCode} at ${t.punchTime}): the BioTime database was restored or reinstalled and transaction ids are being reused.`,
-        `Nothing was synced. Reset the cursor so every punch is read again (existing checkins are recognised as duplicates): ${resetCursorHint(this.deps.device.id)}.`,
-      );
-    }
   }
 
   private async processFailed(failed: FailedPunch[]): Promise<void> {
@@ -669,39 +642,6 @@ export class DeviceRun {
 function diskCode(e: unknown): string {
   const cause = (e as { cause?: unknown }).cause ?? e;
   return (cause as NodeJS.ErrnoException).code ?? 'ENOSPC';
-}
-
-/**
- * The cursor after a page: past every id on it (all of them have outcomes now). Ids skipped over above the old
- * cursor become watched gaps; ids that were gaps and now appeared are no longer watched.
- */
-function advance(
-  cursor: DeviceCursor,
-  page: Punch[],
-  recent: Set<number>,
-  gaps: GapSet | undefined,
-  now: Date,
-): DeviceCursor {
-  let hwm = cursor.hwm;
-  let top: Punch | undefined;
-  for (const p of page) {
-    if (p.id === null) continue;
-    recent.add(p.id);
-    gaps?.remove(p.id);
-    if (p.id > hwm) {
-      if (gaps && hwm > 0 && p.id > hwm + 1) gaps.add(hwm + 1, p.id - 1, now);
-      hwm = p.id;
-      top = p;
-    }
-  }
-  for (const id of recent) if (id <= hwm - OVERLAP_IDS) recent.delete(id);
-  return {
-    hwm,
-    recent: [...recent].sort((a, b) => a - b),
-    hint: cursor.hint,
-    hwmFingerprint: top ? fingerprint(top) : cursor.hwmFingerprint,
-    ...(gaps ? { gaps: gaps.toJSON() } : cursor.gaps ? { gaps: cursor.gaps } : {}),
-  };
 }
 
 function historyPatches(patches: Patch[], times: Map<string, string>): HistoryPatch[] {
