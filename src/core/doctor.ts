@@ -1,7 +1,7 @@
 // Preflight checks per device and per Frappe site. Each check says what is wrong and what to do about it.
 import type { DoctorCheck } from '../shared/model';
 import type { DeviceConfig, SyncConfig } from './configTypes';
-import { CancelledError, describeError } from './errors';
+import { CancelledError, describeError, errorMessage } from './errors';
 import { findOtherRunner, otherRunnerWarning } from './otherRunners';
 import type {
   AttendanceSource,
@@ -174,7 +174,7 @@ async function otherRunnerCheck(d: DoctorDeps, device: DeviceConfig, push: Push)
     push(
       'other installations',
       'warn',
-      `Could not check whether another installation syncs this device: ${describeError(e).message}`,
+      `Could not check whether another installation syncs this device: ${errorMessage(e)}`,
     );
   }
 }

@@ -23,7 +23,7 @@ import { syncShifts } from './shiftSync';
 import type { EngineEvent, OtherRunnerCheck, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
 import { currentLogContext, withLogContext } from './logContext';
 import { Emitter } from './events';
-import { CancelledError, describeError, UnknownDeviceError } from './errors';
+import { CancelledError, describeError, errorMessage, UnknownDeviceError } from './errors';
 import { GapSet, type GapRange } from './gaps';
 import type {
   AttendanceSource,
@@ -309,7 +309,7 @@ export class SyncEngine implements SyncEngineApi {
           `Device ${summary.deviceId}: run ${runId} is now recorded as failed (${summary.error?.code}).`,
         );
       } catch (e) {
-        this.deps.logger.warn(`Could not record run ${runId} yet: ${this.deps.redactor.redact((e as Error).message)}`);
+        this.deps.logger.warn(`Could not record run ${runId} yet: ${this.deps.redactor.redact(errorMessage(e))}`);
       }
     }
     try {
@@ -332,7 +332,7 @@ export class SyncEngine implements SyncEngineApi {
         );
       }
     } catch (e) {
-      this.deps.logger.warn(`Could not close interrupted runs: ${this.deps.redactor.redact((e as Error).message)}`);
+      this.deps.logger.warn(`Could not close interrupted runs: ${this.deps.redactor.redact(errorMessage(e))}`);
     }
   }
 
@@ -356,7 +356,7 @@ export class SyncEngine implements SyncEngineApi {
         await this.deps.store.saveSite(site.id, { shiftSync: records, checkedAt: this.deps.clock.now().toISOString() });
       } catch (e) {
         this.deps.logger.warn(
-          `Site ${site.id}: could not update Shift Types: ${this.deps.redactor.redact((e as Error).message)}`,
+          `Site ${site.id}: could not update Shift Types: ${this.deps.redactor.redact(errorMessage(e))}`,
         );
       }
     });
@@ -547,7 +547,7 @@ export class SyncEngine implements SyncEngineApi {
         });
       } catch (e) {
         if (CancelledError.is(e)) throw e;
-        out.push({ deviceId: device.id, foreign: [], error: this.deps.redactor.redact(describeError(e).message) });
+        out.push({ deviceId: device.id, foreign: [], error: this.deps.redactor.redact(errorMessage(e)) });
       }
     }
     return out;

@@ -156,9 +156,17 @@ export function isDiskFull(e: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT' || StateError.is(e, 'diskFull');
 }
 
+/**
+ * The message of anything thrown, for log lines and messages that add their own context. The one way to read it:
+ * a thrown non-Error (a string, an object) gives its text instead of `undefined`. Redaction stays the caller's job,
+ * as for `describeError`.
+ */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Serialises any error for run records and `--json` output without leaking internals. */
 export function describeError(e: unknown): { code: string; message: string; hint?: string } {
   if (e instanceof SyncError) return e.toJSON();
-  if (e instanceof Error) return { code: 'internal', message: e.message };
-  return { code: 'internal', message: String(e) };
+  return { code: 'internal', message: errorMessage(e) };
 }

@@ -2,6 +2,7 @@
 // failed attempt, so a broken device is retried once per interval rather than every tick) gets a run. Runs of one
 // device never overlap: a tick that finds the device running is skipped and logged. Only the holder of the
 // state-directory lock runs syncs; other windows/processes stay followers and take over when it goes away.
+import { errorMessage } from './errors';
 import { withLogContext } from './logContext';
 import type { SyncEngine } from './engine';
 import { Emitter, type Disposable, type Event } from './events';
@@ -58,7 +59,7 @@ export class Scheduler implements Disposable {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = this.options.clock.setTimer(() => {
-      const t = this.tick().catch((e) => this.options.logger.error(`Scheduler tick failed: ${(e as Error).message}`));
+      const t = this.tick().catch((e) => this.options.logger.error(`Scheduler tick failed: ${errorMessage(e)}`));
       this.track(t.finally(() => this.schedule(this.options.tickMs ?? 30_000)));
     }, ms);
   }
@@ -105,7 +106,7 @@ export class Scheduler implements Disposable {
                 `Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`,
               ),
             )
-            .catch((e) => this.options.logger.error(`Device ${dev.id}: ${(e as Error).message}`)),
+            .catch((e) => this.options.logger.error(`Device ${dev.id}: ${errorMessage(e)}`)),
         ).finally(() => this.abort.delete(ac)),
       );
     }
