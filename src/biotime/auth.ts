@@ -195,6 +195,7 @@ export class BioTimeAuth {
     const password = await credentials.biotimePassword(device.id);
     if (!password) {
       throw new CredentialsMissingError(
+        'biotimePassword',
         `BioTime password for device '${device.id}'`,
         `${capital(setBioTimePasswordHint(device.id))}, then run again.`,
       );

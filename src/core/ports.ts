@@ -2,6 +2,7 @@
 // Nothing here may depend on BioTime or Frappe client code; those implement the interfaces.
 import type {
   DismissedPunch,
+  ErrorRecord,
   FailedPunch,
   FailureCode,
   LogType,
@@ -319,7 +320,7 @@ export interface DeviceState {
   lastAttemptAt: string | null;
   cursor: DeviceCursor | null;
   consecutiveFailures: number;
-  lastError?: { code: string; message: string; hint?: string };
+  lastError?: ErrorRecord;
   userControlMemory: Record<string, unknown>;
   /** Each employee's wanted final user-control state not yet applied (survives a crash before run end). */
   pendingUserControl?: Record<string, PendingUserControl>;
