@@ -70,7 +70,10 @@ export interface EngineDeps {
 }
 
 export class SyncEngine implements SyncEngineApi {
-  private readonly emitter = new Emitter<EngineEvent>();
+  private readonly emitter = new Emitter<EngineEvent>({
+    onListenerError: (e) =>
+      this.deps.logger.error(`An engine event listener failed: ${this.deps.redactor.redact(errorMessage(e))}`),
+  });
   readonly onEvent = this.emitter.event;
   private readonly running = new Map<string, Promise<RunSummary>>();
   /** Set once runs left "running" by a dead process were closed under the lock this engine holds. */

@@ -34,7 +34,9 @@ export class Scheduler implements Disposable {
   private halted = false;
   private readonly abort = new Set<AbortController>();
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly roleEmitter = new Emitter<SchedulerRole>();
+  private readonly roleEmitter = new Emitter<SchedulerRole>({
+    onListenerError: (e) => this.options.logger.error(`A scheduler role listener failed: ${errorMessage(e)}`),
+  });
   readonly onDidChangeRole: Event<SchedulerRole> = this.roleEmitter.event;
   private role: SchedulerRole = 'follower';
   private readonly next = new Map<string, Date>();
