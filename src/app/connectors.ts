@@ -2,8 +2,7 @@
 // (the engine caches them), so tokens and keep-alive connections are reused across runs.
 import { BioTimeClient } from '../biotime/client';
 import { BioTimeUserControl } from '../biotime/userControl';
-import type { Connectors } from '../core/engine';
-import type { Clock, CredentialProvider, Logger } from '../core/ports';
+import type { Clock, Connectors, CredentialProvider, Logger } from '../core/ports';
 import type { Redactor } from '../core/redact';
 import { FrappeClient } from '../frappe/client';
 import { FrappeUserControl } from '../frappe/userControl';

@@ -9,15 +9,8 @@
 import { TZDate } from '@date-fns/tz';
 import { BioTimeError, CancelledError, CredentialsMissingError, errorMessage } from '../core/errors';
 import type { DeviceConfig } from '../core/configTypes';
-import type {
-  Clock,
-  Logger,
-  UserControl,
-  UserControlChange,
-  UserControlCheck,
-  UserControlMemory,
-  UserControlResult,
-} from '../core/ports';
+import type { Clock, Logger, UserControl, UserControlMemory } from '../core/ports';
+import type { UserControlChange, UserControlCheck, UserControlResult } from '../core/types';
 import { expectJson, looksLikeHtml } from './answers';
 import type { BioTimeClient } from './client';
 import { isObject, looseInt, parseEnvelope } from './parse';

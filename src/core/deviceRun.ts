@@ -12,18 +12,13 @@ import type {
   AttendanceSource,
   CheckinSink,
   Clock,
-  DeviceCursor,
-  DeviceState,
-  InflightEntry,
-  HistoryPatch,
   HistoryRecorder,
   Logger,
-  Punch,
   RunRecordWriter,
-  TransactionPage,
   SyncStateStore,
   UserControl,
 } from './ports';
+import type { DeviceCursor, DeviceState, InflightEntry, HistoryPatch, Punch, TransactionPage } from './types';
 import { PunchProcessor, recoverKey } from './punchProcessor';
 import type { Redactor } from './redact';
 import { terminalHealth } from './terminals';

@@ -3,15 +3,8 @@ import type { DoctorCheck } from '../shared/model';
 import type { DeviceConfig, SyncConfig } from './configTypes';
 import { CancelledError, describeError, errorMessage } from './errors';
 import { findOtherRunner, otherRunnerWarning } from './otherRunners';
-import type {
-  AttendanceSource,
-  CheckinSink,
-  Clock,
-  CredentialProvider,
-  SinkProbe,
-  SyncStateStore,
-  UserControl,
-} from './ports';
+import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, SyncStateStore, UserControl } from './ports';
+import type { SinkProbe } from './types';
 import { setBioTimePasswordHint, setFrappeApiKeyHint } from './fixHints';
 import type { Redactor } from './redact';
 import { formatInZone, naiveToInstant } from './time';

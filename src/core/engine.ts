@@ -29,13 +29,15 @@ import type {
   AttendanceSource,
   CheckinSink,
   Clock,
+  Connectors,
   CredentialProvider,
-  EmployeeRecord,
   HistoryRecorder,
   Logger,
+  RunLock,
   SyncStateStore,
   UserControl,
 } from './ports';
+import type { EmployeeRecord } from './types';
 import type { Redactor } from './redact';
 
 /** Runs started in this process and not finished, across engines (a host may rebuild its engine during a run). */
@@ -43,19 +45,6 @@ const runsInThisProcess = new Set<string>();
 
 const INTERRUPTED_MESSAGE =
   'The process stopped before the run finished (killed or crashed); what it had recorded is kept.';
-
-/** Builds the API clients; supplied by the host's composition root. */
-export interface Connectors {
-  source(device: DeviceConfig): AttendanceSource;
-  sink(site: SiteConfig): CheckinSink;
-  userControl(device: DeviceConfig, source: AttendanceSource, sink: CheckinSink): UserControl | undefined;
-}
-
-/** The state-directory lock as the engine needs it. */
-export interface RunLock {
-  readonly isHeld: boolean;
-  tryAcquire(): Promise<boolean>;
-}
 
 export interface EngineDeps {
   config: SyncConfig;

@@ -5,7 +5,8 @@
 import type { ShiftSyncRecord } from '../shared/model';
 import type { DeviceConfig, SiteConfig } from './configTypes';
 import { errorMessage } from './errors';
-import type { CheckinSink, Clock, DeviceState, Logger } from './ports';
+import type { CheckinSink, Clock, Logger } from './ports';
+import type { DeviceState } from './types';
 import { ago } from './terminals';
 import { formatInZone, naiveToInstant } from './time';
 

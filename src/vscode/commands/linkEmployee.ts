@@ -2,7 +2,7 @@
 // BioTime name), confirm, write the Biometric ID through the Frappe API, then rerun every failed punch with that code.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import type { EmployeeRecord } from '../../core/ports';
+import type { EmployeeRecord } from '../../core/types';
 import type { RunSummary } from '../../shared/model';
 import { abortSignalFor, deviceLabel, type CommandDeps } from './commandSupport';
 import type { DialogLevel } from '../dialogs';
