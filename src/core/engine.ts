@@ -25,6 +25,7 @@ import { currentLogContext, withLogContext } from './logContext';
 import { Emitter } from './events';
 import { CancelledError, describeError, errorMessage, UnknownDeviceError } from './errors';
 import { GapSet, type GapRange } from './gaps';
+import { nextDueAt } from './scheduler';
 import type {
   AttendanceSource,
   CheckinSink,
@@ -453,8 +454,6 @@ export class SyncEngine implements SyncEngineApi {
         st.lastError = lastRun.error;
         st.consecutiveFailures = Math.max(1, st.consecutiveFailures + 1);
       }
-      const base =
-        st.lastAttemptAt && (!st.lastSyncAt || st.lastAttemptAt > st.lastSyncAt) ? st.lastAttemptAt : st.lastSyncAt;
       out.push({
         deviceId: dev.id,
         name: dev.name,
@@ -469,11 +468,7 @@ export class SyncEngine implements SyncEngineApi {
                 ? 'ok'
                 : 'never',
         lastSyncAt: st.lastSyncAt,
-        nextRunAt: !dev.enabled
-          ? null
-          : base
-            ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000).toISOString()
-            : this.deps.clock.now().toISOString(),
+        nextRunAt: dev.enabled ? nextDueAt(dev, st, this.deps.clock.now()).toISOString() : null,
         cursor: st.cursor?.hwm ?? null,
         watchedGaps: watchedGaps(st.cursor?.gaps, this.deps.clock.now()),
         failedCount: failed.length,

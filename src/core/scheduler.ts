@@ -4,15 +4,40 @@
 // state-directory lock runs syncs; other windows/processes stay followers and take over when it goes away.
 import { errorMessage } from './errors';
 import { withLogContext } from './logContext';
-import type { SyncEngine } from './engine';
+import type { DeviceConfig } from './configTypes';
+import type { SyncEngineApi } from './engineApi';
 import { Emitter, type Disposable, type Event } from './events';
-import type { Clock, Logger, SyncStateStore } from './ports';
-import type { StateDirLock } from './state/lock';
+import type { Clock, Logger, SchedulerLock, SyncStateStore } from './ports';
+import type { DeviceState } from './types';
+
+/** What the scheduler needs of the engine. */
+export interface ScheduledEngine extends Pick<SyncEngineApi, 'config' | 'runDevice' | 'isRunning'> {
+  /** Closes the runs a dead process left "running"; called when this process becomes the runner. */
+  closeInterruptedRuns(): Promise<void>;
+}
+
+/**
+ * When a device is due next: one interval after its last sync or its last failed attempt, whichever is later (a
+ * broken device is retried once per interval, not every tick); `now` when it never ran. The one place this is
+ * computed: the scheduler starts runs by it and the engine's status reports it (only syncs update these times, so
+ * a rerun does not postpone the schedule).
+ */
+export function nextDueAt(
+  device: Pick<DeviceConfig, 'intervalMinutes'>,
+  state: Pick<DeviceState, 'lastSyncAt' | 'lastAttemptAt'>,
+  now: Date,
+): Date {
+  const base = [state.lastSyncAt, state.lastAttemptAt]
+    .filter((x): x is string => !!x)
+    .sort()
+    .pop();
+  return base ? new Date(Date.parse(base) + device.intervalMinutes * 60_000) : now;
+}
 
 export interface SchedulerOptions {
-  engine: SyncEngine;
+  engine: ScheduledEngine;
   store: SyncStateStore;
-  lock: StateDirLock;
+  lock: SchedulerLock;
   clock: Clock;
   logger: Logger;
   /** How often due devices are looked for (ms). */
@@ -85,12 +110,7 @@ export class Scheduler implements Disposable {
         this.next.delete(dev.id);
         continue;
       }
-      const st = await this.options.store.loadDevice(dev.id);
-      const base = [st.lastSyncAt, st.lastAttemptAt]
-        .filter((x): x is string => !!x)
-        .sort()
-        .pop();
-      const due = base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000) : now;
+      const due = nextDueAt(dev, await this.options.store.loadDevice(dev.id), now);
       this.next.set(dev.id, due);
       if (!runner || due > now || this.halted) continue;
       if (this.options.engine.isRunning(dev.id)) {

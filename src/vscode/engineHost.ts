@@ -110,10 +110,6 @@ export class EngineHost extends Disposable {
     throw new UserFacingError('No BioTime device is configured yet.', 'addDevice');
   }
 
-  nextRunAt(deviceId: string): Date | null {
-    return this.current?.scheduler.nextRunAt(deviceId) ?? null;
-  }
-
   /** (Re)builds the engine from the settings. Calls are serialised; the last one wins. */
   reload(): Promise<void> {
     this.chain = this.chain
