@@ -2,8 +2,7 @@
 // (the engine caches them), so tokens and keep-alive connections are reused across runs.
 import { BioTimeClient } from '../biotime/client';
 import { BioTimeUserControl } from '../biotime/userControl';
-import type { Connectors } from '../core/engine';
-import type { Clock, CredentialProvider, Logger } from '../core/ports';
+import type { AttendanceSource, CheckinSink, Clock, Connectors, CredentialProvider, Logger } from '../core/ports';
 import type { Redactor } from '../core/redact';
 import { FrappeClient } from '../frappe/client';
 import { FrappeUserControl } from '../frappe/userControl';
@@ -18,27 +17,60 @@ export interface ConnectorDeps {
 }
 
 export function realConnectors(d: ConnectorDeps): Connectors {
+  // The user-control mechanisms call the servers below the ports (raw API calls through the same authenticated
+  // client, so no second login): each client is kept beside the port it serves, never recovered by a cast.
+  const biotimeClients = new WeakMap<AttendanceSource, BioTimeClient>();
+  const frappeClients = new WeakMap<CheckinSink, FrappeClient>();
   return {
     source: (device) =>
-      new BioTimeClient({ device, credentials: d.credentials, clock: d.clock, logger: d.logger, redactor: d.redactor }),
+      kept(
+        biotimeClients,
+        new BioTimeClient({
+          device,
+          credentials: d.credentials,
+          clock: d.clock,
+          logger: d.logger,
+          redactor: d.redactor,
+        }),
+      ),
     sink: (site) =>
-      new FrappeClient({
-        site,
-        credentials: d.credentials,
-        clock: d.clock,
-        logger: d.logger,
-        concurrency: d.frappeConcurrency,
-      }),
+      kept(
+        frappeClients,
+        new FrappeClient({
+          site,
+          credentials: d.credentials,
+          clock: d.clock,
+          logger: d.logger,
+          concurrency: d.frappeConcurrency,
+        }),
+      ),
     userControl: (device, source, sink) => {
       switch (device.userControl.mode) {
         case 'off':
           return undefined;
         case 'frappe-user':
-          return new FrappeUserControl({ client: sink as FrappeClient, logger: d.logger });
+          return new FrappeUserControl({ client: builtHere(frappeClients, sink, 'Frappe'), logger: d.logger });
         case 'area':
         case 'resign':
-          return new BioTimeUserControl({ client: source as BioTimeClient, device, clock: d.clock, logger: d.logger });
+          return new BioTimeUserControl({
+            client: builtHere(biotimeClients, source, 'BioTime'),
+            device,
+            clock: d.clock,
+            logger: d.logger,
+          });
       }
     },
   };
+}
+
+function kept<P extends object, C extends P>(clients: WeakMap<P, C>, client: C): C {
+  clients.set(client, client);
+  return client;
+}
+
+/** The client behind a port these connectors built; another implementation has no server to control users on. */
+function builtHere<P extends object, C>(clients: WeakMap<P, C>, port: P, server: string): C {
+  const client = clients.get(port);
+  if (!client) throw new Error(`User control needs the ${server} client these connectors built, not another one.`);
+  return client;
 }

@@ -2,8 +2,8 @@
 // the real BioTime and Frappe clients, one redaction step for everything logged, and the scheduler.
 import { systemClock } from '../core/clock';
 import type { SyncConfig } from '../core/configTypes';
-import { SyncEngine, type Connectors } from '../core/engine';
-import type { Clock, CredentialProvider, Logger } from '../core/ports';
+import { SyncEngine } from '../core/engine';
+import type { Clock, Connectors, CredentialProvider, Logger } from '../core/ports';
 import { Redactor, redactingLogger } from '../core/redact';
 import { Scheduler } from '../core/scheduler';
 import { DEFAULT_HISTORY_DAYS, PunchHistory } from '../core/history/punchHistory';

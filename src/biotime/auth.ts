@@ -5,7 +5,7 @@
 // operator cannot get the BioTime account locked.
 import { createHash } from 'node:crypto';
 import type { DeviceConfig } from '../core/configTypes';
-import { BioTimeError, CredentialsMissingError } from '../core/errors';
+import { BioTimeError, CredentialsMissingError, errorMessage } from '../core/errors';
 import { setBioTimePasswordHint } from '../core/fixHints';
 import type { HttpClient } from '../core/http';
 import type { Clock, CredentialProvider, Logger } from '../core/ports';
@@ -119,7 +119,7 @@ export class BioTimeAuth {
       } catch (e) {
         // A broken token store costs one login, nothing more.
         this.options.logger.warn(
-          `${this.options.server}: could not read the stored BioTime token (${e instanceof Error ? e.message : String(e)}); logging in.`,
+          `${this.options.server}: could not read the stored BioTime token (${errorMessage(e)}); logging in.`,
         );
       }
       if (stored && this.fitsScheme(stored)) this.remember(stored);
@@ -195,6 +195,7 @@ export class BioTimeAuth {
     const password = await credentials.biotimePassword(device.id);
     if (!password) {
       throw new CredentialsMissingError(
+        'biotimePassword',
         `BioTime password for device '${device.id}'`,
         `${capital(setBioTimePasswordHint(device.id))}, then run again.`,
       );
@@ -294,7 +295,7 @@ export class BioTimeAuth {
     } catch (e) {
       // Not fatal: the token stays in memory for this run.
       this.options.logger.warn(
-        `${this.options.server}: could not store the BioTime token (${e instanceof Error ? e.message : String(e)}); continuing.`,
+        `${this.options.server}: could not store the BioTime token (${errorMessage(e)}); continuing.`,
       );
     }
   }

@@ -1,17 +1,8 @@
 // The BioTime side of the engine: an AttendanceSource over BioTime's REST API (§2, §3, §6 of the reference).
 import type { DeviceConfig } from '../core/configTypes';
 import { HttpClient, type RetryPolicy } from '../core/http';
-import type {
-  AttendanceSource,
-  Clock,
-  CredentialProvider,
-  Logger,
-  Punch,
-  SourceProbe,
-  TerminalInfo,
-  TransactionPage,
-  TransactionQuery,
-} from '../core/ports';
+import type { AttendanceSource, Clock, CredentialProvider, Logger } from '../core/ports';
+import type { Punch, SourceProbe, TerminalInfo, TransactionPage, TransactionQuery } from '../core/types';
 import { redactingLogger, type Redactor } from '../core/redact';
 import { describeRequest, expectJson, looksLikeHtml } from './answers';
 import { BioTimeApi } from './api';

@@ -5,7 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { createHash } from 'node:crypto';
 import { BioTimeError } from '../core/errors';
-import type { Punch, TerminalInfo } from '../core/ports';
+import type { Punch, TerminalInfo } from '../core/types';
 import { mentionsLicence } from './answers';
 
 export type Json = Record<string, unknown>;

@@ -2,7 +2,8 @@
 // ascending-id check every page must pass.
 import { BioTimeError } from '../core/errors';
 import { HttpTransportError } from '../core/http';
-import type { Logger, Punch } from '../core/ports';
+import type { Logger } from '../core/ports';
+import type { Punch } from '../core/types';
 import { detailOf, expectJson, statusError } from './answers';
 import type { BioTimeApi } from './api';
 import { parseEnvelope, parsePunch, type ParseOptions } from './parse';

@@ -23,7 +23,7 @@
 // - We send both `page_size` and `limit` (the 8.5 manuals' name). A server that ignores both answers with its own
 //   page size; we notice (a non-last page with a different row count) and follow its size.
 import { BioTimeError, CancelledError } from '../core/errors';
-import type { Punch, TransactionPage, TransactionQuery } from '../core/ports';
+import type { Punch, TransactionPage, TransactionQuery } from '../core/types';
 import { clampPageSize, fetchTransactionPage, type PageRead, type ReaderDeps } from './transactionPage';
 
 const MAX_LOCATE_ATTEMPTS = 8;

@@ -7,17 +7,10 @@
 //   reinstatement (that is how BioTime's Resignation list behaves); the API exists on 8.5 and 9.5 only, other
 //   versions answer the HTML "Page not found" page.
 import { TZDate } from '@date-fns/tz';
-import { BioTimeError, CancelledError, CredentialsMissingError } from '../core/errors';
+import { BioTimeError, CancelledError, CredentialsMissingError, errorMessage } from '../core/errors';
 import type { DeviceConfig } from '../core/configTypes';
-import type {
-  Clock,
-  Logger,
-  UserControl,
-  UserControlChange,
-  UserControlCheck,
-  UserControlMemory,
-  UserControlResult,
-} from '../core/ports';
+import type { Clock, Logger, UserControl, UserControlMemory } from '../core/ports';
+import type { UserControlChange, UserControlCheck, UserControlResult } from '../core/types';
 import { expectJson, looksLikeHtml } from './answers';
 import type { BioTimeClient } from './client';
 import { isObject, looseInt, parseEnvelope } from './parse';
@@ -353,7 +346,7 @@ export class BioTimeUserControl implements UserControl {
     }
     if (e instanceof BioTimeError || e instanceof CredentialsMissingError)
       return e.hint ? `${e.message} ${e.hint}` : e.message;
-    return e instanceof Error ? e.message : String(e);
+    return errorMessage(e);
   }
 }
 

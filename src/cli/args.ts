@@ -1,5 +1,6 @@
 // Command-line parsing for `biotime-sync`. Usage errors exit with code 2, like configuration errors.
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../core/errors';
 import { HISTORY_OUTCOMES, type HistoryOutcomeFilter } from '../shared/history';
 
 export const COMMANDS = [
@@ -241,7 +242,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorMessage(e));
   }
   const [cmd, ...positional] = parsed.positionals;
   const v = parsed.values;

@@ -5,7 +5,8 @@
 //     {"time":"…","level":"info","device":"hq","run":"…","message":"hq: sync completed …"}
 //   `device` and `run` come from the run the line was written in (core/logContext), absent outside runs.
 import { currentLogContext } from '../core/logContext';
-import type { Logger, LogLevel } from '../core/ports';
+import type { Logger } from '../core/ports';
+import type { LogLevel } from '../core/types';
 
 const ORDER: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 

@@ -3,7 +3,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SyncConfig } from '../core/configTypes';
-import type { ConfigIssue } from '../core/errors';
+import { errorMessage, type ConfigIssue } from '../core/errors';
 import type { CredentialProvider, Logger } from '../core/ports';
 import { writeFileAtomic } from '../core/state/atomicFile';
 import { pidAlive } from '../core/state/lock';
@@ -167,5 +167,5 @@ export class EnvCredentials implements CredentialProvider {
 export { writeFileAtomic };
 
 function describe(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+  return (e as NodeJS.ErrnoException).code ?? errorMessage(e);
 }

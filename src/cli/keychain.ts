@@ -5,6 +5,7 @@
 // The binding is loaded only when a secret is looked up, so a machine without it still runs from the environment.
 import type * as Keyring from '@napi-rs/keyring';
 import type { SyncConfig } from '../core/configTypes';
+import { errorMessage } from '../core/errors';
 import { envNameFor, readSecret, type Env, type SecretKind } from './envCredentials';
 
 export const KEYCHAIN_SERVICE = 'biotime-sync';
@@ -36,11 +37,11 @@ function load(): KeyringModule {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('@napi-rs/keyring') as KeyringModule;
   } catch (e) {
-    throw new KeychainUnavailableError(`the keyring binding could not be loaded: ${(e as Error).message}`);
+    throw new KeychainUnavailableError(`the keyring binding could not be loaded: ${errorMessage(e)}`);
   }
 }
 
-const unavailable = (e: unknown) => new KeychainUnavailableError((e as Error).message || String(e));
+const unavailable = (e: unknown) => new KeychainUnavailableError(errorMessage(e) || String(e));
 
 export function osKeychain(service = KEYCHAIN_SERVICE): SecretStore {
   return {
@@ -129,7 +130,7 @@ export async function withKeychainSecrets(config: SyncConfig, env: Env, store: S
     // missing, ask for the list, which does fail there, so the operator hears the keychain is not available.
     if (fromKeychain.length < needs.length) await store.list();
   } catch (e) {
-    return { env, fromKeychain: [], unavailable: (e as Error).message };
+    return { env, fromKeychain: [], unavailable: errorMessage(e) };
   }
   return { env: merged, fromKeychain };
 }

@@ -10,7 +10,7 @@ import {
   type ConfigProblem,
 } from '../core/configCheck';
 import type { SyncConfig } from '../core/configTypes';
-import { ConfigError, SyncError, UnknownDeviceError } from '../core/errors';
+import { ConfigError, errorMessage, SyncError, UnknownDeviceError } from '../core/errors';
 import { setHintHost } from '../core/fixHints';
 import { Redactor } from '../core/redact';
 import { version } from '../../package.json';
@@ -46,7 +46,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     args = parseCli(argv, io.env);
   } catch (e) {
-    io.err(`${(e as Error).message}\n\n${USAGE}`);
+    io.err(`${errorMessage(e)}\n\n${USAGE}`);
     return 2;
   }
   if (args.command === 'help') return (io.out(helpText(args)), 0);
@@ -184,7 +184,7 @@ function loadConfig(file: string): ConfigCheck {
         message:
           code === 'ENOENT'
             ? `${file} does not exist (pass --config FILE, or run \`biotime-sync sandbox --write-config ${file}\` to start from the demo)`
-            : `cannot read ${file}: ${(e as Error).message}`,
+            : `cannot read ${file}: ${errorMessage(e)}`,
       },
     ]);
   }

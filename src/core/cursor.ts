@@ -5,7 +5,8 @@
 import { BioTimeError } from './errors';
 import { resetCursorHint } from './fixHints';
 import type { GapSet } from './gaps';
-import type { AttendanceSource, DeviceCursor, Logger, Punch } from './ports';
+import type { AttendanceSource, Logger } from './ports';
+import type { DeviceCursor, Punch } from './types';
 
 /** Ids just below the cursor that every run reads again, for transactions committed out of id order. */
 export const OVERLAP_IDS = 50;

@@ -6,23 +6,18 @@ import type { FailedPunch, PunchOutcome, RunKind, RunSummary, SiteChange } from 
 import { emptyCounts } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import type { EngineEvent } from './engineApi';
-import { CancelledError, FrappeError, describeError, isDiskFull } from './errors';
+import { CancelledError, FrappeError, describeError, errorMessage, isDiskFull } from './errors';
 import type {
   AttendanceSource,
   CheckinSink,
   Clock,
-  DeviceCursor,
-  DeviceState,
-  InflightEntry,
-  HistoryPatch,
   HistoryRecorder,
   Logger,
-  Punch,
   RunRecordWriter,
-  TransactionPage,
   SyncStateStore,
   UserControl,
 } from './ports';
+import type { DeviceCursor, DeviceState, InflightEntry, HistoryPatch, Punch, TransactionPage } from './types';
 import { PunchProcessor, recoverKey } from './punchProcessor';
 import type { Redactor } from './redact';
 import { terminalHealth } from './terminals';
@@ -156,9 +151,7 @@ export class DeviceRun {
       this.summary.wrongCheckins = this.processor.wrongCheckins.map((w) => w.name);
     if (!this.dryRun) {
       await this.closeJournal(false).catch((e) =>
-        this.deps.logger.warn(
-          `Device ${this.deps.device.id}: could not update the write journal: ${(e as Error).message}`,
-        ),
+        this.deps.logger.warn(`Device ${this.deps.device.id}: could not update the write journal: ${errorMessage(e)}`),
       );
       // Only syncs are the scheduler's attempts: a rerun or a link from the views must not postpone the schedule.
       if (this.req.kind === 'sync') this.state.lastAttemptAt = now.toISOString();
@@ -360,7 +353,7 @@ export class DeviceRun {
         );
     } catch (e) {
       if (CancelledError.is(e)) throw e;
-      this.deps.logger.warn(`Device ${this.deps.device.id}: could not read the terminal list: ${(e as Error).message}`);
+      this.deps.logger.warn(`Device ${this.deps.device.id}: could not read the terminal list: ${errorMessage(e)}`);
     }
   }
 

@@ -1,17 +1,10 @@
 // Preflight checks per device and per Frappe site. Each check says what is wrong and what to do about it.
 import type { DoctorCheck } from '../shared/model';
 import type { DeviceConfig, SyncConfig } from './configTypes';
-import { CancelledError, describeError } from './errors';
+import { CancelledError, describeError, errorMessage } from './errors';
 import { findOtherRunner, otherRunnerWarning } from './otherRunners';
-import type {
-  AttendanceSource,
-  CheckinSink,
-  Clock,
-  CredentialProvider,
-  SinkProbe,
-  SyncStateStore,
-  UserControl,
-} from './ports';
+import type { AttendanceSource, CheckinSink, Clock, CredentialProvider, SyncStateStore, UserControl } from './ports';
+import type { SinkProbe } from './types';
 import { setBioTimePasswordHint, setFrappeApiKeyHint } from './fixHints';
 import type { Redactor } from './redact';
 import { formatInZone, naiveToInstant } from './time';
@@ -174,7 +167,7 @@ async function otherRunnerCheck(d: DoctorDeps, device: DeviceConfig, push: Push)
     push(
       'other installations',
       'warn',
-      `Could not check whether another installation syncs this device: ${describeError(e).message}`,
+      `Could not check whether another installation syncs this device: ${errorMessage(e)}`,
     );
   }
 }

@@ -23,19 +23,22 @@ import { syncShifts } from './shiftSync';
 import type { EngineEvent, OtherRunnerCheck, RerunOptions, RunOptions, SyncEngineApi } from './engineApi';
 import { currentLogContext, withLogContext } from './logContext';
 import { Emitter } from './events';
-import { CancelledError, describeError, UnknownDeviceError } from './errors';
+import { CancelledError, describeError, errorMessage, UnknownDeviceError } from './errors';
 import { GapSet, type GapRange } from './gaps';
+import { nextDueAt } from './scheduler';
 import type {
   AttendanceSource,
   CheckinSink,
   Clock,
+  Connectors,
   CredentialProvider,
-  EmployeeRecord,
   HistoryRecorder,
   Logger,
+  RunLock,
   SyncStateStore,
   UserControl,
 } from './ports';
+import type { EmployeeRecord } from './types';
 import type { Redactor } from './redact';
 
 /** Runs started in this process and not finished, across engines (a host may rebuild its engine during a run). */
@@ -43,19 +46,6 @@ const runsInThisProcess = new Set<string>();
 
 const INTERRUPTED_MESSAGE =
   'The process stopped before the run finished (killed or crashed); what it had recorded is kept.';
-
-/** Builds the API clients; supplied by the host's composition root. */
-export interface Connectors {
-  source(device: DeviceConfig): AttendanceSource;
-  sink(site: SiteConfig): CheckinSink;
-  userControl(device: DeviceConfig, source: AttendanceSource, sink: CheckinSink): UserControl | undefined;
-}
-
-/** The state-directory lock as the engine needs it. */
-export interface RunLock {
-  readonly isHeld: boolean;
-  tryAcquire(): Promise<boolean>;
-}
 
 export interface EngineDeps {
   config: SyncConfig;
@@ -70,7 +60,10 @@ export interface EngineDeps {
 }
 
 export class SyncEngine implements SyncEngineApi {
-  private readonly emitter = new Emitter<EngineEvent>();
+  private readonly emitter = new Emitter<EngineEvent>({
+    onListenerError: (e) =>
+      this.deps.logger.error(`An engine event listener failed: ${this.deps.redactor.redact(errorMessage(e))}`),
+  });
   readonly onEvent = this.emitter.event;
   private readonly running = new Map<string, Promise<RunSummary>>();
   /** Set once runs left "running" by a dead process were closed under the lock this engine holds. */
@@ -309,7 +302,7 @@ export class SyncEngine implements SyncEngineApi {
           `Device ${summary.deviceId}: run ${runId} is now recorded as failed (${summary.error?.code}).`,
         );
       } catch (e) {
-        this.deps.logger.warn(`Could not record run ${runId} yet: ${this.deps.redactor.redact((e as Error).message)}`);
+        this.deps.logger.warn(`Could not record run ${runId} yet: ${this.deps.redactor.redact(errorMessage(e))}`);
       }
     }
     try {
@@ -332,7 +325,7 @@ export class SyncEngine implements SyncEngineApi {
         );
       }
     } catch (e) {
-      this.deps.logger.warn(`Could not close interrupted runs: ${this.deps.redactor.redact((e as Error).message)}`);
+      this.deps.logger.warn(`Could not close interrupted runs: ${this.deps.redactor.redact(errorMessage(e))}`);
     }
   }
 
@@ -356,7 +349,7 @@ export class SyncEngine implements SyncEngineApi {
         await this.deps.store.saveSite(site.id, { shiftSync: records, checkedAt: this.deps.clock.now().toISOString() });
       } catch (e) {
         this.deps.logger.warn(
-          `Site ${site.id}: could not update Shift Types: ${this.deps.redactor.redact((e as Error).message)}`,
+          `Site ${site.id}: could not update Shift Types: ${this.deps.redactor.redact(errorMessage(e))}`,
         );
       }
     });
@@ -461,8 +454,6 @@ export class SyncEngine implements SyncEngineApi {
         st.lastError = lastRun.error;
         st.consecutiveFailures = Math.max(1, st.consecutiveFailures + 1);
       }
-      const base =
-        st.lastAttemptAt && (!st.lastSyncAt || st.lastAttemptAt > st.lastSyncAt) ? st.lastAttemptAt : st.lastSyncAt;
       out.push({
         deviceId: dev.id,
         name: dev.name,
@@ -477,11 +468,7 @@ export class SyncEngine implements SyncEngineApi {
                 ? 'ok'
                 : 'never',
         lastSyncAt: st.lastSyncAt,
-        nextRunAt: !dev.enabled
-          ? null
-          : base
-            ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000).toISOString()
-            : this.deps.clock.now().toISOString(),
+        nextRunAt: dev.enabled ? nextDueAt(dev, st, this.deps.clock.now()).toISOString() : null,
         cursor: st.cursor?.hwm ?? null,
         watchedGaps: watchedGaps(st.cursor?.gaps, this.deps.clock.now()),
         failedCount: failed.length,
@@ -547,7 +534,7 @@ export class SyncEngine implements SyncEngineApi {
         });
       } catch (e) {
         if (CancelledError.is(e)) throw e;
-        out.push({ deviceId: device.id, foreign: [], error: this.deps.redactor.redact(describeError(e).message) });
+        out.push({ deviceId: device.id, foreign: [], error: this.deps.redactor.redact(errorMessage(e)) });
       }
     }
     return out;

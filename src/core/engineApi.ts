@@ -13,7 +13,7 @@ import type {
   SiteChange,
 } from '../shared/model';
 import type { Event } from './events';
-import type { EmployeeRecord } from './ports';
+import type { EmployeeRecord } from './types';
 import type { SyncConfig } from './configTypes';
 
 export type EngineEvent =

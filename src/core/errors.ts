@@ -1,6 +1,7 @@
 // Typed errors of the engine. Hosts translate them at the edge by `reason`, never by message text.
 // Every message is written for an operator and must never contain a secret (the logger redacts too, but
 // errors are built from safe parts in the first place).
+import type { ErrorRecord, MissingCredential } from '../shared/model';
 
 export abstract class SyncError extends Error {
   abstract readonly code: string;
@@ -11,7 +12,7 @@ export abstract class SyncError extends Error {
     this.name = new.target.name;
     this.hint = hint;
   }
-  toJSON(): { code: string; message: string; hint?: string } {
+  toJSON(): ErrorRecord {
     return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
   }
 }
@@ -130,10 +131,15 @@ export class UnknownDeviceError extends SyncError {
 export class CredentialsMissingError extends SyncError {
   readonly code = 'credentials.missing';
   constructor(
+    /** The secret to set: hosts offer its command (the message names it for a person, not for code). */
+    readonly credential: MissingCredential,
     readonly what: string,
     hint: string,
   ) {
     super(`Missing ${what}.`, hint);
+  }
+  override toJSON(): ErrorRecord {
+    return { ...super.toJSON(), credential: this.credential };
   }
   static is(e: unknown): e is CredentialsMissingError {
     return e instanceof CredentialsMissingError;
@@ -156,9 +162,17 @@ export function isDiskFull(e: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT' || StateError.is(e, 'diskFull');
 }
 
+/**
+ * The message of anything thrown, for log lines and messages that add their own context. The one way to read it:
+ * a thrown non-Error (a string, an object) gives its text instead of `undefined`. Redaction stays the caller's job,
+ * as for `describeError`.
+ */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Serialises any error for run records and `--json` output without leaking internals. */
-export function describeError(e: unknown): { code: string; message: string; hint?: string } {
+export function describeError(e: unknown): ErrorRecord {
   if (e instanceof SyncError) return e.toJSON();
-  if (e instanceof Error) return { code: 'internal', message: e.message };
-  return { code: 'internal', message: String(e) };
+  return { code: 'internal', message: errorMessage(e) };
 }

@@ -4,7 +4,8 @@
 import type { FailureCode, LogType, PunchOutcome } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
 import { actionForState, logTypeOf } from './mapping';
-import type { CheckinSink, EmployeeRecord, ExistingCheckin, InflightEntry, NewCheckin, Punch } from './ports';
+import type { CheckinSink } from './ports';
+import type { EmployeeRecord, ExistingCheckin, InflightEntry, NewCheckin, Punch } from './types';
 import { convertNaive } from './time';
 import { forEachYielding } from './yieldLoop';
 

@@ -2,16 +2,42 @@
 // failed attempt, so a broken device is retried once per interval rather than every tick) gets a run. Runs of one
 // device never overlap: a tick that finds the device running is skipped and logged. Only the holder of the
 // state-directory lock runs syncs; other windows/processes stay followers and take over when it goes away.
+import { errorMessage } from './errors';
 import { withLogContext } from './logContext';
-import type { SyncEngine } from './engine';
+import type { DeviceConfig } from './configTypes';
+import type { SyncEngineApi } from './engineApi';
 import { Emitter, type Disposable, type Event } from './events';
-import type { Clock, Logger, SyncStateStore } from './ports';
-import type { StateDirLock } from './state/lock';
+import type { Clock, Logger, SchedulerLock, SyncStateStore } from './ports';
+import type { DeviceState } from './types';
+
+/** What the scheduler needs of the engine. */
+export interface ScheduledEngine extends Pick<SyncEngineApi, 'config' | 'runDevice' | 'isRunning'> {
+  /** Closes the runs a dead process left "running"; called when this process becomes the runner. */
+  closeInterruptedRuns(): Promise<void>;
+}
+
+/**
+ * When a device is due next: one interval after its last sync or its last failed attempt, whichever is later (a
+ * broken device is retried once per interval, not every tick); `now` when it never ran. The one place this is
+ * computed: the scheduler starts runs by it and the engine's status reports it (only syncs update these times, so
+ * a rerun does not postpone the schedule).
+ */
+export function nextDueAt(
+  device: Pick<DeviceConfig, 'intervalMinutes'>,
+  state: Pick<DeviceState, 'lastSyncAt' | 'lastAttemptAt'>,
+  now: Date,
+): Date {
+  const base = [state.lastSyncAt, state.lastAttemptAt]
+    .filter((x): x is string => !!x)
+    .sort()
+    .pop();
+  return base ? new Date(Date.parse(base) + device.intervalMinutes * 60_000) : now;
+}
 
 export interface SchedulerOptions {
-  engine: SyncEngine;
+  engine: ScheduledEngine;
   store: SyncStateStore;
-  lock: StateDirLock;
+  lock: SchedulerLock;
   clock: Clock;
   logger: Logger;
   /** How often due devices are looked for (ms). */
@@ -33,7 +59,9 @@ export class Scheduler implements Disposable {
   private halted = false;
   private readonly abort = new Set<AbortController>();
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly roleEmitter = new Emitter<SchedulerRole>();
+  private readonly roleEmitter = new Emitter<SchedulerRole>({
+    onListenerError: (e) => this.options.logger.error(`A scheduler role listener failed: ${errorMessage(e)}`),
+  });
   readonly onDidChangeRole: Event<SchedulerRole> = this.roleEmitter.event;
   private role: SchedulerRole = 'follower';
   private readonly next = new Map<string, Date>();
@@ -58,7 +86,7 @@ export class Scheduler implements Disposable {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = this.options.clock.setTimer(() => {
-      const t = this.tick().catch((e) => this.options.logger.error(`Scheduler tick failed: ${(e as Error).message}`));
+      const t = this.tick().catch((e) => this.options.logger.error(`Scheduler tick failed: ${errorMessage(e)}`));
       this.track(t.finally(() => this.schedule(this.options.tickMs ?? 30_000)));
     }, ms);
   }
@@ -82,12 +110,7 @@ export class Scheduler implements Disposable {
         this.next.delete(dev.id);
         continue;
       }
-      const st = await this.options.store.loadDevice(dev.id);
-      const base = [st.lastSyncAt, st.lastAttemptAt]
-        .filter((x): x is string => !!x)
-        .sort()
-        .pop();
-      const due = base ? new Date(Date.parse(base) + dev.intervalMinutes * 60_000) : now;
+      const due = nextDueAt(dev, await this.options.store.loadDevice(dev.id), now);
       this.next.set(dev.id, due);
       if (!runner || due > now || this.halted) continue;
       if (this.options.engine.isRunning(dev.id)) {
@@ -105,7 +128,7 @@ export class Scheduler implements Disposable {
                 `Device ${dev.id}: ${s.status} — ${s.counts.created} created, ${s.counts.duplicate} duplicates, ${s.counts.failed} failed, ${s.counts.skipped} skipped.`,
               ),
             )
-            .catch((e) => this.options.logger.error(`Device ${dev.id}: ${(e as Error).message}`)),
+            .catch((e) => this.options.logger.error(`Device ${dev.id}: ${errorMessage(e)}`)),
         ).finally(() => this.abort.delete(ac)),
       );
     }

@@ -4,7 +4,9 @@
 // feeding device is complete — its last run succeeded and none of its terminals is behind — minus a margin.
 import type { ShiftSyncRecord } from '../shared/model';
 import type { DeviceConfig, SiteConfig } from './configTypes';
-import type { CheckinSink, Clock, DeviceState, Logger } from './ports';
+import { errorMessage } from './errors';
+import type { CheckinSink, Clock, Logger } from './ports';
+import type { DeviceState } from './types';
 import { ago } from './terminals';
 import { formatInZone, naiveToInstant } from './time';
 
@@ -104,7 +106,7 @@ export async function syncShifts(d: ShiftSyncDeps): Promise<ShiftSyncRecord[]> {
       out.push(rec('moved', `${binding.reason}; margin ${d.site.shiftSyncMarginMinutes} min`, target));
       d.logger.info(`Shift Type ${feed.shiftType}: Last Sync of Checkin moved to ${target} (${binding.reason}).`);
     } catch (e) {
-      out.push(rec('failed', `could not update it: ${(e as Error).message}`));
+      out.push(rec('failed', `could not update it: ${errorMessage(e)}`));
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // Terminal health from /iclock/api/terminals/: a terminal that has not contacted BioTime for a while still holds
 // its punches, which will arrive late (they are not lost: the id cursor picks them up when they arrive).
 import type { TerminalHealth } from '../shared/model';
-import type { TerminalInfo } from './ports';
+import type { TerminalInfo } from './types';
 import { naiveToInstant } from './time';
 
 export function terminalHealth(t: TerminalInfo, zone: string, now: Date, offlineAfterMinutes: number): TerminalHealth {

@@ -4,7 +4,8 @@
 // between creating checkins and applying them does not lose the decision.
 import type { PunchOutcome, UserControlRecord } from '../shared/model';
 import type { DeviceConfig } from './configTypes';
-import type { DeviceState, EmployeeRecord, UserControl, UserControlMemory } from './ports';
+import type { UserControl, UserControlMemory } from './ports';
+import type { DeviceState, EmployeeRecord } from './types';
 
 export const MAX_USER_CONTROL_ATTEMPTS = 5;
 

@@ -157,7 +157,7 @@ export class FrappeApi {
           : !key
             ? `Frappe API key for site ${this.siteId}${env('FRAPPE_API_KEY')}`
             : `Frappe API secret for site ${this.siteId}${env('FRAPPE_API_SECRET')}`;
-      throw new CredentialsMissingError(what, credentialsHint(this.siteId));
+      throw new CredentialsMissingError('frappeApiKey', what, credentialsHint(this.siteId));
     }
     return `token ${key}:${secret}`;
   }

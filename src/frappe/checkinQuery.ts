@@ -1,5 +1,5 @@
 // Reading Employee Checkins back: for the engine's dedupe, for reconciling lost answers, and for duplicates.
-import type { ExistingCheckin } from '../core/ports';
+import type { ExistingCheckin } from '../core/types';
 import type { FrappeApi } from './api';
 import { chunk, mapPool } from './pool';
 import { normaliseFrappeTime } from './time';

@@ -17,7 +17,7 @@
 //   with another time is 'wrongTime', never 'created', and nothing more is sent in this call.
 import { FrappeError } from '../core/errors';
 import { HR_ROLES_FIX } from './probe';
-import type { ExistingCheckin, InsertResult, NewCheckin } from '../core/ports';
+import type { ExistingCheckin, InsertResult, NewCheckin } from '../core/types';
 import type { FrappeApi, SendResult } from './api';
 import { findCheckins } from './checkinQuery';
 import { duplicateCheckinName, failureCodeOf, isDocumentError, isTransientStatus } from './errors';

@@ -4,19 +4,16 @@
 import { parseHoursWindow } from '../core/configSchema';
 import type { SiteConfig } from '../core/configTypes';
 import type { HttpClient, RetryPolicy } from '../core/http';
+import type { CheckinSink, Clock, CredentialProvider, Logger } from '../core/ports';
 import type {
-  CheckinSink,
   CheckinWriteAccess,
-  Clock,
-  CredentialProvider,
   EmployeeRecord,
   ExistingCheckin,
   InsertResult,
-  Logger,
   NewCheckin,
   ShiftTypeInfo,
   SinkProbe,
-} from '../core/ports';
+} from '../core/types';
 import { FrappeApi } from './api';
 import { findCheckins } from './checkinQuery';
 import { CheckinWriter, DEFAULT_WRITE_RETRY, INSERT_MANY_MAX, type WriteRetry } from './checkinWriter';

@@ -1,6 +1,6 @@
 // Employee look-ups and the one Employee write (setting the Biometric ID from the mapping triage).
 import { FrappeError } from '../core/errors';
-import type { EmployeeRecord } from '../core/ports';
+import type { EmployeeRecord } from '../core/types';
 import type { FrappeApi } from './api';
 import { chunk, mapPool } from './pool';
 

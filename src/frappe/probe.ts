@@ -1,6 +1,6 @@
 // What doctor / Test Connection needs to know about a Frappe site and its API user.
 import { FrappeError } from '../core/errors';
-import type { SinkProbe } from '../core/ports';
+import type { SinkProbe } from '../core/types';
 import type { FrappeApi } from './api';
 
 /**

@@ -1,7 +1,7 @@
 // Shift Type "Last Sync of Checkin" and HR Settings geolocation: what auto attendance and the checkin validation
 // depend on (frappe-api.md §8.3). Auto attendance only processes checkins before last_sync_of_checkin.
 import { FrappeError } from '../core/errors';
-import type { ShiftTypeInfo } from '../core/ports';
+import type { ShiftTypeInfo } from '../core/types';
 import type { FrappeApi } from './api';
 import { normaliseFrappeTime } from './time';
 

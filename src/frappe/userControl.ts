@@ -3,14 +3,8 @@
 // Manager are never touched, so a punch can never lock the site's administrators out. Users are read in bulk once
 // per apply() (userStates.ts); a site that refuses that gets the older one GET per User.
 import { FrappeError } from '../core/errors';
-import type {
-  Logger,
-  UserControl,
-  UserControlChange,
-  UserControlCheck,
-  UserControlMemory,
-  UserControlResult,
-} from '../core/ports';
+import type { Logger, UserControl, UserControlMemory } from '../core/ports';
+import type { UserControlChange, UserControlCheck, UserControlResult } from '../core/types';
 import type { FrappeApi } from './api';
 import { mapPool } from './pool';
 import type { FrappeClient } from './client';

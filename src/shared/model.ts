@@ -22,6 +22,21 @@ export type FailureCode =
   | 'transient' // retries exhausted (timeouts, 5xx, 429)
   | 'timeZone'; // the punch time does not exist in the BioTime zone (DST gap)
 
+/** Which secret is missing (CredentialsMissingError): each has its own command to set it. */
+export type MissingCredential = 'biotimePassword' | 'frappeApiKey';
+
+/**
+ * An error as recorded in run summaries and device state and printed by `--json`, already redacted and written for
+ * an operator. Hosts choose the fix from the typed fields (`code`, `credential`), never from the text.
+ */
+export interface ErrorRecord {
+  code: string;
+  message: string;
+  hint?: string;
+  /** Set for `credentials.missing`: the secret to set. */
+  credential?: MissingCredential;
+}
+
 /** Post-checkin user control: what was decided and what happened. */
 export interface UserControlRecord {
   action: 'enable' | 'disable';
@@ -140,7 +155,7 @@ export interface RunSummary {
   durationMs: number | null;
   counts: OutcomeCounts;
   /** Error that stopped the run (failed status), already redacted and written for an operator. */
-  error?: { code: string; message: string; hint?: string };
+  error?: ErrorRecord;
   cursorBefore: number | null;
   cursorAfter: number | null;
   /**
@@ -201,7 +216,7 @@ export interface DeviceStatus {
   failedCount: number;
   consecutiveFailures: number;
   lastRun: RunSummary | null;
-  lastError?: { code: string; message: string; hint?: string };
+  lastError?: ErrorRecord;
   terminals: TerminalHealth[];
 }
 

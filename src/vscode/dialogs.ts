@@ -1,7 +1,7 @@
 // The modal questions commands ask, behind one small object so the extension-host tests can answer them (dialogs
 // are skipped in VS Code's smoke-test mode) and check what the operator would have been asked and how loudly.
 import * as vscode from 'vscode';
-import type { EmployeeRecord } from '../core/ports';
+import type { EmployeeRecord } from '../core/types';
 
 export type DialogLevel = 'info' | 'warning';
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { createEngine } from '../app/createEngine';
 import type { SyncConfig } from '../core/configTypes';
 import type { EngineEvent, SyncEngineApi } from '../core/engineApi';
-import { describeError } from '../core/errors';
+import { describeError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { Scheduler } from '../core/scheduler';
 import type { SecretStorageCredentials } from './adapters/secretStorageCredentials';
@@ -110,15 +110,11 @@ export class EngineHost extends Disposable {
     throw new UserFacingError('No BioTime device is configured yet.', 'addDevice');
   }
 
-  nextRunAt(deviceId: string): Date | null {
-    return this.current?.scheduler.nextRunAt(deviceId) ?? null;
-  }
-
   /** (Re)builds the engine from the settings. Calls are serialised; the last one wins. */
   reload(): Promise<void> {
     this.chain = this.chain
       .then(() => this.rebuild())
-      .catch((e) => this.logger.error(`Restart failed: ${describeError(e).message}`));
+      .catch((e) => this.logger.error(`Restart failed: ${errorMessage(e)}`));
     return this.chain;
   }
 

@@ -1,6 +1,7 @@
 // Errors translated at the edge (style rule 14): the engine's typed errors (by `code`, never by message text) become
 // one short sentence and the actions that fix them. vscode-free, so the mapping is unit-tested.
 import { describeError } from '../core/errors';
+import type { ErrorRecord, MissingCredential } from '../shared/model';
 
 export type FixAction = 'showLog' | 'testConnection' | 'openSettings' | 'setPassword' | 'setApiKey' | 'addDevice';
 
@@ -45,20 +46,31 @@ export interface Advice {
 export function adviseOn(e: unknown): Advice {
   if (e instanceof UserFacingError)
     return { message: e.message, actions: e.action ? [e.action, 'showLog'] : ['showLog'] };
-  const { code, message, hint } = describeError(e);
+  const error = describeError(e);
+  const { code, message, hint } = error;
   const text = hint ? `${message} ${hint}` : message;
   return {
     message: text,
-    actions: actionsFor(code, message),
+    actions: actionsFor(code, error),
     ...(code === 'cancelled' || code === 'biotime.cancelled' || code === 'frappe.cancelled' ? { silent: true } : {}),
   };
 }
 
-/** Actions for an error code as found in RunSummary.error / DeviceStatus.lastError too. */
-export function actionsFor(code: string, message = ''): FixAction[] {
+/** The command that sets each missing secret. */
+const SET_CREDENTIAL: Record<MissingCredential, FixAction> = {
+  biotimePassword: 'setPassword',
+  frappeApiKey: 'setApiKey',
+};
+
+/**
+ * Actions for an error as recorded in RunSummary.error / DeviceStatus.lastError too: chosen by its typed fields
+ * (`code`, and `credential` for a missing secret), never by its text.
+ */
+export function actionsFor(code: string, fields: Pick<ErrorRecord, 'credential'> = {}): FixAction[] {
   switch (code) {
     case 'credentials.missing':
-      return [/frappe|api/i.test(message) ? 'setApiKey' : 'setPassword', 'showLog'];
+      // A record written before the field existed says nothing: the password is the more common one to miss.
+      return [SET_CREDENTIAL[fields.credential ?? 'biotimePassword'], 'showLog'];
     case 'biotime.auth':
       return ['setPassword', 'testConnection', 'showLog'];
     case 'frappe.auth':
@@ -71,6 +83,7 @@ export function actionsFor(code: string, message = ''): FixAction[] {
     case 'frappe.badResponse':
       return ['testConnection', 'openSettings', 'showLog'];
     case 'config':
+    case 'config.unknownDevice':
       return ['openSettings', 'showLog'];
     default:
       return code.startsWith('biotime.') || code.startsWith('frappe.') ? ['testConnection', 'showLog'] : ['showLog'];

@@ -2,7 +2,7 @@
 // extension host; modal questions are answered through the extension's Dialogs (skipped in smoke-test mode).
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import type { EmployeeRecord } from '../../src/core/ports';
+import type { EmployeeRecord } from '../../src/core/types';
 import type { RunSummary } from '../../src/shared/model';
 import type { DialogLevel } from '../../src/vscode/dialogs';
 import { secretKeys } from '../../src/vscode/adapters/secretStorageCredentials';

@@ -2,7 +2,8 @@
 import { LoginGuard } from '../../src/biotime/auth';
 import { BioTimeClient } from '../../src/biotime/client';
 import type { DeviceConfig } from '../../src/core/configTypes';
-import type { CredentialProvider, Logger, TransactionPage, TransactionQuery } from '../../src/core/ports';
+import type { CredentialProvider, Logger } from '../../src/core/ports';
+import type { TransactionPage, TransactionQuery } from '../../src/core/types';
 import { Redactor } from '../../src/core/redact';
 import { BioTimeStub } from './biotimeStub';
 import { device } from './configBuilders';

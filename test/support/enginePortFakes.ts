@@ -1,11 +1,22 @@
 // In-memory fakes of the engine's ports for unit tests of the core. They model the behaviour the engine relies on
 // (ascending-id reads after a cursor; Frappe's duplicate rule and refusals), nothing more.
 import type { DeviceConfig, SiteConfig } from '../../src/core/configTypes';
-import { SyncEngine, type RunLock } from '../../src/core/engine';
+import { SyncEngine } from '../../src/core/engine';
 import { Redactor, nullLogger } from '../../src/core/redact';
-import type { Clock, CredentialProvider, Logger, SyncStateStore } from '../../src/core/ports';
 import { config } from './configBuilders';
 import { FakeClock } from './fakeClock';
+import type {
+  AttendanceSource,
+  CheckinSink,
+  Clock,
+  CredentialProvider,
+  HistoryRecorder,
+  Logger,
+  RunLock,
+  SyncStateStore,
+  UserControl,
+  UserControlMemory,
+} from '../../src/core/ports';
 import type {
   ShiftTypeInfo,
   EmployeeRecord,
@@ -15,18 +26,13 @@ import type {
   Punch,
   TransactionPage,
   TransactionQuery,
-  AttendanceSource,
-  CheckinSink,
   CheckinWriteAccess,
   SinkProbe,
   SourceProbe,
   TerminalInfo,
-  UserControl,
   UserControlChange,
-  UserControlMemory,
   UserControlResult,
-  HistoryRecorder,
-} from '../../src/core/ports';
+} from '../../src/core/types';
 
 export function punch(
   id: number,

@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gauge } from 'prom-client';
 import type { EngineHandle } from '../../app/createEngine';
+import { errorMessage } from '../../core/errors';
 import { UsageError } from '../args';
 import { createServiceMetrics, METRIC_PREFIX, type ServiceMetrics } from './metrics';
 import { readiness, type Readiness } from './readiness';
@@ -92,7 +93,7 @@ export async function startServiceServer(o: ServiceServerOptions): Promise<Servi
     const json = (status: number, body: unknown) =>
       send(status, 'application/json; charset=utf-8', JSON.stringify(body, null, 2) + '\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'only GET' });
-    const fail = (e: unknown) => json(500, { error: (e as Error).message });
+    const fail = (e: unknown) => json(500, { error: errorMessage(e) });
     switch (path) {
       case '/metrics':
         return void ready()

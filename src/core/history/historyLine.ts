@@ -3,7 +3,7 @@
 // parses anything, and reads the punch key of a line without parsing it (see historySearch.ts).
 import type { HistoryOutcome, HistoryPunch, HistoryStep } from '../../shared/history';
 import type { PunchOutcome, RunKind, UserControlRecord } from '../../shared/model';
-import type { HistoryDismissal } from '../ports';
+import type { HistoryDismissal } from '../types';
 
 /** An event line: `v` says which: o = an outcome of a run, p = a later user-control result, x = dismissed. */
 export interface EventLine {

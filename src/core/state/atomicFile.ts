@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../errors';
 
 export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
   const dir = path.dirname(file);
@@ -98,7 +99,7 @@ export async function readJsonFile<T>(file: string): Promise<ReadJson<T>> {
   try {
     return { kind: 'ok', value: JSON.parse(text) as T };
   } catch (e) {
-    return { kind: 'corrupt', error: (e as Error).message };
+    return { kind: 'corrupt', error: errorMessage(e) };
   }
 }
 

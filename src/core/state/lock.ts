@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isDiskFull, StateError } from '../errors';
+import { errorMessage, isDiskFull, StateError } from '../errors';
 
 export interface LockOwner {
   pid: number;
@@ -82,7 +82,7 @@ export class StateDirLock {
             'Free space on that disk, then run again.',
           );
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-          throw new StateError('io', `Cannot create the lock file in ${this.dir}: ${(e as Error).message}`);
+          throw new StateError('io', `Cannot create the lock file in ${this.dir}: ${errorMessage(e)}`);
       }
       const holder = await this.holder();
       if (holder && !(await this.isAbandoned(holder))) return false;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { validateConfig } from '../../core/config';
 import { checkConfig, formatConfigProblem } from '../../core/configCheck';
-import { ConfigError } from '../../core/errors';
+import { ConfigError, errorMessage } from '../../core/errors';
 import type { SyncConfig } from '../../core/configTypes';
 import {
   SETTINGS_SECTION,
@@ -75,7 +75,7 @@ export function readSyncSettings(): SyncSettings {
     }
     return {
       ok: false,
-      issues: [{ key: fullKey(SettingKeys.devices), message: e instanceof Error ? e.message : String(e) }],
+      issues: [{ key: fullKey(SettingKeys.devices), message: errorMessage(e) }],
       raw: rawEntries,
     };
   }

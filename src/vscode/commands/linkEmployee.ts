@@ -1,7 +1,8 @@
 // "No employee with Biometric ID X" fixed from the editor: search the site's employees (prefilled with the
 // BioTime name), confirm, write the Biometric ID through the Frappe API, then rerun every failed punch with that code.
 import * as vscode from 'vscode';
-import type { EmployeeRecord } from '../../core/ports';
+import { errorMessage } from '../../core/errors';
+import type { EmployeeRecord } from '../../core/types';
 import type { RunSummary } from '../../shared/model';
 import { abortSignalFor, deviceLabel, type CommandDeps } from './commandSupport';
 import type { DialogLevel } from '../dialogs';
@@ -121,7 +122,7 @@ function searchEmployee(
         if (mine !== seq) return;
         qp.busy = false;
         qp.items = [];
-        qp.placeholder = `Search failed: ${e instanceof Error ? e.message : String(e)}`;
+        qp.placeholder = `Search failed: ${errorMessage(e)}`;
       },
     );
   };

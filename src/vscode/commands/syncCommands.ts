@@ -169,7 +169,7 @@ export function report(deps: CommandDeps, runs: RunSummary[], whenNone = 'Nothin
   const failed = runs.find((r) => r.status === 'failed');
   if (failed?.error) {
     const msg = `${runs.length > 1 ? `${deviceLabel(deps, failed.deviceId)}: ` : ''}${failed.error.message}${failed.error.hint ? ` ${failed.error.hint}` : ''}`;
-    offerFixes(msg, actionsFor(failed.error.code, failed.error.message), failed.deviceId);
+    offerFixes(msg, actionsFor(failed.error.code, failed.error), failed.deviceId);
     return runs;
   }
   if (runs.every((r) => r.status === 'cancelled')) {

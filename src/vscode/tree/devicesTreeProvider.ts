@@ -1,6 +1,7 @@
 // Maps the model to the Devices view. Settings problems and the window's role show as status nodes; with nothing
 // configured the view is empty so its viewsWelcome (Add Device / Try the sandbox) shows.
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
 import { Disposable } from '../disposable';
 import { DeviceNode } from './nodes/deviceNode';
 import { StatusNode } from './nodes/statusNode';
@@ -44,7 +45,7 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
       }
       return await this.roots();
     } catch (e) {
-      return [new StatusNode('error', 'Could not show this', e instanceof Error ? e.message : String(e))];
+      return [new StatusNode('error', 'Could not show this', errorMessage(e))];
     }
   }
 

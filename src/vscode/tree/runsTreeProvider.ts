@@ -1,5 +1,6 @@
 // Maps the model to the Sync Runs view: the latest runs of every device, newest first; failed punches as children.
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
 import { Disposable } from '../disposable';
 import { RunNode } from './nodes/runNode';
 import { StatusNode } from './nodes/statusNode';
@@ -29,7 +30,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const runs = await this.ctx.model.runs(undefined, this.ctx.ui().runsLimit);
       return runs.map((r) => new RunNode(r, this.ctx, true));
     } catch (e) {
-      return [new StatusNode('error', 'Could not list the runs', e instanceof Error ? e.message : String(e))];
+      return [new StatusNode('error', 'Could not list the runs', errorMessage(e))];
     }
   }
 }

@@ -3,7 +3,7 @@
 // to TreeItems. Reads never throw: a failure is kept in `lastError` and shown as a status node.
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../core/engineApi';
-import { describeError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
 import type { DeviceStatus, FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
 import { Disposable } from '../disposable';
 import type { EngineHost } from '../engineHost';
@@ -128,7 +128,7 @@ export class SyncTreeModel extends Disposable {
     try {
       return await read();
     } catch (e) {
-      this.lastError = `Could not read ${what}: ${describeError(e).message}`;
+      this.lastError = `Could not read ${what}: ${errorMessage(e)}`;
       return fallback;
     }
   }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { BioTimeUserControl } from '../../../src/biotime/userControl';
-import type { EmployeeRecord, UserControlChange, UserControlMemory } from '../../../src/core/ports';
+import type { UserControlMemory } from '../../../src/core/ports';
+import type { EmployeeRecord, UserControlChange } from '../../../src/core/types';
 import { HTML_404 } from '../../support/biotimeStub';
 import { biotimeKit, type Kit } from '../../support/biotimeKit';
 

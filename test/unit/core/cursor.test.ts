@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { OVERLAP_IDS, advance, checkRestore, fingerprint, readFrom, unseen } from '../../../src/core/cursor';
 import { BioTimeError } from '../../../src/core/errors';
 import { GapSet } from '../../../src/core/gaps';
-import type { DeviceCursor, Logger } from '../../../src/core/ports';
+import type { Logger } from '../../../src/core/ports';
+import type { DeviceCursor } from '../../../src/core/types';
 import { nullLogger } from '../../../src/core/redact';
 import { FakeSource, punch } from '../../support/enginePortFakes';
 

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunLock } from '../../../src/core/engine';
+import type { RunLock } from '../../../src/core/ports';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import { device } from '../../support/configBuilders';
 import { FakeSink, FakeSource, punch, fakeEngine } from '../../support/enginePortFakes';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { DeviceConfig } from '../../../src/core/configTypes';
 import { BATCH_MAX_PAGES, BATCH_PUNCHES } from '../../../src/core/deviceRun';
 import type { SyncEngine } from '../../../src/core/engine';
-import type { DeviceState } from '../../../src/core/ports';
+import type { DeviceState } from '../../../src/core/types';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import type { PunchOutcome } from '../../../src/shared/model';
 import { device } from '../../support/configBuilders';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { syncShifts } from '../../../src/core/shiftSync';
 import { emptyDeviceState } from '../../../src/core/state/fileStateStore';
 import { nullLogger } from '../../../src/core/redact';
-import type { DeviceState } from '../../../src/core/ports';
+import type { DeviceState } from '../../../src/core/types';
 import { FakeClock } from '../../support/fakeClock';
 import { device, site } from '../../support/configBuilders';
 import { FakeSink } from '../../support/enginePortFakes';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { FrappeError } from '../../../src/core/errors';
-import type { InsertResult, NewCheckin } from '../../../src/core/ports';
+import type { InsertResult, NewCheckin } from '../../../src/core/types';
 import { frappeCredentials, frappeSite, frappeTestClient, stubEmployees } from '../../support/frappeKit';
 import { FrappeStub, type StubReply } from '../../support/frappeStub';
 

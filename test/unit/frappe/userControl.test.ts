@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { EmployeeRecord, UserControlChange } from '../../../src/core/ports';
+import type { EmployeeRecord, UserControlChange } from '../../../src/core/types';
 import { FrappeUserControl } from '../../../src/frappe/userControl';
 import { frappeTestClient } from '../../support/frappeKit';
 import { FrappeStub } from '../../support/frappeStub';

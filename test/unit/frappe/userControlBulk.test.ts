@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { SandboxRequest, SandboxResponse } from '../../../src/sandbox/common/httpServer';
 import { startFrappeSandbox, type FrappeSandbox } from '../../../src/sandbox/frappe/server';
-import type { EmployeeRecord, UserControlChange, UserControlResult } from '../../../src/core/ports';
+import type { EmployeeRecord, UserControlChange, UserControlResult } from '../../../src/core/types';
 import { FrappeClient } from '../../../src/frappe/client';
 import { FrappeUserControl } from '../../../src/frappe/userControl';
 import { USER_CHUNK } from '../../../src/frappe/userStates';

@@ -51,10 +51,10 @@ describe('errors translated at the edge', () => {
       message: 'BioTime refused the login. Check the password.',
       actions: ['setPassword', 'testConnection', 'showLog'],
     });
-    assert.deepStrictEqual(adviseOn(new CredentialsMissingError('Frappe API key for site main', 'Set it.')).actions, [
-      'setApiKey',
-      'showLog',
-    ]);
+    assert.deepStrictEqual(
+      adviseOn(new CredentialsMissingError('frappeApiKey', 'Frappe API key for site main', 'Set it.')).actions,
+      ['setApiKey', 'showLog'],
+    );
     assert.strictEqual(adviseOn(new CancelledError()).silent, true);
     assert.deepStrictEqual(adviseOn(new UserFacingError('No device.', 'addDevice')).actions, ['addDevice', 'showLog']);
     assert.deepStrictEqual(actionsFor('frappe.unreachable'), ['testConnection', 'openSettings', 'showLog']);

@@ -132,7 +132,7 @@ export class DeviceNode extends TreeNode {
         ),
       );
     } else if (s.health === 'error' && s.lastError) {
-      const fix = actionsFor(s.lastError.code, s.lastError.message).find((a) => a !== 'showLog') ?? 'testConnection';
+      const fix = actionsFor(s.lastError.code, s.lastError).find((a) => a !== 'showLog') ?? 'testConnection';
       const command = FIX_COMMANDS[fix];
       out.push(
         new StatusNode(
