@@ -30,7 +30,7 @@ import {
   type Spec,
   type StringFormat,
 } from './configSchema';
-import { ConfigError, type ConfigIssue } from './errors';
+import { ConfigError, type ConfigIssue, errorMessage } from './errors';
 
 const PUNCH_STATE_ACTIONS = ['IN', 'OUT', 'NONE', 'SKIP'] as const;
 
@@ -301,7 +301,7 @@ function readConfigTextOrThrow(
   try {
     raw = JSON.parse(body);
   } catch (e) {
-    fail(`invalid JSON: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`);
+    fail(`invalid JSON: ${errorMessage(e).slice(0, 200)}`);
   }
   const duplicates = scan.duplicates.map((d) => ({
     key: d.path,
