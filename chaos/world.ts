@@ -5,9 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SandboxRequest, SandboxResponse } from '../src/sandbox/common/httpServer';
-import { startBioTimeSandbox, type BioTimeSandbox } from '../src/sandbox/biotime/server';
+import type { BioTimeSandbox } from '../src/sandbox/biotime/server';
 import type { JsonRecord } from '../src/sandbox/biotime/records';
-import { startFrappeSandbox, type FrappeSandbox } from '../src/sandbox/frappe/server';
+import type { FrappeSandbox } from '../src/sandbox/frappe/server';
+import { startSandboxPair } from '../src/sandbox/pair';
 import { expectationOf } from './expectations';
 import type { PunchSpec, Scenario } from './scenario';
 
@@ -61,20 +62,22 @@ export class ChaosWorld {
     // BioTime's clock is true time plus the cycle's skew (read through the world, which exists once started).
     const ref: { world?: ChaosWorld } = {};
     const skewed = () => new Date(Date.now() + (ref.world?.skewSeconds ?? 0) * 1000);
-    const biotime = await startBioTimeSandbox({
-      users: [{ username: USERNAME, password: s.secrets.biotimePassword }],
-      timeZone: s.deviceZone ?? s.siteZone,
-      now: skewed,
-      seed: s.seed,
-      ...(s.internalHost ? { internalHost: 'biotime.internal.invalid:8081' } : {}),
-    });
     // frappe-user mode writes Users, which takes System Manager on a stock site; the other modes need HR Manager only.
     const roles = s.userControl === 'frappe-user' ? ['HR Manager', 'System Manager'] : ['HR Manager'];
-    const frappe = await startFrappeSandbox({
-      users: [{ name: 'sync@example.com', roles }],
-      apiKeys: [{ key: s.secrets.frappeApiKey, secret: s.secrets.frappeApiSecret, user: 'sync@example.com' }],
-      timeZone: s.siteZone,
-      seed: s.seed ^ 0x5bd1e995,
+    const { biotime, frappe } = await startSandboxPair({
+      biotime: {
+        users: [{ username: USERNAME, password: s.secrets.biotimePassword }],
+        timeZone: s.deviceZone ?? s.siteZone,
+        now: skewed,
+        seed: s.seed,
+        ...(s.internalHost ? { internalHost: 'biotime.internal.invalid:8081' } : {}),
+      },
+      frappe: {
+        users: [{ name: 'sync@example.com', roles }],
+        apiKeys: [{ key: s.secrets.frappeApiKey, secret: s.secrets.frappeApiSecret, user: 'sync@example.com' }],
+        timeZone: s.siteZone,
+        seed: s.seed ^ 0x5bd1e995,
+      },
     });
     const world = (ref.world = new ChaosWorld(s, biotime, frappe));
     world.seed();

@@ -7,8 +7,9 @@ import { createEngine, type EngineHandle } from '../../src/app/createEngine';
 import { StaticCredentials } from '../../src/app/staticCredentials';
 import { validateConfig } from '../../src/core/config';
 import type { Logger } from '../../src/core/ports';
-import { startBioTimeSandbox, type BioTimeSandbox, type BioTimeSandboxOptions } from '../../src/sandbox/biotime/server';
-import { startFrappeSandbox, type FrappeSandbox, type FrappeSandboxOptions } from '../../src/sandbox/frappe/server';
+import type { BioTimeSandbox, BioTimeSandboxOptions } from '../../src/sandbox/biotime/server';
+import type { FrappeSandbox, FrappeSandboxOptions } from '../../src/sandbox/frappe/server';
+import { startSandboxPair } from '../../src/sandbox/pair';
 import type { PunchOutcome } from '../../src/shared/model';
 
 export const SECRETS = {
@@ -44,16 +45,15 @@ export interface WorldOptions {
 }
 
 export async function world(o: WorldOptions = {}): Promise<World> {
-  const biotime = await startBioTimeSandbox({
-    users: [{ username: 'api', password: SECRETS.biotimePassword }],
-    timeZone: 'Asia/Dubai',
-    ...o.biotime,
+  const pair = await startSandboxPair({
+    biotime: { users: [{ username: 'api', password: SECRETS.biotimePassword }], timeZone: 'Asia/Dubai', ...o.biotime },
+    frappe: {
+      apiKeys: [{ key: SECRETS.frappeApiKey, secret: SECRETS.frappeApiSecret, user: 'sync@example.com' }],
+      timeZone: 'Asia/Dubai',
+      ...o.frappe,
+    },
   });
-  const frappe = await startFrappeSandbox({
-    apiKeys: [{ key: SECRETS.frappeApiKey, secret: SECRETS.frappeApiSecret, user: 'sync@example.com' }],
-    timeZone: 'Asia/Dubai',
-    ...o.frappe,
-  });
+  const { biotime, frappe } = pair;
   const hq = biotime.store.addArea({ area_code: 'HQ', area_name: 'Head office' });
   biotime.store.addArea({ area_code: 'NOACCESS', area_name: 'No access' });
   biotime.store.addTerminal({ sn: 'T1', alias: 'Main gate', areaId: hq });
@@ -101,7 +101,7 @@ export async function world(o: WorldOptions = {}): Promise<World> {
     },
     async close() {
       await w.handle.dispose();
-      await Promise.all([biotime.close(), frappe.close()]);
+      await pair.close();
     },
   };
   return w;
