@@ -3,9 +3,10 @@
 import type { DeviceConfig, SiteConfig } from '../../src/core/configTypes';
 import { SyncEngine, type RunLock } from '../../src/core/engine';
 import { Redactor, nullLogger } from '../../src/core/redact';
-import type { Clock, CredentialProvider, Logger, SyncStateStore } from '../../src/core/ports';
+import type { Clock, Logger, SyncStateStore } from '../../src/core/ports';
 import { config } from './configBuilders';
 import { FakeClock } from './fakeClock';
+import { FakeCredentials } from './fakeCredentials';
 import type {
   ShiftTypeInfo,
   EmployeeRecord,
@@ -246,14 +247,6 @@ export class FakeUserControl implements UserControl {
   }
 }
 
-export const FAKE_CREDENTIALS: CredentialProvider = {
-  biotimePassword: async () => 'pw',
-  frappeApiKey: async () => 'k',
-  frappeApiSecret: async () => 's',
-  getToken: async () => undefined,
-  setToken: async () => undefined,
-};
-
 /** A SyncEngine over these fakes (one source and sink for every device), with a fixed clock unless given one. */
 export function fakeEngine(o: {
   devices: DeviceConfig[];
@@ -270,7 +263,7 @@ export function fakeEngine(o: {
   return new SyncEngine({
     config: config(o.devices, o.sites),
     store: o.store,
-    credentials: FAKE_CREDENTIALS,
+    credentials: new FakeCredentials({ biotimePassword: 'pw', frappeApiKey: 'k', frappeApiSecret: 's' }),
     connectors: { source: () => o.source, sink: () => o.sink, userControl: () => o.userControl },
     clock: o.clock ?? new FakeClock('2026-11-24T08:00:00Z'),
     logger: o.logger ?? nullLogger,

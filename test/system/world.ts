@@ -4,13 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine, type EngineHandle } from '../../src/app/createEngine';
-import { StaticCredentials } from '../../src/app/staticCredentials';
 import { validateConfig } from '../../src/core/config';
 import type { Logger } from '../../src/core/ports';
 import type { BioTimeSandbox, BioTimeSandboxOptions } from '../../src/sandbox/biotime/server';
 import type { FrappeSandbox, FrappeSandboxOptions } from '../../src/sandbox/frappe/server';
 import { startSandboxPair } from '../../src/sandbox/pair';
 import type { PunchOutcome } from '../../src/shared/model';
+import { FakeCredentials } from '../support/fakeCredentials';
 
 export const SECRETS = {
   biotimePassword: 'bt-Secret-7731',
@@ -77,7 +77,7 @@ export async function world(o: WorldOptions = {}): Promise<World> {
     warn: (m) => logs.push(m),
     error: (m) => logs.push(m),
   };
-  const credentials = new StaticCredentials(
+  const credentials = new FakeCredentials(
     o.frappeKey ? { ...SECRETS, frappeApiKey: o.frappeKey.key, frappeApiSecret: o.frappeKey.secret } : SECRETS,
   );
   const make = () =>
