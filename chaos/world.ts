@@ -11,6 +11,7 @@ import type { FrappeSandbox } from '../src/sandbox/frappe/server';
 import { startSandboxPair } from '../src/sandbox/pair';
 import { expectationOf } from './expectations';
 import type { PunchSpec, Scenario } from './scenario';
+import { rawConfig, rawDevice, rawSite } from '../test/support/configBuilders';
 
 export const DEVICE_ID = 'hq';
 export const SITE_ID = 'acme';
@@ -119,23 +120,16 @@ export class ChaosWorld {
   /** The CLI configuration file: short timeouts so injected timeouts cost seconds, not minutes. */
   config(): object {
     const s = this.scenario;
-    return {
-      sites: [
-        {
-          id: SITE_ID,
-          url: this.frappe.url,
-          ...(s.siteZoneInConfig ? { timeZone: s.siteZone } : {}),
-          timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
-        },
-      ],
-      devices: [
-        {
+    // The zones are left out of the file (undefined) when the scenario says so.
+    return rawConfig(
+      [
+        rawDevice({
           id: DEVICE_ID,
           name: 'Head office',
           url: this.biotime.url,
           username: USERNAME,
           site: SITE_ID,
-          ...(s.deviceZone ? { timeZone: s.deviceZone } : {}),
+          timeZone: s.deviceZone || undefined,
           authScheme: s.authScheme,
           pageSize: s.pageSize,
           timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
@@ -149,9 +143,17 @@ export class ChaosWorld {
                   ...(s.userControl === 'area' ? { noAccessArea: NO_ACCESS_AREA } : {}),
                   exempt: s.people.filter((p) => p.exempt).map((p) => p.code),
                 },
-        },
+        }),
       ],
-    };
+      [
+        rawSite({
+          id: SITE_ID,
+          url: this.frappe.url,
+          timeZone: s.siteZoneInConfig ? s.siteZone : undefined,
+          timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
+        }),
+      ],
+    );
   }
 
   /** Uploads a punch to BioTime now (and, for `manual`, first enters its checkin by hand in Frappe). */

@@ -42,3 +42,31 @@ export function device(overrides: Partial<DeviceConfig> = {}): DeviceConfig {
 export function config(devices: DeviceConfig[] = [device()], sites: SiteConfig[] = [site()]): SyncConfig {
   return { sites, devices };
 }
+
+/**
+ * A site as an operator writes it in a configuration file (validateConfig's input): the keys without a default.
+ * JSON.stringify drops an override set to undefined, which leaves that key out of the file.
+ */
+export function rawSite(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: 'acme', url: 'http://frappe.invalid', timeZone: 'Asia/Dubai', ...overrides };
+}
+
+/** A device as an operator writes it in a configuration file; see rawSite. */
+export function rawDevice(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'hq',
+    url: 'http://biotime.invalid:8081',
+    username: 'api',
+    site: 'acme',
+    timeZone: 'Asia/Dubai',
+    ...overrides,
+  };
+}
+
+/** A configuration file's content: one device and one site unless given others. */
+export function rawConfig(
+  devices: Record<string, unknown>[] = [rawDevice()],
+  sites: Record<string, unknown>[] = [rawSite()],
+): { sites: Record<string, unknown>[]; devices: Record<string, unknown>[] } {
+  return { sites, devices };
+}

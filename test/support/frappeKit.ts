@@ -1,22 +1,15 @@
-// Builders for Frappe client tests: a site pointing at a FrappeStub, credentials, a recording logger, a client.
+// Builders for Frappe client tests: a site pointing at a FrappeStub, a recording logger, a client.
 import type { SiteConfig } from '../../src/core/configTypes';
 import type { Logger } from '../../src/core/ports';
 import { FrappeClient, type FrappeClientOptions } from '../../src/frappe/client';
+import { site } from './configBuilders';
 import { FakeClock } from './fakeClock';
 import { FakeCredentials } from './fakeCredentials';
 import { STUB_KEY, STUB_SECRET, type FrappeStub, type StubEmployee } from './frappeStub';
 
+/** A site on the stub; no time zone configured (the client reads the site's own). */
 export function frappeSite(url: string, overrides: Partial<SiteConfig> = {}): SiteConfig {
-  return {
-    id: 'acme',
-    url,
-    tls: { verify: true },
-    timeoutSeconds: 10,
-    shiftTypes: [],
-    shiftSyncMarginMinutes: 5,
-    writeMode: 'polite',
-    ...overrides,
-  };
+  return site({ url, timeZone: undefined, timeoutSeconds: 10, ...overrides });
 }
 
 export interface RecordingLogger extends Logger {

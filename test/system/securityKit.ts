@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { BioTimeSandbox } from '../../src/sandbox/biotime/server';
 import type { FrappeSandbox } from '../../src/sandbox/frappe/server';
 import { startSandboxPair } from '../../src/sandbox/pair';
+import { rawConfig, rawDevice, rawSite } from '../support/configBuilders';
 
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -149,22 +150,10 @@ export async function startPair(
 }
 
 export function configFor(p: Pair, device: Record<string, unknown> = {}, site: Record<string, unknown> = {}): object {
-  return {
-    sites: [{ id: 'acme', url: p.frappe.url, timeZone: 'Asia/Dubai', timeoutSeconds: 5, ...site }],
-    devices: [
-      {
-        id: 'hq',
-        name: 'Head office',
-        url: p.biotime.url,
-        username: 'api',
-        site: 'acme',
-        timeZone: 'Asia/Dubai',
-        pageSize: 10,
-        timeoutSeconds: 5,
-        ...device,
-      },
-    ],
-  };
+  return rawConfig(
+    [rawDevice({ name: 'Head office', url: p.biotime.url, pageSize: 10, timeoutSeconds: 5, ...device })],
+    [rawSite({ url: p.frappe.url, timeoutSeconds: 5, ...site })],
+  );
 }
 
 export function addPunches(p: Pair, n: number, day = '2026-11-20'): void {

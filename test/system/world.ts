@@ -11,6 +11,7 @@ import type { FrappeSandbox, FrappeSandboxOptions } from '../../src/sandbox/frap
 import { startSandboxPair } from '../../src/sandbox/pair';
 import type { PunchOutcome } from '../../src/shared/model';
 import { FakeCredentials } from '../support/fakeCredentials';
+import { rawConfig as builtConfig, rawDevice, rawSite } from '../support/configBuilders';
 
 export const SECRETS = {
   biotimePassword: 'bt-Secret-7731',
@@ -62,12 +63,10 @@ export async function world(o: WorldOptions = {}): Promise<World> {
     biotime.store.addEmployee({ emp_code: code, first_name: `First${code}`, last_name: 'Last', areas: [hq] });
     emp[code] = frappe.store.addEmployee({ employee_name: `Employee ${code}`, attendance_device_id: code });
   }
-  const rawConfig = {
-    sites: [{ id: 'acme', url: frappe.url, timeZone: 'Asia/Dubai', ...o.site }],
-    devices: [
-      { id: 'hq', url: biotime.url, username: 'api', site: 'acme', timeZone: 'Asia/Dubai', pageSize: 10, ...o.device },
-    ],
-  };
+  const rawConfig = builtConfig(
+    [rawDevice({ url: biotime.url, pageSize: 10, ...o.device })],
+    [rawSite({ url: frappe.url, ...o.site })],
+  );
   const stateDir = o.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bts-system-'));
   const logs: string[] = [];
   const logger: Logger = {
