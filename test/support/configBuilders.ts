@@ -1,5 +1,5 @@
 // Small builders for fully-defaulted configuration objects in tests.
-import type { DeviceConfig, SiteConfig, SyncConfig } from '../../src/core/configTypes';
+import type { DeviceConfig, SiteConfig, SyncConfig, UserControlConfig } from '../../src/core/configTypes';
 
 export function site(overrides: Partial<SiteConfig> = {}): SiteConfig {
   return {
@@ -13,6 +13,11 @@ export function site(overrides: Partial<SiteConfig> = {}): SiteConfig {
     writeMode: 'polite',
     ...overrides,
   };
+}
+
+/** A device's userControl block with its defaults (mode off, IN enables, OUT disables, nobody exempt). */
+export function userControl(overrides: Partial<UserControlConfig> = {}): UserControlConfig {
+  return { mode: 'off', onIn: 'enable', onOut: 'disable', exempt: [], ...overrides };
 }
 
 export function device(overrides: Partial<DeviceConfig> = {}): DeviceConfig {
@@ -29,7 +34,7 @@ export function device(overrides: Partial<DeviceConfig> = {}): DeviceConfig {
     punchStates: { '0': 'IN', '1': 'OUT' },
     otherPunchStates: 'IN',
     onSiteChange: 'keepCursor',
-    userControl: { mode: 'off', onIn: 'enable', onOut: 'disable', exempt: [] },
+    userControl: userControl(),
     pageSize: 3,
     tls: { verify: true },
     timeoutSeconds: 30,
