@@ -23,6 +23,17 @@ const problemMatcher = {
   },
 };
 
+/**
+ * The simulated servers are loaded only when the operator asks for them (src/app/loadSandbox.ts): the main bundles
+ * keep `require('./sandbox.js')` instead of inlining them, and dist/sandbox.js is built from the same entry.
+ */
+const sandboxApart = {
+  name: 'sandbox-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sandboxEntry$/ }, () => ({ path: './sandbox.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -47,6 +58,7 @@ async function main() {
       platform: 'node',
       target: 'node18',
       external: ['vscode'],
+      plugins: [problemMatcher, sandboxApart],
     });
   }
   configs.push({
@@ -59,6 +71,15 @@ async function main() {
     banner: { js: '#!/usr/bin/env node' },
     // A native binding (prebuilt binaries per platform inside its npm packages): loaded from node_modules.
     external: ['@napi-rs/keyring'],
+    plugins: [problemMatcher, sandboxApart],
+  });
+  configs.push({
+    ...common,
+    entryPoints: ['src/app/sandboxEntry.ts'],
+    outfile: 'dist/sandbox.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
   });
   const webviewDir = path.join(__dirname, 'src/webview');
   const webviewEntries = fs.existsSync(webviewDir)

@@ -1,8 +1,9 @@
 // Both simulated servers, started in the benchmark's parent process with the costs of a small real site, and
 // loaded with a backlog. Each contender gets a fresh pair (same seed, same data), so none of them finds the
 // checkins or user states another one left behind.
-import { startBioTimeSandbox, type BioTimeSandbox } from '../src/sandbox/biotime/server';
-import { startFrappeSandbox, type FrappeSandbox } from '../src/sandbox/frappe/server';
+import type { BioTimeSandbox } from '../src/sandbox/biotime/server';
+import type { FrappeSandbox } from '../src/sandbox/frappe/server';
+import { startSandboxPair } from '../src/sandbox/pair';
 import type { Profile } from './profiles';
 import type { Backlog } from './workload';
 import { TERMINALS } from './workload';
@@ -27,22 +28,24 @@ export interface World {
 }
 
 export async function startWorld(backlog: Backlog, costs: Costs): Promise<World> {
-  const biotime = await startBioTimeSandbox({
-    users: [{ username: CREDENTIALS.username, password: CREDENTIALS.password }],
-    timeZone: ZONE,
-    latencyMs: costs.latencyMs,
-    defaultPageSize: 10,
-  });
-  const frappe = await startFrappeSandbox({
-    apiKeys: [{ key: CREDENTIALS.apiKey, secret: CREDENTIALS.apiSecret, user: 'sync@example.com' }],
-    // The API user needs System Manager to toggle Users (user control) and HR Manager for checkins.
-    users: [{ name: 'sync@example.com', roles: ['HR Manager', 'System Manager'] }],
-    timeZone: ZONE,
-    latencyMs: costs.latencyMs,
-    workers: costs.workers,
-    perDocCostMs: costs.perDocCostMs,
-    costs: costs.costs,
-    cpuCapacity: costs.cpuCapacity,
+  const { biotime, frappe, close } = await startSandboxPair({
+    biotime: {
+      users: [{ username: CREDENTIALS.username, password: CREDENTIALS.password }],
+      timeZone: ZONE,
+      latencyMs: costs.latencyMs,
+      defaultPageSize: 10,
+    },
+    frappe: {
+      apiKeys: [{ key: CREDENTIALS.apiKey, secret: CREDENTIALS.apiSecret, user: 'sync@example.com' }],
+      // The API user needs System Manager to toggle Users (user control) and HR Manager for checkins.
+      users: [{ name: 'sync@example.com', roles: ['HR Manager', 'System Manager'] }],
+      timeZone: ZONE,
+      latencyMs: costs.latencyMs,
+      workers: costs.workers,
+      perDocCostMs: costs.perDocCostMs,
+      costs: costs.costs,
+      cpuCapacity: costs.cpuCapacity,
+    },
   });
   // 0.5 ms per document must cost 0.5 ms on a single insert too, not the 1.1 ms a setTimeout(0.5) lasts.
   frappe.knobs.preciseWork = true;
@@ -84,8 +87,6 @@ export async function startWorld(backlog: Backlog, costs: Costs): Promise<World>
     biotime,
     frappe,
     employeeOf,
-    close: async () => {
-      await Promise.all([biotime.close(), frappe.close()]);
-    },
+    close,
   };
 }

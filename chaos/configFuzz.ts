@@ -1,44 +1,24 @@
 // Seeded fuzzer of configuration files for the security tests: each case is a valid base configuration with one
 // mutation (a wrong type, an unknown key, a huge value, hostile nesting, broken JSON) and the key the error must
-// name ("(file)" for syntax and size, with its line and column).
+// name ("(file)" for syntax and size, with its line and column). The base is a fully-defaulted configuration from
+// the tests' builders, with every optional key set so that each can be broken.
+import { config, device, site } from '../test/support/configBuilders';
 import { Rng } from './rng';
 
-export const BASE_CONFIG = {
-  sites: [
-    {
-      id: 'acme',
-      url: 'https://hr.acme.example',
-      timeZone: 'Asia/Dubai',
-      tls: { verify: true },
-      timeoutSeconds: 30,
-      shiftTypes: [{ shiftType: 'Day', devices: ['hq'] }],
-      shiftSyncMarginMinutes: 5,
-    },
-  ],
-  devices: [
-    {
-      id: 'hq',
-      name: 'Head office',
+export const BASE_CONFIG = config(
+  [
+    device({
       url: 'https://biotime.acme.example:8081',
-      username: 'api',
-      site: 'acme',
-      enabled: true,
-      intervalMinutes: 5,
-      timeZone: 'Asia/Dubai',
-      authScheme: 'jwt',
       punchStates: { '0': 'IN', '1': 'OUT', '2': 'OUT' },
-      otherPunchStates: 'IN',
       userControl: { mode: 'area', noAccessArea: 'NOACCESS', onIn: 'enable', onOut: 'disable', exempt: ['0042'] },
       pageSize: 200,
       importSince: '2026-01-01',
-      tls: { verify: true },
-      timeoutSeconds: 30,
-      offlineAfterMinutes: 60,
       terminalLocations: { CQUJ0001: { latitude: 25.2, longitude: 55.3 } },
       location: { latitude: 25.2, longitude: 55.3 },
-    },
+    }),
   ],
-};
+  [site({ url: 'https://hr.acme.example', shiftTypes: [{ shiftType: 'Day', devices: ['hq'] }] })],
+);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Path = (string | number)[];
@@ -245,7 +225,7 @@ export function fuzzCase(seed: number): FuzzCase {
     case 'notObject':
       return {
         what: 'a JSON value that is not an object',
-        text: JSON.stringify(r.pick<Json>([[], 'sites', 42, null, true, [BASE_CONFIG]])),
+        text: JSON.stringify(r.pick<Json>([[], 'sites', 42, null, true, [base]])),
         key: '(root)',
       };
   }

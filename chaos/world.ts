@@ -5,11 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SandboxRequest, SandboxResponse } from '../src/sandbox/common/httpServer';
-import { startBioTimeSandbox, type BioTimeSandbox } from '../src/sandbox/biotime/server';
+import type { BioTimeSandbox } from '../src/sandbox/biotime/server';
 import type { JsonRecord } from '../src/sandbox/biotime/records';
-import { startFrappeSandbox, type FrappeSandbox } from '../src/sandbox/frappe/server';
+import type { FrappeSandbox } from '../src/sandbox/frappe/server';
+import { startSandboxPair } from '../src/sandbox/pair';
 import { expectationOf } from './expectations';
 import type { PunchSpec, Scenario } from './scenario';
+import { rawConfig, rawDevice, rawSite } from '../test/support/configBuilders';
 
 export const DEVICE_ID = 'hq';
 export const SITE_ID = 'acme';
@@ -61,20 +63,22 @@ export class ChaosWorld {
     // BioTime's clock is true time plus the cycle's skew (read through the world, which exists once started).
     const ref: { world?: ChaosWorld } = {};
     const skewed = () => new Date(Date.now() + (ref.world?.skewSeconds ?? 0) * 1000);
-    const biotime = await startBioTimeSandbox({
-      users: [{ username: USERNAME, password: s.secrets.biotimePassword }],
-      timeZone: s.deviceZone ?? s.siteZone,
-      now: skewed,
-      seed: s.seed,
-      ...(s.internalHost ? { internalHost: 'biotime.internal.invalid:8081' } : {}),
-    });
     // frappe-user mode writes Users, which takes System Manager on a stock site; the other modes need HR Manager only.
     const roles = s.userControl === 'frappe-user' ? ['HR Manager', 'System Manager'] : ['HR Manager'];
-    const frappe = await startFrappeSandbox({
-      users: [{ name: 'sync@example.com', roles }],
-      apiKeys: [{ key: s.secrets.frappeApiKey, secret: s.secrets.frappeApiSecret, user: 'sync@example.com' }],
-      timeZone: s.siteZone,
-      seed: s.seed ^ 0x5bd1e995,
+    const { biotime, frappe } = await startSandboxPair({
+      biotime: {
+        users: [{ username: USERNAME, password: s.secrets.biotimePassword }],
+        timeZone: s.deviceZone ?? s.siteZone,
+        now: skewed,
+        seed: s.seed,
+        ...(s.internalHost ? { internalHost: 'biotime.internal.invalid:8081' } : {}),
+      },
+      frappe: {
+        users: [{ name: 'sync@example.com', roles }],
+        apiKeys: [{ key: s.secrets.frappeApiKey, secret: s.secrets.frappeApiSecret, user: 'sync@example.com' }],
+        timeZone: s.siteZone,
+        seed: s.seed ^ 0x5bd1e995,
+      },
     });
     const world = (ref.world = new ChaosWorld(s, biotime, frappe));
     world.seed();
@@ -116,23 +120,16 @@ export class ChaosWorld {
   /** The CLI configuration file: short timeouts so injected timeouts cost seconds, not minutes. */
   config(): object {
     const s = this.scenario;
-    return {
-      sites: [
-        {
-          id: SITE_ID,
-          url: this.frappe.url,
-          ...(s.siteZoneInConfig ? { timeZone: s.siteZone } : {}),
-          timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
-        },
-      ],
-      devices: [
-        {
+    // The zones are left out of the file (undefined) when the scenario says so.
+    return rawConfig(
+      [
+        rawDevice({
           id: DEVICE_ID,
           name: 'Head office',
           url: this.biotime.url,
           username: USERNAME,
           site: SITE_ID,
-          ...(s.deviceZone ? { timeZone: s.deviceZone } : {}),
+          timeZone: s.deviceZone || undefined,
           authScheme: s.authScheme,
           pageSize: s.pageSize,
           timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
@@ -146,9 +143,17 @@ export class ChaosWorld {
                   ...(s.userControl === 'area' ? { noAccessArea: NO_ACCESS_AREA } : {}),
                   exempt: s.people.filter((p) => p.exempt).map((p) => p.code),
                 },
-        },
+        }),
       ],
-    };
+      [
+        rawSite({
+          id: SITE_ID,
+          url: this.frappe.url,
+          timeZone: s.siteZoneInConfig ? s.siteZone : undefined,
+          timeoutSeconds: CLIENT_TIMEOUT_MS / 1000,
+        }),
+      ],
+    );
   }
 
   /** Uploads a punch to BioTime now (and, for `manual`, first enters its checkin by hand in Frappe). */

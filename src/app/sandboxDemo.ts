@@ -3,11 +3,12 @@
 // after linking, a checkin that already exists (duplicate), a late upload from a terminal that was offline, a
 // break punch (state 2), a skipped state (255), an inactive employee, and BioTime and Frappe in different zones.
 import { addSecondsNaive, formatInZone } from '../core/time';
-import { startBioTimeSandbox, type BioTimeSandbox } from '../sandbox/biotime/server';
-import { startFrappeSandbox, type FrappeSandbox } from '../sandbox/frappe/server';
+import { DEMO_BIOTIME_ZONE, DEMO_SITE_ZONE } from './demoZones';
+import type { BioTimeSandbox } from '../sandbox/biotime/server';
+import type { FrappeSandbox } from '../sandbox/frappe/server';
+import { startSandboxPair } from '../sandbox/pair';
 
-export const DEMO_BIOTIME_ZONE = 'Asia/Riyadh';
-export const DEMO_SITE_ZONE = 'Asia/Dubai';
+export { DEMO_BIOTIME_ZONE, DEMO_SITE_ZONE };
 
 export interface DemoSandbox {
   biotimeUrl: string;
@@ -49,20 +50,23 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
     frappeApiKey: 'demo-api-key',
     frappeApiSecret: 'demo-api-secret',
   };
-  const biotime = await startBioTimeSandbox({
-    port: o.biotimePort ?? 0,
-    users: [{ username: 'api', password: secrets.biotimePassword }],
-    timeZone: DEMO_BIOTIME_ZONE,
-    now,
-    internalHost: 'biotime.internal.invalid:8081',
+  const pair = await startSandboxPair({
+    biotime: {
+      port: o.biotimePort ?? 0,
+      users: [{ username: 'api', password: secrets.biotimePassword }],
+      timeZone: DEMO_BIOTIME_ZONE,
+      now,
+      internalHost: 'biotime.internal.invalid:8081',
+    },
+    frappe: {
+      port: o.frappePort ?? 0,
+      apiKeys: [{ key: secrets.frappeApiKey, secret: secrets.frappeApiSecret, user: 'sync@example.com' }],
+      timeZone: DEMO_SITE_ZONE,
+      now,
+      frappeVersion: o.frappeVersion,
+    },
   });
-  const frappe = await startFrappeSandbox({
-    port: o.frappePort ?? 0,
-    apiKeys: [{ key: secrets.frappeApiKey, secret: secrets.frappeApiSecret, user: 'sync@example.com' }],
-    timeZone: DEMO_SITE_ZONE,
-    now,
-    frappeVersion: o.frappeVersion,
-  });
+  const { biotime, frappe } = pair;
   // Yesterday: every demo punch is in the past whatever the hour, so no punch looks like a clock running ahead.
   const day = addSecondsNaive(formatInZone(now(), DEMO_BIOTIME_ZONE), -86_400).slice(0, 10);
   const at = (hhmm: string) => `${day} ${hhmm}:00`;
@@ -155,8 +159,6 @@ export async function startDemoSandbox(o: DemoOptions = {}): Promise<DemoSandbox
         terminal_sn: 'CQUJ0002',
       });
     },
-    async close() {
-      await Promise.all([biotime.close(), frappe.close()]);
-    },
+    close: pair.close,
   };
 }

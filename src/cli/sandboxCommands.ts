@@ -3,13 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine } from '../app/createEngine';
-import { DEMO_BIOTIME_ZONE, DEMO_SITE_ZONE, startDemoSandbox, type DemoSandbox } from '../app/sandboxDemo';
+import { DEMO_BIOTIME_ZONE, DEMO_SITE_ZONE } from '../app/demoZones';
+import { loadSandbox } from '../app/loadSandbox';
+import type { DemoSandbox } from '../app/sandboxDemo';
 import { StaticCredentials } from '../app/staticCredentials';
 import { validateConfig } from '../core/config';
 import { addSecondsNaive, formatInZone } from '../core/time';
-import { startBioTimeSandbox } from '../sandbox/biotime/server';
-import { startFrappeSandbox, realSiteKeys } from '../sandbox/frappe/server';
-import { REAL_SITE_TIME_ZONE, realSiteDeviceIds } from '../sandbox/frappe/realSite';
 import type { RunSummary } from '../shared/model';
 import type { CliArgs } from './args';
 import { collect } from './commands';
@@ -20,7 +19,9 @@ import type { CliIo } from './main';
 
 export async function runSandbox(args: CliArgs, io: CliIo): Promise<number> {
   if (args.realSite) return runRealSiteSandbox(args, io);
+  const { startDemoSandbox } = await loadSandbox();
   const demo = await startDemoSandbox({ frappeVersion: args.frappeVersion });
+  const stopped = untilSignalled();
   const cfg = JSON.stringify(demo.config, null, 2);
   if (args.writeConfig) fs.writeFileSync(args.writeConfig, cfg + '\n');
   io.out(`Simulated BioTime: ${demo.biotimeUrl}   (user api)
@@ -35,10 +36,7 @@ Demo secrets (sandbox only) for the CLI:
 
 Then: biotime-sync run --config ${args.writeConfig ?? 'biotime-sync.json'}
 Press Ctrl+C to stop the servers.`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await demo.close();
   return 0;
 }
@@ -49,11 +47,12 @@ Press Ctrl+C to stop the servers.`);
  * and run with the HR Manager's keys, then with the Employee-only user's (the permlevel trap).
  */
 async function runRealSiteSandbox(args: CliArgs, io: CliIo): Promise<number> {
-  const biotime = await startBioTimeSandbox({
-    users: [{ username: 'api', password: REAL_SITE_BIOTIME_PASSWORD }],
-    timeZone: REAL_SITE_TIME_ZONE,
+  const { REAL_SITE_TIME_ZONE, realSiteDeviceIds, realSiteKeys, startSandboxPair } = await loadSandbox();
+  const pair = await startSandboxPair({
+    biotime: { users: [{ username: 'api', password: REAL_SITE_BIOTIME_PASSWORD }], timeZone: REAL_SITE_TIME_ZONE },
+    frappe: { realSite: true, frappeVersion: args.frappeVersion },
   });
-  const frappe = await startFrappeSandbox({ realSite: true, frappeVersion: args.frappeVersion });
+  const { biotime, frappe } = pair;
   const area = biotime.store.addArea({ area_code: 'HQ', area_name: 'Head office' });
   const now = formatInZone(new Date(), REAL_SITE_TIME_ZONE);
   biotime.store.addTerminal({ sn: 'GATE1', alias: 'Main gate', areaId: area, lastActivity: now });
@@ -72,6 +71,7 @@ async function runRealSiteSandbox(args: CliArgs, io: CliIo): Promise<number> {
     sites: [{ id: 'acme', url: frappe.url }],
     devices: [{ id: 'gate', url: biotime.url, username: 'api', site: 'acme', timeZone: REAL_SITE_TIME_ZONE }],
   };
+  const stopped = untilSignalled();
   const cfg = JSON.stringify(config, null, 2);
   if (args.writeConfig) fs.writeFileSync(args.writeConfig, cfg + '\n');
   const { sync, weak } = realSiteKeys;
@@ -89,17 +89,26 @@ Sandbox secrets:
 
 Then: biotime-sync doctor --config ${args.writeConfig ?? 'biotime-sync.json'}
 Press Ctrl+C to stop the servers.`);
-  await new Promise<void>((resolve) => {
+  await stopped;
+  await pair.close();
+  return 0;
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. It listens before "Press Ctrl+C" is printed, so a signal sent on seeing
+ * that line stops the servers cleanly instead of killing the process.
+ */
+function untilSignalled(): Promise<void> {
+  return new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await Promise.all([biotime.close(), frappe.close()]);
-  return 0;
 }
 
 const REAL_SITE_BIOTIME_PASSWORD = 'sandbox-biotime-pass';
 
 export async function runDemo(io: CliIo): Promise<number> {
+  const { startDemoSandbox } = await loadSandbox();
   const demo: DemoSandbox = await startDemoSandbox();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'biotime-sync-demo-'));
   const handle = createEngine({

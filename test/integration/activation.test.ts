@@ -1,9 +1,11 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID, render } from './helpers';
+import { api, EXTENSION_ID, nothingConfigured, render } from './helpers';
 
 export function activationTests(): void {
   suite('activation', () => {
+    suiteSetup(nothingConfigured);
+
     test('activates on startup and exposes its parts', async () => {
       const a = await api();
       assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);

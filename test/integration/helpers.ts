@@ -60,3 +60,47 @@ export async function render(provider: vscode.TreeDataProvider<TreeNode>, parent
     }),
   );
 }
+
+/**
+ * A suite's own starting point when it needs nothing configured: no devices, no sites, the scheduler setting at its
+ * default, and the extension showing its welcome views. Suites do not rely on what an earlier suite left behind.
+ */
+export async function nothingConfigured(): Promise<BioSyncTestApi> {
+  const a = await api();
+  await setSetting('devices', undefined);
+  await setSetting('sites', undefined);
+  await setSetting('scheduler.enabled', undefined);
+  await waitFor('nothing configured', () => a.host.state.kind === 'unconfigured');
+  return a;
+}
+
+/** What bioSync.trySandbox returns. */
+export interface SandboxDemo {
+  biotimeUrl: string;
+  frappeUrl: string;
+  deviceIds: string[];
+}
+
+/**
+ * A suite's own sandbox: runs bioSync.trySandbox (which replaces any earlier sandbox and its demo entries with a
+ * fresh pair and a new device id, so no earlier suite's runs or cursor are in the way) with the scheduler setting at
+ * its default, and waits until the demo device's first scheduled run has finished.
+ */
+export async function freshSandbox(): Promise<{ a: BioSyncTestApi; demo: SandboxDemo; deviceId: string }> {
+  const a = await api();
+  await setSetting('scheduler.enabled', undefined);
+  const demo = (await vscode.commands.executeCommand<SandboxDemo>('bioSync.trySandbox'))!;
+  const deviceId = demo.deviceIds[0];
+  await waitFor('the demo device in the engine', () =>
+    a.host.state.kind === 'ready' && a.host.state.config.devices.some((d) => d.id === deviceId) ? true : undefined,
+  );
+  await waitFor(
+    'the first scheduled run to finish',
+    async () => {
+      const engine = a.host.requireEngine();
+      return (await engine.listRuns(deviceId, 1)).length > 0 && !engine.isRunning(deviceId);
+    },
+    30_000,
+  );
+  return { a, demo, deviceId };
+}

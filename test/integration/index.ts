@@ -12,7 +12,8 @@ import { truthTests } from './truth.test';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
-  // Order matters: activation sees an empty configuration; the commands suite starts the sandbox the others use.
+  // Each suite sets up what it needs (helpers.ts: nothingConfigured, freshSandbox), so any one can run alone; the
+  // order below only keeps the cheap suites first.
   activationTests();
   secretsTests();
   settingsTests();

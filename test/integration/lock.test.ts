@@ -4,10 +4,16 @@ import { validateConfig } from '../../src/core/config';
 import { nullLogger } from '../../src/core/redact';
 import type { CredentialProvider } from '../../src/core/ports';
 import { SecretStorageCredentials } from '../../src/vscode/adapters/secretStorageCredentials';
-import { api, config, render, setSetting, waitFor } from './helpers';
+import { api, config, freshSandbox, render, setSetting, waitFor } from './helpers';
 
 export function lockTests(): void {
   suite('multi-window lock (the state directory is shared by every window)', () => {
+    // Its own configured device, with this window running the syncs, whatever ran before.
+    suiteSetup(freshSandbox);
+    suiteTeardown(async () => {
+      await setSetting('scheduler.enabled', undefined);
+    });
+
     test('a second process on the same state directory follows; it runs when this window stops; this window then follows', async () => {
       const a = await api();
       await waitFor('this window runs the syncs', () => a.host.role === 'runner');

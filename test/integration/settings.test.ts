@@ -1,8 +1,9 @@
 import * as assert from 'node:assert';
-import { api, render, setSetting, waitFor } from './helpers';
+import { api, nothingConfigured, render, setSetting, waitFor } from './helpers';
 
 export function settingsTests(): void {
   suite('settings validation', () => {
+    suiteSetup(nothingConfigured);
     teardown(async () => {
       await setSetting('devices', undefined);
       await setSetting('sites', undefined);

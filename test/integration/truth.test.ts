@@ -7,7 +7,7 @@ import type { RunSummary } from '../../src/shared/model';
 import type { DialogLevel } from '../../src/vscode/dialogs';
 import { secretKeys } from '../../src/vscode/adapters/secretStorageCredentials';
 import type { BioSyncTestApi } from '../../src/vscode/extension';
-import { api, config, EXTENSION_ID, render, setSetting, waitFor, type RenderedNode } from './helpers';
+import { config, EXTENSION_ID, freshSandbox, render, setSetting, waitFor, type RenderedNode } from './helpers';
 
 interface Asked {
   level: DialogLevel;
@@ -59,24 +59,9 @@ export function truthTests(): void {
     let firstRun: RunSummary;
 
     suiteSetup(async () => {
-      a = await api();
-      await setSetting('scheduler.enabled', undefined);
-      const demo = (await vscode.commands.executeCommand<{ deviceIds: string[]; frappeUrl: string }>(
-        'bioSync.trySandbox',
-      ))!;
-      deviceId = demo.deviceIds[0];
-      frappeUrl = demo.frappeUrl;
-      await waitFor('the demo device in the engine', () =>
-        a.host.state.kind === 'ready' && a.host.state.config.devices.some((d) => d.id === deviceId) ? true : undefined,
-      );
-      await waitFor(
-        'the first scheduled run',
-        async () => {
-          const engine = a.host.requireEngine();
-          return (await engine.listRuns(deviceId, 1)).length > 0 && !engine.isRunning(deviceId);
-        },
-        30_000,
-      );
+      const sandbox = await freshSandbox();
+      ({ a, deviceId } = sandbox);
+      frappeUrl = sandbox.demo.frappeUrl;
       [firstRun] = await a.host.requireEngine().listRuns(deviceId, 1);
       assert.ok(firstRun.counts.failed >= 2, JSON.stringify(firstRun.counts));
     });
@@ -185,6 +170,14 @@ export function truthTests(): void {
 
     test('E7: a dismissed punch shows as dismissed in the tree and the panel, never as resolved', async () => {
       const engine = a.host.requireEngine();
+      // Layla's punch (2001) is checked beside the dismissed one: E1 links her and opens the run panel. Run alone,
+      // this test does the same first; after E1 both are already so.
+      if ((await engine.listFailed(deviceId)).some((f) => f.empCode === '2001')) {
+        await engine.linkEmployee(deviceId, (await employee(a, deviceId, 'Layla Haddad')).name, '2001');
+        await engine.rerun({ deviceId, empCode: '2001' });
+      }
+      if (!a.mapping.openPanels.some((p) => p.ref.kind === 'run' && p.ref.runId === firstRun.runId))
+        await vscode.commands.executeCommand('bioSync.showMapping', { kind: 'run', deviceId, runId: firstRun.runId });
       const [inactive] = (await engine.listFailed(deviceId)).filter((f) => f.empCode === '1008');
       assert.ok(inactive, 'the inactive employee punch is failing');
       answering(a, 'Dismiss');

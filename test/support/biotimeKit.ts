@@ -2,35 +2,13 @@
 import { LoginGuard } from '../../src/biotime/auth';
 import { BioTimeClient } from '../../src/biotime/client';
 import type { DeviceConfig } from '../../src/core/configTypes';
-import type { CredentialProvider, Logger } from '../../src/core/ports';
+import type { Logger } from '../../src/core/ports';
 import type { TransactionPage, TransactionQuery } from '../../src/core/types';
 import { Redactor } from '../../src/core/redact';
 import { BioTimeStub } from './biotimeStub';
 import { device } from './configBuilders';
 import { FakeClock } from './fakeClock';
-
-export class MemoryCredentials implements CredentialProvider {
-  password: string | undefined = 'secret-pass';
-  tokens = new Map<string, string>();
-  tokenWrites = 0;
-  async biotimePassword(): Promise<string | undefined> {
-    return this.password;
-  }
-  async frappeApiKey(): Promise<string | undefined> {
-    return undefined;
-  }
-  async frappeApiSecret(): Promise<string | undefined> {
-    return undefined;
-  }
-  async getToken(id: string): Promise<string | undefined> {
-    return this.tokens.get(id);
-  }
-  async setToken(id: string, token: string | undefined): Promise<void> {
-    this.tokenWrites++;
-    if (token === undefined) this.tokens.delete(id);
-    else this.tokens.set(id, token);
-  }
-}
+import { FakeCredentials } from './fakeCredentials';
 
 export class CapturingLogger implements Logger {
   readonly lines: string[] = [];
@@ -54,7 +32,7 @@ export class CapturingLogger implements Logger {
 export interface Kit {
   stub: BioTimeStub;
   clock: FakeClock;
-  creds: MemoryCredentials;
+  creds: FakeCredentials;
   log: CapturingLogger;
   guard: LoginGuard;
   redactor: Redactor;
@@ -67,7 +45,7 @@ export interface Kit {
 export async function biotimeKit(over: Partial<DeviceConfig> = {}): Promise<Kit> {
   const clock = new FakeClock('2026-03-02T06:00:00Z', { autoAdvance: true });
   const stub = await BioTimeStub.start({ now: () => clock.now() });
-  const creds = new MemoryCredentials();
+  const creds = new FakeCredentials({ biotimePassword: 'secret-pass' });
   const log = new CapturingLogger();
   const guard = new LoginGuard();
   const redactor = new Redactor();

@@ -5,11 +5,11 @@ import { SyncEngine } from '../../src/core/engine';
 import { Redactor, nullLogger } from '../../src/core/redact';
 import { config } from './configBuilders';
 import { FakeClock } from './fakeClock';
+import { FakeCredentials } from './fakeCredentials';
 import type {
   AttendanceSource,
   CheckinSink,
   Clock,
-  CredentialProvider,
   HistoryRecorder,
   Logger,
   RunLock,
@@ -252,14 +252,6 @@ export class FakeUserControl implements UserControl {
   }
 }
 
-export const FAKE_CREDENTIALS: CredentialProvider = {
-  biotimePassword: async () => 'pw',
-  frappeApiKey: async () => 'k',
-  frappeApiSecret: async () => 's',
-  getToken: async () => undefined,
-  setToken: async () => undefined,
-};
-
 /** A SyncEngine over these fakes (one source and sink for every device), with a fixed clock unless given one. */
 export function fakeEngine(o: {
   devices: DeviceConfig[];
@@ -276,7 +268,7 @@ export function fakeEngine(o: {
   return new SyncEngine({
     config: config(o.devices, o.sites),
     store: o.store,
-    credentials: FAKE_CREDENTIALS,
+    credentials: new FakeCredentials({ biotimePassword: 'pw', frappeApiKey: 'k', frappeApiSecret: 's' }),
     connectors: { source: () => o.source, sink: () => o.sink, userControl: () => o.userControl },
     clock: o.clock ?? new FakeClock('2026-11-24T08:00:00Z'),
     logger: o.logger ?? nullLogger,

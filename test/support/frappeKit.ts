@@ -1,35 +1,15 @@
-// Builders for Frappe client tests: a site pointing at a FrappeStub, credentials, a recording logger, a client.
+// Builders for Frappe client tests: a site pointing at a FrappeStub, a recording logger, a client.
 import type { SiteConfig } from '../../src/core/configTypes';
-import type { CredentialProvider, Logger } from '../../src/core/ports';
+import type { Logger } from '../../src/core/ports';
 import { FrappeClient, type FrappeClientOptions } from '../../src/frappe/client';
+import { site } from './configBuilders';
 import { FakeClock } from './fakeClock';
+import { FakeCredentials } from './fakeCredentials';
 import { STUB_KEY, STUB_SECRET, type FrappeStub, type StubEmployee } from './frappeStub';
 
+/** A site on the stub; no time zone configured (the client reads the site's own). */
 export function frappeSite(url: string, overrides: Partial<SiteConfig> = {}): SiteConfig {
-  return {
-    id: 'acme',
-    url,
-    tls: { verify: true },
-    timeoutSeconds: 10,
-    shiftTypes: [],
-    shiftSyncMarginMinutes: 5,
-    writeMode: 'polite',
-    ...overrides,
-  };
-}
-
-/** Stub credentials; pass null for one that is not stored. */
-export function frappeCredentials(
-  key: string | null = STUB_KEY,
-  secret: string | null = STUB_SECRET,
-): CredentialProvider {
-  return {
-    biotimePassword: async () => undefined,
-    frappeApiKey: async () => key ?? undefined,
-    frappeApiSecret: async () => secret ?? undefined,
-    getToken: async () => undefined,
-    setToken: async () => undefined,
-  };
+  return site({ url, timeZone: undefined, timeoutSeconds: 10, ...overrides });
 }
 
 export interface RecordingLogger extends Logger {
@@ -54,7 +34,7 @@ export function frappeTestClient(stub: FrappeStub, options: Partial<FrappeClient
   const logger = recordingLogger();
   const client = new FrappeClient({
     site: frappeSite(stub.url),
-    credentials: frappeCredentials(),
+    credentials: new FakeCredentials({ frappeApiKey: STUB_KEY, frappeApiSecret: STUB_SECRET }),
     clock,
     logger,
     retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 60_000 },

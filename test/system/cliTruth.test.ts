@@ -7,13 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine } from '../../src/app/createEngine';
-import { StaticCredentials } from '../../src/app/staticCredentials';
 import { main } from '../../src/cli/main';
 import { validateConfig } from '../../src/core/config';
 import { UnknownDeviceError } from '../../src/core/errors';
 import { setHintHost } from '../../src/core/fixHints';
 import { nullLogger } from '../../src/core/redact';
 import { checkins, punch, SECRETS, world, type World } from './world';
+import { FakeCredentials } from '../support/fakeCredentials';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
@@ -90,7 +90,7 @@ describe('system: the CLI tells what happened (issue 12)', function () {
     const h = createEngine({
       config: validateConfig(w.rawConfig),
       stateDir: f.state,
-      credentials: new StaticCredentials(SECRETS),
+      credentials: new FakeCredentials(SECRETS),
       logger: nullLogger,
       lockOwner: 'test',
     });
@@ -221,7 +221,7 @@ describe('system: the CLI tells what happened (issue 12)', function () {
     const h = createEngine({
       config: validateConfig({ ...w.rawConfig, devices: [other] }),
       stateDir: f.state,
-      credentials: new StaticCredentials(SECRETS),
+      credentials: new FakeCredentials(SECRETS),
       logger: nullLogger,
       lockOwner: 'test',
     });

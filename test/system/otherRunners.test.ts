@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine } from '../../src/app/createEngine';
-import { StaticCredentials } from '../../src/app/staticCredentials';
 import { validateConfig } from '../../src/core/config';
 import { nullLogger } from '../../src/core/redact';
 import { SECRETS, punch, world, type World } from './world';
+import { FakeCredentials } from '../support/fakeCredentials';
 
 describe('system: another installation syncing the same device', () => {
   let w: World | undefined;
@@ -32,7 +32,7 @@ describe('system: another installation syncing the same device', () => {
     const other = createEngine({
       config: validateConfig(w.rawConfig),
       stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'bts-other-')),
-      credentials: new StaticCredentials(SECRETS),
+      credentials: new FakeCredentials(SECRETS),
       logger: nullLogger,
       lockOwner: 'other machine',
     });

@@ -7,9 +7,10 @@ import * as assert from 'node:assert/strict';
 import { realSiteKeys } from '../../src/sandbox/frappe/server';
 import type { DoctorCheck } from '../../src/shared/model';
 import { FrappeClient } from '../../src/frappe/client';
-import { frappeCredentials, frappeSite, recordingLogger } from '../support/frappeKit';
+import { frappeSite, recordingLogger } from '../support/frappeKit';
 import { FakeClock } from '../support/fakeClock';
 import { SECRETS, checkins, punch, world, type World } from './world';
+import { FakeCredentials } from '../support/fakeCredentials';
 
 const HQ_CODES = ['101', '102', '103'];
 
@@ -169,7 +170,10 @@ for (const frappeVersion of [15, 16] as const) {
       const hand = w.frappe.store.addCheckin({ employee: w.emp['1001'], time: '2026-11-20 08:00:00', log_type: 'IN' });
       const client = new FrappeClient({
         site: frappeSite(w.frappe.url),
-        credentials: frappeCredentials(SECRETS.frappeApiKey, SECRETS.frappeApiSecret),
+        credentials: new FakeCredentials({
+          frappeApiKey: SECRETS.frappeApiKey,
+          frappeApiSecret: SECRETS.frappeApiSecret,
+        }),
         clock: new FakeClock('2026-11-20T06:00:00Z', { autoAdvance: true }),
         logger: recordingLogger(),
       });

@@ -4,8 +4,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startBioTimeSandbox, type BioTimeSandbox } from '../../src/sandbox/biotime/server';
-import { startFrappeSandbox, type FrappeSandbox } from '../../src/sandbox/frappe/server';
+import type { BioTimeSandbox } from '../../src/sandbox/biotime/server';
+import type { FrappeSandbox } from '../../src/sandbox/frappe/server';
+import { startSandboxPair } from '../../src/sandbox/pair';
+import { rawConfig, rawDevice, rawSite } from '../support/configBuilders';
 
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -125,15 +127,17 @@ export interface Pair {
 export async function startPair(
   o: { biotimeTls?: { key: string; cert: string }; frappeTls?: { key: string; cert: string }; codes?: string[] } = {},
 ): Promise<Pair> {
-  const biotime = await startBioTimeSandbox({
-    users: [{ username: 'api', password: PLANTED.password }],
-    timeZone: 'Asia/Dubai',
-    ...(o.biotimeTls ? { tls: o.biotimeTls } : {}),
-  });
-  const frappe = await startFrappeSandbox({
-    apiKeys: [{ key: PLANTED.apiKey, secret: PLANTED.apiSecret, user: 'sync@example.com' }],
-    timeZone: 'Asia/Dubai',
-    ...(o.frappeTls ? { tls: o.frappeTls } : {}),
+  const { biotime, frappe, close } = await startSandboxPair({
+    biotime: {
+      users: [{ username: 'api', password: PLANTED.password }],
+      timeZone: 'Asia/Dubai',
+      ...(o.biotimeTls ? { tls: o.biotimeTls } : {}),
+    },
+    frappe: {
+      apiKeys: [{ key: PLANTED.apiKey, secret: PLANTED.apiSecret, user: 'sync@example.com' }],
+      timeZone: 'Asia/Dubai',
+      ...(o.frappeTls ? { tls: o.frappeTls } : {}),
+    },
   });
   const hq = biotime.store.addArea({ area_code: 'HQ', area_name: 'Head office' });
   biotime.store.addTerminal({ sn: 'T1', alias: 'Main gate', areaId: hq });
@@ -142,26 +146,14 @@ export async function startPair(
     biotime.store.addEmployee({ emp_code: code, first_name: `First${code}`, last_name: 'Last', areas: [hq] });
     emp[code] = frappe.store.addEmployee({ employee_name: `Employee ${code}`, attendance_device_id: code });
   }
-  return { biotime, frappe, emp, close: async () => void (await Promise.all([biotime.close(), frappe.close()])) };
+  return { biotime, frappe, emp, close };
 }
 
 export function configFor(p: Pair, device: Record<string, unknown> = {}, site: Record<string, unknown> = {}): object {
-  return {
-    sites: [{ id: 'acme', url: p.frappe.url, timeZone: 'Asia/Dubai', timeoutSeconds: 5, ...site }],
-    devices: [
-      {
-        id: 'hq',
-        name: 'Head office',
-        url: p.biotime.url,
-        username: 'api',
-        site: 'acme',
-        timeZone: 'Asia/Dubai',
-        pageSize: 10,
-        timeoutSeconds: 5,
-        ...device,
-      },
-    ],
-  };
+  return rawConfig(
+    [rawDevice({ name: 'Head office', url: p.biotime.url, pageSize: 10, timeoutSeconds: 5, ...device })],
+    [rawSite({ url: p.frappe.url, timeoutSeconds: 5, ...site })],
+  );
 }
 
 export function addPunches(p: Pair, n: number, day = '2026-11-20'): void {

@@ -6,7 +6,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createEngine } from '../../src/app/createEngine';
-import { StaticCredentials } from '../../src/app/staticCredentials';
 import { validateConfig } from '../../src/core/config';
 import { nullLogger } from '../../src/core/redact';
 import type { SandboxRequest, SandboxResponse } from '../../src/sandbox/common/httpServer';
@@ -27,6 +26,7 @@ import {
   type CliRun,
   type Pair,
 } from './securityKit';
+import { FakeCredentials } from '../support/fakeCredentials';
 
 /** Frappe's error envelope (exc_type + double-encoded _server_messages) carrying `message`. */
 function frappeError(status: number, excType: string, message: string): SandboxResponse {
@@ -171,7 +171,7 @@ describe('system: secrets never leak (planted secrets, scanned everywhere)', fun
     const handle = createEngine({
       config: validateConfig(JSON.parse(fs.readFileSync(config, 'utf8'))),
       stateDir: state,
-      credentials: new StaticCredentials({}),
+      credentials: new FakeCredentials({}),
       logger: nullLogger,
     });
     try {

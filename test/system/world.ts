@@ -4,12 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine, type EngineHandle } from '../../src/app/createEngine';
-import { StaticCredentials } from '../../src/app/staticCredentials';
 import { validateConfig } from '../../src/core/config';
 import type { Logger } from '../../src/core/ports';
-import { startBioTimeSandbox, type BioTimeSandbox, type BioTimeSandboxOptions } from '../../src/sandbox/biotime/server';
-import { startFrappeSandbox, type FrappeSandbox, type FrappeSandboxOptions } from '../../src/sandbox/frappe/server';
+import type { BioTimeSandbox, BioTimeSandboxOptions } from '../../src/sandbox/biotime/server';
+import type { FrappeSandbox, FrappeSandboxOptions } from '../../src/sandbox/frappe/server';
+import { startSandboxPair } from '../../src/sandbox/pair';
 import type { PunchOutcome } from '../../src/shared/model';
+import { FakeCredentials } from '../support/fakeCredentials';
+import { rawConfig as builtConfig, rawDevice, rawSite } from '../support/configBuilders';
 
 export const SECRETS = {
   biotimePassword: 'bt-Secret-7731',
@@ -44,16 +46,15 @@ export interface WorldOptions {
 }
 
 export async function world(o: WorldOptions = {}): Promise<World> {
-  const biotime = await startBioTimeSandbox({
-    users: [{ username: 'api', password: SECRETS.biotimePassword }],
-    timeZone: 'Asia/Dubai',
-    ...o.biotime,
+  const pair = await startSandboxPair({
+    biotime: { users: [{ username: 'api', password: SECRETS.biotimePassword }], timeZone: 'Asia/Dubai', ...o.biotime },
+    frappe: {
+      apiKeys: [{ key: SECRETS.frappeApiKey, secret: SECRETS.frappeApiSecret, user: 'sync@example.com' }],
+      timeZone: 'Asia/Dubai',
+      ...o.frappe,
+    },
   });
-  const frappe = await startFrappeSandbox({
-    apiKeys: [{ key: SECRETS.frappeApiKey, secret: SECRETS.frappeApiSecret, user: 'sync@example.com' }],
-    timeZone: 'Asia/Dubai',
-    ...o.frappe,
-  });
+  const { biotime, frappe } = pair;
   const hq = biotime.store.addArea({ area_code: 'HQ', area_name: 'Head office' });
   biotime.store.addArea({ area_code: 'NOACCESS', area_name: 'No access' });
   biotime.store.addTerminal({ sn: 'T1', alias: 'Main gate', areaId: hq });
@@ -62,12 +63,10 @@ export async function world(o: WorldOptions = {}): Promise<World> {
     biotime.store.addEmployee({ emp_code: code, first_name: `First${code}`, last_name: 'Last', areas: [hq] });
     emp[code] = frappe.store.addEmployee({ employee_name: `Employee ${code}`, attendance_device_id: code });
   }
-  const rawConfig = {
-    sites: [{ id: 'acme', url: frappe.url, timeZone: 'Asia/Dubai', ...o.site }],
-    devices: [
-      { id: 'hq', url: biotime.url, username: 'api', site: 'acme', timeZone: 'Asia/Dubai', pageSize: 10, ...o.device },
-    ],
-  };
+  const rawConfig = builtConfig(
+    [rawDevice({ url: biotime.url, pageSize: 10, ...o.device })],
+    [rawSite({ url: frappe.url, ...o.site })],
+  );
   const stateDir = o.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bts-system-'));
   const logs: string[] = [];
   const logger: Logger = {
@@ -77,7 +76,7 @@ export async function world(o: WorldOptions = {}): Promise<World> {
     warn: (m) => logs.push(m),
     error: (m) => logs.push(m),
   };
-  const credentials = new StaticCredentials(
+  const credentials = new FakeCredentials(
     o.frappeKey ? { ...SECRETS, frappeApiKey: o.frappeKey.key, frappeApiSecret: o.frappeKey.secret } : SECRETS,
   );
   const make = () =>
@@ -101,7 +100,7 @@ export async function world(o: WorldOptions = {}): Promise<World> {
     },
     async close() {
       await w.handle.dispose();
-      await Promise.all([biotime.close(), frappe.close()]);
+      await pair.close();
     },
   };
   return w;

@@ -2,15 +2,14 @@
 // secrets in SecretStorage, and writes a demo device and site into the settings so the first sync runs at once.
 // The servers live as long as this window; their entries use ids starting with `sandbox-`.
 import * as vscode from 'vscode';
-import { startDemoSandbox } from '../../app/sandboxDemo';
+import { loadSandbox } from '../../app/loadSandbox';
+import type { DemoSandbox } from '../../app/sandboxDemo';
 import { secretKeys } from '../adapters/secretStorageCredentials';
 import { replaceEntries } from '../adapters/settings';
 import { SANDBOX_PREFIX, sandboxState } from '../sandboxState';
 import { registerCommand, type CommandDeps } from './commandSupport';
 
 export { SANDBOX_PREFIX };
-
-type Demo = Awaited<ReturnType<typeof startDemoSandbox>>;
 
 interface RawEntry {
   id?: unknown;
@@ -20,7 +19,7 @@ interface RawEntry {
 }
 
 export function registerSandboxCommands(deps: CommandDeps): void {
-  let demo: Demo | undefined;
+  let demo: DemoSandbox | undefined;
   deps.context.subscriptions.push({
     dispose: () => {
       sandboxState.stopped();
@@ -33,6 +32,8 @@ export function registerSandboxCommands(deps: CommandDeps): void {
       async () => {
         await demo?.close();
         demo = undefined;
+        // The simulated servers are a bundle of their own (dist/sandbox.js), loaded on this first use only.
+        const { startDemoSandbox } = await loadSandbox();
         return startDemoSandbox();
       },
     );

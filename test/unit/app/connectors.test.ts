@@ -5,12 +5,13 @@ import { BioTimeUserControl } from '../../../src/biotime/userControl';
 import { Redactor, nullLogger } from '../../../src/core/redact';
 import { FrappeUserControl } from '../../../src/frappe/userControl';
 import { device, site } from '../../support/configBuilders';
-import { FAKE_CREDENTIALS, FakeSink, FakeSource } from '../../support/enginePortFakes';
+import { FakeSink, FakeSource } from '../../support/enginePortFakes';
 import { FakeClock } from '../../support/fakeClock';
+import { FakeCredentials } from '../../support/fakeCredentials';
 
 const connectors = () =>
   realConnectors({
-    credentials: FAKE_CREDENTIALS,
+    credentials: new FakeCredentials({ biotimePassword: 'pw', frappeApiKey: 'k', frappeApiSecret: 's' }),
     clock: new FakeClock('2026-11-24T08:00:00Z'),
     logger: nullLogger,
     redactor: new Redactor(),

@@ -92,7 +92,7 @@ describe('biotime/auth', () => {
 
   it('bad credentials: a clear auth error, then fail fast for 60 s without calling the login endpoint again', async () => {
     k = await biotimeKit();
-    k.creds.password = 'wrong';
+    k.creds.secrets.biotimePassword = 'wrong';
     const refused = (e: unknown) =>
       BioTimeError.is(e, 'auth') &&
       e.message.startsWith("BioTime hq refused the username/password for user 'api'") &&
@@ -113,9 +113,9 @@ describe('biotime/auth', () => {
   it('a corrected password is tried at once, even during the cool-down', async () => {
     k = await biotimeKit();
     k.stub.transactions = [tx(1)];
-    k.creds.password = 'wrong';
+    k.creds.secrets.biotimePassword = 'wrong';
     await assert.rejects(readAll(k.client));
-    k.creds.password = 'secret-pass';
+    k.creds.secrets.biotimePassword = 'secret-pass';
     const { ids } = await readAll(k.client);
     assert.deepEqual(ids, [1]);
     assert.equal(k.stub.count('POST', JWT_LOGIN), 2);
@@ -131,7 +131,7 @@ describe('biotime/auth', () => {
 
   it('a missing password is CredentialsMissingError and nothing is sent', async () => {
     k = await biotimeKit();
-    k.creds.password = undefined;
+    k.creds.secrets.biotimePassword = undefined;
     await assert.rejects(readAll(k.client), (e) => CredentialsMissingError.is(e) && /device 'hq'/.test(e.message));
     assert.equal(k.stub.calls.length, 0);
   });

@@ -4,6 +4,7 @@ import type { UserControlMemory } from '../../../src/core/ports';
 import type { EmployeeRecord, UserControlChange } from '../../../src/core/types';
 import { HTML_404 } from '../../support/biotimeStub';
 import { biotimeKit, type Kit } from '../../support/biotimeKit';
+import { userControl } from '../../support/configBuilders';
 
 const ADJUST = '/personnel/api/employees/adjust_area/';
 const RESIGNS = '/personnel/api/resigns/';
@@ -52,7 +53,7 @@ describe('biotime/userControl: area mode', () => {
 
   it('disable remembers the areas and moves the employee to the no-access area; enable moves it back', async () => {
     k = await biotimeKit({
-      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+      userControl: userControl({ mode: 'area', noAccessArea: 'NOACCESS' }),
     });
     seedPersonnel(k);
     const uc = new BioTimeUserControl({ client: k.client });
@@ -83,7 +84,7 @@ describe('biotime/userControl: area mode', () => {
 
   it('keeps emp_code as text (007) and reports unknown codes per change without stopping the others', async () => {
     k = await biotimeKit({
-      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: ['1001'] },
+      userControl: userControl({ mode: 'area', noAccessArea: 'NOACCESS', exempt: ['1001'] }),
     });
     seedPersonnel(k);
     const uc = new BioTimeUserControl({ client: k.client });
@@ -100,7 +101,7 @@ describe('biotime/userControl: area mode', () => {
 
   it('enable without remembered areas fails with what to do; a missing no-access area fails every change once', async () => {
     k = await biotimeKit({
-      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+      userControl: userControl({ mode: 'area', noAccessArea: 'NOACCESS' }),
     });
     seedPersonnel(k);
     k.stub.employees[0].areas = [9];
@@ -111,7 +112,7 @@ describe('biotime/userControl: area mode', () => {
 
     const bad = new BioTimeUserControl({
       client: k.newClient({
-        userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOPE', exempt: [] },
+        userControl: userControl({ mode: 'area', noAccessArea: 'NOPE' }),
       }),
     });
     const before = k.stub.calls.length;
@@ -131,7 +132,7 @@ describe('biotime/userControl: area mode', () => {
 
   it('fails loudly when BioTime adds areas instead of replacing them', async () => {
     k = await biotimeKit({
-      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+      userControl: userControl({ mode: 'area', noAccessArea: 'NOACCESS' }),
     });
     seedPersonnel(k);
     k.stub.on((r) => {
@@ -147,7 +148,7 @@ describe('biotime/userControl: area mode', () => {
 
   it('check() finds the area and warns when it has terminals', async () => {
     k = await biotimeKit({
-      userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', noAccessArea: 'NOACCESS', exempt: [] },
+      userControl: userControl({ mode: 'area', noAccessArea: 'NOACCESS' }),
     });
     seedPersonnel(k);
     const uc = new BioTimeUserControl({ client: k.client });
@@ -159,7 +160,7 @@ describe('biotime/userControl: area mode', () => {
     assert.equal(bad.ok, false);
     assert.match(bad.detail, /T2.*could still punch/);
     const unset = await new BioTimeUserControl({
-      client: k.newClient({ userControl: { mode: 'area', onIn: 'enable', onOut: 'disable', exempt: [] } }),
+      client: k.newClient({ userControl: userControl({ mode: 'area' }) }),
     }).check();
     assert.equal(unset.ok, false);
     assert.match(unset.detail, /noAccessArea is not set/);
@@ -173,7 +174,7 @@ describe('biotime/userControl: resign mode', () => {
   it('disable resigns with disableatt and today in the BioTime zone; enable reinstates the remembered resignation', async () => {
     k = await biotimeKit({
       timeZone: 'Asia/Dubai',
-      userControl: { mode: 'resign', onIn: 'enable', onOut: 'disable', exempt: [] },
+      userControl: userControl({ mode: 'resign' }),
     });
     seedPersonnel(k);
     k.clock.setNow('2026-03-02T21:30:00Z'); // already 3 March in Dubai
@@ -208,7 +209,7 @@ describe('biotime/userControl: resign mode', () => {
   });
 
   it('enable without memory finds the resignation by employee', async () => {
-    k = await biotimeKit({ userControl: { mode: 'resign', onIn: 'enable', onOut: 'disable', exempt: [] } });
+    k = await biotimeKit({ userControl: userControl({ mode: 'resign' }) });
     seedPersonnel(k);
     k.stub.resigns = [
       { id: 5, employee: 12 },
@@ -220,7 +221,7 @@ describe('biotime/userControl: resign mode', () => {
   });
 
   it('a BioTime without the resign API (HTML 200) fails with a message naming the other modes, once', async () => {
-    k = await biotimeKit({ userControl: { mode: 'resign', onIn: 'enable', onOut: 'disable', exempt: [] } });
+    k = await biotimeKit({ userControl: userControl({ mode: 'resign' }) });
     seedPersonnel(k);
     k.stub.on((r) => (r.path.startsWith(RESIGNS) ? { text: HTML_404 } : undefined));
     const uc = new BioTimeUserControl({ client: k.client });
@@ -242,7 +243,7 @@ describe('biotime/userControl: resign mode', () => {
   });
 
   it('check() says the resign API answers', async () => {
-    k = await biotimeKit({ userControl: { mode: 'resign', onIn: 'enable', onOut: 'disable', exempt: [] } });
+    k = await biotimeKit({ userControl: userControl({ mode: 'resign' }) });
     const chk = await new BioTimeUserControl({ client: k.client }).check();
     assert.ok(chk.ok, chk.detail);
   });

@@ -8,7 +8,7 @@ import { statusTable } from '../../../src/cli/format';
 import type { SyncEngine } from '../../../src/core/engine';
 import { FileStateStore } from '../../../src/core/state/fileStateStore';
 import type { PunchOutcome } from '../../../src/shared/model';
-import { device } from '../../support/configBuilders';
+import { device, userControl } from '../../support/configBuilders';
 import { FakeClock } from '../../support/fakeClock';
 import { FakeSink, FakeSource, FakeUserControl, punch, fakeEngine } from '../../support/enginePortFakes';
 
@@ -206,9 +206,7 @@ describe('core/engine runs', () => {
   });
 
   it('applies user control once per employee with the final state of the run, never to exempt codes', async () => {
-    const w = world(
-      device({ userControl: { mode: 'frappe-user', onIn: 'enable', onOut: 'disable', exempt: ['0002'] } }),
-    );
+    const w = world(device({ userControl: userControl({ mode: 'frappe-user', exempt: ['0002'] }) }));
     w.sink.employee('HR-EMP-1', '0001');
     w.sink.employee('HR-EMP-2', '0002');
     w.source.punches = [

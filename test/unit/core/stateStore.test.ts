@@ -4,13 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createEngine } from '../../../src/app/createEngine';
-import { StaticCredentials } from '../../../src/app/staticCredentials';
 import { nullLogger } from '../../../src/core/redact';
 import { FileStateStore, emptyDeviceState } from '../../../src/core/state/fileStateStore';
 import { StateDirLock } from '../../../src/core/state/lock';
 import type { RunSummary } from '../../../src/shared/model';
 import { emptyCounts } from '../../../src/shared/model';
 import { config, device } from '../../support/configBuilders';
+import { FakeCredentials } from '../../support/fakeCredentials';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bts-state-'));
 const summary = (runId: string, deviceId = 'hq'): RunSummary => ({
@@ -195,7 +195,7 @@ describe('core/state stale temporary files', () => {
     const h = createEngine({
       config: config([device()]),
       stateDir: dir,
-      credentials: new StaticCredentials({}),
+      credentials: new FakeCredentials({}),
       logger: nullLogger,
     });
     try {
@@ -225,7 +225,7 @@ describe('core/state stale temporary files', () => {
     const h = createEngine({
       config: config([device()]),
       stateDir: dir,
-      credentials: new StaticCredentials({}),
+      credentials: new FakeCredentials({}),
       logger: nullLogger,
     });
     try {

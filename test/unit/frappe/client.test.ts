@@ -3,14 +3,9 @@ import { CredentialsMissingError, FrappeError } from '../../../src/core/errors';
 import { FrappeClient } from '../../../src/frappe/client';
 import { normaliseFrappeTime } from '../../../src/frappe/time';
 import { FakeClock } from '../../support/fakeClock';
-import {
-  frappeCredentials,
-  frappeSite,
-  frappeTestClient,
-  recordingLogger,
-  stubEmployees,
-} from '../../support/frappeKit';
+import { frappeSite, frappeTestClient, recordingLogger, stubEmployees } from '../../support/frappeKit';
 import { FrappeStub, STUB_KEY, STUB_SECRET } from '../../support/frappeStub';
+import { FakeCredentials } from '../../support/fakeCredentials';
 
 const GET_LIST = 'POST /api/method/frappe.client.get_list';
 
@@ -34,7 +29,7 @@ describe('frappe/client: reads', () => {
   it('missing credentials → CredentialsMissingError naming the env var and the command, nothing sent', async () => {
     const client = new FrappeClient({
       site: frappeSite(stub.url),
-      credentials: frappeCredentials(null, 's'),
+      credentials: new FakeCredentials({ frappeApiSecret: 's' }),
       clock: new FakeClock(),
       logger: recordingLogger(),
     });
@@ -51,7 +46,7 @@ describe('frappe/client: reads', () => {
   it('wrong keys → FrappeError auth', async () => {
     const client = new FrappeClient({
       site: frappeSite(stub.url),
-      credentials: frappeCredentials('bad', 'worse'),
+      credentials: new FakeCredentials({ frappeApiKey: 'bad', frappeApiSecret: 'worse' }),
       clock: new FakeClock(),
       logger: recordingLogger(),
     });
@@ -201,7 +196,7 @@ describe('frappe/client: reads', () => {
   it('deskUrl', () => {
     const client = new FrappeClient({
       site: frappeSite('https://hr.example.com/'),
-      credentials: frappeCredentials(),
+      credentials: new FakeCredentials({ frappeApiKey: STUB_KEY, frappeApiSecret: STUB_SECRET }),
       clock: new FakeClock(),
       logger: recordingLogger(),
     });

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { FrappeError } from '../../../src/core/errors';
 import type { InsertResult, NewCheckin } from '../../../src/core/types';
-import { frappeCredentials, frappeSite, frappeTestClient, stubEmployees } from '../../support/frappeKit';
+import { frappeSite, frappeTestClient, stubEmployees } from '../../support/frappeKit';
 import { FrappeStub, type StubReply } from '../../support/frappeStub';
+import { FakeCredentials } from '../../support/fakeCredentials';
 
 const INSERT_MANY = 'POST /api/method/frappe.client.insert_many';
 const INSERT_ONE = 'POST /api/resource/Employee Checkin';
@@ -379,7 +380,9 @@ describe('frappe/client: insertCheckins', () => {
   }
 
   it('bad keys → throws FrappeError auth, nothing created', async () => {
-    const { client } = frappeTestClient(stub, { credentials: frappeCredentials('nope', 'nada') });
+    const { client } = frappeTestClient(stub, {
+      credentials: new FakeCredentials({ frappeApiKey: 'nope', frappeApiSecret: 'nada' }),
+    });
     await assert.rejects(client.insertCheckins(checkins(3)), (e: unknown) => FrappeError.is(e, 'auth'));
     assert.equal(stub.checkins.length, 0);
   });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { FrappeError } from '../../../src/core/errors';
-import { frappeCredentials, frappeTestClient, stubEmployees } from '../../support/frappeKit';
+import { frappeTestClient, stubEmployees } from '../../support/frappeKit';
 import { FrappeStub } from '../../support/frappeStub';
+import { FakeCredentials } from '../../support/fakeCredentials';
 
 describe('frappe/client: probe', () => {
   let stub: FrappeStub;
@@ -97,7 +98,9 @@ describe('frappe/client: probe', () => {
   });
 
   it('bad keys → throws auth', async () => {
-    const { client } = frappeTestClient(stub, { credentials: frappeCredentials('x', 'y') });
+    const { client } = frappeTestClient(stub, {
+      credentials: new FakeCredentials({ frappeApiKey: 'x', frappeApiSecret: 'y' }),
+    });
     await assert.rejects(client.probe(), (e: unknown) => FrappeError.is(e, 'auth'));
   });
 });

@@ -7,8 +7,9 @@ import type { EmployeeRecord, UserControlChange, UserControlResult } from '../..
 import { FrappeClient } from '../../../src/frappe/client';
 import { FrappeUserControl } from '../../../src/frappe/userControl';
 import { USER_CHUNK } from '../../../src/frappe/userStates';
-import { frappeCredentials, frappeSite, recordingLogger, type RecordingLogger } from '../../support/frappeKit';
+import { frappeSite, recordingLogger, type RecordingLogger } from '../../support/frappeKit';
 import { FakeClock } from '../../support/fakeClock';
+import { FakeCredentials } from '../../support/fakeCredentials';
 
 const memory = { get: () => undefined, set: () => undefined };
 const employee = (name: string, userId: string | null): EmployeeRecord => ({
@@ -47,7 +48,7 @@ function control(sb: FrappeSandbox, logger: RecordingLogger = recordingLogger())
   const clock = new FakeClock('2024-05-24T06:00:00Z', { autoAdvance: true });
   const client = new FrappeClient({
     site: frappeSite(sb.url),
-    credentials: frappeCredentials('demo-key', 'demo-secret'),
+    credentials: new FakeCredentials({ frappeApiKey: 'demo-key', frappeApiSecret: 'demo-secret' }),
     clock,
     logger,
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 },
