@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { startBioTimeSandbox, type BioTimeSandbox } from '../../src/sandbox/biotime/server';
 import { startFrappeSandbox, type FrappeSandbox } from '../../src/sandbox/frappe/server';
 
-export const CLI = path.resolve(__dirname, '../../dist/cli.js');
+export { CLI } from './cliPath';
+import { CLI } from './cliPath';
 
 /**
  * Recognisable values, with the characters that escaping and encoding change (quote, backslash, non-ASCII, %,
