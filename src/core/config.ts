@@ -18,6 +18,7 @@ import type {
 } from './configTypes';
 import { SITE_CHANGE_ACTIONS } from './configTypes';
 import { scanJsonText } from './configText';
+import { PUNCH_STATE_KEY_PATTERN, punchStateKeyProblem } from './punchStateKeys';
 import { ConfigError, type ConfigIssue } from './errors';
 
 export const CONFIG_LIMITS = {
@@ -131,7 +132,12 @@ type Spec =
   | { t: 'enum'; values: readonly string[] }
   | ObjectSpec
   | { t: 'array'; items: Spec }
-  | { t: 'map'; keyLabel: string; keyMax: number; values: Spec };
+  | { t: 'map'; keyLabel: string; keyMax: number; values: Spec; keyRule?: KeyRule };
+/** A rule on the keys of a map beyond their length: the JSON Schema pattern and the check with its message. */
+interface KeyRule {
+  pattern: string;
+  problem(key: string): string | undefined;
+}
 interface ObjectSpec {
   t: 'object';
   props: Record<string, Prop>;
@@ -230,7 +236,13 @@ const DEVICE: ObjectSpec = {
     timeZone: p(str('timeZone'), 'device.timeZone'),
     authScheme: p(oneOf('jwt', 'token'), 'device.authScheme', { default: D.authScheme }),
     punchStates: p(
-      { t: 'map', keyLabel: 'a punch state', keyMax: 16, values: oneOf(...PUNCH_STATE_ACTIONS) },
+      {
+        t: 'map',
+        keyLabel: 'a punch state',
+        keyMax: 16,
+        values: oneOf(...PUNCH_STATE_ACTIONS),
+        keyRule: { pattern: PUNCH_STATE_KEY_PATTERN, problem: punchStateKeyProblem },
+      },
       'device.punchStates',
       { default: D.punchStates },
     ),
@@ -467,6 +479,11 @@ function checkMap(spec: Extract<Spec, { t: 'map' }>, v: unknown, at: string, iss
     const kp = `${at}[${JSON.stringify(clip(key, 40))}]`;
     if (key.trim() === '' || key.length > spec.keyMax) {
       issues.add(kp, `expected ${spec.keyLabel} of 1 to ${spec.keyMax} characters as the key`);
+      continue;
+    }
+    const keyProblem = spec.keyRule?.problem(key);
+    if (keyProblem) {
+      issues.add(kp, keyProblem);
       continue;
     }
     const value = check(spec.values, v[key], kp, issues);
@@ -806,7 +823,11 @@ function schemaOf(spec: Spec): Record<string, unknown> {
     case 'map':
       return {
         type: 'object',
-        propertyNames: { minLength: 1, maxLength: spec.keyMax },
+        propertyNames: {
+          minLength: 1,
+          maxLength: spec.keyMax,
+          ...(spec.keyRule ? { pattern: spec.keyRule.pattern } : {}),
+        },
         additionalProperties: schemaOf(spec.values),
         maxProperties: CONFIG_LIMITS.maxItems,
       };

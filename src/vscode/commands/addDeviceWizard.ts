@@ -12,6 +12,7 @@ import {
   validateRequired,
   validateTimeZone,
   validateUrl,
+  urlFix,
   type PunchStateMapping,
 } from './deviceValidation';
 
@@ -136,7 +137,8 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
           value: s.url,
           prompt: 'BioTime URL',
           placeholder: 'http://biotime.example.com:8081',
-          validate: validateUrl,
+          validate: (v) => validateUrl(v, 'device'),
+          fix: (v) => urlFix(v, 'device'),
         }),
       );
     },
@@ -217,7 +219,8 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
           value: site.url,
           prompt: 'Frappe site URL',
           placeholder: 'https://hr.example.com',
-          validate: validateUrl,
+          validate: (v) => validateUrl(v, 'site'),
+          fix: (v) => urlFix(v, 'site'),
         }),
       );
       site.id = siteIdFor(

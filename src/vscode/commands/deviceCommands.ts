@@ -4,6 +4,7 @@ import type { DoctorCheck, PunchStateAction, UserControlMode } from '../../share
 import { secretKeys, type SecretKey } from '../adapters/secretStorageCredentials';
 import { devicesAreShared, patchDevice, readRawEntries, removeDevice, upsertDevice } from '../adapters/settings';
 import { describeError } from '../../core/errors';
+import { deviceEntryProblems } from '../../core/fieldValidators';
 import { deviceIdOf } from '../tree/nodeRef';
 import { askDeviceQuestions, defaultAnswers, type DeviceAnswers } from './addDeviceWizard';
 import { registerCommand, resolveDevice, abortSignalFor, type CommandDeps } from './commandSupport';
@@ -135,6 +136,17 @@ async function testAndSave(deps: CommandDeps, a: DeviceAnswers): Promise<'saved'
     enabled: previous?.enabled ?? true,
     userControl: { ...((previous?.userControl as object) ?? {}), ...(device.userControl as object) },
   };
+  // The entry as saved goes through the configuration check the CLI and the tree use: nothing is saved that would
+  // then be reported as a problem (the steps check each answer the same way; this covers what they combine into).
+  const problems = deviceEntryProblems(merged, site);
+  if (problems.length) {
+    const back = await vscode.window.showErrorMessage(
+      `"${a.name}" cannot be saved: the configuration check would stop it.`,
+      { modal: true, detail: problems.map((p) => `${p.key}: ${p.message}`).join('\n') },
+      'Go Back and Fix',
+    );
+    return back ? 'back' : 'cancelled';
+  }
 
   const checks = await vscode.window.withProgress(
     {
