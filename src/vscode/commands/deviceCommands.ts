@@ -6,7 +6,7 @@ import { devicesAreShared, patchDevice, readRawEntries, removeDevice, upsertDevi
 import { describeError } from '../../core/errors';
 import { deviceEntryProblems } from '../../core/fieldValidators';
 import { deviceIdOf } from '../tree/nodeRef';
-import { askDeviceQuestions, defaultAnswers, type DeviceAnswers } from './addDeviceWizard';
+import { askDeviceQuestions, defaultAnswers, DEVICE_SETTINGS, type DeviceAnswers } from './addDeviceWizard';
 import { registerCommand, resolveDevice, abortSignalFor, type CommandDeps } from './commandSupport';
 import { probeDevice } from './connectionProbe';
 import { showDoctorReport } from './doctorCommands';
@@ -19,7 +19,10 @@ export function registerDeviceCommands(deps: CommandDeps): void {
     const device = await resolveDevice(deps, deviceIdOf(arg), 'Device to edit');
     const entry = device && raw.devices.find((d) => d.id === device.id);
     if (!device || !entry) return;
-    return addOrEdit(deps, answersFromEntry(entry, device.id));
+    const answers = answersFromEntry(entry, device.id);
+    const only = await pickSetting(answers);
+    if (only === undefined) return;
+    return addOrEdit(deps, answers, only || undefined);
   });
   registerCommand(deps, 'bioSync.removeDevice', async (arg) => {
     const device = await resolveDevice(deps, deviceIdOf(arg), 'Device to remove');
@@ -82,7 +85,25 @@ function answersFromEntry(e: Record<string, unknown>, id: string): DeviceAnswers
   };
 }
 
-async function addOrEdit(deps: CommandDeps, answers: DeviceAnswers): Promise<void> {
+/**
+ * Edit Device: all steps, or one setting (its current value shown) saved after that step alone. '' = all steps;
+ * undefined = dismissed.
+ */
+async function pickSetting(a: DeviceAnswers): Promise<string | undefined> {
+  const items = [
+    { label: '$(list-ordered) All steps…', detail: 'Walk through every setting of the device', key: '' },
+    ...DEVICE_SETTINGS.map((x) => ({ label: x.label, description: x.value(a), key: x.key })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Edit Device: ${a.name}`,
+    placeHolder: 'Change one setting, or walk through all steps',
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
+  return picked?.key;
+}
+
+async function addOrEdit(deps: CommandDeps, answers: DeviceAnswers, only?: string): Promise<void> {
   const raw = readRawEntries();
   const others = raw.devices.filter((d) => d.id !== answers.editing);
   const ctx = {
@@ -93,7 +114,7 @@ async function addOrEdit(deps: CommandDeps, answers: DeviceAnswers): Promise<voi
       .map((s) => ({ id: s.id as string, url: String(s.url ?? '') })),
   };
   for (;;) {
-    if (!(await askDeviceQuestions(answers, ctx))) return;
+    if (!(await askDeviceQuestions(answers, ctx, only))) return;
     const outcome = await testAndSave(deps, answers);
     if (outcome !== 'back') return;
   }

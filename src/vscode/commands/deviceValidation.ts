@@ -41,6 +41,22 @@ export function validateId(taken: string[]): (v: string) => string | undefined {
   };
 }
 
+/**
+ * A new Frappe site's id (its name in the tree, the settings and FRAPPE_API_KEY_<SITE>): the config's id rule, kept
+ * to lowercase like device ids, and unique among the configured sites ignoring case (ids name environment variables).
+ */
+export function validateSiteId(taken: string[]): (v: string) => string | undefined {
+  return (v) => {
+    const id = v.trim();
+    if (!id) return 'Enter a name for the Frappe site, e.g. "hr" or "head-office-hr".';
+    if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(id))
+      return 'Use up to 40 lowercase letters, digits, - and _ (starting with a letter or digit).';
+    if (taken.some((t) => t.toLowerCase() === id))
+      return `A Frappe site named "${id}" already exists; pick it instead.`;
+    return undefined;
+  };
+}
+
 export function validateUrl(v: string, of: 'device' | 'site' = 'device'): string | undefined {
   const text = v.trim();
   if (!text) return `Enter the ${of === 'device' ? 'BioTime server' : 'Frappe site'} URL, e.g. ${example(of)}`;
@@ -80,7 +96,7 @@ export function validateTimeZone(v: string): string | undefined {
   const zone = v.trim();
   if (!zone) return undefined;
   const problem = timeZoneProblem(zone);
-  return problem && `${sentence(problem)}.`;
+  return problem && (/[.?!]$/.test(problem) ? sentence(problem) : `${sentence(problem)}.`);
 }
 
 export interface PunchStateMapping {
