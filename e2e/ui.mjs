@@ -221,7 +221,7 @@ await check('Edit Device changes one setting: pick it (current values shown), an
   await palette('BioTime Sync: Edit Device');
   await qiRow('All steps').first().waitFor({ timeout: 15000 });
   const interval = qiRow('Minutes between syncs').first();
-  if (!/\b5\b/.test(await interval.innerText()))
+  if (!/syncs\s*5\s*$/.test(await interval.innerText()))
     throw new Error(`current value not shown: ${await interval.innerText()}`);
   await interval.click();
   await message('Minutes between syncs');
