@@ -187,9 +187,10 @@ await check(
     await message("BioTime's time zone");
     await qiInput().fill('Asia/Riyad');
     await message('did you mean "Asia/Riyadh"');
+    // Shot while the step is shown (after Enter the box is between steps and the shot would be empty).
+    await shot('add-device');
     await qiInput().fill('Asia/Riyadh');
     await qiInput().press('Enter');
-    await shot('add-device');
     await choose('Custom');
     await message('state=ACTION pairs');
     await qiInput().fill('x=IN');
