@@ -96,6 +96,10 @@ async function answer(prompt, value) {
   await qiInput().fill(value);
   await qiInput().press('Enter');
 }
+/** Waits for the input box's message (its prompt, or the validation message shown instead). */
+async function message(text) {
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: text }).waitFor({ timeout: 15000 });
+}
 /** Waits for a quick pick row and picks it. */
 async function choose(label) {
   await qiRow(label).first().waitFor({ timeout: 15000 });
@@ -148,7 +152,16 @@ await check(
       .locator('.quick-input-widget .quick-input-message', { hasText: 'BioTime URL' })
       .waitFor({ timeout: 15000 });
     await qiInput().fill('biotime server');
-    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'not a URL' }).waitFor({ timeout: 5000 });
+    await message('http or https URL');
+    // A pasted API address is refused up front, naming the path; Enter offers the base URL, a second Enter takes it.
+    await qiInput().fill(`${sandbox.biotimeUrl}/iclock/api/transactions/`);
+    await message('Remove the path');
+    await qiInput().press('Enter');
+    await page.waitForFunction(
+      (url) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === url,
+      new URL(sandbox.biotimeUrl).origin,
+      { timeout: 5000 },
+    );
     await qiInput().fill(sandbox.biotimeUrl);
     await qiInput().press('Enter');
     await answer('BioTime user name', 'api');
@@ -156,21 +169,36 @@ await check(
     await choose('JWT');
     await choose('New Frappe site');
     await answer('Frappe site URL', sandbox.frappeUrl);
+    // The new site is named by the operator (a suggestion is filled in), validated and unique.
+    await message('Name of this Frappe site');
+    await qiInput().fill('Head Office HR');
+    await message('lowercase letters');
+    await qiInput().fill('head-office-hr');
+    await qiInput().press('Enter');
     await answer('Frappe API key', sandbox.secrets.frappeApiKey);
     await answer('Frappe API secret', sandbox.secrets.frappeApiSecret);
-    await page
-      .locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes between syncs' })
-      .waitFor({ timeout: 15000 });
+    await message('Minutes between syncs');
     await qiInput().fill('0');
-    await page
-      .locator('.quick-input-widget .quick-input-message', { hasText: 'at least 1 minute' })
-      .waitFor({ timeout: 5000 });
+    await message('from 1 to 1440');
     await qiInput().fill('5');
     await qiInput().press('Enter');
-    await answer("BioTime's time zone", 'Asia/Riyadh');
+    // Time zone and custom states use the configuration check's own rules (the CLI's): a "did you mean", and
+    // punch states that are numbers, each given once.
+    await message("BioTime's time zone");
+    await qiInput().fill('Asia/Riyad');
+    await message('did you mean "Asia/Riyadh"');
+    // Shot while the step is shown (after Enter the box is between steps and the shot would be empty).
     await shot('add-device');
+    await qiInput().fill('Asia/Riyadh');
+    await qiInput().press('Enter');
     await choose('Custom');
-    await answer('state=ACTION pairs', '0=IN, 1=OUT, 2=OUT, 5=OUT, 255=SKIP, other=IN');
+    await message('state=ACTION pairs');
+    await qiInput().fill('x=IN');
+    await message('"x" is not a BioTime punch state');
+    await qiInput().fill('0=IN, 0=OUT');
+    await message('State 0 is given twice');
+    await qiInput().fill('0=IN, 1=OUT, 2=OUT, 5=OUT, 255=SKIP, other=IN');
+    await qiInput().press('Enter');
     await choose('Off');
     await toast('Device "Head office" added').waitFor({ timeout: 30000 });
   },
@@ -188,6 +216,34 @@ await check('the device appears in the tree and its first (scheduled) sync runs'
 await check('Sync Now from the palette runs and reports', async () => {
   await palette('BioTime Sync: Sync Now');
   await toast('Sync done').waitFor({ timeout: 30000 });
+});
+
+await check('Edit Device changes one setting: pick it (current values shown), answer one step, saved', async () => {
+  await palette('BioTime Sync: Edit Device');
+  await qiRow('All steps').first().waitFor({ timeout: 15000 });
+  const interval = qiRow('Minutes between syncs').first();
+  if (!/syncs\s*5\s*$/.test(await interval.innerText()))
+    throw new Error(`current value not shown: ${await interval.innerText()}`);
+  await interval.click();
+  await message('Minutes between syncs');
+  await qiInput().fill('0');
+  await message('from 1 to 1440');
+  await qiInput().fill('7');
+  await qiInput().press('Enter');
+  await toast('Device "Head office" updated').waitFor({ timeout: 30000 });
+});
+
+await check('Remove Frappe Site… refuses a site a device still uses, and says which device', async () => {
+  await palette('BioTime Sync: Remove Frappe Site');
+  const site = qiRow('head-office-hr').first();
+  await site.waitFor({ timeout: 15000 });
+  if (!/used by 1 device/.test(await site.innerText())) throw new Error(`site row: ${await site.innerText()}`);
+  await site.click();
+  const dialog = page.locator('.monaco-dialog-box', { hasText: 'still used by 1 device' });
+  await dialog.waitFor({ timeout: 10000 });
+  if (!/Head office/.test(await dialog.innerText())) throw new Error(`dialog: ${await dialog.innerText()}`);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached', timeout: 5000 });
 });
 
 await check('device children: recent runs and "Failed punches (2)"; the Sync Runs view lists the runs', async () => {
@@ -278,6 +334,38 @@ await check('Rerun selected: the still-failing row is rerun from the panel and s
   await wv.locator('.status', { hasText: '1 still failing' }).waitFor({ timeout: 20000 });
   await wv.locator('tbody tr[data-outcome="failed"]', { hasText: 'Inactive' }).waitFor();
 });
+
+await check(
+  'at 1000×700 the panel shows Employee, Outcome and the time sent to Frappe; no empty User control column',
+  async () => {
+    await page.setViewportSize({ width: 1000, height: 700 });
+    try {
+      const wv = mapping();
+      // The id, terminal and state columns give their room (their values move under the name).
+      await wv.locator('th.num').waitFor({ state: 'hidden', timeout: 10000 });
+      const inView = async (what, loc) => {
+        const box = await loc.boundingBox();
+        if (!box) throw new Error(`${what} is not shown`);
+        if (box.x < 0 || box.x + box.width > 1000 || box.y < 0 || box.y + box.height > 700)
+          throw new Error(`${what} is outside the 1000×700 window: ${JSON.stringify(box)}`);
+      };
+      await inView('the Employee header', wv.locator('th.employee'));
+      await inView('the Outcome header', wv.locator('th.outcome'));
+      await inView('the first Employee cell', wv.locator('tbody tr td.employee').first());
+      await inView('the first Outcome badge', wv.locator('tbody tr td.outcome .badge').first());
+      const sent = wv.locator('tbody tr .site-time').first();
+      await inView('the time sent to Frappe', sent);
+      if (!/→ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(await sent.innerText()))
+        throw new Error(`time sent: ${await sent.innerText()}`);
+      if (await wv.locator('th.uc').isVisible()) throw new Error('an empty User control column takes room');
+      await inView('the terminal and state under the name', wv.locator('tbody tr td.name .meta').first());
+      await tidy();
+      await shot('mapping-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  },
+);
 
 await check(
   'Preview Sync opens the plan in the same panel with Apply; Apply syncs and the panel shows that run',

@@ -31,6 +31,7 @@ import {
   type StringFormat,
 } from './configSchema';
 import { ConfigError, type ConfigIssue, errorMessage } from './errors';
+import { PUNCH_STATE_KEY_PATTERN, punchStateKeyProblem } from './punchStateKeys';
 
 const PUNCH_STATE_ACTIONS = ['IN', 'OUT', 'NONE', 'SKIP'] as const;
 
@@ -207,7 +208,13 @@ const DEVICE: ObjectSpec = {
     timeZone: p(str('timeZone'), 'device.timeZone'),
     authScheme: p(oneOf('jwt', 'token'), 'device.authScheme', { default: D.authScheme }),
     punchStates: p(
-      { t: 'map', keyLabel: 'a punch state', keyMax: 16, values: oneOf(...PUNCH_STATE_ACTIONS) },
+      {
+        t: 'map',
+        keyLabel: 'a punch state',
+        keyMax: 16,
+        values: oneOf(...PUNCH_STATE_ACTIONS),
+        keyRule: { pattern: PUNCH_STATE_KEY_PATTERN, problem: punchStateKeyProblem },
+      },
       'device.punchStates',
       { default: D.punchStates },
     ),

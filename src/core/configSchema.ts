@@ -25,7 +25,12 @@ export type Spec =
   | { t: 'enum'; values: readonly string[] }
   | ObjectSpec
   | { t: 'array'; items: Spec }
-  | { t: 'map'; keyLabel: string; keyMax: number; values: Spec };
+  | { t: 'map'; keyLabel: string; keyMax: number; values: Spec; keyRule?: KeyRule };
+/** A rule on the keys of a map beyond their length: the JSON Schema pattern and the check with its message. */
+export interface KeyRule {
+  pattern: string;
+  problem(key: string): string | undefined;
+}
 export interface ObjectSpec {
   t: 'object';
   props: Record<string, Prop>;
@@ -143,6 +148,11 @@ function checkMap(spec: Extract<Spec, { t: 'map' }>, v: unknown, at: string, iss
     const kp = `${at}[${JSON.stringify(clip(key, 40))}]`;
     if (key.trim() === '' || key.length > spec.keyMax) {
       issues.add(kp, `expected ${spec.keyLabel} of 1 to ${spec.keyMax} characters as the key`);
+      continue;
+    }
+    const keyProblem = spec.keyRule?.problem(key);
+    if (keyProblem) {
+      issues.add(kp, keyProblem);
       continue;
     }
     const value = check(spec.values, v[key], kp, issues);
@@ -339,7 +349,11 @@ export function schemaOf(spec: Spec, descriptions: Readonly<Record<string, strin
     case 'map':
       return {
         type: 'object',
-        propertyNames: { minLength: 1, maxLength: spec.keyMax },
+        propertyNames: {
+          minLength: 1,
+          maxLength: spec.keyMax,
+          ...(spec.keyRule ? { pattern: spec.keyRule.pattern } : {}),
+        },
         additionalProperties: schemaOf(spec.values, descriptions),
         maxProperties: CONFIG_LIMITS.maxItems,
       };

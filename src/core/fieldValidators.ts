@@ -4,8 +4,12 @@
 //   timeZoneProblem(v)         → string | undefined   "unknown time zone "Asia/Riyad" …; did you mean "Asia/Riyadh"?"
 //   baseUrlProblem(v, of)      → { message, suggestion? } | undefined   suggestion = the stripped base URL
 //   parsePunchStateText(text)  → { punchStates, otherPunchStates } | { error }   "0=IN, 1=OUT, other=NONE"
+//   intervalProblem(v)         → string | undefined   minutes between syncs, as the config's intervalMinutes
+//   deviceEntryProblems(entry, site) → { key, message }[]   the configuration check of one device entry, as saved
 import type { PunchStateAction } from '../shared/model';
+import { checkConfig } from './configCheck';
 import { checkTimeZone, checkUrl } from './configSchema';
+import { punchStateKeyProblem } from './punchStateKeys';
 
 const ACTIONS: readonly PunchStateAction[] = ['IN', 'OUT', 'NONE', 'SKIP'];
 
@@ -62,12 +66,38 @@ export function parsePunchStateText(
       otherPunchStates = action;
       continue;
     }
-    if (!/^\d{1,3}$/.test(state))
-      return { error: `"${state}" is not a BioTime punch state: states are numbers such as 0, 1, 5 or 255.` };
-    const key = String(Number(state));
+    const keyProblem = punchStateKeyProblem(state);
+    if (keyProblem) return { error: `${keyProblem}.` };
+    const key = state;
     if (Object.hasOwn(punchStates, key))
       return { error: `State ${key} is given twice (${key}=${punchStates[key]} and ${part}); keep one.` };
     punchStates[key] = action;
   }
   return { punchStates, otherPunchStates: otherPunchStates ?? 'IN' };
+}
+
+/** Minutes between syncs: the configuration's rule for intervalMinutes (a whole number from 1 to 1440). */
+export function intervalProblem(value: string): string | undefined {
+  const text = value.trim();
+  if (!/^\d+$/.test(text)) return 'Enter a whole number of minutes.';
+  return entryProblem({ intervalMinutes: Number(text) }, 'intervalMinutes');
+}
+
+/**
+ * The configuration check of one device entry exactly as it would be saved, against its site: the problems the CLI
+ * and the extension would report for it afterwards (key inside the entry and message). Empty when it can run.
+ */
+export function deviceEntryProblems(
+  entry: Record<string, unknown>,
+  site: Record<string, unknown>,
+): { key: string; message: string }[] {
+  const check = checkConfig({ sites: [site], devices: [entry] });
+  return check.problems.filter((p) => p.list === 'devices').map((p) => ({ key: p.key, message: p.message }));
+}
+
+/** The problem of one key of an otherwise valid device entry. */
+function entryProblem(fields: Record<string, unknown>, key: string): string | undefined {
+  const entry = { id: 'x', url: 'http://biotime.invalid', username: 'u', site: 's', ...fields };
+  const found = deviceEntryProblems(entry, { id: 's', url: 'http://frappe.invalid' }).find((p) => p.key === key);
+  return found && `${found.message[0].toUpperCase()}${found.message.slice(1)}.`;
 }

@@ -11,10 +11,12 @@ import type { Scheduler } from '../core/scheduler';
 import type { SecretStorageCredentials } from './adapters/secretStorageCredentials';
 import { devicesAreShared, readSyncSettings, readUiSettings, type SettingsIssue } from './adapters/settings';
 import { Disposable } from './disposable';
+import { sandboxState } from './sandboxState';
 import { UserFacingError } from './errors';
 import {
   RUNNER_CHOICES_KEY,
   runsHere,
+  scheduledHere,
   withChoice,
   type RunnerChoice,
   type RunnerChoices,
@@ -60,6 +62,25 @@ export class EngineHost extends Disposable {
   runsHere(deviceId: string): boolean {
     const dev = this._state.kind === 'ready' ? this._state.config.devices.find((d) => d.id === deviceId) : undefined;
     return !!dev && runsHere(dev, devicesAreShared(), this.choices());
+  }
+
+  /** Whether this window's scheduler attempts the device: it runs here and is not a stopped sandbox device. */
+  scheduledHere(deviceId: string): boolean {
+    const dev = this._state.kind === 'ready' ? this._state.config.devices.find((d) => d.id === deviceId) : undefined;
+    return !!dev && scheduledHere(dev, devicesAreShared(), this.choices(), (id) => !sandboxState.isStopped(id));
+  }
+
+  /**
+   * Whether the current scheduler has a next run planned for the device (tests and diagnostics). Views show the
+   * next-run time from the engine's status, never from here.
+   */
+  hasScheduledRun(deviceId: string): boolean {
+    return !!this.current?.scheduler.nextRunAt(deviceId);
+  }
+
+  /** Resolves when no scheduler pass or scheduled run of the current engine is in flight (tests). */
+  whenSchedulerIdle(): Promise<void> {
+    return this.current?.scheduler.whenIdle() ?? Promise.resolve();
   }
 
   /** The devices come from workspace settings shared with other machines. */
@@ -146,7 +167,7 @@ export class EngineHost extends Disposable {
         stateDir: this.stateDir,
         credentials: this.credentials,
         logger: withoutSchedulerRoleLines(this.logger),
-        runsHere: (id) => this.runsHere(id),
+        runsHere: (id) => this.scheduledHere(id),
       });
       const subs = [
         built.engine.onEvent((e) => this.eventEmitter.fire(e)),

@@ -8,6 +8,7 @@ import { affectsSyncConfig, affectsUi, readUiSettings } from './adapters/setting
 import type { CommandDeps } from './commands/commandSupport';
 import { registerCredentialCommands } from './commands/credentialCommands';
 import { registerDeviceCommands } from './commands/deviceCommands';
+import { registerSiteCommands } from './commands/siteCommands';
 import { registerRunnerCommands } from './commands/runnerCommands';
 import { registerDoctorCommands } from './commands/doctorCommands';
 import { registerMiscCommands } from './commands/miscCommands';
@@ -77,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
 
   const deps: CommandDeps = { context, host, secrets, credentials, logger, model, mapping, dialogs };
   registerDeviceCommands(deps);
+  registerSiteCommands(deps);
   registerRunnerCommands(deps);
   registerCredentialCommands(deps);
   registerDoctorCommands(deps);

@@ -31,6 +31,21 @@ export function runsHere(d: RunnerDevice, shared: boolean, choices: RunnerChoice
   return !shared || d.id.startsWith('sandbox-');
 }
 
+/**
+ * Attempted by this window's scheduler? Only a device that runs here (above) and, for a built-in sandbox device,
+ * only while its simulated servers run in this window: after a reload they are gone, and attempting it would only
+ * produce "connection refused" as if a real server were down (the tree says "sandbox demo" and offers the way out).
+ */
+export function scheduledHere(
+  d: RunnerDevice,
+  shared: boolean,
+  choices: RunnerChoices,
+  sandboxRunning: (deviceId: string) => boolean,
+): boolean {
+  if (d.id.startsWith('sandbox-') && !sandboxRunning(d.id)) return false;
+  return runsHere(d, shared, choices);
+}
+
 export function withChoice(
   choices: RunnerChoices,
   d: RunnerDevice,

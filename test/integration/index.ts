@@ -8,6 +8,7 @@ import { lockTests } from './lock.test';
 import { secretsTests } from './secrets.test';
 import { settingsTests } from './settings.test';
 import { truthTests } from './truth.test';
+import { wizardSitesTests } from './wizardSites.test';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
@@ -20,6 +21,7 @@ export function run(): Promise<void> {
   commandTests();
   lockTests();
   truthTests();
+  wizardSitesTests();
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0 } = runner.stats ?? {};

@@ -3,11 +3,10 @@
 // faults, late and odd records, then the final checks. The full campaign is `npm run chaos` (.ci/run: 50 runs).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { runCampaign } from '../../chaos/campaign';
 import { renderTable } from '../../chaos/report';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI } from './cliPath';
 const SEED = 2026;
 
 describe('system: short fault campaign (fixed seed)', function () {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { answeredUntil, holdAnswer } from '../support/heldAnswer';
 import { checkins, punch, SECRETS, world, type World } from './world';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI } from './cliPath';
 
 function files(w: World) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bts-cli-'));

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FailedPunch } from '../../src/shared/model';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI } from './cliPath';
 const PUNCHES = 3000;
 
 /** A config (no server is contacted by `failed`) and a state directory holding PUNCHES failed punches. */

@@ -15,7 +15,7 @@ import { nullLogger } from '../../src/core/redact';
 import { checkins, punch, SECRETS, world, type World } from './world';
 import { FakeCredentials } from '../support/fakeCredentials';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI } from './cliPath';
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
 
 const env = {

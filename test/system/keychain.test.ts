@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkins, punch, SECRETS, world, type World } from './world';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI } from './cliPath';
 const haveSecretService = ['/usr/bin/gnome-keyring-daemon', '/usr/bin/dbus-run-session'].every((p) => fs.existsSync(p));
 
 /** The environment without any secret variable and without a session bus. */

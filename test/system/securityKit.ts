@@ -9,7 +9,8 @@ import type { FrappeSandbox } from '../../src/sandbox/frappe/server';
 import { startSandboxPair } from '../../src/sandbox/pair';
 import { rawConfig, rawDevice, rawSite } from '../support/configBuilders';
 
-export const CLI = path.resolve(__dirname, '../../dist/cli.js');
+export { CLI } from './cliPath';
+import { CLI } from './cliPath';
 
 /**
  * Recognisable values, with the characters that escaping and encoding change (quote, backslash, non-ASCII, %,

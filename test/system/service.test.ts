@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { punch, SECRETS, world, type World } from './world';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI } from './cliPath';
 const env = {
   ...process.env,
   BIOTIME_PASSWORD_HQ: SECRETS.biotimePassword,

@@ -139,6 +139,13 @@ export async function removeDevice(id: string): Promise<void> {
   );
 }
 
+export async function removeSite(id: string): Promise<void> {
+  await writeEntries(
+    SettingKeys.sites,
+    readRawEntries().sites.filter((s) => s.id !== id),
+  );
+}
+
 /** Replaces every entry whose id matches `isOwned` (used by the sandbox demo). */
 export async function replaceEntries(
   isOwned: (id: unknown) => boolean,

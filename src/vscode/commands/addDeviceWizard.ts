@@ -10,13 +10,17 @@ import {
   validateInterval,
   validateName,
   validateRequired,
+  validateSiteId,
   validateTimeZone,
   validateUrl,
+  urlFix,
   type PunchStateMapping,
 } from './deviceValidation';
 
 export interface NewSiteAnswers {
   id: string;
+  /** The operator typed a name of their own (it is no longer re-suggested from the URL). */
+  named?: boolean;
   url: string;
   apiKey: string;
   apiSecret: string;
@@ -108,8 +112,31 @@ export function defaultAnswers(): DeviceAnswers {
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
-/** Runs the questions; false when the operator dismissed them. `a` is filled in place. */
-export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promise<boolean> {
+/** The settings Edit Device can change alone, and the steps (indexes below) that ask each. */
+export const DEVICE_SETTINGS: { key: string; label: string; steps: number[]; value(a: DeviceAnswers): string }[] = [
+  { key: 'name', label: 'Name', steps: [0], value: (a) => a.name },
+  { key: 'url', label: 'BioTime URL', steps: [1], value: (a) => a.url },
+  { key: 'username', label: 'BioTime user name', steps: [2], value: (a) => a.username },
+  { key: 'password', label: 'BioTime password', steps: [3], value: () => 'kept in the OS keychain' },
+  { key: 'authScheme', label: 'Login scheme', steps: [4], value: (a) => (a.authScheme === 'jwt' ? 'JWT' : 'Token') },
+  { key: 'site', label: 'Frappe site', steps: [5, 6, 7, 8, 9], value: (a) => a.siteId },
+  { key: 'intervalMinutes', label: 'Minutes between syncs', steps: [10], value: (a) => String(a.intervalMinutes) },
+  { key: 'timeZone', label: 'Time zone', steps: [11], value: (a) => a.timeZone || "the Frappe site's zone" },
+  { key: 'punchStates', label: 'Punch states', steps: [12, 13], value: (a) => formatPunchStates(a.punchStates) },
+  {
+    key: 'userControl',
+    label: 'User control',
+    steps: [14, 15],
+    value: (a) => `${a.userControlMode}${a.userControlMode === 'area' ? ` (area ${a.noAccessArea})` : ''}`,
+  },
+];
+
+/**
+ * Runs the questions; false when the operator dismissed them. `a` is filled in place. `only` (Edit Device's "change
+ * one setting") asks just the steps of that setting; the answers then go through the same checks as a full walk.
+ */
+export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext, only?: string): Promise<boolean> {
+  const onlySteps = only ? DEVICE_SETTINGS.find((x) => x.key === only)?.steps : undefined;
   const title = a.editing ? `Edit Device: ${a.name}` : 'Add BioTime Device';
   const total = 10;
   const NEW_SITE = '\u0000new';
@@ -136,7 +163,8 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
           value: s.url,
           prompt: 'BioTime URL',
           placeholder: 'http://biotime.example.com:8081',
-          validate: validateUrl,
+          validate: (v) => validateUrl(v, 'device'),
+          fix: (v) => urlFix(v, 'device'),
         }),
       );
     },
@@ -189,7 +217,7 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
     async (s, ui) => {
       const items: Item<string>[] = [
         ...ctx.sites.map((x) => ({ label: x.id, description: x.url, value: x.id })),
-        { label: '$(add) New Frappe site…', detail: 'URL, API key and API secret', value: NEW_SITE },
+        { label: '$(add) New Frappe site…', detail: 'URL, name, API key and API secret', value: NEW_SITE },
       ];
       const picked = (
         await ui.pick({
@@ -217,13 +245,34 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
           value: site.url,
           prompt: 'Frappe site URL',
           placeholder: 'https://hr.example.com',
-          validate: validateUrl,
+          validate: (v) => validateUrl(v, 'site'),
+          fix: (v) => urlFix(v, 'site'),
         }),
       );
-      site.id = siteIdFor(
+      // The name is suggested from the URL until the operator types one of their own.
+      if (!site.named)
+        site.id = siteIdFor(
+          site.url,
+          ctx.sites.map((x) => x.id),
+        );
+    },
+    async (s, ui) => {
+      const site = s.newSite!;
+      const suggested = siteIdFor(
         site.url,
         ctx.sites.map((x) => x.id),
       );
+      site.id = (
+        await ui.input({
+          title,
+          step: 6,
+          totalSteps: total,
+          value: site.id || suggested,
+          prompt: `Name of this Frappe site (its id in the settings and the tree; suggested: ${suggested})`,
+          validate: validateSiteId(ctx.sites.map((x) => x.id)),
+        })
+      ).trim();
+      site.named = site.id !== suggested;
       s.siteId = site.id;
     },
     async (s, ui) => {
@@ -340,13 +389,14 @@ export function askDeviceQuestions(a: DeviceAnswers, ctx: WizardContext): Promis
       ).trim();
     },
   ];
-  const NEW_SITE_STEPS = [6, 7, 8];
+  const NEW_SITE_STEPS = [6, 7, 8, 9];
   return runSteps(
     a,
     steps,
     (i, s) =>
+      (onlySteps !== undefined && !onlySteps.includes(i)) ||
       (NEW_SITE_STEPS.includes(i) && !s.newSite) ||
-      (i === 12 && !s.customStates) ||
-      (i === 14 && s.userControlMode !== 'area'),
+      (i === 13 && !s.customStates) ||
+      (i === 15 && s.userControlMode !== 'area'),
   );
 }

@@ -4,8 +4,9 @@ import type { DoctorCheck, PunchStateAction, UserControlMode } from '../../share
 import { secretKeys, type SecretKey } from '../adapters/secretStorageCredentials';
 import { devicesAreShared, patchDevice, readRawEntries, removeDevice, upsertDevice } from '../adapters/settings';
 import { describeError } from '../../core/errors';
+import { deviceEntryProblems } from '../../core/fieldValidators';
 import { deviceIdOf } from '../tree/nodeRef';
-import { askDeviceQuestions, defaultAnswers, type DeviceAnswers } from './addDeviceWizard';
+import { askDeviceQuestions, defaultAnswers, DEVICE_SETTINGS, type DeviceAnswers } from './addDeviceWizard';
 import { registerCommand, resolveDevice, abortSignalFor, type CommandDeps } from './commandSupport';
 import { probeDevice } from './connectionProbe';
 import { showDoctorReport } from './doctorCommands';
@@ -18,7 +19,10 @@ export function registerDeviceCommands(deps: CommandDeps): void {
     const device = await resolveDevice(deps, deviceIdOf(arg), 'Device to edit');
     const entry = device && raw.devices.find((d) => d.id === device.id);
     if (!device || !entry) return;
-    return addOrEdit(deps, answersFromEntry(entry, device.id));
+    const answers = answersFromEntry(entry, device.id);
+    const only = await pickSetting(answers);
+    if (only === undefined) return;
+    return addOrEdit(deps, answers, only || undefined);
   });
   registerCommand(deps, 'bioSync.removeDevice', async (arg) => {
     const device = await resolveDevice(deps, deviceIdOf(arg), 'Device to remove');
@@ -81,7 +85,25 @@ function answersFromEntry(e: Record<string, unknown>, id: string): DeviceAnswers
   };
 }
 
-async function addOrEdit(deps: CommandDeps, answers: DeviceAnswers): Promise<void> {
+/**
+ * Edit Device: all steps, or one setting (its current value shown) saved after that step alone. '' = all steps;
+ * undefined = dismissed.
+ */
+async function pickSetting(a: DeviceAnswers): Promise<string | undefined> {
+  const items = [
+    { label: '$(list-ordered) All steps…', detail: 'Walk through every setting of the device', key: '' },
+    ...DEVICE_SETTINGS.map((x) => ({ label: x.label, description: x.value(a), key: x.key })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Edit Device: ${a.name}`,
+    placeHolder: 'Change one setting, or walk through all steps',
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
+  return picked?.key;
+}
+
+async function addOrEdit(deps: CommandDeps, answers: DeviceAnswers, only?: string): Promise<void> {
   const raw = readRawEntries();
   const others = raw.devices.filter((d) => d.id !== answers.editing);
   const ctx = {
@@ -92,7 +114,7 @@ async function addOrEdit(deps: CommandDeps, answers: DeviceAnswers): Promise<voi
       .map((s) => ({ id: s.id as string, url: String(s.url ?? '') })),
   };
   for (;;) {
-    if (!(await askDeviceQuestions(answers, ctx))) return;
+    if (!(await askDeviceQuestions(answers, ctx, only))) return;
     const outcome = await testAndSave(deps, answers);
     if (outcome !== 'back') return;
   }
@@ -135,6 +157,17 @@ async function testAndSave(deps: CommandDeps, a: DeviceAnswers): Promise<'saved'
     enabled: previous?.enabled ?? true,
     userControl: { ...((previous?.userControl as object) ?? {}), ...(device.userControl as object) },
   };
+  // The entry as saved goes through the configuration check the CLI and the tree use: nothing is saved that would
+  // then be reported as a problem (the steps check each answer the same way; this covers what they combine into).
+  const problems = deviceEntryProblems(merged, site);
+  if (problems.length) {
+    const back = await vscode.window.showErrorMessage(
+      `"${a.name}" cannot be saved: the configuration check would stop it.`,
+      { modal: true, detail: problems.map((p) => `${p.key}: ${p.message}`).join('\n') },
+      'Go Back and Fix',
+    );
+    return back ? 'back' : 'cancelled';
+  }
 
   const checks = await vscode.window.withProgress(
     {

@@ -1,5 +1,8 @@
 // Validation of the Add/Edit Device answers, as the operator types. vscode-free and unit-tested.
+// Every rule that the configuration check also has is asked of the core (fieldValidators → config.ts), so the wizard
+// and the CLI's config check cannot disagree: what the wizard accepts, `biotime-sync` and the tree accept too.
 import type { PunchStateAction } from '../../shared/model';
+import { baseUrlProblem, intervalProblem, parsePunchStateText, timeZoneProblem } from '../../core/fieldValidators';
 
 export function validateRequired(what: string): (v: string) => string | undefined {
   return (v) => (v.trim() ? undefined : `Enter the ${what}.`);
@@ -38,21 +41,45 @@ export function validateId(taken: string[]): (v: string) => string | undefined {
   };
 }
 
-export function validateUrl(v: string): string | undefined {
+/**
+ * A new Frappe site's id (its name in the tree, the settings and FRAPPE_API_KEY_<SITE>): the config's id rule, kept
+ * to lowercase like device ids, and unique among the configured sites ignoring case (ids name environment variables).
+ */
+export function validateSiteId(taken: string[]): (v: string) => string | undefined {
+  return (v) => {
+    const id = v.trim();
+    if (!id) return 'Enter a name for the Frappe site, e.g. "hr" or "head-office-hr".';
+    if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(id))
+      return 'Use up to 40 lowercase letters, digits, - and _ (starting with a letter or digit).';
+    if (taken.some((t) => t.toLowerCase() === id))
+      return `A Frappe site named "${id}" already exists; pick it instead.`;
+    return undefined;
+  };
+}
+
+export function validateUrl(v: string, of: 'device' | 'site' = 'device'): string | undefined {
   const text = v.trim();
-  if (!text) return 'Enter the server URL, e.g. http://biotime.example.com:8081';
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return 'This is not a URL. Include the scheme, e.g. http://10.0.0.5:8081';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use an http:// or https:// URL.';
-  if (!url.hostname) return 'The URL needs a host name.';
-  if (url.username || url.password)
+  if (!text) return `Enter the ${of === 'device' ? 'BioTime server' : 'Frappe site'} URL, e.g. ${example(of)}`;
+  if (/^https?:\/\/[^/]*@/i.test(text))
     return 'Do not put credentials in the URL; they are asked for separately and kept in the keychain.';
-  if (url.search || url.hash) return 'Enter the base URL only, without ?query or #fragment.';
-  return undefined;
+  const problem = baseUrlProblem(text, of);
+  if (!problem) return undefined;
+  if (problem.suggestion) return `${sentence(problem.message)}. Press Enter to use ${problem.suggestion}.`;
+  return sentence(problem.message);
+}
+
+/** The base URL to offer instead of a pasted page or API address (its origin); undefined when there is none. */
+export function urlFix(v: string, of: 'device' | 'site' = 'device'): string | undefined {
+  return baseUrlProblem(v.trim(), of)?.suggestion;
+}
+
+function example(of: 'device' | 'site'): string {
+  return of === 'device' ? 'http://biotime.example.com:8081' : 'https://hr.example.com';
+}
+
+/** Core messages are clauses ("unknown time zone …"); the input box shows sentences. */
+function sentence(m: string): string {
+  return `${m[0].toUpperCase()}${m.slice(1)}`.replace(/\.$/, '');
 }
 
 /** The URL as stored: trimmed, without a trailing slash. */
@@ -61,49 +88,25 @@ export function normalizeUrl(v: string): string {
 }
 
 export function validateInterval(v: string): string | undefined {
-  if (!/^\d+$/.test(v.trim())) return 'Enter a whole number of minutes.';
-  const n = Number(v);
-  if (n < 1) return 'The interval is at least 1 minute.';
-  if (n > 1440) return 'The interval is at most 1440 minutes (one day).';
-  return undefined;
+  return intervalProblem(v);
 }
 
+/** Empty = the site's zone; otherwise the config's rule, with its "did you mean" ("Asia/Riyad" → "Asia/Riyadh"). */
 export function validateTimeZone(v: string): string | undefined {
   const zone = v.trim();
   if (!zone) return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return undefined;
-  } catch {
-    return `"${zone}" is not an IANA time zone (e.g. Asia/Dubai, Europe/Berlin, UTC).`;
-  }
+  const problem = timeZoneProblem(zone);
+  return problem && (/[.?!]$/.test(problem) ? sentence(problem) : `${sentence(problem)}.`);
 }
-
-const ACTIONS: PunchStateAction[] = ['IN', 'OUT', 'NONE', 'SKIP'];
 
 export interface PunchStateMapping {
   punchStates: Record<string, PunchStateAction>;
   otherPunchStates: PunchStateAction;
 }
 
-/** Parses `0=IN, 1=OUT, 4=IN, other=NONE`. */
+/** Parses `0=IN, 1=OUT, 4=IN, other=NONE` with the core's rules: numeric (or I/O) states, each given once. */
 export function parsePunchStates(text: string): PunchStateMapping | { error: string } {
-  const punchStates: Record<string, PunchStateAction> = {};
-  let otherPunchStates: PunchStateAction = 'IN';
-  const parts = text
-    .split(/[,;]/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-  if (!parts.length) return { error: 'Enter at least one state, e.g. 0=IN, 1=OUT' };
-  for (const part of parts) {
-    const m = /^([0-9A-Za-z]+)\s*[=:]\s*([A-Za-z]+)$/.exec(part);
-    if (!m) return { error: `"${part}" is not state=ACTION (e.g. 0=IN).` };
-    const action = m[2].toUpperCase() as PunchStateAction;
-    if (!ACTIONS.includes(action)) return { error: `"${m[2]}" is not one of ${ACTIONS.join(', ')}.` };
-    if (m[1].toLowerCase() === 'other') otherPunchStates = action;
-    else punchStates[m[1]] = action;
-  }
-  return { punchStates, otherPunchStates };
+  return parsePunchStateText(text);
 }
 
 export function formatPunchStates(m: PunchStateMapping): string {

@@ -17,6 +17,11 @@ export interface InputStep {
   password?: boolean;
   /** Returns an error message, or undefined when the value is acceptable. */
   validate?(value: string): string | undefined;
+  /**
+   * A corrected value to offer when Enter is pressed on an invalid one (a pasted page address → its base URL): the
+   * box then shows it, and a second Enter accepts it. Never applied silently.
+   */
+  fix?(value: string): string | undefined;
 }
 
 export interface PickStep<T extends vscode.QuickPickItem> {
@@ -53,6 +58,12 @@ export class StepUi {
       box.onDidChangeValue((v) => (box.validationMessage = s.validate?.(v))),
       box.onDidAccept(() => {
         const error = s.validate?.(box.value);
+        const fixed = error ? s.fix?.(box.value) : undefined;
+        if (fixed !== undefined && fixed !== box.value) {
+          box.value = fixed;
+          box.validationMessage = s.validate?.(fixed);
+          return;
+        }
         box.validationMessage = error;
         if (!error) resolve(box.value);
       }),

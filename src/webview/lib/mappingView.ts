@@ -355,7 +355,20 @@ export function renderRow(
     sel,
     el('td', { class: 'num' }, r.transactionId === null ? '—' : String(r.transactionId)),
     el('td', { class: 'code' }, r.empCode),
-    el('td', { class: 'name' }, r.name),
+    el(
+      'td',
+      { class: 'name' },
+      r.name,
+      // Shown only in a narrow panel, where the id, terminal and state columns give their room to Employee and
+      // Outcome (mapping.css): nothing of the row is lost, it moves under the name.
+      el(
+        'span',
+        { class: 'narrow-only meta' },
+        [r.terminalAlias || r.terminalSn, state, r.transactionId === null ? '' : `id ${r.transactionId}`]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+    ),
     timeCell(r),
     el('td', { class: 'terminal', title: r.terminalSn }, r.terminalAlias || r.terminalSn),
     el('td', { class: 'state' }, state),

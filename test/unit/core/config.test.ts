@@ -149,7 +149,7 @@ describe('config: validateConfig', () => {
   it('accepts every punch state action and the boundary values of every number', () => {
     const d = validateConfig(
       withDevice({
-        punchStates: { '2': 'IN', '3': 'OUT', '4': 'NONE', '5': 'SKIP', '0123456789abcdef': 'IN' },
+        punchStates: { '2': 'IN', '3': 'OUT', '4': 'NONE', '5': 'SKIP', '255': 'IN', I: 'IN', O: 'OUT' },
         intervalMinutes: 1440,
         pageSize: 10,
         timeoutSeconds: 600,
@@ -688,12 +688,22 @@ describe('config: validateConfig', () => {
 
   it('does not let "__proto__" keys reach the prototype', () => {
     const raw = JSON.parse(
-      '{"sites":[{"id":"acme","url":"http://x"}],"devices":[{"id":"hq","url":"http://y","username":"a","site":"acme","punchStates":{"__proto__":"OUT"}}]}',
+      '{"sites":[{"id":"acme","url":"http://x"}],"devices":[{"id":"hq","url":"http://y","username":"a","site":"acme","terminalLocations":{"__proto__":{"latitude":1,"longitude":2}}}]}',
     );
     const d = validateConfig(raw).devices[0];
-    assert.equal(Object.getPrototypeOf(d.punchStates), Object.prototype);
-    assert.ok(Object.hasOwn(d.punchStates, '__proto__'));
-    assert.equal(d.punchStates['__proto__'], 'OUT');
+    assert.equal(Object.getPrototypeOf(d.terminalLocations), Object.prototype);
+    assert.ok(Object.hasOwn(d.terminalLocations, '__proto__'));
+    assert.deepEqual(d.terminalLocations['__proto__'], { latitude: 1, longitude: 2 });
+    // A punch state "__proto__" is not a punch state at all: refused, and the prototype is untouched either way.
+    const states = JSON.parse(
+      '{"sites":[{"id":"acme","url":"http://x"}],"devices":[{"id":"hq","url":"http://y","username":"a","site":"acme","punchStates":{"__proto__":"OUT"}}]}',
+    );
+    assertIssue(
+      issuesOf(() => validateConfig(states)),
+      'devices[0].punchStates["__proto__"]',
+      /not a BioTime punch state/,
+    );
+    assert.equal(({} as Record<string, unknown>).OUT, undefined);
     assertIssue(
       issuesOf(() => validateConfig(JSON.parse('{"__proto__": {"x": 1}}'))),
       '__proto__',

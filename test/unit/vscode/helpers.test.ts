@@ -20,17 +20,19 @@ describe('Add Device validation (per step, as you type)', () => {
   it('validates names, URLs, intervals and time zones with messages that say what to do', () => {
     assert.match(validateName(['Head office'])('head OFFICE')!, /already exists/);
     assert.strictEqual(validateName([])('Warehouse'), undefined);
-    assert.match(validateUrl('biotime')!, /not a URL/);
+    assert.match(validateUrl('biotime')!, /http or https URL/);
     assert.match(validateUrl('ftp://x')!, /http/);
     assert.match(validateUrl('http://admin:pw@bt:8081')!, /credentials/);
     assert.match(validateUrl('http://bt:8081/?x=1')!, /base URL/);
+    assert.match(validateUrl('http://bt:8081/iclock/')!, /remove the path/i);
     assert.strictEqual(validateUrl('http://10.0.0.5:8081'), undefined);
-    assert.match(validateInterval('0')!, /at least 1/);
+    assert.match(validateInterval('0')!, /from 1 to 1440/);
     assert.match(validateInterval('2.5')!, /whole number/);
     assert.strictEqual(validateInterval('15'), undefined);
     assert.strictEqual(validateTimeZone(''), undefined);
     assert.strictEqual(validateTimeZone('Asia/Dubai'), undefined);
     assert.match(validateTimeZone('Mars/Base')!, /IANA/);
+    assert.match(validateTimeZone('Asia/Riyad')!, /did you mean "Asia\/Riyadh"/);
   });
 
   it('derives unique ids and parses punch-state mappings', () => {
