@@ -193,3 +193,56 @@ function stepOf(l: EventLine): HistoryStep {
   if (l.rc) s.recovered = true;
   return s;
 }
+
+/** Characters JSON.stringify escapes (and \u2028/\u2029, which it does not: they go through it unchanged). */
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
+export const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+/** A JSON string literal: most values need no escape, and skipping JSON.stringify for them halves a line's cost. */
+function str(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+}
+
+function val(v: string | number | boolean | null | object): string {
+  if (typeof v === 'string') return str(v);
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  return JSON.stringify(v);
+}
+
+function field(name: string, v: string | number | boolean | null | object | undefined): string {
+  return v === undefined ? '' : `,"${name}":${val(v)}`;
+}
+
+/**
+ * The text of an event line: what JSON.stringify gives for a line built by outcomeLine, patchLine or a dismissal
+ * (`k` first, then the fields in the order those build them), in about half the time. The writer's hot path.
+ */
+export function lineText(l: EventLine): string {
+  return (
+    `{"k":${str(l.k)},"v":"${l.v}","r":${str(l.r)},"a":${str(l.a)}` +
+    field('rk', l.rk) +
+    field('i', l.i) +
+    field('c', l.c) +
+    field('n', l.n) +
+    field('t', l.t) +
+    field('pi', l.pi) +
+    field('u', l.u) +
+    field('ts', l.ts) +
+    field('ta', l.ta) +
+    field('ps', l.ps) +
+    field('pd', l.pd) +
+    field('o', l.o) +
+    field('e', l.e) +
+    field('en', l.en) +
+    field('st', l.st) +
+    field('lt', l.lt) +
+    field('ci', l.ci) +
+    field('du', l.du) +
+    field('re', l.re) +
+    field('fc', l.fc) +
+    field('uc', l.uc) +
+    field('rc', l.rc) +
+    '}'
+  );
+}

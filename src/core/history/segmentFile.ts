@@ -11,8 +11,11 @@ export function dayOf(punchTime: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : 'undated';
 }
 
-/** Appends text (whole lines) and fsyncs before resolving. */
-export async function appendLines(file: string, text: string): Promise<void> {
+/**
+ * Appends text (whole lines) and fsyncs before resolving. Returns where the text starts in the file (after the line
+ * feed that ends a torn line) and where it ends.
+ */
+export async function appendLines(file: string, text: string): Promise<{ base: number; end: number }> {
   const fh = await fs.promises.open(file, 'a+', 0o600);
   try {
     const { size } = await fh.stat();
@@ -22,8 +25,10 @@ export async function appendLines(file: string, text: string): Promise<void> {
       await fh.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await fh.write(prefix + text);
+    const bytes = Buffer.from(prefix + text);
+    await fh.write(bytes);
     await fh.sync();
+    return { base: size + prefix.length, end: size + bytes.length };
   } finally {
     await fh.close();
   }
