@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type EventLine, NEEDS_ESCAPE, parseEventLine } from './historyLine';
+import { type EventLine, parseEventLine } from './historyLine';
 import { segmentPath } from './segmentFile';
 
 export const INDEX_NAME = /^(\d{4}-\d{2}-\d{2}|undated)\.idx$/;
@@ -23,6 +23,9 @@ export const INDEX_NAME = /^(\d{4}-\d{2}-\d{2}|undated)\.idx$/;
 export function indexPath(dir: string, day: string): string {
   return path.join(dir, `${day}.idx`);
 }
+
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
 /** A value as it appears in the index (and in a needle): JSON string escapes, no quotes. */
 export function esc(v: string | null | undefined): string {

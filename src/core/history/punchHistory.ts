@@ -19,8 +19,8 @@ import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '..
 import type { HistoryBatch, HistoryDismissal, HistoryPatch, HistoryRecorder } from '../ports';
 import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
-import { type EventLine, lineText, outcomeLine, punchFields } from './historyLine';
-import { appendLines, dayOf, listDays, rawPath, segmentPath } from './segmentFile';
+import { type EventLine, outcomeLine, punchFields } from './historyLine';
+import { appendLines, dayOf, listDays, rawPath, segmentPath, syncFile } from './segmentFile';
 import { appendIndex, type IndexMark, indexEntry, indexPath } from './dayIndex';
 import { findLineage, searchSegments } from './historySearch';
 
@@ -49,6 +49,11 @@ export class PunchHistory implements HistoryRecorder {
   private readonly broken = new Set<string>();
   /** Per index file: where this process left it (dayIndex.ts appendIndex). */
   private readonly marks = new Map<string, IndexMark>();
+  /** Per index file: entries not written yet (the segment lines [base, end)), and when entries were last written. */
+  private readonly pending = new Map<string, { dir: string; day: string; base: number; end: number; text: string }>();
+  private readonly flushedAt = new Map<string, number>();
+  /** Segments appended to without an fsync since (synced before any progress mark that counts on them). */
+  private readonly unsynced = new Set<string>();
   /** Device folders this process made (a write does not ask for them again). */
   private readonly made = new Set<string>();
   /** Per device: when progress.json was last written (ms), and whether the progress held in memory is newer. */
@@ -118,6 +123,7 @@ export class PunchHistory implements HistoryRecorder {
       dir,
       punches.map((p) => ({ k: p.key, v: 'x', r: '', a: at, ...punchFields(p, null), o: 'dismissed' })),
     );
+    await this.syncSegments(); // no run record holds a dismissal: the history's copy is synced at once
   }
 
   /**
@@ -131,6 +137,7 @@ export class PunchHistory implements HistoryRecorder {
       await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
       await this.noteZone(deviceId, this.deviceDir(deviceId), zone);
     }
+    await this.flushDevice(deviceId);
     await this.indexBacklog(deviceId);
     if (this.caughtUp.has(deviceId)) {
       if (this.dirty.has(deviceId))
@@ -150,6 +157,7 @@ export class PunchHistory implements HistoryRecorder {
     const kept = Object.fromEntries(Object.entries(await this.loadProgress(deviceId)).filter(([id]) => live.has(id)));
     this.progress.set(deviceId, kept);
     await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
+    await this.syncSegments();
     await writeFileAtomic(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: kept }));
     this.markedAt.set(deviceId, this.options.now().getTime());
     this.dirty.delete(deviceId);
@@ -171,6 +179,7 @@ export class PunchHistory implements HistoryRecorder {
       await fs.promises.rm(segmentPath(dir, day), { force: true });
       await fs.promises.rm(indexPath(dir, day), { force: true });
       this.marks.delete(indexPath(dir, day));
+      this.pending.delete(indexPath(dir, day));
       await fs.promises.rm(rawPath(dir, day), { force: true });
       dropped.push(day);
     }
@@ -264,6 +273,7 @@ export class PunchHistory implements HistoryRecorder {
   }
 
   private async writeProgress(deviceId: string, p: Record<string, number>, at: number): Promise<void> {
+    await this.syncSegments();
     await replaceFile(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: p }));
     this.markedAt.set(deviceId, at);
     this.dirty.delete(deviceId);
@@ -322,10 +332,18 @@ export class PunchHistory implements HistoryRecorder {
     for (const [day, ls] of byDay) await this.appendDay(dir, day, ls);
   }
 
-  /** Appends lines to a day's segment (fsync'd: the truth), then their entries to its index (a shortcut). */
+  /**
+   * Appends lines to a day's segment (fsync'd: the truth), then their entries to its index (a shortcut). Entries are
+   * held in memory and written at most every MARK_EVERY_MS per day (and at the next catch-up): a search completes an
+   * index that is behind from the segment's tail, so this saves an open and a write per batch and day.
+   */
   private async appendDay(dir: string, day: string, lines: EventLine[]): Promise<void> {
-    const texts = lines.map(lineText);
-    const { base, end } = await appendLines(segmentPath(dir, day), texts.join('\n') + '\n');
+    const texts = lines.map((l) => JSON.stringify(l));
+    const seg = segmentPath(dir, day);
+    // No fsync per batch (the run record is the durable copy): the segment is synced before the progress mark that
+    // says it holds these lines, so a power cut can lose lines only together with their mark (they are replayed).
+    this.unsynced.add(seg);
+    const { base, end } = await appendLines(seg, texts.join('\n') + '\n', false);
     let entries = '';
     for (let i = 0, off = base; i < texts.length; i++) {
       const len = Buffer.byteLength(texts[i]);
@@ -333,12 +351,44 @@ export class PunchHistory implements HistoryRecorder {
       off += len + 1;
     }
     const file = indexPath(dir, day);
+    const p = this.pending.get(file);
+    if (p && p.end === base) Object.assign(p, { end, text: p.text + entries });
+    else {
+      if (p) await this.flushIndex(file);
+      this.pending.set(file, { dir, day, base, end, text: entries });
+    }
+    const at = this.options.now().getTime();
+    const last = this.flushedAt.get(file);
+    if (last === undefined || at < last || at - last >= MARK_EVERY_MS || this.pending.get(file)!.text.length > 1 << 20)
+      await this.flushIndex(file, at);
+  }
+
+  /** Writes the entries held for an index file; a failure only leaves the index behind its segment. */
+  private async flushIndex(file: string, at = this.options.now().getTime()): Promise<void> {
+    const p = this.pending.get(file);
+    if (!p) return;
+    this.pending.delete(file);
+    this.flushedAt.set(file, at);
     try {
-      this.marks.set(file, await appendIndex(dir, day, base, end, entries, this.marks.get(file)));
+      this.marks.set(file, await appendIndex(p.dir, p.day, p.base, p.end, p.text, this.marks.get(file)));
     } catch {
       // The segment holds the lines: a reader completes the index from it, and so does the next append here.
       this.marks.delete(file);
     }
+  }
+
+  /** Syncs the segments appended to since the last sync (before a progress mark counts on their lines). */
+  private async syncSegments(): Promise<void> {
+    for (const file of [...this.unsynced]) {
+      await syncFile(file);
+      this.unsynced.delete(file);
+    }
+  }
+
+  /** Writes every index entry held for a device (at a catch-up: the start of each run). */
+  private async flushDevice(deviceId: string): Promise<void> {
+    const dir = this.deviceDir(deviceId);
+    for (const [file, p] of [...this.pending]) if (p.dir === dir) await this.flushIndex(file);
   }
 
   /**

@@ -12,10 +12,11 @@ export function dayOf(punchTime: string): string {
 }
 
 /**
- * Appends text (whole lines) and fsyncs before resolving. Returns where the text starts in the file (after the line
- * feed that ends a torn line) and where it ends.
+ * Appends text (whole lines), and fsyncs before resolving unless `sync` is false (the caller then syncs before it
+ * relies on the lines surviving a power cut, see syncFile). Returns where the text starts in the file (after the
+ * line feed that ends a torn line) and where it ends.
  */
-export async function appendLines(file: string, text: string): Promise<{ base: number; end: number }> {
+export async function appendLines(file: string, text: string, sync = true): Promise<{ base: number; end: number }> {
   const fh = await fs.promises.open(file, 'a+', 0o600);
   try {
     const { size } = await fh.stat();
@@ -27,8 +28,24 @@ export async function appendLines(file: string, text: string): Promise<{ base: n
     }
     const bytes = Buffer.from(prefix + text);
     await fh.write(bytes);
-    await fh.sync();
+    if (sync) await fh.sync();
     return { base: size + prefix.length, end: size + bytes.length };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Flushes a file's data to the disk (a file deleted since, e.g. pruned, needs nothing). */
+export async function syncFile(file: string): Promise<void> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await fh.sync();
   } finally {
     await fh.close();
   }
