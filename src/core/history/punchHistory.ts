@@ -165,6 +165,18 @@ export class PunchHistory implements HistoryRecorder {
     return replayed;
   }
 
+  /**
+   * Writes what the writer holds back (index entries, the progress mark and the fsync before it). Nothing is lost
+   * without it: a process that ends without flushing leaves the index behind (completed from the segments) and the
+   * progress up to MARK_EVERY_MS behind (those events are replayed and folded away). Call it when a run ends.
+   */
+  async flush(): Promise<void> {
+    for (const file of [...this.pending.keys()]) await this.flushIndex(file);
+    for (const deviceId of [...this.dirty])
+      await this.writeProgress(deviceId, await this.loadProgress(deviceId), this.options.now().getTime());
+    await this.syncSegments();
+  }
+
   /** Drops the day segments older than historyDays (once a day per device). */
   async prune(deviceId: string): Promise<string[]> {
     const now = this.options.now();
