@@ -11,7 +11,8 @@ import { searchSegments } from './historySearch';
 import { listDays, segmentPath } from './segmentFile';
 
 export const WORST_KEPT = 5;
-const CACHE_VERSION = 1;
+/** 3: worst delays stored as tuples and waits as numbers (half the file, half the parse). */
+const CACHE_VERSION = 3;
 
 export interface TerminalDay {
   alias: string;
@@ -29,13 +30,45 @@ export interface DayAggregate {
   terminals: Record<string, TerminalDay>;
   /** Punch → checkin created, per delay bucket. */
   latency: number[];
-  /** Failed punches: [first failed, resolved or null while still waiting] (ISO). */
-  waits: [string, string | null][];
+  /** Failed punches: [first failed, resolved or null while still waiting] (ms since the epoch). */
+  waits: [number, number | null][];
 }
+
+/** A worst delay on disk: [key, empCode, punchTime, uploadTime, delayMinutes] (the device is the file's). */
+export type WorstTuple = [string, string, string, string, number];
+export type CachedTerminal = Omit<TerminalDay, 'worst'> & { worst: WorstTuple[] };
+/** A day's aggregate as the cache holds it (the report reads it so: worst delays become objects only when kept). */
+export type CachedDay = Omit<DayAggregate, 'terminals'> & { terminals: Record<string, CachedTerminal> };
 
 interface CacheFile {
   v: number;
-  days: Record<string, DayAggregate>;
+  days: Record<string, CachedDay>;
+}
+
+function toCache(a: DayAggregate): CachedDay {
+  const terminals: Record<string, CachedTerminal> = {};
+  for (const [sn, t] of Object.entries(a.terminals))
+    terminals[sn] = {
+      ...t,
+      worst: t.worst.map((w) => [w.key, w.empCode, w.punchTime, w.uploadTime, w.delayMinutes]),
+    };
+  return { ...a, terminals };
+}
+
+export function worstOf(deviceId: string, [key, empCode, punchTime, uploadTime, delayMinutes]: WorstTuple): WorstDelay {
+  return { deviceId, key, empCode, punchTime, uploadTime, delayMinutes };
+}
+
+function fromCache(deviceId: string, c: CachedDay): DayAggregate {
+  const terminals: Record<string, TerminalDay> = {};
+  for (const sn in c.terminals) {
+    const t = c.terminals[sn];
+    terminals[sn] = {
+      ...t,
+      worst: t.worst.map((w) => worstOf(deviceId, w)),
+    };
+  }
+  return { ...c, terminals };
 }
 
 export function emptyOutcomes(): Record<HistoryOutcome, number> {
@@ -92,7 +125,8 @@ export function aggregateDay(deviceId: string, punches: HistoryPunch[], size: nu
       const m = (Date.parse(p.lastChangedAt) - Date.parse(p.punchInstant)) / 60_000;
       if (Number.isFinite(m)) a.latency[bucketOf(Math.max(0, m))]++;
     }
-    if (p.firstFailedAt) a.waits.push([p.firstFailedAt, p.outcome === 'failed' ? null : p.lastChangedAt]);
+    if (p.firstFailedAt)
+      a.waits.push([Date.parse(p.firstFailedAt), p.outcome === 'failed' ? null : Date.parse(p.lastChangedAt)]);
   }
   return a;
 }
@@ -112,10 +146,19 @@ export async function deviceAggregates(
   deviceId: string,
   dir: string,
 ): Promise<{ days: Map<string, DayAggregate>; recomputed: number }> {
+  const r = await cachedAggregates(deviceId, dir);
+  return { days: new Map([...r.days].map(([day, c]) => [day, fromCache(deviceId, c)])), recomputed: r.recomputed };
+}
+
+/** deviceAggregates in the cache's own form (what the report reads: no conversion of what it does not use). */
+export async function cachedAggregates(
+  deviceId: string,
+  dir: string,
+): Promise<{ days: Map<string, CachedDay>; recomputed: number }> {
   const file = path.join(dir, 'aggregates.json');
   const cached = await readJsonFile<CacheFile>(file);
   const cache = cached.kind === 'ok' && cached.value?.v === CACHE_VERSION ? cached.value.days : {};
-  const days = new Map<string, DayAggregate>();
+  const days = new Map<string, CachedDay>();
   let recomputed = 0;
   for (const day of await listDays(dir)) {
     // Synchronous on purpose: hundreds of stat calls through the thread pool cost more than they wait.
@@ -123,7 +166,7 @@ export async function deviceAggregates(
     let agg = cache[day];
     if (!agg || agg.size !== size) {
       const r = await searchSegments([{ deviceId, dir }], { limit: Number.MAX_SAFE_INTEGER, onlyDays: [day] });
-      agg = aggregateDay(deviceId, r.punches, size);
+      agg = toCache(aggregateDay(deviceId, r.punches, size));
       recomputed++;
     }
     days.set(day, agg);

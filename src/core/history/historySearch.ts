@@ -4,11 +4,14 @@
 // decides the punch's latest state, which holds for every field used: the punch's own fields are on every line,
 // and the outcome and the employee are on the line of the latest outcome.
 import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '../../shared/history';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJsonFile } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
 import { type EventLine, foldPunch, keyOfLine, parseEventLine } from './historyLine';
 import { listDays, rawPath, readSegment, readSegmentBytes, segmentPath } from './segmentFile';
+import { readIndex } from './dayIndex';
+import { type IndexNeedles, candidates, indexNeedlesOf, rangesOf, readLines } from './indexScan';
 
 export interface SearchQuery extends HistoryQuery {
   /** Only these segment days (internal: the missing check-outs report). */
@@ -42,17 +45,20 @@ export async function searchSegments(devices: DeviceDir[], q: SearchQuery): Prom
       if (inDays(day, range)) byDay.set(day, [...(byDay.get(day) ?? []), d]);
   const days = [...byDay.keys()].sort().reverse();
   const needles = needlesOf(q);
+  const indexNeedles = indexNeedlesOf(q);
   const out: HistoryPunch[] = [];
   const scanned = { segments: 0, lines: 0 };
   const zones = new Map<string, string | undefined>();
   for (const day of days) {
     const found: HistoryPunch[] = [];
     for (const d of byDay.get(day)!) {
-      const buf = await readSegmentBytes(segmentPath(d.dir, day));
       scanned.segments++;
       if (!zones.has(d.deviceId)) zones.set(d.deviceId, await zoneOf(d.dir));
       const zone = zones.get(d.deviceId);
-      for (const p of scanBuffer(d.deviceId, buf, needles, scanned)) {
+      const viaIndex = indexNeedles && (await scanIndexed(d, day, indexNeedles, scanned));
+      const punches =
+        viaIndex ?? scanBuffer(d.deviceId, await readSegmentBytes(segmentPath(d.dir, day)), needles, scanned);
+      for (const p of punches) {
         if (!p.punchInstant && zone) p.punchInstant = instantOf(p.punchTime, zone);
         if (matches(p, q, range)) found.push(p);
       }
@@ -62,6 +68,36 @@ export async function searchSegments(devices: DeviceDir[], q: SearchQuery): Prom
     if (out.length > limit) break;
   }
   return { punches: out.slice(0, limit), truncated: out.length > limit, scanned };
+}
+
+/**
+ * A filtered day through its index: only the candidates' lines are read. Undefined when the day has no index that
+ * fits its segment, or when the candidates' lines are a good part of the segment anyway (it is read in full).
+ */
+async function scanIndexed(
+  d: DeviceDir,
+  day: string,
+  n: IndexNeedles,
+  scanned: { lines: number },
+): Promise<HistoryPunch[] | undefined> {
+  const file = segmentPath(d.dir, day);
+  // Synchronous on purpose: the stat is quicker than a trip through the thread pool.
+  const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+  if (!size) return [];
+  const idx = readIndex(d.dir, day, size);
+  if (!idx) return undefined;
+  const keys = candidates(idx, n);
+  if (!keys.size) return [];
+  const ranges = rangesOf(idx, keys);
+  if (ranges.reduce((s, r) => s + r[1], 0) * 4 > size) return undefined;
+  const byKey = readLines(file, keys, ranges, scanned);
+  if (!byKey) return undefined;
+  const out: HistoryPunch[] = [];
+  for (const lines of byKey.values()) {
+    const f = foldPunch(d.deviceId, lines);
+    if (f) out.push(f.punch);
+  }
+  return out;
 }
 
 /** A punch's lineage: its events in order and the BioTime record as received. */

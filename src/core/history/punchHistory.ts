@@ -4,6 +4,7 @@
 //                                            the lineage reads the record from BioTime, see HistoryBatch.raw)
 //   history/<device>/progress.json           per run, how many bytes of runs/<runId>.jsonl the history holds
 //   history/<device>/meta.json               the zone of BioTime's naive times (punch instants are computed on read)
+//   history/<device>/<YYYY-MM-DD>.idx        the segment's index (dayIndex.ts): what filters match, per line
 //   history/<device>/aggregates.json         per-day figures, a cache validated by each segment's size
 // The sync's own state comes first: a batch is written here only after its checkpoint (run record, failed punches,
 // cursor), and a failure here never fails the run. The run records are the source of truth: whatever a crash or a
@@ -20,7 +21,8 @@ import type { HistoryBatch, HistoryDismissal, HistoryPatch } from '../types';
 import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
 import { type EventLine, outcomeLine, punchFields } from './historyLine';
-import { appendLines, dayOf, listDays, rawPath, segmentPath } from './segmentFile';
+import { appendLines, dayOf, listDays, rawPath, segmentPath, syncFile } from './segmentFile';
+import { appendIndex, type IndexMark, indexEntry, indexPath } from './dayIndex';
 import { findLineage, searchSegments } from './historySearch';
 
 export const DEFAULT_HISTORY_DAYS = 400;
@@ -46,6 +48,20 @@ export class PunchHistory implements HistoryRecorder {
   private readonly zones = new Map<string, string>();
   /** Runs whose last history write failed. */
   private readonly broken = new Set<string>();
+  /** Per index file: where this process left it (dayIndex.ts appendIndex). */
+  private readonly marks = new Map<string, IndexMark>();
+  /** Per index file: entries not written yet (the segment lines [base, end)), and when entries were last written. */
+  private readonly pending = new Map<string, { dir: string; day: string; base: number; end: number; text: string }>();
+  private readonly flushedAt = new Map<string, number>();
+  /** Segments appended to without an fsync since (synced before any progress mark that counts on them). */
+  private readonly unsynced = new Set<string>();
+  /** Device folders this process made (a write does not ask for them again). */
+  private readonly made = new Set<string>();
+  /** Per device: when progress.json was last written (ms), and whether the progress held in memory is newer. */
+  private readonly markedAt = new Map<string, number>();
+  private readonly dirty = new Set<string>();
+  /** Devices whose every day has an index (segments written before the index existed get one, a few per run). */
+  private readonly indexed = new Set<string>();
 
   constructor(
     stateDir: string,
@@ -104,17 +120,11 @@ export class PunchHistory implements HistoryRecorder {
     if (!punches.length) return;
     const dir = await this.ready(deviceId);
     const at = this.options.now().toISOString();
-    const byDay = new Map<string, EventLine[]>();
-    for (const p of punches)
-      push(byDay, dayOf(p.punchTime), {
-        k: p.key,
-        v: 'x',
-        r: '',
-        a: at,
-        ...punchFields(p, null),
-        o: 'dismissed',
-      });
-    for (const [day, ls] of byDay) await appendLines(segmentPath(dir, day), toText(ls));
+    await this.appendByDay(
+      dir,
+      punches.map((p) => ({ k: p.key, v: 'x', r: '', a: at, ...punchFields(p, null), o: 'dismissed' })),
+    );
+    await this.syncSegments(); // no run record holds a dismissal: the history's copy is synced at once
   }
 
   /**
@@ -128,7 +138,13 @@ export class PunchHistory implements HistoryRecorder {
       await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
       await this.noteZone(deviceId, this.deviceDir(deviceId), zone);
     }
-    if (this.caughtUp.has(deviceId)) return 0;
+    await this.flushDevice(deviceId);
+    await this.indexBacklog(deviceId);
+    if (this.caughtUp.has(deviceId)) {
+      if (this.dirty.has(deviceId))
+        await this.writeProgress(deviceId, await this.loadProgress(deviceId), this.options.now().getTime());
+      return 0;
+    }
     const prog = await this.loadProgress(deviceId);
     const runs = (await this.options.listRuns(deviceId)).filter((r) => r.kind !== 'dryRun');
     let replayed = 0;
@@ -142,9 +158,24 @@ export class PunchHistory implements HistoryRecorder {
     const kept = Object.fromEntries(Object.entries(await this.loadProgress(deviceId)).filter(([id]) => live.has(id)));
     this.progress.set(deviceId, kept);
     await fs.promises.mkdir(this.deviceDir(deviceId), { recursive: true, mode: 0o700 });
+    await this.syncSegments();
     await writeFileAtomic(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: kept }));
+    this.markedAt.set(deviceId, this.options.now().getTime());
+    this.dirty.delete(deviceId);
     this.caughtUp.add(deviceId);
     return replayed;
+  }
+
+  /**
+   * Writes what the writer holds back (index entries, the progress mark and the fsync before it). Nothing is lost
+   * without it: a process that ends without flushing leaves the index behind (completed from the segments) and the
+   * progress up to MARK_EVERY_MS behind (those events are replayed and folded away). Call it when a run ends.
+   */
+  async flush(): Promise<void> {
+    for (const file of [...this.pending.keys()]) await this.flushIndex(file);
+    for (const deviceId of [...this.dirty])
+      await this.writeProgress(deviceId, await this.loadProgress(deviceId), this.options.now().getTime());
+    await this.syncSegments();
   }
 
   /** Drops the day segments older than historyDays (once a day per device). */
@@ -159,6 +190,9 @@ export class PunchHistory implements HistoryRecorder {
     for (const day of await listDays(dir)) {
       if (day === 'undated' || day >= cutoff) continue;
       await fs.promises.rm(segmentPath(dir, day), { force: true });
+      await fs.promises.rm(indexPath(dir, day), { force: true });
+      this.marks.delete(indexPath(dir, day));
+      this.pending.delete(indexPath(dir, day));
       await fs.promises.rm(rawPath(dir, day), { force: true });
       dropped.push(day);
     }
@@ -193,7 +227,9 @@ export class PunchHistory implements HistoryRecorder {
 
   private async ready(deviceId: string): Promise<string> {
     const dir = this.deviceDir(deviceId);
+    if (this.made.has(dir)) return dir;
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    this.made.add(dir);
     return dir;
   }
 
@@ -203,6 +239,7 @@ export class PunchHistory implements HistoryRecorder {
       await write();
     } catch (e) {
       this.broken.add(runId);
+      this.made.clear(); // the folder may be what went away
       throw e;
     }
   }
@@ -232,12 +269,27 @@ export class PunchHistory implements HistoryRecorder {
 
   /**
    * Progress is replaced by rename without fsync: it is written after the fsync'd segment, so it can only be lost
-   * (or go back), never get ahead of the events; going back replays events the fold then drops as repeats.
+   * (or go back), never get ahead of the events; going back replays events the fold then drops as repeats. That is
+   * also why it is written at most every MARK_EVERY_MS (and at the next catch-up): after a crash, the events of
+   * those last seconds are replayed and folded away, and each batch saves a file replacement.
    */
-  private async mark(deviceId: string, runId: string, bytes: number): Promise<void> {
+  private async mark(deviceId: string, runId: string, bytes: number, now = false): Promise<void> {
     const p = await this.loadProgress(deviceId);
     p[runId] = bytes;
+    const at = this.options.now().getTime();
+    const last = this.markedAt.get(deviceId);
+    if (!now && last !== undefined && at >= last && at - last < MARK_EVERY_MS) {
+      this.dirty.add(deviceId);
+      return;
+    }
+    await this.writeProgress(deviceId, p, at);
+  }
+
+  private async writeProgress(deviceId: string, p: Record<string, number>, at: number): Promise<void> {
+    await this.syncSegments();
     await replaceFile(path.join(this.deviceDir(deviceId), 'progress.json'), JSON.stringify({ runs: p }));
+    this.markedAt.set(deviceId, at);
+    this.dirty.delete(deviceId);
   }
 
   /** The zone of the device's naive times, kept once (read by searches and reports to compute instants). */
@@ -283,14 +335,98 @@ export class PunchHistory implements HistoryRecorder {
     const dir = this.deviceDir(deviceId);
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     await this.appendByDay(dir, lines);
-    await this.mark(deviceId, runId, end);
+    await this.mark(deviceId, runId, end, true);
     return lines.length;
   }
 
   private async appendByDay(dir: string, lines: EventLine[]): Promise<void> {
     const byDay = new Map<string, EventLine[]>();
     for (const l of lines) push(byDay, dayOf(l.t ?? ''), l);
-    for (const [day, ls] of byDay) await appendLines(segmentPath(dir, day), toText(ls));
+    for (const [day, ls] of byDay) await this.appendDay(dir, day, ls);
+  }
+
+  /**
+   * Appends lines to a day's segment (fsync'd: the truth), then their entries to its index (a shortcut). Entries are
+   * held in memory and written at most every MARK_EVERY_MS per day (and at the next catch-up): a search completes an
+   * index that is behind from the segment's tail, so this saves an open and a write per batch and day.
+   */
+  private async appendDay(dir: string, day: string, lines: EventLine[]): Promise<void> {
+    const texts = lines.map((l) => JSON.stringify(l));
+    const seg = segmentPath(dir, day);
+    // No fsync per batch (the run record is the durable copy): the segment is synced before the progress mark that
+    // says it holds these lines, so a power cut can lose lines only together with their mark (they are replayed).
+    this.unsynced.add(seg);
+    const { base, end } = await appendLines(seg, texts.join('\n') + '\n', false);
+    let entries = '';
+    for (let i = 0, off = base; i < texts.length; i++) {
+      const len = Buffer.byteLength(texts[i]);
+      entries += indexEntry(lines[i], off, len);
+      off += len + 1;
+    }
+    const file = indexPath(dir, day);
+    const p = this.pending.get(file);
+    if (p && p.end === base) Object.assign(p, { end, text: p.text + entries });
+    else {
+      if (p) await this.flushIndex(file);
+      this.pending.set(file, { dir, day, base, end, text: entries });
+    }
+    const at = this.options.now().getTime();
+    const last = this.flushedAt.get(file);
+    if (last === undefined || at < last || at - last >= MARK_EVERY_MS || this.pending.get(file)!.text.length > 1 << 20)
+      await this.flushIndex(file, at);
+  }
+
+  /** Writes the entries held for an index file; a failure only leaves the index behind its segment. */
+  private async flushIndex(file: string, at = this.options.now().getTime()): Promise<void> {
+    const p = this.pending.get(file);
+    if (!p) return;
+    this.pending.delete(file);
+    this.flushedAt.set(file, at);
+    try {
+      this.marks.set(file, await appendIndex(p.dir, p.day, p.base, p.end, p.text, this.marks.get(file)));
+    } catch {
+      // The segment holds the lines: a reader completes the index from it, and so does the next append here.
+      this.marks.delete(file);
+    }
+  }
+
+  /** Syncs the segments appended to since the last sync (before a progress mark counts on their lines). */
+  private async syncSegments(): Promise<void> {
+    for (const file of [...this.unsynced]) {
+      await syncFile(file);
+      this.unsynced.delete(file);
+    }
+  }
+
+  /** Writes every index entry held for a device (at a catch-up: the start of each run). */
+  private async flushDevice(deviceId: string): Promise<void> {
+    const dir = this.deviceDir(deviceId);
+    for (const [file, p] of [...this.pending]) if (p.dir === dir) await this.flushIndex(file);
+  }
+
+  /**
+   * Gives an index to the days that have none (written before the index existed, or whose index was deleted), at
+   * most INDEX_BACKLOG_DAYS per call, newest first: a large history is indexed over a few runs, not in one.
+   */
+  private async indexBacklog(deviceId: string): Promise<number> {
+    if (this.indexed.has(deviceId)) return 0;
+    const dir = this.deviceDir(deviceId);
+    let done = 0;
+    for (const day of await listDays(dir)) {
+      const idx = indexPath(dir, day);
+      if (fs.existsSync(idx)) continue;
+      if (done >= INDEX_BACKLOG_DAYS) return done;
+      const size = (await fs.promises.stat(segmentPath(dir, day)).catch(() => undefined))?.size ?? 0;
+      const base = size && (await completeEnd(segmentPath(dir, day), size));
+      try {
+        this.marks.set(idx, await appendIndex(dir, day, base, base, '', undefined));
+      } catch {
+        return done; // a full disk: the days keep being read in full, and the next run tries again
+      }
+      done++;
+    }
+    this.indexed.add(deviceId);
+    return done;
   }
 
   private async appendRaw(dir: string, outcomes: PunchOutcome[], raw: Map<string, Record<string, unknown>>) {
@@ -331,8 +467,28 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-function toText(lines: EventLine[]): string {
-  return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+/** How often progress.json is written while batches come (see PunchHistory.mark). */
+export const MARK_EVERY_MS = 5_000;
+
+/** Days a run gives an index to (about a second of CPU each 30 days of a busy device). */
+export const INDEX_BACKLOG_DAYS = 30;
+
+/** The end of a file's last complete line (a torn last line is left out). */
+async function completeEnd(file: string, size: number): Promise<number> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    await fh.read(tail, 0, tail.length, size - tail.length);
+    const nl = tail.lastIndexOf(0x0a);
+    return nl < 0 ? (size > tail.length ? completeEndSlow(file) : 0) : size - tail.length + nl + 1;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function completeEndSlow(file: string): Promise<number> {
+  const buf = await fs.promises.readFile(file);
+  return buf.lastIndexOf(0x0a) + 1;
 }
 
 function instantOf(punchTime: string, zone: string | undefined): string | null {

@@ -11,8 +11,12 @@ export function dayOf(punchTime: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : 'undated';
 }
 
-/** Appends text (whole lines) and fsyncs before resolving. */
-export async function appendLines(file: string, text: string): Promise<void> {
+/**
+ * Appends text (whole lines), and fsyncs before resolving unless `sync` is false (the caller then syncs before it
+ * relies on the lines surviving a power cut, see syncFile). Returns where the text starts in the file (after the
+ * line feed that ends a torn line) and where it ends.
+ */
+export async function appendLines(file: string, text: string, sync = true): Promise<{ base: number; end: number }> {
   const fh = await fs.promises.open(file, 'a+', 0o600);
   try {
     const { size } = await fh.stat();
@@ -22,7 +26,25 @@ export async function appendLines(file: string, text: string): Promise<void> {
       await fh.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await fh.write(prefix + text);
+    const bytes = Buffer.from(prefix + text);
+    await fh.write(bytes);
+    if (sync) await fh.sync();
+    return { base: size + prefix.length, end: size + bytes.length };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Flushes a file's data to the disk (a file deleted since, e.g. pruned, needs nothing). */
+export async function syncFile(file: string): Promise<void> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
     await fh.sync();
   } finally {
     await fh.close();

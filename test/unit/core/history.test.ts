@@ -243,6 +243,27 @@ describe('core/history PunchHistory', () => {
     assert.equal((await k.history.lineage('hq', '1'))!.steps.length, 1);
   });
 
+  it('progress is marked at most every few seconds: a process ending without flush() only leaves a replay', async () => {
+    const k = kit();
+    for (const [i, code] of ['1001', '1002', '1003'].entries())
+      await record(k, [outcome(String(i + 1), code, `2026-11-20 08:0${i}:00`)]);
+    const progress = () =>
+      Object.keys(JSON.parse(fs.readFileSync(path.join(k.history.deviceDir('hq'), 'progress.json'), 'utf8')).runs);
+    assert.equal(progress().length, 1, 'the clock did not move: only the first batch was marked on disk');
+    // Killed here: the next process replays the two unmarked batches, and a search shows each punch once.
+    const next = k.fresh();
+    assert.equal(await next.catchUp('hq', ZONE), 2);
+    assert.deepEqual(
+      (await next.search(['hq'], { limit: 10 })).punches.map((p) => p.key),
+      ['3', '2', '1'],
+    );
+    // With flush() at the end of a run, nothing is replayed.
+    await record(k, [outcome('4', '1004', '2026-11-20 08:04:00')]);
+    await k.history.flush();
+    assert.equal(progress().length, 4);
+    assert.equal(await k.fresh().catchUp('hq', ZONE), 0);
+  });
+
   it('a torn last line (killed mid-append) is skipped and never swallows the next event', async () => {
     const k = kit();
     await record(k, [outcome('1', '1001', '2026-11-20 08:00:00')]);
