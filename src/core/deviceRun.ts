@@ -173,6 +173,8 @@ export class DeviceRun {
         this.failForDiskFull(e);
         this.unrecorded = true;
       }
+      // After the sync's own state: what the history held back for speed is written before the run says it ended.
+      await this.toHistory((h) => h.flush());
     }
     this.deps.emit({
       type: 'runFinished',

@@ -193,6 +193,8 @@ export interface HistoryRecorder {
   recordBatch(batch: HistoryBatch, patches?: HistoryPatch[]): Promise<void>;
   recordPatches(deviceId: string, runId: string, runKind: RunKind, patches: HistoryPatch[]): Promise<void>;
   recordDismissed(deviceId: string, punches: HistoryDismissal[]): Promise<void>;
+  /** Writes what the recorder holds back for speed (index entries, its progress mark); called when a run ends. */
+  flush(): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -404,6 +404,23 @@ describe('core/history written by the engine', () => {
     assert.equal((await h.search(['hq'], { empCode: '9999' })).punches[0].outcome, 'dismissed');
   });
 
+  it('a run ends with the history flushed: a process started after it has nothing to replay', async () => {
+    const open = (dir: string, store: FileStateStore) =>
+      new PunchHistory(dir, {
+        now: () => new Date('2026-11-24T08:00:00Z'),
+        historyDays: () => 400,
+        listRuns: (id) => store.listRuns(id, 250),
+      });
+    const w = engineKit(open);
+    w.sink.employee('HR-EMP-1', '1001');
+    for (const [i, at] of ['08:00', '09:00', '10:00'].entries()) {
+      w.source.punches.push(punch(i + 1, '1001', `2026-11-24 ${at}:00`));
+      assert.equal((await w.engine.runDevice('hq')).status, 'completed');
+    }
+    // The injected clock never moves, so without the flush at the end of each run only the first would be marked.
+    assert.equal(await open(w.dir, w.store).catchUp('hq'), 0);
+  });
+
   it('a full disk under the history never fails the sync: the run completes and the log says what happened', async () => {
     const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     const w = engineKit(() => ({
@@ -411,6 +428,7 @@ describe('core/history written by the engine', () => {
       recordBatch: async () => Promise.reject(full),
       recordPatches: async () => undefined,
       recordDismissed: async () => Promise.reject(full),
+      flush: async () => Promise.reject(full),
     }));
     w.sink.employee('HR-EMP-1', '1001');
     w.source.punches = [punch(1, '1001', '2026-11-24 08:00:00'), punch(2, '1001', '2026-11-24 09:00:00')];
