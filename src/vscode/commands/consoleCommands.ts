@@ -2,6 +2,7 @@
 import type { ConsolePanels } from '../webviews/consolePanels';
 import { registerCommand, type CommandDeps } from './commandSupport';
 import { registerResetCursorCommand } from './resetCursorCommand';
+import { deviceIdOf } from '../tree/nodeRef';
 
 export function registerConsoleCommands(deps: CommandDeps, panels: ConsolePanels): void {
   registerResetCursorCommand(deps);
@@ -11,10 +12,4 @@ export function registerConsoleCommands(deps: CommandDeps, panels: ConsolePanels
     const device = deviceIdOf(arg);
     panels.showHistory(device ? { device } : {});
   });
-}
-
-function deviceIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'deviceId' in arg && typeof arg.deviceId === 'string') return arg.deviceId;
-  return undefined;
 }
