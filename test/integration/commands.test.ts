@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { DoctorCheck, RunSummary } from '../../src/shared/model';
-import { api, EXTENSION_ID, render, runDismissing, setSetting, waitFor } from './helpers';
+import { renderRuns, api, EXTENSION_ID, render, runDismissing, setSetting, waitFor } from './helpers';
 
 interface Demo {
   biotimeUrl: string;
@@ -91,7 +91,7 @@ export function commandTests(): void {
         failed.some((f) => f.label.startsWith('2001') && /\+unknownEmployee\b/.test(f.contextValue)),
         JSON.stringify(failed.map((f) => f.label)),
       );
-      const runs = await render(a.trees.runs);
+      const runs = await renderRuns(a.trees.runs);
       assert.ok(runs.length >= 3, `${runs.length} runs`);
     });
 

@@ -7,7 +7,7 @@ import type { RunSummary } from '../../src/shared/model';
 import type { DialogLevel } from '../../src/vscode/dialogs';
 import { secretKeys } from '../../src/vscode/adapters/secretStorageCredentials';
 import type { BioSyncTestApi } from '../../src/vscode/extension';
-import { api, config, EXTENSION_ID, render, setSetting, waitFor, type RenderedNode } from './helpers';
+import { renderRuns, api, config, EXTENSION_ID, render, setSetting, waitFor, type RenderedNode } from './helpers';
 
 interface Asked {
   level: DialogLevel;
@@ -311,7 +311,7 @@ export function truthTests(): void {
           : undefined,
       );
       a.model.invalidate();
-      const runs = await render(a.trees.runs);
+      const runs = await renderRuns(a.trees.runs);
       const removedRun = runs.find((r) => r.node.ref?.deviceId === 'broken-12')!;
       assert.ok(removedRun, JSON.stringify(runs.map((r) => r.description)));
       assert.match(removedRun.description, /broken-12 \(removed device\)/);
@@ -363,7 +363,7 @@ export function truthTests(): void {
         JSON.stringify(roots.map((r) => r.label)),
       );
       assert.ok(!roots.some((r) => /bioSync\.devices\[\d+\]/.test(r.label)), 'named by name, not by index');
-      assert.ok((await render(a.trees.runs)).length > 0, 'the runs keep their history');
+      assert.ok((await renderRuns(a.trees.runs)).length > 0, 'the runs keep their history');
       const problem = shown.find((r) => /timeZone/.test(r.label))!;
       const cmd = (await a.trees.devices.getTreeItem(problem.node)).command!;
       const line = await vscode.commands.executeCommand<number>(cmd.command, ...(cmd.arguments ?? []));

@@ -79,17 +79,28 @@ export class ConsolePanels extends Disposable {
 
   /** Restores the panels left open when the window reloaded; their pages keep their scope in the webview state. */
   registerSerializers(): void {
-    const restore = (kind: 'dashboard' | 'history') => ({
-      deserializeWebviewPanel: (panel: vscode.WebviewPanel): Promise<void> => {
-        // A second restored panel of a kind (never created by this extension, one of each) is closed.
-        if ((kind === 'dashboard' ? this.dashboard : this.historyPanel) !== undefined) panel.dispose();
-        else if (kind === 'dashboard') this.attachDashboard(panel);
-        else this.attachHistory(panel, {});
-        return Promise.resolve();
-      },
-    });
-    this._register(vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, restore('dashboard')));
-    this._register(vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW_TYPE, restore('history')));
+    for (const kind of ['dashboard', 'history'] as const)
+      this._register(
+        vscode.window.registerWebviewPanelSerializer(kind === 'dashboard' ? DASHBOARD_VIEW_TYPE : HISTORY_VIEW_TYPE, {
+          deserializeWebviewPanel: (panel) => Promise.resolve(this.restore(kind, panel)),
+        }),
+      );
+  }
+
+  /** What the serializer does with a panel VS Code restores (public for the extension-host tests). */
+  restore(kind: 'dashboard' | 'history', panel: vscode.WebviewPanel): void {
+    // One panel of each kind: a second one (never created by this extension) is closed.
+    if ((kind === 'dashboard' ? this.dashboard : this.historyPanel) !== undefined) return panel.dispose();
+    if (kind === 'dashboard') this.attachDashboard(panel);
+    else this.attachHistory(panel, {});
+  }
+
+  /** Types of the messages posted to the panels, newest last (for tests: a 'report' proves the page asked). */
+  readonly posted: string[] = [];
+
+  private note(type: string): void {
+    this.posted.push(type);
+    if (this.posted.length > 100) this.posted.shift();
   }
 
   /** The open panels, for tests. */
@@ -105,7 +116,10 @@ export class ConsolePanels extends Disposable {
   private attachDashboard(p: vscode.WebviewPanel, site?: string): void {
     this.dashboard = p;
     this.fill(p, DASHBOARD_TITLE, 'dashboard');
-    const post = (m: HostToDashboard) => void p.webview.postMessage(m);
+    const post = (m: HostToDashboard) => {
+      this.note(`dashboard:${m.type}`);
+      void p.webview.postMessage(m);
+    };
     let first = site ?? null;
     p.webview.onDidReceiveMessage(async (raw) => {
       const m = parseDashboardToHost(raw);
@@ -168,7 +182,10 @@ export class ConsolePanels extends Disposable {
   private attachHistory(p: vscode.WebviewPanel, filters: Partial<HistoryFilters>): void {
     this.historyPanel = p;
     this.fill(p, HISTORY_TITLE, 'history');
-    const post = (m: HostToHistory) => void p.webview.postMessage(m);
+    const post = (m: HostToHistory) => {
+      this.note(`history:${m.type}`);
+      void p.webview.postMessage(m);
+    };
     p.webview.onDidReceiveMessage(async (raw) => {
       const m = parseHistoryToHost(raw);
       if (!m) return this.deps.logger.warn('Punch history: ignored a malformed message from the webview.');
