@@ -323,6 +323,59 @@ await check('Test Connection shows a readable report', async () => {
   await shot('test-connection');
 });
 
+// ---- issue 15: the overview of many sites and the dashboard (kept last: it adds the sandbox's site) ---------------
+await check('a second site (the built-in sandbox): the Devices view groups devices under their site', async () => {
+  await palette('BioTime Sync: Try with the Built-in Sandbox');
+  await toast('Sandbox running').waitFor({ timeout: 60000 });
+  const devices = page.locator('.sidebar .pane', { hasText: 'Devices' }).first();
+  // Two site rows, each "1 device …"; the devices sit under them.
+  await devices.locator('.monaco-list-row', { hasText: '1 device' }).nth(1).waitFor({ timeout: 30000 });
+  await devices.locator('.monaco-list-row', { hasText: 'Head office' }).first().waitFor({ timeout: 10000 });
+  await devices.locator('.monaco-list-row', { hasText: '(sandbox)' }).first().waitFor({ timeout: 30000 });
+});
+
+await check('the Sync Runs view lists the runs under their device', async () => {
+  const runs = page.locator('.sidebar .pane', { hasText: 'Sync Runs' }).first();
+  await runs.locator('.monaco-list-row', { hasText: 'Head office' }).first().waitFor({ timeout: 15000 });
+  await runs
+    .locator('.monaco-list-row', { hasText: /runs? · last/ })
+    .first()
+    .waitFor({ timeout: 15000 });
+});
+
+await check('the status bar counts what needs the operator and clicks through to the Failed Punches view', async () => {
+  const item = page.locator('.statusbar-item', { hasText: 'BioTime' }).first();
+  await page
+    .locator('.statusbar-item', { hasText: /needs? attention|failing/ })
+    .first()
+    .waitFor({ timeout: 30000 });
+  await item.click();
+  await page.locator('.sidebar .pane-header', { hasText: 'Failed Punches' }).waitFor({ timeout: 10000 });
+  await page
+    .locator('.sidebar .pane', { hasText: 'Failed Punches' })
+    .locator('.monaco-list-row', { hasText: '1008' })
+    .first()
+    .waitFor({ timeout: 15000 });
+});
+
+await check('Show Dashboard: charts drawn from the history, each with a table view; screenshot', async () => {
+  await palette('BioTime Sync: Show Dashboard');
+  await page.locator('.tabs-container .tab', { hasText: 'BioTime Sync Dashboard' }).waitFor({ timeout: 20000 });
+  const wv = mapping();
+  await wv.locator('h1', { hasText: 'Operations dashboard' }).waitFor({ timeout: 30000 });
+  const canvases = await wv.locator('.card canvas').count();
+  if (canvases < 4) throw new Error(`${canvases} charts`);
+  await tidy();
+  await shot('dashboard');
+  const toggle = wv.locator('button.toggle', { hasText: 'Show table' }).first();
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await wv.locator('button.toggle[aria-expanded="true"]').first().waitFor({ timeout: 5000 });
+  await wv.locator('.table-box table caption', { hasText: 'Punches per day by outcome' }).waitFor({ timeout: 5000 });
+  const rows = await wv.locator('.table-box table tbody tr').count();
+  if (rows < 30) throw new Error(`the table has ${rows} rows for 30 days`);
+});
+
 await browser.close();
 const failed = results.filter((r) => r[0] !== 'ok').length;
 console.log(`${results.length - failed} passed, ${failed} failed`);
