@@ -312,6 +312,18 @@ await check('status bar shows the state and opens the view', async () => {
   const label = (await item.getAttribute('aria-label')) ?? (await item.innerText());
   if (!/BioTime/.test(label)) throw new Error(`status bar: ${label}`);
   await item.click();
+  // A failed punch waits (the inactive employee): the click opens the Failed Punches view (issue 15). Wait until its
+  // list has the focus, or the palette opened next would be closed by that focus moving.
+  await page
+    .locator('.sidebar .pane', { hasText: 'Failed Punches' })
+    .locator('.monaco-list-row', { hasText: '1008' })
+    .first()
+    .waitFor({ timeout: 10000 });
+  await page.waitForFunction(
+    () => document.activeElement?.closest('.pane')?.textContent?.includes('Failed Punches'),
+    undefined,
+    { timeout: 10000 },
+  );
   await page.locator('.sidebar .pane-header', { hasText: 'Devices' }).waitFor({ timeout: 5000 });
 });
 
@@ -356,6 +368,11 @@ await check('the status bar counts what needs the operator and clicks through to
     .locator('.monaco-list-row', { hasText: '1008' })
     .first()
     .waitFor({ timeout: 15000 });
+  await page.waitForFunction(
+    () => document.activeElement?.closest('.pane')?.textContent?.includes('Failed Punches'),
+    undefined,
+    { timeout: 10000 },
+  );
 });
 
 await check('Show Dashboard: charts drawn from the history, each with a table view; screenshot', async () => {
@@ -366,6 +383,7 @@ await check('Show Dashboard: charts drawn from the history, each with a table vi
   const canvases = await wv.locator('.card canvas').count();
   if (canvases < 4) throw new Error(`${canvases} charts`);
   await tidy();
+  await page.mouse.move(900, 700); // no tab hover over the page
   await shot('dashboard');
   const toggle = wv.locator('button.toggle', { hasText: 'Show table' }).first();
   await toggle.focus();

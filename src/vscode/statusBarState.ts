@@ -133,11 +133,18 @@ function barTextOnly(s: BarState): { text: string; tooltip: string; error: boole
         s.failedPunches ? `${punches(s.failedPunches)} waiting: rerun or dismiss them in the Failed Punches view.` : '',
         s.follower ? 'Syncs run in another window.' : '',
       ];
-      // The check mark only when everything is syncing on schedule and nothing waits for the operator.
-      const text = s.attention.length
-        ? `$(warning) BioTime: ${needs(s.attention.length)}${s.failedPunches ? ` · ${punches(s.failedPunches)}` : ''}`
-        : s.schedulerOff
-          ? '$(circle-slash) BioTime: scheduler off'
+      // The check mark only when everything is syncing on schedule and nothing waits for the operator; otherwise
+      // every reason is named (scheduler off and disabled devices too: an attention count must not hide them).
+      const waits = s.attention.length > 0 || s.failedPunches > 0;
+      const parts = [
+        s.attention.length ? needs(s.attention.length) : '',
+        s.failedPunches ? punches(s.failedPunches) : '',
+        s.schedulerOff ? 'scheduler off' : '',
+        s.disabled.length ? `${s.disabled.length} disabled` : '',
+      ].filter(Boolean);
+      const text =
+        waits || s.schedulerOff
+          ? `${waits ? '$(warning)' : '$(circle-slash)'} BioTime: ${parts.join(' · ')}`
           : s.disabled.length
             ? `$(check) BioTime · ${s.disabled.length} disabled`
             : '$(check) BioTime';

@@ -103,7 +103,7 @@ describe('vscode overview: runs folded, devices by site, attention, failed filte
     const t = barText(
       barState('ready', 0, 0, [status('a', { failedCount: 3 }), status('b'), status('c', { enabled: false })], false),
     );
-    assert.equal(t.text, '$(warning) BioTime: 1 device needs attention · 3 failed punches');
+    assert.equal(t.text, '$(warning) BioTime: 1 device needs attention · 3 failed punches · 1 disabled');
     assert.match(t.tooltip, /Needs attention:\n• A: 3 failed punches waiting/);
     assert.match(t.tooltip, /Disabled \(not syncing\): C/);
     assert.equal(t.command, 'bioSync.showFailedPunches');
@@ -112,6 +112,13 @@ describe('vscode overview: runs folded, devices by site, attention, failed filte
     assert.equal(green.command, 'workbench.view.extension.bioSync');
     const off = barText(barState('ready', 0, 0, [status('a')], false, true));
     assert.equal(off.text, '$(circle-slash) BioTime: scheduler off');
+    const offAndFailed = barText(
+      barState('ready', 0, 0, [status('a', { failedCount: 1 }), status('b', { enabled: false })], false, true),
+    );
+    assert.equal(
+      offAndFailed.text,
+      '$(warning) BioTime: 1 device needs attention · 1 failed punch · scheduler off · 1 disabled',
+    );
     const failing = barText(
       barState(
         'ready',
