@@ -101,6 +101,18 @@ async function choose(label) {
   await qiRow(label).first().waitFor({ timeout: 15000 });
   await qiRow(label).first().click();
 }
+/** The Failed Punches view (its header, case-sensitive: the Devices view has "Failed punches (N)" rows). */
+const failedPane = () =>
+  page.locator('.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: /Failed Punches/ }) });
+/** Resolves once the keyboard focus is inside the Failed Punches view. */
+async function failedViewFocused() {
+  await page.waitForFunction(
+    () =>
+      document.activeElement?.closest('.pane')?.querySelector('.pane-header')?.textContent?.includes('Failed Punches'),
+    undefined,
+    { timeout: 15000 },
+  );
+}
 /** The visible webview's content (hidden webviews are not kept: retainContextWhenHidden is off). */
 function mapping() {
   return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
@@ -307,23 +319,16 @@ await check(
 );
 
 await check('status bar shows the state and opens the view', async () => {
-  const item = page.locator('.statusbar-item', { hasText: 'BioTime' }).first();
-  await item.waitFor({ timeout: 10000 });
+  // After the reload: wait for the bar to count the failed punch that waits (the inactive employee), so the click
+  // below acts on that state; it opens the Failed Punches view (issue 15).
+  const item = page.locator('.statusbar-item', { hasText: 'failed punch' }).first();
+  await item.waitFor({ timeout: 30000 });
   const label = (await item.getAttribute('aria-label')) ?? (await item.innerText());
   if (!/BioTime/.test(label)) throw new Error(`status bar: ${label}`);
   await item.click();
-  // A failed punch waits (the inactive employee): the click opens the Failed Punches view (issue 15). Wait until its
-  // list has the focus, or the palette opened next would be closed by that focus moving.
-  await page
-    .locator('.sidebar .pane', { hasText: 'Failed Punches' })
-    .locator('.monaco-list-row', { hasText: '1008' })
-    .first()
-    .waitFor({ timeout: 10000 });
-  await page.waitForFunction(
-    () => document.activeElement?.closest('.pane')?.textContent?.includes('Failed Punches'),
-    undefined,
-    { timeout: 10000 },
-  );
+  await failedPane().locator('.monaco-list-row', { hasText: '1008' }).first().waitFor({ timeout: 10000 });
+  // The palette opened next would be closed by the focus moving into the view: wait until it has moved.
+  await failedViewFocused();
   await page.locator('.sidebar .pane-header', { hasText: 'Devices' }).waitFor({ timeout: 5000 });
 });
 
@@ -356,23 +361,11 @@ await check('the Sync Runs view lists the runs under their device', async () => 
 });
 
 await check('the status bar counts what needs the operator and clicks through to the Failed Punches view', async () => {
-  const item = page.locator('.statusbar-item', { hasText: 'BioTime' }).first();
-  await page
-    .locator('.statusbar-item', { hasText: /needs? attention|failing/ })
-    .first()
-    .waitFor({ timeout: 30000 });
+  const item = page.locator('.statusbar-item', { hasText: /needs? attention/ }).first();
+  await item.waitFor({ timeout: 30000 });
   await item.click();
-  await page.locator('.sidebar .pane-header', { hasText: 'Failed Punches' }).waitFor({ timeout: 10000 });
-  await page
-    .locator('.sidebar .pane', { hasText: 'Failed Punches' })
-    .locator('.monaco-list-row', { hasText: '1008' })
-    .first()
-    .waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => document.activeElement?.closest('.pane')?.textContent?.includes('Failed Punches'),
-    undefined,
-    { timeout: 10000 },
-  );
+  await failedPane().locator('.monaco-list-row', { hasText: '1008' }).first().waitFor({ timeout: 15000 });
+  await failedViewFocused();
 });
 
 await check('Show Dashboard: charts drawn from the history, each with a table view; screenshot', async () => {
@@ -383,7 +376,7 @@ await check('Show Dashboard: charts drawn from the history, each with a table vi
   const canvases = await wv.locator('.card canvas').count();
   if (canvases < 4) throw new Error(`${canvases} charts`);
   await tidy();
-  await page.mouse.move(900, 700); // no tab hover over the page
+  await page.mouse.move(20, 600); // over the empty activity bar: no tab or chart tooltip in the picture
   await shot('dashboard');
   const toggle = wv.locator('button.toggle', { hasText: 'Show table' }).first();
   await toggle.focus();
