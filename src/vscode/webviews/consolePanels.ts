@@ -109,6 +109,11 @@ export class ConsolePanels extends Disposable {
   }
 
   showDashboard(site?: string): void {
+    // Asked for one site while the panel shows another scope: the page is built again for that site.
+    if (this.dashboard && site !== undefined) {
+      this.dashboard.dispose();
+      this.dashboard = undefined;
+    }
     if (this.dashboard) return this.dashboard.reveal();
     this.attachDashboard(this.panel(DASHBOARD_VIEW_TYPE, DASHBOARD_TITLE), site);
   }
@@ -171,7 +176,9 @@ export class ConsolePanels extends Disposable {
         post({ type: 'error', message: adviseOn(e).message });
       }
     });
-    p.onDidDispose(() => (this.dashboard = undefined));
+    p.onDidDispose(() => {
+      if (this.dashboard === p) this.dashboard = undefined;
+    });
   }
 
   showHistory(filters: Partial<HistoryFilters> = {}): void {
@@ -244,7 +251,9 @@ export class ConsolePanels extends Disposable {
         post({ type: 'error', message: adviseOn(e).message });
       }
     });
-    p.onDidDispose(() => (this.historyPanel = undefined));
+    p.onDidDispose(() => {
+      if (this.historyPanel === p) this.historyPanel = undefined;
+    });
   }
 
   /** The Shift Type decisions of the sites shown, over the last `days` days. */
