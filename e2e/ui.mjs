@@ -105,6 +105,18 @@ async function choose(label) {
   await qiRow(label).first().waitFor({ timeout: 15000 });
   await qiRow(label).first().click();
 }
+/** The Failed Punches view (its header, case-sensitive: the Devices view has "Failed punches (N)" rows). */
+const failedPane = () =>
+  page.locator('.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: /Failed Punches/ }) });
+/** Resolves once the keyboard focus is inside the Failed Punches view. */
+async function failedViewFocused() {
+  await page.waitForFunction(
+    () =>
+      document.activeElement?.closest('.pane')?.querySelector('.pane-header')?.textContent?.includes('Failed Punches'),
+    undefined,
+    { timeout: 15000 },
+  );
+}
 /** The visible webview's content (hidden webviews are not kept: retainContextWhenHidden is off). */
 function mapping() {
   return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
@@ -395,11 +407,16 @@ await check(
 );
 
 await check('status bar shows the state and opens the view', async () => {
-  const item = page.locator('.statusbar-item', { hasText: 'BioTime' }).first();
-  await item.waitFor({ timeout: 10000 });
+  // After the reload: wait for the bar to count the failed punch that waits (the inactive employee), so the click
+  // below acts on that state; it opens the Failed Punches view (issue 15).
+  const item = page.locator('.statusbar-item', { hasText: 'failed punch' }).first();
+  await item.waitFor({ timeout: 30000 });
   const label = (await item.getAttribute('aria-label')) ?? (await item.innerText());
   if (!/BioTime/.test(label)) throw new Error(`status bar: ${label}`);
   await item.click();
+  await failedPane().locator('.monaco-list-row', { hasText: '1008' }).first().waitFor({ timeout: 10000 });
+  // The palette opened next would be closed by the focus moving into the view: wait until it has moved.
+  await failedViewFocused();
   await page.locator('.sidebar .pane-header', { hasText: 'Devices' }).waitFor({ timeout: 5000 });
 });
 
@@ -409,6 +426,53 @@ await check('Test Connection shows a readable report', async () => {
   await page.locator('.tabs-container .tab', { hasText: 'Test Connection' }).waitFor({ timeout: 15000 });
   await tidy();
   await shot('test-connection');
+});
+
+// ---- issue 15: the overview of many sites and the dashboard (kept last: it adds the sandbox's site) ---------------
+await check('a second site (the built-in sandbox): the Devices view groups devices under their site', async () => {
+  await palette('BioTime Sync: Try with the Built-in Sandbox');
+  await toast('Sandbox running').waitFor({ timeout: 60000 });
+  const devices = page.locator('.sidebar .pane', { hasText: 'Devices' }).first();
+  // Two site rows, each "1 device …"; the devices sit under them.
+  await devices.locator('.monaco-list-row', { hasText: '1 device' }).nth(1).waitFor({ timeout: 30000 });
+  await devices.locator('.monaco-list-row', { hasText: 'Head office' }).first().waitFor({ timeout: 10000 });
+  await devices.locator('.monaco-list-row', { hasText: '(sandbox)' }).first().waitFor({ timeout: 30000 });
+});
+
+await check('the Sync Runs view lists the runs under their device', async () => {
+  const runs = page.locator('.sidebar .pane', { hasText: 'Sync Runs' }).first();
+  await runs.locator('.monaco-list-row', { hasText: 'Head office' }).first().waitFor({ timeout: 15000 });
+  await runs
+    .locator('.monaco-list-row', { hasText: /runs? · last/ })
+    .first()
+    .waitFor({ timeout: 15000 });
+});
+
+await check('the status bar counts what needs the operator and clicks through to the Failed Punches view', async () => {
+  const item = page.locator('.statusbar-item', { hasText: /needs? attention/ }).first();
+  await item.waitFor({ timeout: 30000 });
+  await item.click();
+  await failedPane().locator('.monaco-list-row', { hasText: '1008' }).first().waitFor({ timeout: 15000 });
+  await failedViewFocused();
+});
+
+await check('Show Dashboard: charts drawn from the history, each with a table view; screenshot', async () => {
+  await palette('BioTime Sync: Show Dashboard');
+  await page.locator('.tabs-container .tab', { hasText: 'BioTime Sync Dashboard' }).waitFor({ timeout: 20000 });
+  const wv = mapping();
+  await wv.locator('h1', { hasText: 'Operations dashboard' }).waitFor({ timeout: 30000 });
+  const canvases = await wv.locator('.card canvas').count();
+  if (canvases < 4) throw new Error(`${canvases} charts`);
+  await tidy();
+  await page.mouse.move(20, 600); // over the empty activity bar: no tab or chart tooltip in the picture
+  await shot('dashboard');
+  const toggle = wv.locator('button.toggle', { hasText: 'Show table' }).first();
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await wv.locator('button.toggle[aria-expanded="true"]').first().waitFor({ timeout: 5000 });
+  await wv.locator('.table-box table caption', { hasText: 'Punches per day by outcome' }).waitFor({ timeout: 5000 });
+  const rows = await wv.locator('.table-box table tbody tr').count();
+  if (rows < 30) throw new Error(`the table has ${rows} rows for 30 days`);
 });
 
 await browser.close();

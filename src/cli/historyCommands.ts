@@ -5,7 +5,6 @@ import { buildReport } from '../core/history/report';
 import { missingCheckouts } from '../core/history/missingCheckouts';
 import { UsageError } from './args';
 import type { CliArgs } from './args';
-import { csv } from './csv';
 import { historyCsv, historyTable, missingTable, reportText } from './historyFormat';
 import type { CliIo } from './main';
 
@@ -88,40 +87,4 @@ export const report: Cmd = async (h, a, io) => {
   return 0;
 };
 
-/** `failed --csv`: every device's failed punches (or one device's), for a spreadsheet. */
-export function failedCsv(list: Awaited<ReturnType<EngineHandle['engine']['listFailed']>>): string {
-  return csv(
-    [
-      'device',
-      'punch',
-      'transaction_id',
-      'emp_code',
-      'name',
-      'punch_time',
-      'upload_time',
-      'terminal',
-      'state',
-      'failure',
-      'reason',
-      'first_failed_at',
-      'last_tried_at',
-      'attempts',
-    ],
-    list.map((f) => [
-      f.deviceId,
-      f.key,
-      f.transactionId,
-      f.empCode,
-      f.name,
-      f.punchTime,
-      f.uploadTime,
-      f.terminalAlias || f.terminalSn,
-      f.punchStateDisplay || f.punchState,
-      f.failure,
-      f.reason,
-      f.firstFailedAt,
-      f.lastTriedAt,
-      f.attempts,
-    ]),
-  ).trimEnd();
-}
+export { failedCsv } from '../core/csv';

@@ -1,6 +1,6 @@
 // Human output of `history` and `report`.
 import { DELAY_BUCKET_LABELS, type HistoryPunch, type MissingCheckout, type OpsReport } from '../shared/history';
-import { csv } from './csv';
+import { csv } from '../core/csv';
 import { table } from './format';
 
 function result(p: HistoryPunch): string {

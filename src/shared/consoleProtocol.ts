@@ -8,13 +8,22 @@ import {
   type OpsReport,
   type PunchLineage,
 } from './history';
+import type { ShiftHistoryPoint } from './model';
 
 export const DASHBOARD_RANGES = [30, 90] as const;
 export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 
 /** Dashboard: host → webview. */
 export type HostToDashboard =
-  | { type: 'report'; report: OpsReport; sites: string[]; site: string | null; range: DashboardRange }
+  | {
+      type: 'report';
+      report: OpsReport;
+      sites: string[];
+      site: string | null;
+      range: DashboardRange;
+      /** Per site with Shift Types: its decisions over the range (state/sites/<site>.shifts.json). */
+      shiftHistory: { site: string; points: ShiftHistoryPoint[] }[];
+    }
   | { type: 'missing'; date: string; missing: MissingCheckout[] }
   | { type: 'error'; message: string };
 
@@ -75,7 +84,9 @@ export function parseHostToDashboard(m: unknown): HostToDashboard | undefined {
   if (!isObj(m)) return undefined;
   switch (m.type) {
     case 'report':
-      return isObj(m.report) && Array.isArray(m.sites) ? (m as HostToDashboard) : undefined;
+      return isObj(m.report) && Array.isArray(m.sites) && Array.isArray(m.shiftHistory)
+        ? (m as HostToDashboard)
+        : undefined;
     case 'missing':
       return isDate(m.date) && Array.isArray(m.missing) ? (m as HostToDashboard) : undefined;
     case 'error':

@@ -244,3 +244,22 @@ export interface ShiftSyncRecord {
   status: 'moved' | 'held' | 'unchanged' | 'autoUpdate' | 'failed';
   reason: string;
 }
+
+/**
+ * One stretch of Shift Type decisions in the site's shift history (state/sites/<site>.shifts.json): consecutive
+ * decisions with the same outcome are kept as one point, and moves within the same hour as one point holding the
+ * latest value, so the file stays small while the dashboard can draw "Last Sync of Checkin" over weeks.
+ */
+export interface ShiftHistoryPoint {
+  shiftType: string;
+  status: ShiftSyncRecord['status'];
+  /** "Last Sync of Checkin" after the decision (site time, naive), null when it was never set. */
+  lastSync: string | null;
+  /** When the first and the last decision of the stretch were taken (ISO instants). */
+  firstAt: string;
+  at: string;
+  /** Decisions in the stretch. */
+  count: number;
+  /** Why, as the last decision of the stretch said: what held it back, or what bounded the move. */
+  reason: string;
+}

@@ -1,5 +1,6 @@
 // The modal questions commands ask, behind one small object so the extension-host tests can answer them (dialogs
 // are skipped in VS Code's smoke-test mode) and check what the operator would have been asked and how loudly.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { EmployeeRecord } from '../core/types';
 
@@ -13,6 +14,8 @@ export interface Dialogs {
    * Receives what the quick pick would have searched first.
    */
   pickEmployee?: (deviceId: string, empCode: string, bioTimeName: string) => Promise<EmployeeRecord | undefined>;
+  /** Where to save a file (the save dialog); undefined when dismissed. Tests answer with a temporary file. */
+  saveFile(title: string, defaultName: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined>;
 }
 
 export function vscodeDialogs(): Dialogs {
@@ -20,6 +23,12 @@ export function vscodeDialogs(): Dialogs {
     ask: async (level, message, detail, ...buttons) => {
       const show = level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       return show(message, { modal: true, detail }, ...buttons);
+    },
+    saveFile: (title, defaultName, filters) => {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+      return Promise.resolve(
+        vscode.window.showSaveDialog({ title, filters, defaultUri: vscode.Uri.joinPath(folder, defaultName) }),
+      );
     },
   };
 }

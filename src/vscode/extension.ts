@@ -26,6 +26,8 @@ import { SyncTreeModel } from './tree/treeModel';
 import { MappingPanels } from './webviews/mappingPanel';
 import { registerConsoleCommands } from './commands/consoleCommands';
 import { ConsolePanels } from './webviews/consolePanels';
+import { registerFailedListCommands } from './commands/failedListCommands';
+import { FailedTreeProvider } from './tree/failedTreeProvider';
 
 /** What activate() returns: used by the extension-host tests, never by other extensions. */
 export interface BioSyncTestApi {
@@ -33,7 +35,12 @@ export interface BioSyncTestApi {
   readonly secrets: SecretStore;
   readonly model: SyncTreeModel;
   readonly mapping: MappingPanels;
-  readonly trees: { readonly devices: DevicesTreeProvider; readonly runs: RunsTreeProvider };
+  readonly trees: {
+    readonly devices: DevicesTreeProvider;
+    readonly runs: RunsTreeProvider;
+    readonly failed: FailedTreeProvider;
+  };
+  readonly consolePanels: ConsolePanels;
   readonly stateDir: string;
   /** The modal questions commands ask; tests replace `ask` to answer them and see what was asked. */
   readonly dialogs: Dialogs;
@@ -57,6 +64,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
   const treeContext: TreeContext = { model, host, now: () => new Date(), ui: readUiSettings };
   const devices = new DevicesTreeProvider(treeContext);
   const runs = new RunsTreeProvider(treeContext);
+  const failed = new FailedTreeProvider(treeContext);
+  const failedView = vscode.window.createTreeView('bioSync.failed', { treeDataProvider: failed });
+  failed.onDidChangeFilter(() => (failedView.description = failed.filterDescription || undefined));
   const mapping = new MappingPanels({ host, logger, extensionUri: context.extensionUri });
   const statusBar = new SyncStatusBar(model);
   context.subscriptions.push(
@@ -68,6 +78,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
     mapping,
     vscode.window.createTreeView('bioSync.devices', { treeDataProvider: devices, showCollapseAll: true }),
     vscode.window.createTreeView('bioSync.runs', { treeDataProvider: runs }),
+    failed,
+    failedView,
     statusBar,
     new FailureNotifier(host),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -87,8 +99,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
   registerMiscCommands(deps);
   registerSandboxCommands(deps);
   const consolePanels = new ConsolePanels({ host, logger, extensionUri: context.extensionUri });
+  consolePanels.registerSerializers();
   context.subscriptions.push(consolePanels);
   registerConsoleCommands(deps, consolePanels);
+  registerFailedListCommands(deps, failed);
 
   await host.reload();
   return {
@@ -96,7 +110,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<BioSyn
     secrets,
     model,
     mapping,
-    trees: { devices, runs },
+    trees: { devices, runs, failed },
+    consolePanels,
     stateDir,
     dialogs,
     statusBar,

@@ -1,4 +1,5 @@
-// The status bar item: idle / syncing N / N failing / settings problem; clicking it opens the BioTime Sync view.
+// The status bar item: idle / syncing N / N failing / N need attention / settings problem, the reasons in its
+// tooltip; clicking it opens the failed punches when some wait, the settings when they are wrong, else the view.
 import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { barState, barText } from './statusBarState';
@@ -21,8 +22,8 @@ export class SyncStatusBar extends Disposable {
   }
 
   /** What the item shows, for tests. */
-  get shown(): { text: string; tooltip: string } {
-    return { text: this.item.text, tooltip: String(this.item.tooltip ?? '') };
+  get shown(): { text: string; tooltip: string; command: string } {
+    return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), command: String(this.item.command ?? '') };
   }
 
   /** Resolves once the renders queued so far are done, for tests. */
@@ -61,6 +62,7 @@ export class SyncStatusBar extends Disposable {
     const t = barText(s);
     this.item.text = t.text;
     this.item.tooltip = t.tooltip;
+    this.item.command = t.command;
     this.item.backgroundColor = t.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
 }

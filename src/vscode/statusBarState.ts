@@ -1,12 +1,19 @@
 // What the status bar item says and when a failing device deserves a notification, as pure functions of the
 // engine's state (style rules 14 and 16). vscode-free.
 import type { DeviceStatus, RunSummary } from '../shared/model';
+import { attentionReasons } from './tree/runGroups';
+
+/** A device that needs the operator, with why (attentionReasons). */
+export interface Attention {
+  name: string;
+  reasons: string[];
+}
 
 export type BarState =
   | { kind: 'unconfigured' }
   | { kind: 'invalid'; problems: number }
-  | { kind: 'running'; count: number; failedPunches: number }
-  | { kind: 'error'; failing: DeviceStatus[]; failedPunches: number }
+  | { kind: 'running'; count: number; failedPunches: number; attention: Attention[] }
+  | { kind: 'error'; failing: DeviceStatus[]; failedPunches: number; attention: Attention[] }
   | {
       kind: 'idle';
       devices: number;
@@ -18,6 +25,8 @@ export type BarState =
       schedulerOff: boolean;
       /** Failed punches waiting for a rerun or a dismissal, over every device. */
       failedPunches: number;
+      /** Devices failing, with failed punches waiting or terminals offline. */
+      attention: Attention[];
     };
 
 export function barState(
@@ -31,9 +40,12 @@ export function barState(
   if (host === 'unconfigured') return { kind: 'unconfigured' };
   if (host === 'invalid') return { kind: 'invalid', problems };
   const failedPunches = statuses.reduce((n, s) => n + (s.failedCount ?? 0), 0);
-  if (running > 0) return { kind: 'running', count: running, failedPunches };
+  const attention = statuses
+    .map((s) => ({ name: s.name, reasons: attentionReasons({ ...s, terminals: s.terminals ?? [] }) }))
+    .filter((a) => a.reasons.length);
+  if (running > 0) return { kind: 'running', count: running, failedPunches, attention };
   const failing = statuses.filter((s) => s.enabled && s.health === 'error');
-  if (failing.length) return { kind: 'error', failing, failedPunches };
+  if (failing.length) return { kind: 'error', failing, failedPunches, attention };
   const last =
     statuses
       .map((s) => s.lastSyncAt)
@@ -48,20 +60,42 @@ export function barState(
     follower,
     schedulerOff,
     failedPunches,
+    attention,
   };
 }
 
 const punches = (n: number) => `${n} failed punch${n === 1 ? '' : 'es'}`;
-const waiting = (n: number) => (n ? `\n${punches(n)} waiting: rerun or dismiss them in the Devices view.` : '');
+const needs = (n: number) => `${n} device${n === 1 ? ' needs' : 's need'} attention`;
 
-export function barText(s: BarState): { text: string; tooltip: string; error: boolean } {
+/** "Needs attention:" and one line per device with its reasons. */
+function attentionLines(list: Attention[]): string[] {
+  return list.length ? ['Needs attention:', ...list.map((a) => `• ${a.name}: ${a.reasons.join('; ')}`)] : [];
+}
+
+/** What a click on the item opens: the failed punches when some wait, the settings when they are wrong. */
+export type BarCommand = 'bioSync.showFailedPunches' | 'bioSync.openSettings' | 'workbench.view.extension.bioSync';
+
+const CLICK: Record<BarCommand, string> = {
+  'bioSync.showFailedPunches': 'Click to open the Failed Punches view.',
+  'bioSync.openSettings': 'Click to open the settings.',
+  'workbench.view.extension.bioSync': 'Click to open the BioTime Sync view.',
+};
+
+export function barText(s: BarState): { text: string; tooltip: string; error: boolean; command: BarCommand } {
+  const t = barTextOnly(s);
+  const command: BarCommand =
+    s.kind === 'invalid'
+      ? 'bioSync.openSettings'
+      : s.kind !== 'unconfigured' && s.failedPunches > 0
+        ? 'bioSync.showFailedPunches'
+        : 'workbench.view.extension.bioSync';
+  return { ...t, tooltip: `${t.tooltip}\n${CLICK[command]}`, command };
+}
+
+function barTextOnly(s: BarState): { text: string; tooltip: string; error: boolean } {
   switch (s.kind) {
     case 'unconfigured':
-      return {
-        text: '$(circle-slash) BioTime',
-        tooltip: 'BioTime Sync: no device configured. Click to open the view.',
-        error: false,
-      };
+      return { text: '$(circle-slash) BioTime', tooltip: 'BioTime Sync: no device configured.', error: false };
     case 'invalid':
       return {
         text: '$(warning) BioTime: settings',
@@ -71,15 +105,20 @@ export function barText(s: BarState): { text: string; tooltip: string; error: bo
     case 'running':
       return {
         text: `$(sync~spin) BioTime: syncing ${s.count}${s.failedPunches ? ` · ${punches(s.failedPunches)}` : ''}`,
-        tooltip: `BioTime Sync: ${s.count} device(s) syncing.${waiting(s.failedPunches)}`,
+        tooltip: [`BioTime Sync: ${s.count} device(s) syncing.`, ...attentionLines(s.attention)].join('\n'),
         error: false,
       };
     case 'error': {
       const first = s.failing[0];
       const msg = first.lastError?.message ?? 'last run failed';
+      const others = s.attention.length - s.failing.length;
       return {
-        text: `$(error) BioTime: ${s.failing.length} failing${s.failedPunches ? ` · ${punches(s.failedPunches)}` : ''}`,
-        tooltip: `BioTime Sync: ${s.failing.map((d) => d.name).join(', ')} failing.\n${first.name}: ${msg}${waiting(s.failedPunches)}`,
+        text: `$(error) BioTime: ${s.failing.length} failing${others > 0 ? ` · ${needs(s.attention.length)}` : ''}${s.failedPunches ? ` · ${punches(s.failedPunches)}` : ''}`,
+        tooltip: [
+          `BioTime Sync: ${s.failing.map((d) => d.name).join(', ')} failing.`,
+          `${first.name}: ${msg}`,
+          ...attentionLines(s.attention),
+        ].join('\n'),
         error: true,
       };
     }
@@ -90,14 +129,22 @@ export function barText(s: BarState): { text: string; tooltip: string; error: bo
           ? `BioTime Sync: scheduled sync is off (bioSync.scheduler.enabled); ${syncing} device(s) sync only when asked.`
           : `BioTime Sync: ${syncing} device(s) syncing on schedule${s.lastSyncAt ? `, last sync ${new Date(s.lastSyncAt).toLocaleString()}` : ''}.`,
         s.disabled.length ? `Disabled (not syncing): ${s.disabled.join(', ')}.` : '',
-        s.failedPunches ? punches(s.failedPunches) + ' waiting: rerun or dismiss them in the Devices view.' : '',
+        ...attentionLines(s.attention),
+        s.failedPunches ? `${punches(s.failedPunches)} waiting: rerun or dismiss them in the Failed Punches view.` : '',
         s.follower ? 'Syncs run in another window.' : '',
       ];
-      // The check mark only when everything is syncing on schedule and nothing waits for the operator.
-      const text = s.failedPunches
-        ? `$(warning) BioTime: ${punches(s.failedPunches)}`
-        : s.schedulerOff
-          ? '$(circle-slash) BioTime: scheduler off'
+      // The check mark only when everything is syncing on schedule and nothing waits for the operator; otherwise
+      // every reason is named (scheduler off and disabled devices too: an attention count must not hide them).
+      const waits = s.attention.length > 0 || s.failedPunches > 0;
+      const parts = [
+        s.attention.length ? needs(s.attention.length) : '',
+        s.failedPunches ? punches(s.failedPunches) : '',
+        s.schedulerOff ? 'scheduler off' : '',
+        s.disabled.length ? `${s.disabled.length} disabled` : '',
+      ].filter(Boolean);
+      const text =
+        waits || s.schedulerOff
+          ? `${waits ? '$(warning)' : '$(circle-slash)'} BioTime: ${parts.join(' · ')}`
           : s.disabled.length
             ? `$(check) BioTime · ${s.disabled.length} disabled`
             : '$(check) BioTime';

@@ -15,6 +15,7 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 import { DELAY_BUCKET_LABELS, type MissingCheckout, type OpsReport } from '../shared/history';
+import type { ShiftHistoryPoint } from '../shared/model';
 import {
   DASHBOARD_RANGES,
   parseHostToDashboard,
@@ -118,7 +119,7 @@ function baseOptions(stacked: boolean) {
   };
 }
 
-function render(r: OpsReport, sites: string[]): void {
+function render(r: OpsReport, sites: string[], shifts: ShiftHistory): void {
   charts.splice(0).forEach((c) => c.destroy());
   const toolbar = el('div', { className: 'toolbar', role: 'toolbar' });
   toolbar.setAttribute('aria-label', 'Dashboard scope');
@@ -230,6 +231,8 @@ function render(r: OpsReport, sites: string[]): void {
         ),
     ),
   );
+  const shiftBox = el('div', { className: 'grid' });
+  if (shifts.length) shiftBox.append(shiftCard(shifts));
   const worst = r.terminals.flatMap((x) => x.worst).sort((a, b) => b.delayMinutes - a.delayMinutes);
   const missingBox = el('div', { id: 'missing' });
   const date = el('input', { type: 'date', value: r.perDay[r.perDay.length - 2]?.day ?? '' });
@@ -244,6 +247,7 @@ function render(r: OpsReport, sites: string[]): void {
     }),
     toolbar,
     grid,
+    shiftBox,
     el(
       'section',
       { className: 'card wide' },
@@ -295,6 +299,103 @@ function render(r: OpsReport, sites: string[]): void {
   app.removeAttribute('aria-busy');
 }
 
+type ShiftHistory = { site: string; points: ShiftHistoryPoint[] }[];
+
+/** Naive site time ("2026-11-02 08:55:00") as a number the chart can place; shown back as written. */
+const naiveMs = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`);
+const naiveText = (ms: number) => new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
+const localText = (ms: number) => {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+
+/**
+ * Each Shift Type's "Last Sync of Checkin" (y, site time) at each decision (x, this computer's time); a point's
+ * colour says whether it moved, was held back (and the tooltip and the table say by what), or failed.
+ */
+function shiftCard(shifts: ShiftHistory): HTMLElement {
+  const statusColor: Record<ShiftHistoryPoint['status'], string> = {
+    moved: color('green', '#89d185'),
+    unchanged: color('blue', '#75beff'),
+    held: color('orange', '#d18616'),
+    failed: color('red', '#f48771'),
+    autoUpdate: color('foreground', '#999'),
+  };
+  const series = shifts.flatMap((s) =>
+    [...new Set(s.points.map((p) => p.shiftType))].map((t) => ({
+      label: shifts.length > 1 ? `${s.site} / ${t}` : t,
+      site: s.site,
+      points: s.points.filter((p) => p.shiftType === t),
+    })),
+  );
+  const latest = series.map((x) => x.points[x.points.length - 1]).filter(Boolean);
+  const held = latest.filter((p) => p.status === 'held' || p.status === 'failed');
+  const summary = !latest.length
+    ? 'No Shift Type decision recorded in the period yet (one is taken after each successful sync).'
+    : held.length
+      ? `${held.length} of ${latest.length} Shift Type(s) held back now: ${held.map((p) => `${p.shiftType} (${p.reason})`).join('; ')}.`
+      : `${latest.length} Shift Type(s); none held back at the last decision.`;
+  const names = ['blue', 'purple', 'green', 'yellow', 'orange', 'red'];
+  const fg = color('foreground', '#ccc');
+  const grid = color('lines', 'rgba(128,128,128,0.3)');
+  const config: ChartConfiguration<'line'> = {
+    type: 'line',
+    data: {
+      datasets: series.map((x, i) => ({
+        label: x.label,
+        data: x.points
+          .filter((p) => p.lastSync)
+          .map((p) => ({ x: Date.parse(p.at), y: naiveMs(p.lastSync as string) })),
+        borderColor: color(names[i % names.length], '#75beff'),
+        pointBackgroundColor: x.points.filter((p) => p.lastSync).map((p) => statusColor[p.status]),
+        pointRadius: 4,
+        stepped: true,
+      })),
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: {
+        legend: { labels: { color: fg } },
+        tooltip: {
+          callbacks: {
+            label: (c) => {
+              const p = series[c.datasetIndex].points.filter((q) => q.lastSync)[c.dataIndex];
+              return `${c.dataset.label}: ${p.lastSync} · ${p.status} — ${p.reason}`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: { type: 'linear', ticks: { color: fg, callback: (v) => localText(Number(v)) }, grid: { color: grid } },
+        y: { type: 'linear', ticks: { color: fg, callback: (v) => naiveText(Number(v)) }, grid: { color: grid } },
+      },
+    },
+  };
+  const card = chartCard('Shift Types: Last Sync of Checkin over time', summary, config as ChartConfiguration, () =>
+    table(
+      'Shift Types: Last Sync of Checkin over time, with what held it back',
+      ['Site', 'Shift Type', 'From', 'To', 'Decisions', 'Status', 'Last Sync of Checkin', 'Why'],
+      series.flatMap((x) =>
+        x.points.map((p) => [
+          x.site,
+          p.shiftType,
+          localText(Date.parse(p.firstAt)),
+          localText(Date.parse(p.at)),
+          p.count,
+          p.status,
+          p.lastSync ?? '-',
+          p.reason,
+        ]),
+      ),
+    ),
+  );
+  card.classList.add('wide');
+  return card;
+}
+
 function worstText(r: OpsReport): string {
   const w = r.terminals.flatMap((x) => x.worst).sort((a, b) => b.delayMinutes - a.delayMinutes)[0];
   return w ? `${w.delayMinutes} min (${w.empCode} at ${w.punchTime})` : 'none';
@@ -333,7 +434,7 @@ window.addEventListener('message', (e) => {
   if (m.type === 'report') {
     site = m.site;
     range = m.range;
-    render(m.report, m.sites);
+    render(m.report, m.sites, m.shiftHistory);
   } else if (m.type === 'missing') renderMissing(m.date, m.missing);
   else app.replaceChildren(el('p', { className: 'error', role: 'alert', textContent: m.message }));
 });

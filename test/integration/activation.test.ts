@@ -29,7 +29,7 @@ export function activationTests(): void {
       };
       assert.deepStrictEqual(
         pkg.contributes.views.bioSync.map((v) => v.id),
-        ['bioSync.devices', 'bioSync.runs'],
+        ['bioSync.devices', 'bioSync.runs', 'bioSync.failed'],
       );
       assert.ok(pkg.contributes.commands.every((c) => c.category === 'BioTime Sync'));
       for (const key of [

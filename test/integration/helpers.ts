@@ -104,3 +104,16 @@ export async function freshSandbox(): Promise<{ a: BioSyncTestApi; demo: Sandbox
   );
   return { a, demo, deviceId };
 }
+
+/** The run rows of the Sync Runs view, grouped by device or flat: groupings (device, quiet stretch) are opened. */
+export async function renderRuns(provider: vscode.TreeDataProvider<TreeNode>): Promise<RenderedNode[]> {
+  const out: RenderedNode[] = [];
+  const walk = async (parent?: TreeNode): Promise<void> => {
+    for (const r of await render(provider, parent)) {
+      if (r.contextValue.startsWith('bioSync.run')) out.push(r);
+      else if (!r.contextValue.startsWith('bioSync.failedPunch')) await walk(r.node);
+    }
+  };
+  await walk();
+  return out;
+}

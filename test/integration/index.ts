@@ -5,6 +5,7 @@ import Mocha from 'mocha';
 import { activationTests } from './activation.test';
 import { commandTests } from './commands.test';
 import { lockTests } from './lock.test';
+import { overviewTests } from './overview.test';
 import { secretsTests } from './secrets.test';
 import { settingsTests } from './settings.test';
 import { truthTests } from './truth.test';
@@ -22,6 +23,7 @@ export function run(): Promise<void> {
   lockTests();
   truthTests();
   wizardSitesTests();
+  overviewTests();
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0 } = runner.stats ?? {};

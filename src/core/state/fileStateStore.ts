@@ -5,6 +5,7 @@
 //   inflight/<id>.json   checkin writes in flight (crash recovery journal)       (atomic rewrite)
 //   runs/<runId>.json    run summary                                             (atomic rewrite)
 //   runs/<runId>.jsonl   per-punch outcomes, appended and fsync'd page by page
+//   sites/<id>.json      the latest Shift Type decisions; sites/<id>.shifts.json their bounded history
 // A corrupt file is moved aside, reported in `problems`, and replaced by defaults: it never crashes the engine
 // and never touches the other devices' files. Secrets never go here.
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ import type { DeviceState, InflightEntry, SiteState } from '../types';
 import { isDiskFull, StateError } from '../errors';
 import { overwriteInPlace, quarantine, readJsonFile, removeStaleTemps, writeFileAtomic } from './atomicFile';
 import { FailedJournal } from './failedJournal';
+import { appendShiftHistory, shiftHistoryFile } from './shiftHistoryFile';
 
 export const RUNS_KEPT_PER_DEVICE = 200;
 
@@ -94,6 +96,15 @@ export class FileStateStore implements SyncStateStore {
 
   async saveSite(siteId: string, state: SiteState): Promise<void> {
     await this.writing(writeFileAtomic(this.file('sites', `${safe(siteId)}.json`), JSON.stringify(state)));
+    // The decisions are saved above (what the next run and `shiftStatus` read); their history is only for the
+    // dashboard, so a failure to extend it is reported and never undoes or fails the decision itself.
+    try {
+      await appendShiftHistory(this.dir, siteId, state.checkedAt ?? this.now().toISOString(), state.shiftSync);
+    } catch (e) {
+      this.problems.push(
+        `The Shift Type history of site ${siteId} (${shiftHistoryFile(this.dir, siteId)}) could not be extended: ${(e as Error).message}. The decisions themselves were saved.`,
+      );
+    }
   }
 
   async listFailed(deviceId?: string): Promise<FailedPunch[]> {

@@ -166,6 +166,14 @@ async function writeEntries(key: SettingKey, value: unknown[]): Promise<void> {
   await section().update(key, value, targetOf(key));
 }
 
+/** Writes one of the view settings (a toggle command) where the operator keeps it. */
+export async function writeViewSetting(
+  key: typeof SettingKeys.runsGroupByDevice | typeof SettingKeys.groupBySite,
+  value: boolean,
+): Promise<void> {
+  await section().update(key, value, targetOf(key));
+}
+
 export function openSettings(key: SettingKey = SettingKeys.devices): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openSettings', fullKey(key));
 }

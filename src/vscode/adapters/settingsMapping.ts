@@ -15,6 +15,8 @@ export const SettingKeys = {
   runsLimit: 'runs.limit',
   mappingPageSize: 'mapping.pageSize',
   historyDays: 'historyDays',
+  groupBySite: 'tree.groupBySite',
+  runsGroupByDevice: 'runs.groupByDevice',
 } as const;
 
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
@@ -28,6 +30,10 @@ export interface UiSettings {
   recentRuns: number;
   runsLimit: number;
   mappingPageSize: number;
+  /** Devices under a node per site (when they belong to more than one site). */
+  groupBySite: boolean;
+  /** The Sync Runs view lists runs under their device; false: one flat list, newest first. */
+  runsGroupByDevice: boolean;
 }
 
 export function clampInt(value: unknown, min: number, max: number, fallback: number): number {
@@ -42,6 +48,8 @@ export function toUiSettings(get: (key: SettingKey) => unknown): UiSettings {
     recentRuns: clampInt(get(SettingKeys.recentRuns), 1, 50, 5),
     runsLimit: clampInt(get(SettingKeys.runsLimit), 1, 500, 30),
     mappingPageSize: clampInt(get(SettingKeys.mappingPageSize), 25, 2000, 200),
+    groupBySite: get(SettingKeys.groupBySite) !== false,
+    runsGroupByDevice: get(SettingKeys.runsGroupByDevice) !== false,
   };
 }
 

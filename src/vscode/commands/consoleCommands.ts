@@ -2,10 +2,13 @@
 import type { ConsolePanels } from '../webviews/consolePanels';
 import { registerCommand, type CommandDeps } from './commandSupport';
 import { registerResetCursorCommand } from './resetCursorCommand';
+import { deviceIdOf } from '../tree/nodeRef';
+import { SiteNode } from '../tree/nodes/siteNode';
 
 export function registerConsoleCommands(deps: CommandDeps, panels: ConsolePanels): void {
   registerResetCursorCommand(deps);
-  registerCommand(deps, 'bioSync.showDashboard', () => panels.showDashboard());
+  // From a site in the Devices view: that site's dashboard; from the palette or the view title: all sites.
+  registerCommand(deps, 'bioSync.showDashboard', (arg) => panels.showDashboard(siteOf(arg)));
   // From a device in the tree: the history of that device; from the palette: every device.
   registerCommand(deps, 'bioSync.showHistory', (arg) => {
     const device = deviceIdOf(arg);
@@ -13,8 +16,6 @@ export function registerConsoleCommands(deps: CommandDeps, panels: ConsolePanels
   });
 }
 
-function deviceIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'deviceId' in arg && typeof arg.deviceId === 'string') return arg.deviceId;
-  return undefined;
+function siteOf(arg: unknown): string | undefined {
+  return arg instanceof SiteNode ? arg.site : undefined;
 }

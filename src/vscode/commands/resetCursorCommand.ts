@@ -4,11 +4,13 @@
 // cursor at each checkpoint and would undo the reset.
 import * as vscode from 'vscode';
 import { UserFacingError } from '../errors';
-import { engineAndDevice, registerCommand, type CommandDeps } from './commandSupport';
+import { deviceIdOf } from '../tree/nodeRef';
+import { configuredSites, engineAndDevice, registerCommand, type CommandDeps } from './commandSupport';
 
 export function registerResetCursorCommand(deps: CommandDeps): void {
   registerCommand(deps, 'bioSync.resetCursor', async (arg) => {
-    const id = typeof arg === 'string' ? arg : (arg as { deviceId?: string } | undefined)?.deviceId;
+    // From the device's menu VS Code passes the tree node: its ref names the device.
+    const id = deviceIdOf(arg);
     const picked = await engineAndDevice(deps, id, 'Reset the cursor of which device?');
     if (!picked) return;
     const { engine, device } = picked;
@@ -25,22 +27,24 @@ export function registerResetCursorCommand(deps: CommandDeps): void {
         'showLog',
       );
     const status = (await engine.status()).find((s) => s.deviceId === device.id);
+    const site = configuredSites(deps).find((x) => x.id === device.site);
     const from = device.importSince
-      ? `every transaction since ${device.importSince}`
-      : 'every transaction from the first one';
+      ? `every transaction with a punch time at or after ${device.importSince} (its importSince)`
+      : 'every transaction BioTime still holds, from the first one (no importSince is set)';
+    const cursor = status?.cursor ?? null;
     const detail = [
-      `The cursor of ${device.name} is at BioTime transaction ${status?.cursor ?? 'none'}.`,
-      `The next run reads ${from} again. Punches that already have a checkin are recognised as duplicates: nothing is created twice, but a large BioTime takes a while to read again.`,
-      'Do this after a BioTime database restore or reinstall (transaction ids reused), not to retry failed punches (use Rerun Failed Punches).',
+      cursor === null
+        ? `${device.name} has no cursor yet: nothing has been read, so a reset changes nothing.`
+        : `${device.name} has read BioTime up to transaction ${cursor}.`,
+      `The next run reads ${from} again${cursor === null ? '' : `, including those up to transaction ${cursor} already read`}, and sends them to site ${device.site}${site ? ` (${site.url})` : ''}.`,
+      'Punches that already have a checkin are recognised as duplicates: nothing is created twice, but a large BioTime takes a while to read again. Failed punches and watched ids are kept.',
+      'Do this after a BioTime database restore or reinstall (transaction ids reused) or to import into a new site, not to retry failed punches (use Rerun Failed Punches).',
     ].join('\n\n');
-    const ok = await vscode.window.showWarningMessage(
-      `Reset the cursor of ${device.name}?`,
-      { modal: true, detail },
-      'Reset Cursor',
-    );
+    const ok = await deps.dialogs.ask('warning', `Reset the cursor of ${device.name}?`, detail, 'Reset Cursor');
     if (ok !== 'Reset Cursor') return;
     await engine.resetCursor(device.id);
-    deps.logger.info(`Cursor of ${device.id} reset (was ${status?.cursor ?? 'none'}); the next run reads ${from}.`);
-    void vscode.window.showInformationMessage(`The next run of ${device.name} reads ${from} again.`);
+    deps.logger.info(`Cursor of ${device.id} reset (was ${cursor ?? 'none'}); the next run reads ${from}.`);
+    void vscode.window.showInformationMessage(`Cursor reset: the next run of ${device.name} reads ${from} again.`);
+    return detail;
   });
 }

@@ -7,6 +7,8 @@ export const ContextBase = {
   failedGroup: 'bioSync.failedGroup',
   failedPunch: 'bioSync.failedPunch',
   status: 'bioSync.status',
+  site: 'bioSync.site',
+  quietRuns: 'bioSync.quietRuns',
 } as const;
 
 export type ContextBase = (typeof ContextBase)[keyof typeof ContextBase];
@@ -25,7 +27,8 @@ export type ContextFlag =
   | 'rerun'
   | 'runnerHere'
   | 'notRunnerHere'
-  | 'removed';
+  | 'removed'
+  | 'attention';
 
 /** `contextValue('bioSync.run', { failed: true, running: false })` → `bioSync.run+failed`. Flags keep a stable order. */
 export function contextValue(base: ContextBase, flags: Partial<Record<ContextFlag, boolean>> = {}): string {

@@ -1,15 +1,20 @@
 // Maps the model to the Devices view. Settings problems and the window's role show as status nodes; with nothing
-// configured the view is empty so its viewsWelcome (Add Device / Try the sandbox) shows.
+// configured the view is empty so its viewsWelcome (Add Device / Try the sandbox) shows. Devices of more than one site
+// are grouped under a node per site (bioSync.tree.groupBySite); with a single site there is no site level: it would
+// only add a click to every visit, and the site is named in each device's tooltip.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { Disposable } from '../disposable';
+import type { DeviceStatus } from '../../shared/model';
 import { DeviceNode } from './nodes/deviceNode';
+import { SiteNode } from './nodes/siteNode';
+import { groupBySite, type SiteGroup } from './runGroups';
 import { StatusNode } from './nodes/statusNode';
 import type { TreeContext, TreeNode } from './nodes/treeNode';
 
 export class DevicesTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
   private readonly nodes = new Map<string, DeviceNode>();
-  private readonly emitter = this._register(new vscode.EventEmitter<TreeNode | undefined>());
+  private readonly emitter = this._register(new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
 
   constructor(private readonly ctx: TreeContext) {
@@ -17,7 +22,8 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
     this._register(
       ctx.model.onDidChange((deviceId) => {
         const node = deviceId ? this.nodes.get(deviceId) : undefined;
-        this.emitter.fire(node);
+        // The site's line counts its devices' failures: repaint it with the device.
+        this.emitter.fire(node?.parent instanceof SiteNode ? [node, node.parent] : node);
       }),
     );
   }
@@ -25,10 +31,15 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
   /** Device nodes are fired individually when their device changes: render them from the current status. */
   private async fresh(node: DeviceNode): Promise<DeviceNode | undefined> {
     const status = (await this.ctx.model.status()).find((s) => s.deviceId === node.status.deviceId);
-    return status && new DeviceNode(status, this.ctx);
+    return status && new DeviceNode(status, this.ctx, node.parent);
   }
 
   async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
+    if (node instanceof SiteNode) {
+      const ids = new Set(node.devices.map((d) => d.deviceId));
+      const now = (await this.ctx.model.status()).filter((s) => ids.has(s.deviceId));
+      return new SiteNode(node.site, now, node.siteCount, this.ctx, this.nodes).getTreeItem();
+    }
     const current = node instanceof DeviceNode ? ((await this.fresh(node)) ?? node) : node;
     return current.getTreeItem();
   }
@@ -104,11 +115,27 @@ export class DevicesTreeProvider extends Disposable implements vscode.TreeDataPr
     const statuses = await this.ctx.model.status();
     if (this.ctx.model.lastError) out.push(new StatusNode('warning', this.ctx.model.lastError));
     this.nodes.clear();
+    const groups = this.ctx.ui().groupBySite ? this.sites(statuses) : [];
+    if (groups.length > 1) {
+      out.push(...groups.map((g) => new SiteNode(g.site, g.devices, groups.length, this.ctx, this.nodes)));
+      return out;
+    }
     for (const s of statuses) {
       const n = new DeviceNode(s, this.ctx);
       this.nodes.set(s.deviceId, n);
       out.push(n);
     }
     return out;
+  }
+
+  private sites(statuses: DeviceStatus[]): SiteGroup[] {
+    const state = this.ctx.host.state;
+    if (state.kind !== 'ready') return [];
+    const siteOf = new Map(state.config.devices.map((d) => [d.id, d.site]));
+    return groupBySite(
+      statuses,
+      (id) => siteOf.get(id),
+      state.config.sites.map((s) => s.id),
+    );
   }
 }

@@ -71,6 +71,7 @@ export class SyncTreeModel extends Disposable {
     this.statusPromise = undefined;
     if (deviceId) {
       this.failedCache.delete(deviceId);
+      this.failedCache.delete('*');
       for (const k of [...this.runsCache.keys()])
         if (k.startsWith(`${deviceId}|`) || k.startsWith('*|')) this.runsCache.delete(k);
     } else {
@@ -155,6 +156,15 @@ export class SyncTreeModel extends Disposable {
     let p = this.failedCache.get(deviceId);
     if (!p)
       this.failedCache.set(deviceId, (p = this.safe('the failed punches', [], () => s.engine.listFailed(deviceId))));
+    return p;
+  }
+
+  /** Every device's failed punches (removed devices' too), for the Failed Punches list and the status bar. */
+  allFailed(): Promise<FailedPunch[]> {
+    const s = this.host.state;
+    if (s.kind !== 'ready') return Promise.resolve([]);
+    let p = this.failedCache.get('*');
+    if (!p) this.failedCache.set('*', (p = this.safe('the failed punches', [], () => s.engine.listFailed())));
     return p;
   }
 

@@ -1,11 +1,14 @@
 // The operations console panels: the dashboard (all sites or one) and the punch history with lineage. One panel of
-// each kind, revealed when opened again. They only read: the history files under the state directory (no lock is
-// needed to read them) and the engine's status; nothing here writes a punch, a checkin or the sync state.
+// each kind, revealed when opened again and restored after a window reload (WebviewPanelSerializer). They only
+// read: the history files under the state directory (no lock is needed to read them), the Shift Type history and
+// the engine's status; nothing here writes a punch, a checkin or the sync state.
 import * as vscode from 'vscode';
 import { DEFAULT_HISTORY_DAYS, PunchHistory } from '../../core/history/punchHistory';
 import { buildReport } from '../../core/history/report';
 import { missingCheckouts } from '../../core/history/missingCheckouts';
 import type { SyncConfig } from '../../core/configTypes';
+import { readShiftHistory } from '../../core/state/shiftHistoryFile';
+import type { ShiftHistoryPoint } from '../../shared/model';
 import {
   parseDashboardToHost,
   parseHistoryToHost,
@@ -27,6 +30,8 @@ export interface ConsoleDeps {
 
 export const DASHBOARD_VIEW_TYPE = 'bioSync.dashboard';
 export const HISTORY_VIEW_TYPE = 'bioSync.history';
+const DASHBOARD_TITLE = 'BioTime Sync Dashboard';
+const HISTORY_TITLE = 'Punch History';
 
 /** The operator's zone: the one VS Code runs in. */
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -59,19 +64,67 @@ export class ConsolePanels extends Disposable {
     return [...known].map(([id, site]) => ({ id, site, dir: h.deviceDir(id) }));
   }
 
-  private panel(viewType: string, title: string, script: string): vscode.WebviewPanel {
-    const p = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
+  private panel(viewType: string, title: string): vscode.WebviewPanel {
+    return vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: localResourceRoots(this.deps.extensionUri),
     });
+  }
+
+  /** Gives a new or restored panel its page (a restored one keeps only its webview state). */
+  private fill(p: vscode.WebviewPanel, title: string, script: string): void {
+    p.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.deps.extensionUri) };
     p.webview.html = webviewHtml(p.webview, this.deps.extensionUri, { title, script, styles: ['console.css'] });
-    return p;
+  }
+
+  /** Restores the panels left open when the window reloaded; their pages keep their scope in the webview state. */
+  registerSerializers(): void {
+    for (const kind of ['dashboard', 'history'] as const)
+      this._register(
+        vscode.window.registerWebviewPanelSerializer(kind === 'dashboard' ? DASHBOARD_VIEW_TYPE : HISTORY_VIEW_TYPE, {
+          deserializeWebviewPanel: (panel) => Promise.resolve(this.restore(kind, panel)),
+        }),
+      );
+  }
+
+  /** What the serializer does with a panel VS Code restores (public for the extension-host tests). */
+  restore(kind: 'dashboard' | 'history', panel: vscode.WebviewPanel): void {
+    // One panel of each kind: a second one (never created by this extension) is closed.
+    if ((kind === 'dashboard' ? this.dashboard : this.historyPanel) !== undefined) return panel.dispose();
+    if (kind === 'dashboard') this.attachDashboard(panel);
+    else this.attachHistory(panel, {});
+  }
+
+  /** Types of the messages posted to the panels, newest last (for tests: a 'report' proves the page asked). */
+  readonly posted: string[] = [];
+
+  private note(type: string): void {
+    this.posted.push(type);
+    if (this.posted.length > 100) this.posted.shift();
+  }
+
+  /** The open panels, for tests. */
+  get open(): { dashboard?: vscode.WebviewPanel; history?: vscode.WebviewPanel } {
+    return { dashboard: this.dashboard, history: this.historyPanel };
   }
 
   showDashboard(site?: string): void {
+    // Asked for one site while the panel shows another scope: the page is built again for that site.
+    if (this.dashboard && site !== undefined) {
+      this.dashboard.dispose();
+      this.dashboard = undefined;
+    }
     if (this.dashboard) return this.dashboard.reveal();
-    const p = (this.dashboard = this.panel(DASHBOARD_VIEW_TYPE, 'BioTime Sync Dashboard', 'dashboard'));
-    const post = (m: HostToDashboard) => void p.webview.postMessage(m);
+    this.attachDashboard(this.panel(DASHBOARD_VIEW_TYPE, DASHBOARD_TITLE), site);
+  }
+
+  private attachDashboard(p: vscode.WebviewPanel, site?: string): void {
+    this.dashboard = p;
+    this.fill(p, DASHBOARD_TITLE, 'dashboard');
+    const post = (m: HostToDashboard) => {
+      this.note(`dashboard:${m.type}`);
+      void p.webview.postMessage(m);
+    };
     let first = site ?? null;
     p.webview.onDidReceiveMessage(async (raw) => {
       const m = parseDashboardToHost(raw);
@@ -100,6 +153,7 @@ export class ConsolePanels extends Disposable {
               sites: this.config().sites.map((s) => s.id),
               site: wanted,
               range: m.range,
+              shiftHistory: await this.shiftHistory(wanted, m.range),
             });
           }
           case 'missing': {
@@ -122,13 +176,23 @@ export class ConsolePanels extends Disposable {
         post({ type: 'error', message: adviseOn(e).message });
       }
     });
-    p.onDidDispose(() => (this.dashboard = undefined));
+    p.onDidDispose(() => {
+      if (this.dashboard === p) this.dashboard = undefined;
+    });
   }
 
   showHistory(filters: Partial<HistoryFilters> = {}): void {
     if (this.historyPanel) return this.historyPanel.reveal();
-    const p = (this.historyPanel = this.panel(HISTORY_VIEW_TYPE, 'Punch History', 'history'));
-    const post = (m: HostToHistory) => void p.webview.postMessage(m);
+    this.attachHistory(this.panel(HISTORY_VIEW_TYPE, HISTORY_TITLE), filters);
+  }
+
+  private attachHistory(p: vscode.WebviewPanel, filters: Partial<HistoryFilters>): void {
+    this.historyPanel = p;
+    this.fill(p, HISTORY_TITLE, 'history');
+    const post = (m: HostToHistory) => {
+      this.note(`history:${m.type}`);
+      void p.webview.postMessage(m);
+    };
     p.webview.onDidReceiveMessage(async (raw) => {
       const m = parseHistoryToHost(raw);
       if (!m) return this.deps.logger.warn('Punch history: ignored a malformed message from the webview.');
@@ -187,7 +251,25 @@ export class ConsolePanels extends Disposable {
         post({ type: 'error', message: adviseOn(e).message });
       }
     });
-    p.onDidDispose(() => (this.historyPanel = undefined));
+    p.onDidDispose(() => {
+      if (this.historyPanel === p) this.historyPanel = undefined;
+    });
+  }
+
+  /** The Shift Type decisions of the sites shown, over the last `days` days. */
+  private async shiftHistory(
+    site: string | null,
+    days: number,
+  ): Promise<{ site: string; points: ShiftHistoryPoint[] }[]> {
+    const since = new Date(Date.now() - days * 86_400_000).toISOString();
+    const out = [];
+    for (const s of this.config().sites)
+      if (s.shiftTypes.length && (!site || s.id === site))
+        out.push({
+          site: s.id,
+          points: (await readShiftHistory(this.deps.host.stateDir, s.id)).filter((p) => p.at >= since),
+        });
+    return out;
   }
 
   /** The BioTime record of a punch: the failed list keeps it for failed punches, else BioTime is asked. */

@@ -10,7 +10,7 @@ const itemMenus: MenuItem[] = pkg.contributes.menus['view/item/context'];
 /** Evaluates the `viewItem =~ /…/` parts of a when clause (with || and &&, as our menus use them). */
 function matches(when: string, value: string): boolean {
   const expr = when
-    .replace(/\(?view == bioSync\.devices \|\| view == bioSync\.runs\)? && /, '')
+    .replace(/\(?view == bioSync\.\w+(?: \|\| view == bioSync\.\w+)*\)? && /, '')
     .replace(/viewItem =~ \/((?:\\\/|[^/])+)\//g, (_m, re: string) => String(new RegExp(re).test(value)));
   return Function(`return (${expr});`)() as boolean;
 }

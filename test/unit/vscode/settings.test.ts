@@ -40,7 +40,15 @@ describe('settings → engine config', () => {
     };
     assert.deepStrictEqual(
       toUiSettings((k) => values[k]),
-      { schedulerEnabled: false, failureThreshold: 1, recentRuns: 5, runsLimit: 30, mappingPageSize: 2000 },
+      {
+        schedulerEnabled: false,
+        failureThreshold: 1,
+        recentRuns: 5,
+        runsLimit: 30,
+        mappingPageSize: 2000,
+        groupBySite: true,
+        runsGroupByDevice: true,
+      },
     );
   });
 

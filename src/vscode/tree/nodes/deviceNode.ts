@@ -7,7 +7,7 @@ import { relativeTime } from '../format';
 import { notRunnerText } from '../../runnerPolicy';
 import type { NodeRef } from '../nodeRef';
 import { FailedGroupNode } from './failedGroupNode';
-import { RunNode } from './runNode';
+import { runItems } from './runItems';
 import { StatusNode } from './statusNode';
 import { TreeNode, type TreeContext } from './treeNode';
 
@@ -25,8 +25,9 @@ export class DeviceNode extends TreeNode {
   constructor(
     readonly status: DeviceStatus,
     private readonly ctx: TreeContext,
+    parent?: TreeNode,
   ) {
-    super();
+    super(parent);
     this.ref = { kind: 'device', deviceId: status.deviceId };
   }
 
@@ -85,6 +86,11 @@ export class DeviceNode extends TreeNode {
     const md = new vscode.MarkdownString(undefined, true);
     // Inside a code span markdown escapes are shown as typed: the id goes in as is (ids never contain a backtick).
     md.appendMarkdown(`**${escape(s.name)}** \`${s.deviceId}\`\n\n`);
+    const site =
+      this.ctx.host.state.kind === 'ready'
+        ? this.ctx.host.state.config.devices.find((d) => d.id === s.deviceId)?.site
+        : undefined;
+    if (site) md.appendMarkdown(`Site: ${escape(site)}  \n`);
     md.appendMarkdown(
       `Last sync: ${s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : 'never'}  \n`,
     );
@@ -166,7 +172,7 @@ export class DeviceNode extends TreeNode {
         ),
       );
     const runs = await this.ctx.model.runs(s.deviceId, this.ctx.ui().recentRuns);
-    out.push(...runs.map((r) => new RunNode(r, this.ctx, false, this)));
+    out.push(...runItems(runs, this.ctx, false, this));
     if (s.failedCount > 0) out.push(new FailedGroupNode(s.deviceId, s.failedCount, this.ctx, this));
     return out;
   }

@@ -9,7 +9,7 @@ export class FailedPunchNode extends TreeNode {
 
   constructor(
     readonly punch: FailedPunchView,
-    parent: TreeNode,
+    parent?: TreeNode,
   ) {
     super(parent);
     this.ref = { kind: 'failedPunch', deviceId: punch.deviceId, punch };
