@@ -473,6 +473,22 @@ await check('Show Dashboard: charts drawn from the history, each with a table vi
   await wv.locator('.table-box table caption', { hasText: 'Punches per day by outcome' }).waitFor({ timeout: 5000 });
   const rows = await wv.locator('.table-box table tbody tr').count();
   if (rows < 30) throw new Error(`the table has ${rows} rows for 30 days`);
+  // The range shown is the range that looks chosen: its button stands out (the primary button colour).
+  const look = (days) =>
+    wv
+      .locator('button.choice', { hasText: `Last ${days} days` })
+      .evaluate((b) => [b.getAttribute('aria-pressed'), getComputedStyle(b).backgroundColor]);
+  const [[p30, bg30], [p90, bg90]] = [await look(30), await look(90)];
+  const primary = await wv.locator('body').evaluate((b) => {
+    const probe = b.ownerDocument.createElement('button');
+    probe.style.background = 'var(--vscode-button-background)';
+    b.append(probe);
+    const c = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return c;
+  });
+  if (p30 !== 'true' || p90 !== 'false' || bg30 !== primary || bg90 === primary)
+    throw new Error(`30 days shown; buttons: 30 ${p30} ${bg30}, 90 ${p90} ${bg90}, primary ${primary}`);
 });
 
 await browser.close();

@@ -130,7 +130,7 @@ function render(r: OpsReport, sites: string[], shifts: ShiftHistory): void {
   siteSel.addEventListener('change', () => show(siteSel.value || null, range));
   toolbar.append(siteSel);
   for (const d of DASHBOARD_RANGES) {
-    const b = el('button', { type: 'button', textContent: `Last ${d} days`, className: d === range ? 'on' : '' });
+    const b = el('button', { type: 'button', textContent: `Last ${d} days`, className: 'choice' });
     b.setAttribute('aria-pressed', String(d === range));
     b.addEventListener('click', () => show(site, d));
     toolbar.append(b);
