@@ -3,6 +3,7 @@
 import type { EngineHandle } from '../app/createEngine';
 import { buildReport } from '../core/history/report';
 import { missingCheckouts } from '../core/history/missingCheckouts';
+import { recentShiftHistory } from '../core/state/shiftHistoryFile';
 import { UsageError } from './args';
 import type { CliArgs } from './args';
 import { historyCsv, historyTable, missingTable, reportText } from './historyFormat';
@@ -83,7 +84,8 @@ export const report: Cmd = async (h, a, io) => {
     status: await h.engine.status(),
     shifts: await h.engine.shiftStatus(),
   });
-  io.out(a.json ? JSON.stringify(r, null, 2) : reportText(r));
+  const shiftHistory = await recentShiftHistory(h.store.dir, h.engine.config.sites, a.site ?? null, r.days, new Date());
+  io.out(a.json ? JSON.stringify({ ...r, shiftHistory }, null, 2) : reportText(r, shiftHistory));
   return 0;
 };
 

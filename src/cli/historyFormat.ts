@@ -1,7 +1,8 @@
 // Human output of `history` and `report`.
 import { DELAY_BUCKET_LABELS, type HistoryPunch, type MissingCheckout, type OpsReport } from '../shared/history';
 import { csv } from '../core/csv';
-import { table } from './format';
+import type { ShiftHistoryPoint } from '../shared/model';
+import { localTime, table } from './format';
 
 function result(p: HistoryPunch): string {
   switch (p.outcome) {
@@ -91,7 +92,7 @@ export function missingTable(list: MissingCheckout[]): string {
   );
 }
 
-export function reportText(r: OpsReport): string {
+export function reportText(r: OpsReport, shiftHistory: { site: string; points: ShiftHistoryPoint[] }[] = []): string {
   const parts: string[] = [];
   parts.push(
     `Report of the last ${r.days} day(s)${r.site ? ` for site ${r.site}` : ''} (days of punch time; zone ${r.zone}; built in ${r.buildMs} ms)`,
@@ -145,6 +146,21 @@ export function reportText(r: OpsReport): string {
       `Shift Types (Last Sync of Checkin):\n${table(
         r.shiftTypes.map((s) => [s.site, s.shiftType, s.lastSyncOfCheckin ?? '-', s.status, s.reason]),
         ['Site', 'Shift Type', 'Last Sync', 'Status', 'Why'],
+      )}`,
+    );
+  const points = shiftHistory.flatMap((h) => h.points.map((p) => ({ site: h.site, ...p })));
+  if (points.length)
+    parts.push(
+      `Last Sync of Checkin over time (oldest first; repeated decisions are one line):\n${table(
+        points.map((p) => [
+          p.site,
+          p.shiftType,
+          p.firstAt === p.at ? localTime(p.at) : `${localTime(p.firstAt)} – ${localTime(p.at)}`,
+          p.lastSync ?? '-',
+          p.count > 1 ? `${p.status} ×${p.count}` : p.status,
+          p.reason,
+        ]),
+        ['Site', 'Shift Type', 'Decided', 'Last Sync', 'Status', 'Why'],
       )}`,
     );
   return parts.join('\n\n');

@@ -126,6 +126,33 @@ describe('system: punch history and reports through the CLI', function () {
     assert.equal(checkins(w).length, before, 'reports never create anything');
   });
 
+  it("report shows each Shift Type's Last Sync of Checkin over time, with what held it back", async () => {
+    await w.close();
+    w = await world({ site: { shiftTypes: [{ shiftType: 'Day' }], shiftSyncMarginMinutes: 5 } });
+    fs.writeFileSync(opts[1], JSON.stringify(w.rawConfig));
+    w.frappe.store.addShiftType({ name: 'Day', last_sync_of_checkin: '2026-01-01 00:00:00' });
+    const naive = (ms: number) =>
+      new Date(Date.now() + 4 * 3_600_000 + ms).toISOString().slice(0, 19).replace('T', ' ');
+    punch(w, '1001', naive(-3_600_000));
+    assert.equal((await cli(['run', ...opts])).code, 0);
+    // A terminal three hours behind holds the shift back on the next run.
+    const area = w.biotime.store.areas()[0].id as number;
+    w.biotime.store.addTerminal({ sn: 'W1', alias: 'Warehouse', areaId: area, lastActivity: naive(-3 * 3_600_000) });
+    assert.equal((await cli(['run', ...opts])).code, 0);
+    const r = JSON.parse((await cli(['report', '--days', '7', '--json', ...opts])).out);
+    assert.equal(r.shiftHistory.length, 1);
+    assert.equal(r.shiftHistory[0].site, 'acme');
+    const points = r.shiftHistory[0].points as { shiftType: string; status: string; reason: string }[];
+    assert.deepEqual(
+      points.map((p) => `${p.shiftType}:${p.status}`),
+      ['Day:moved', 'Day:held'],
+    );
+    assert.match(points[1].reason, /terminal Warehouse \(device hq\)/);
+    const text = (await cli(['report', '--days', '7', ...opts])).out;
+    assert.match(text, /Last Sync of Checkin over time/);
+    assert.match(text, /held .*terminal Warehouse/);
+  });
+
   it('bad filters are usage errors that say what to write', async () => {
     const r = await cli(['history', '--from', '20-11-2026', ...opts]);
     assert.equal(r.code, 2);

@@ -45,6 +45,25 @@ export async function readShiftHistory(stateDir: string, siteId: string): Promis
   return r.value.points.filter(isPoint);
 }
 
+/**
+ * The decisions of the sites with Shift Types (one site, or all when `site` is null) over the last `days` days
+ * before `now`: what the dashboard draws and `biotime-sync report` prints.
+ */
+export async function recentShiftHistory(
+  stateDir: string,
+  sites: readonly { id: string; shiftTypes: readonly unknown[] }[],
+  site: string | null,
+  days: number,
+  now: Date,
+): Promise<{ site: string; points: ShiftHistoryPoint[] }[]> {
+  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const out = [];
+  for (const s of sites)
+    if (s.shiftTypes.length && (!site || s.id === site))
+      out.push({ site: s.id, points: (await readShiftHistory(stateDir, s.id)).filter((p) => p.at >= since) });
+  return out;
+}
+
 export async function appendShiftHistory(
   stateDir: string,
   siteId: string,

@@ -7,7 +7,7 @@ import { DEFAULT_HISTORY_DAYS, PunchHistory } from '../../core/history/punchHist
 import { buildReport } from '../../core/history/report';
 import { missingCheckouts } from '../../core/history/missingCheckouts';
 import type { SyncConfig } from '../../core/configTypes';
-import { readShiftHistory } from '../../core/state/shiftHistoryFile';
+import { recentShiftHistory } from '../../core/state/shiftHistoryFile';
 import type { ShiftHistoryPoint } from '../../shared/model';
 import {
   parseDashboardToHost,
@@ -257,19 +257,8 @@ export class ConsolePanels extends Disposable {
   }
 
   /** The Shift Type decisions of the sites shown, over the last `days` days. */
-  private async shiftHistory(
-    site: string | null,
-    days: number,
-  ): Promise<{ site: string; points: ShiftHistoryPoint[] }[]> {
-    const since = new Date(Date.now() - days * 86_400_000).toISOString();
-    const out = [];
-    for (const s of this.config().sites)
-      if (s.shiftTypes.length && (!site || s.id === site))
-        out.push({
-          site: s.id,
-          points: (await readShiftHistory(this.deps.host.stateDir, s.id)).filter((p) => p.at >= since),
-        });
-    return out;
+  private shiftHistory(site: string | null, days: number): Promise<{ site: string; points: ShiftHistoryPoint[] }[]> {
+    return recentShiftHistory(this.deps.host.stateDir, this.config().sites, site, days, new Date());
   }
 
   /** The BioTime record of a punch: the failed list keeps it for failed punches, else BioTime is asked. */
