@@ -483,8 +483,69 @@ describe('frappe/client: insertCheckins', () => {
         stub.calls(INSERT_MANY).map((r) => r.body.docs.length),
         [45, 89, 89, 89, 89], // 401 evened out: 9 × ~45 at first, then 356 in 4 × ~100
       );
-      assert.equal(stub.maxInflight, 1, 'a worker stays free for the desk');
       assert.deepEqual(clock.sleeps, [], 'no pause on a site answering at its usual speed');
+    });
+
+    it('once the stored times were right, each read-back runs beside the next insert; never two inserts at once', async () => {
+      const { client } = frappeTestClient(stub);
+      const order: string[] = [];
+      let insertsIn = 0;
+      let maxInserts = 0;
+      let inserted = 0;
+      const nextInsert: (() => void)[] = [];
+      stub.hook(INSERT_MANY, () => {
+        order.push(`insert ${++inserted}`);
+        maxInserts = Math.max(maxInserts, ++insertsIn);
+        nextInsert.splice(0).forEach((go) => go());
+        return new Promise<'default'>((resolve) => setImmediate(() => (insertsIn--, resolve('default'))));
+      });
+      let lists = 0;
+      stub.hook(GET_LIST, async () => {
+        const n = ++lists;
+        order.push(`read-back ${n}`);
+        // The first read-back comes before anything else is sent (the times are not trusted yet). From the second
+        // on, each answer is held until the next insert has arrived: a writer that waited for it would hang here.
+        if (n >= 2 && n < 4) await new Promise<void>((go) => nextInsert.push(go));
+        return 'default' as const;
+      });
+      stub.employees = stubEmployees(600);
+      const docs = checkins(600, 600); // 50, then 184, 183, 183: four inserts
+      assertCreatedInOrder(stub, docs, await client.insertCheckins(docs));
+      assert.equal(maxInserts, 1, 'one insert in flight: a worker stays free for the desk');
+      assert.deepEqual(order.slice(0, 6), [
+        'insert 1',
+        'read-back 1',
+        'insert 2',
+        'read-back 2',
+        'insert 3',
+        'read-back 3',
+      ]);
+      assert.equal(lists, stub.calls(INSERT_MANY).length, 'every answer was read back');
+    });
+
+    it('a wrong time found by a read-back beside an insert: nothing is sent after it, and it is never "created"', async () => {
+      const { client } = frappeTestClient(stub);
+      const NOW = '2026-12-03 13:23:31';
+      let inserted = 0;
+      stub.hook(INSERT_MANY, () => {
+        if (++inserted === 2) stub.trapNow = NOW; // from the second insert on, the site stores its own "now"
+        return 'default';
+      });
+      stub.employees = stubEmployees(600);
+      const results = await client.insertCheckins(checkins(600, 600));
+      const sent = stub.calls(INSERT_MANY).length;
+      assert.ok(sent <= 3, `at most the insert beside the read-back that found it goes out (${sent} sent)`);
+      assert.ok(
+        results.every((r) => r.status !== 'created' || stub.checkins.find((c) => c.name === r.name)?.time !== NOW),
+      );
+      const wrong = results.filter((r) => r.status === 'wrongTime').length;
+      assert.equal(
+        wrong,
+        stub.checkins.filter((c) => c.time === NOW).length,
+        'every checkin stored with "now" is reported',
+      );
+      assert.ok(wrong > 0);
+      assert.equal(results.filter((r) => r.status === 'created').length, stub.checkins.length - wrong);
     });
 
     it('a site much slower than its recent best (someone else is using it) → a pause of the extra time', async () => {
