@@ -131,7 +131,7 @@ class InsertRun {
   }
 
   /**
-   * One insert in flight, each about a second of the site's work (WritePace), with a pause after a request the
+   * One insert in flight, each about two seconds of the site's work (WritePace), with a pause after a request the
    * site answered much more slowly than usual. Stops at the first site-level failure, like runPool.
    *
    * The next insert leaves the moment the current one is answered: once the site has shown it stores the times

@@ -472,9 +472,9 @@ describe('frappe/client: insertCheckins', () => {
   describe('polite writes (the default, issue 14)', () => {
     it('one request in flight, a first batch of about 50, then sized from the time the site took', async () => {
       const { client, clock } = frappeTestClient(stub);
-      // 10 ms a document on the site → about a second of work is 100 documents.
+      // 20 ms a document on the site → about two seconds of work is 100 documents.
       stub.hook(INSERT_MANY, (req) => {
-        clock.advance(10 * req.body.docs.length);
+        clock.advance(20 * req.body.docs.length);
         return 'default';
       });
       const docs = checkins(401);
@@ -552,13 +552,13 @@ describe('frappe/client: insertCheckins', () => {
       const { client, clock } = frappeTestClient(stub);
       let n = 0;
       stub.hook(INSERT_MANY, (req) => {
-        clock.advance((++n === 3 ? 30 : 10) * req.body.docs.length);
+        clock.advance((++n === 3 ? 60 : 20) * req.body.docs.length);
         return 'default';
       });
       const docs = checkins(400);
       assertCreatedInOrder(stub, docs, await client.insertCheckins(docs));
       const sizes = stub.calls(INSERT_MANY).map((r) => r.body.docs.length);
-      assert.deepEqual(clock.sleeps, [20 * sizes[2]], 'the third request took 3× per document: wait the extra');
+      assert.deepEqual(clock.sleeps, [40 * sizes[2]], 'the third request took 3× per document: wait the extra');
     });
 
     it('a site-level failure stops the writes; what was created is kept', async () => {
