@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import type { FailedPunch } from '../../shared/model';
+import { YIELD_EVERY, yieldToLoop } from '../yieldLoop';
 import { writeFileAtomic } from './atomicFile';
 
 type Line = { p: FailedPunch } | { d: string };
@@ -68,6 +69,9 @@ export class FailedJournal {
         crlfDelay: Infinity,
       })) {
         if (!text) continue;
+        // Lines come out of readline's buffer without a turn of the event loop: a journal of 10,000 failed punches
+        // parsed in one go would hold the extension host's loop for its whole length.
+        if (lines % YIELD_EVERY === YIELD_EVERY - 1) await yieldToLoop();
         const line = lines++;
         let l: Line;
         try {
