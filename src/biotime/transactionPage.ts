@@ -6,6 +6,7 @@ import type { Logger } from '../core/ports';
 import type { Punch } from '../core/types';
 import { detailOf, expectJson, statusError } from './answers';
 import type { BioTimeApi } from './api';
+import { forEachYielding } from '../core/yieldLoop';
 import { parseEnvelope, parsePunch, type ParseOptions } from './parse';
 
 export const TRANSACTIONS_PATH = '/iclock/api/transactions/';
@@ -71,7 +72,9 @@ export async function fetchTransactionPage(
     throw statusError(res, api.server, what);
   }
   const env = parseEnvelope(expectJson(res, api.server, what), api.server, what);
-  const punches = env.rows.map((r) => parsePunch(r, d.parse));
+  // A page holds up to 10,000 rows (pageSize): parsed in slices, so the extension host's loop is not held for it.
+  const punches: Punch[] = [];
+  await forEachYielding(env.rows, (r) => punches.push(parsePunch(r, d.parse)));
   let first: number | undefined;
   let last: number | undefined;
   for (const p of punches) {

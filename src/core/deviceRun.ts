@@ -110,7 +110,8 @@ export class DeviceRun {
       else await this.readNew();
       if (this.req.kind === 'sync')
         await this.processFailed(
-          (await store.listFailed(device.id)).filter(
+          await store.listFailed(
+            device.id,
             (f) =>
               f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS && (f.site ?? device.site) === device.site,
           ),
@@ -264,7 +265,7 @@ export class DeviceRun {
     await this.checkWriteAccess();
     const inflight = this.dryRun ? [] : await store.getInflight(device.id);
     for (const e of inflight) this.journalled.set(e.key, e);
-    this.failedKeys = new Set((await store.listFailed(device.id)).map((f) => f.key));
+    this.failedKeys = await store.failedKeys(device.id);
     this.deviceZone = device.timeZone ?? siteZone;
     if (!this.dryRun) await this.toHistory((h) => h.catchUp(device.id, this.deviceZone));
     if (this.req.kind !== 'rerun') await this.refreshTerminals(device.timeZone ?? siteZone);

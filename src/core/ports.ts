@@ -159,7 +159,10 @@ export interface SyncStateStore {
   listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;
   readRunOutcomes(runId: string): AsyncIterable<PunchOutcome>;
-  listFailed(deviceId?: string): Promise<FailedPunch[]>;
+  /** The failed punches (all devices without `deviceId`); with `where`, only those it accepts are read into memory. */
+  listFailed(deviceId?: string, where?: (f: FailedPunch) => boolean): Promise<FailedPunch[]>;
+  /** The keys of a device's failed punches, without reading the punches. */
+  failedKeys(deviceId: string): Promise<Set<string>>;
   /** Adds or updates failed punches and removes the keys that now have another outcome, in one atomic write. */
   updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void>;
   /** Replaces failed punches as given (an edit such as moving them to another site: not another attempt). */

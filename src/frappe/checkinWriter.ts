@@ -55,6 +55,11 @@ export class CheckinWriter {
   singlesOnly = false;
   /** Batch sizes and requests in flight (site.writeMode); kept across calls, it learns the site's speed. */
   readonly pace: WritePace;
+  /**
+   * Set once an insert_many's stored times were read back and all were right (the API user can write `time`):
+   * from then on a polite writer reads back each answer beside the next insert instead of before it.
+   */
+  timesTrusted = false;
 
   constructor(
     readonly api: FrappeApi,
@@ -77,6 +82,12 @@ class InsertRun {
   /** Checkins Frappe stored with another time than sent (the permlevel trap): once set, nothing more is sent. */
   private readonly wrong = new Map<string, string>();
   private readonly api: FrappeApi;
+  /** Read-backs of stored times running beside the next insert (polite writes, once the times were trusted). */
+  private readonly checks: Promise<void>[] = [];
+  private deferChecks = false;
+  /** insert_many requests sent, and documents answered by one, in this call: a polite batch's "clean" test. */
+  private insertManySent = 0;
+  private answered = 0;
 
   constructor(
     private readonly w: CheckinWriter,
@@ -91,6 +102,7 @@ class InsertRun {
     const slots: Slot[] = this.docs.map((doc, index) => ({ index, doc, uncertain: false }));
     const mode = this.w.pace.at(this.api.clock.now());
     const errors = mode === 'fast' ? await this.runFast(slots) : await this.runPolite(slots);
+    for (const c of await Promise.allSettled(this.checks)) if (c.status === 'rejected') errors.push(c.reason);
     if (errors.length) {
       const fatal = errors.find((e) => !(e instanceof FrappeError)) ?? errors[0];
       if (!(fatal instanceof FrappeError) || !this.results.some((r) => r?.status === 'created')) throw fatal;
@@ -119,13 +131,23 @@ class InsertRun {
   }
 
   /**
-   * One request in flight, each about a second of the site's work (WritePace), with a pause after a request the
+   * One insert in flight, each about two seconds of the site's work (WritePace), with a pause after a request the
    * site answered much more slowly than usual. Stops at the first site-level failure, like runPool.
+   *
+   * The next insert leaves the moment the current one is answered: once the site has shown it stores the times
+   * sent (timesTrusted), the read-back of an answer's stored times (a list request of ~10 ms) runs beside the next
+   * insert, on the worker the desk keeps free, instead of idling the site's writing worker for a round trip
+   * per request. At most one read-back runs at a time; a wrong time still stops every later send.
    */
   private async runPolite(slots: Slot[]): Promise<unknown[]> {
     const clock = this.api.clock;
     for (let at = 0; at < slots.length;) {
       const batch = slots.slice(at, (at += this.w.pace.nextSize(slots.length - at)));
+      // The read-back before last has finished before this insert leaves (one beside the insert, never a queue).
+      await Promise.allSettled(this.checks.slice(0, -1));
+      this.deferChecks = this.w.timesTrusted;
+      const sent = this.insertManySent;
+      const answered = this.answered;
       const t0 = clock.now().getTime();
       try {
         await this.insertSet(batch);
@@ -136,7 +158,9 @@ class InsertRun {
       const clean =
         batch.length > 1 &&
         !this.w.singlesOnly &&
-        batch.every((s) => !s.uncertain && this.results[s.index]?.status === 'created');
+        this.insertManySent - sent === 1 &&
+        this.answered - answered === batch.length &&
+        batch.every((s) => !s.uncertain);
       const pause = clean ? this.w.pace.observe(batch.length, clock.now().getTime() - t0) : 0;
       if (pause > 0 && at < slots.length) {
         this.api.logger.debug(
@@ -158,6 +182,7 @@ class InsertRun {
     let pending = slots;
     for (let attempt = 1; ; attempt++) {
       if (this.wrong.size) return this.notSent(pending);
+      this.insertManySent++;
       const r = await this.api.send({
         method: 'POST',
         path: INSERT_MANY,
@@ -339,6 +364,16 @@ class InsertRun {
    * operator is told they were not verified.
    */
   private async verifyCreated(slots: Slot[], names: string[]): Promise<void> {
+    this.answered += slots.length;
+    if (!this.deferChecks) return this.checkTimes(slots, names);
+    // The names are this call's from now on, even before their times are read (reconcile must not hand them out).
+    for (const n of names) this.claimed.add(n);
+    const check = this.checkTimes(slots, names);
+    check.catch(() => undefined);
+    this.checks.push(check);
+  }
+
+  private async checkTimes(slots: Slot[], names: string[]): Promise<void> {
     let stored: Map<string, string | undefined> | undefined;
     try {
       stored = new Map();
@@ -358,11 +393,14 @@ class InsertRun {
         `Frappe site ${this.api.siteId}: could not read back the time of ${names.length} checkin(s) just created (${e.message}); they are counted as created without that check.`,
       );
     }
+    let right = !!stored;
     slots.forEach((s, i) => {
       const t = stored?.get(names[i]);
       if (stored && t !== undefined && t !== s.doc.time) this.wrongTime(s, names[i], t);
       else this.created(s, names[i], false);
+      if (t !== s.doc.time) right = false;
     });
+    if (right) this.w.timesTrusted = true;
   }
 
   private giveUp(slots: Slot[], cause: FrappeError, attempts: number): void {
@@ -386,6 +424,7 @@ class InsertRun {
   }
 
   private wrongTime(slot: Slot, name: string, storedTime: string | undefined): void {
+    this.w.timesTrusted = false;
     this.claimed.add(name);
     this.wrong.set(name, storedTime ?? '?');
     const at = storedTime ? `with time ${storedTime}` : 'without a readable time';

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../errors';
 
-export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
+/** `data` may be produced piece by piece (a compaction streams the lines it keeps instead of holding them all). */
+export async function writeFileAtomic(file: string, data: string | AsyncIterable<string>, mode = 0o600): Promise<void> {
   const dir = path.dirname(file);
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -13,7 +14,8 @@ export async function writeFileAtomic(file: string, data: string, mode = 0o600):
   try {
     // The umask may have cleared bits of `mode` but never adds any; chmod makes the mode exact.
     if (process.platform !== 'win32') await fh.chmod(mode);
-    await fh.writeFile(data, 'utf8');
+    if (typeof data === 'string') await fh.writeFile(data, 'utf8');
+    else for await (const piece of data) await fh.write(piece);
     await fh.sync();
     await fh.close();
     await fs.promises.rename(tmp, file);

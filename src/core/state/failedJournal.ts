@@ -2,67 +2,114 @@
 // page's failures cost a small append instead of rewriting every failed punch kept so far (which made long
 // backlogs quadratic). The journal is compacted when it is mostly history. A line torn by a crash is skipped, and
 // the next append starts on a fresh line so it cannot be glued to the torn one.
+//
+// Memory keeps an index, not the punches: per key the first failure, the attempts and the line that holds the
+// punch now. The punches with their raw BioTime records stay in the file and are read back (streamed, one line at a
+// time) when someone asks for them. A backlog with 5% unknown codes leaves 50,000 failed punches per million; their
+// records in memory made the engine's RSS grow with the backlog.
 import * as fs from 'node:fs';
+import * as readline from 'node:readline';
 import type { FailedPunch } from '../../shared/model';
+import { YIELD_EVERY, yieldToLoop } from '../yieldLoop';
 import { writeFileAtomic } from './atomicFile';
 
 type Line = { p: FailedPunch } | { d: string };
 
-interface Cached {
-  map: Map<string, FailedPunch>;
+/** What memory keeps of one failed punch: enough to count its attempts and to find its line in the file. */
+export interface KeptFailure {
+  firstFailedAt: string;
+  attempts: number;
+  /** The punch's current line: the n-th non-empty line of the file, from 0. */
+  line: number;
+}
+
+interface Index {
+  keys: Map<string, KeptFailure>;
   lines: number;
   size: number;
   mtimeMs: number;
 }
 
 export class FailedJournal {
-  private cache: Cached | undefined;
+  private index: Index | undefined;
 
   constructor(readonly file: string) {}
 
-  /** The live failed punches; re-read only when another process changed the file. */
-  async load(): Promise<Map<string, FailedPunch>> {
+  /** The keys of the live failed punches; the file is re-read only when another process changed it. */
+  async keys(): Promise<ReadonlyMap<string, KeptFailure>> {
+    return (await this.load()).keys;
+  }
+
+  /** The live failed punches that `where` accepts, read from the file; only those are held in memory. */
+  async read(where: (f: FailedPunch) => boolean = () => true): Promise<FailedPunch[]> {
+    const found = new Map<string, FailedPunch>();
+    await this.scan((l) => {
+      if ('d' in l) found.delete(l.d);
+      else if (where(l.p)) found.set(l.p.key, l.p);
+      else found.delete(l.p.key);
+    });
+    return [...found.values()];
+  }
+
+  private async load(): Promise<Index> {
     const st = await fs.promises.stat(this.file).catch(() => undefined);
-    if (!st) {
-      this.cache = { map: new Map(), lines: 0, size: 0, mtimeMs: 0 };
-      return this.cache.map;
-    }
-    if (this.cache && this.cache.size === st.size && this.cache.mtimeMs === st.mtimeMs) return this.cache.map;
-    const map = new Map<string, FailedPunch>();
+    if (this.index && st && this.index.size === st.size && this.index.mtimeMs === st.mtimeMs) return this.index;
+    if (!st) return (this.index = { keys: new Map(), lines: 0, size: 0, mtimeMs: 0 });
+    return this.scan(() => undefined);
+  }
+
+  /** Replays the file line by line, rebuilding the index, and hands every readable line to `visit`. */
+  private async scan(visit: (l: Line) => void): Promise<Index> {
+    const st = await fs.promises.stat(this.file).catch(() => undefined);
+    const keys = new Map<string, KeptFailure>();
     let lines = 0;
-    for (const text of (await fs.promises.readFile(this.file, 'utf8')).split('\n')) {
-      if (!text) continue;
-      lines++;
-      let l: Line;
-      try {
-        l = JSON.parse(text) as Line;
-      } catch {
-        continue; // torn by a crash mid-append: that change is repeated by the next run
+    if (st) {
+      for await (const text of readline.createInterface({
+        input: fs.createReadStream(this.file),
+        crlfDelay: Infinity,
+      })) {
+        if (!text) continue;
+        // Lines come out of readline's buffer without a turn of the event loop: a journal of 10,000 failed punches
+        // parsed in one go would hold the extension host's loop for its whole length.
+        if (lines % YIELD_EVERY === YIELD_EVERY - 1) await yieldToLoop();
+        const line = lines++;
+        let l: Line;
+        try {
+          l = JSON.parse(text) as Line;
+        } catch {
+          continue; // torn by a crash mid-append: that change is repeated by the next run
+        }
+        if ('p' in l && l.p?.key) keys.set(l.p.key, { firstFailedAt: l.p.firstFailedAt, attempts: l.p.attempts, line });
+        else if ('d' in l && typeof l.d === 'string') keys.delete(l.d);
+        else continue;
+        visit(l);
       }
-      if ('p' in l && l.p?.key) map.set(l.p.key, l.p);
-      else if ('d' in l) map.delete(l.d);
     }
-    this.cache = { map, lines, size: st.size, mtimeMs: st.mtimeMs };
-    return map;
+    return (this.index = { keys, lines, size: st?.size ?? 0, mtimeMs: st?.mtimeMs ?? 0 });
   }
 
   /** `edit`: the upserted punches replace the kept ones as they are (not another attempt). */
   async update(upsert: FailedPunch[], remove: string[], edit = false): Promise<void> {
-    const map = await this.load();
+    const index = await this.load();
+    const { keys } = index;
     const out: Line[] = [];
-    for (const k of remove) if (map.delete(k)) out.push({ d: k });
+    let line = index.lines;
+    for (const k of remove)
+      if (keys.delete(k)) {
+        out.push({ d: k });
+        line++;
+      }
     for (const f of upsert) {
-      const prev = map.get(f.key);
+      const prev = keys.get(f.key);
       if (edit && !prev) continue;
       const next = prev && !edit ? { ...f, firstFailedAt: prev.firstFailedAt, attempts: prev.attempts + 1 } : f;
-      map.set(f.key, next);
+      keys.set(f.key, { firstFailedAt: next.firstFailedAt, attempts: next.attempts, line: line++ });
       out.push({ p: next });
     }
     if (!out.length) return;
-    const c = this.cache!;
-    if (c.lines + out.length > 2 * map.size + 1000) return this.compact(map);
     await this.append(out.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    c.lines += out.length;
+    index.lines = line;
+    if (index.lines > 2 * keys.size + 1000) await this.compact();
   }
 
   private async append(text: string): Promise<void> {
@@ -77,17 +124,43 @@ export class FailedJournal {
       await fh.write(text);
       await fh.sync();
       const st = await fh.stat();
-      this.cache!.size = st.size;
-      this.cache!.mtimeMs = st.mtimeMs;
+      this.index!.size = st.size;
+      this.index!.mtimeMs = st.mtimeMs;
     } finally {
       await fh.close();
     }
   }
 
-  private async compact(map: Map<string, FailedPunch>): Promise<void> {
-    const text = [...map.values()].map((f) => JSON.stringify({ p: f })).join('\n');
-    await writeFileAtomic(this.file, text ? text + '\n' : '');
-    const st = await fs.promises.stat(this.file);
-    this.cache = { map, lines: map.size, size: st.size, mtimeMs: st.mtimeMs };
+  /** Rewrites the file with the current line of each live punch, streaming: the punches never all sit in memory. */
+  private async compact(): Promise<void> {
+    const { keys } = this.index!;
+    const live = new Map<number, KeptFailure>();
+    for (const k of keys.values()) live.set(k.line, k);
+    const file = this.file;
+    async function* kept(): AsyncGenerator<string> {
+      let line = 0;
+      let out = 0;
+      let chunk = '';
+      for await (const text of readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
+        if (!text) continue;
+        const k = live.get(line++);
+        if (!k) continue;
+        k.line = out++;
+        chunk += text + '\n';
+        if (chunk.length >= 1 << 16) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
+    }
+    try {
+      await writeFileAtomic(file, kept());
+    } catch (e) {
+      this.index = undefined; // the line numbers were half renumbered: the next call reads the file again
+      throw e;
+    }
+    const st = await fs.promises.stat(file);
+    this.index = { keys, lines: keys.size, size: st.size, mtimeMs: st.mtimeMs };
   }
 }

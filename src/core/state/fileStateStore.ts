@@ -107,13 +107,17 @@ export class FileStateStore implements SyncStateStore {
     }
   }
 
-  async listFailed(deviceId?: string): Promise<FailedPunch[]> {
+  async listFailed(deviceId?: string, where?: (f: FailedPunch) => boolean): Promise<FailedPunch[]> {
     const ids = deviceId ? [deviceId] : await this.deviceIdsIn('failed');
     const out: FailedPunch[] = [];
-    for (const id of ids) out.push(...(await this.failed(id).load()).values());
+    for (const id of ids) out.push(...(await this.failed(id).read(where)));
     return out.sort((a, b) =>
       a.punchTime < b.punchTime ? -1 : a.punchTime > b.punchTime ? 1 : a.key.localeCompare(b.key),
     );
+  }
+
+  async failedKeys(deviceId: string): Promise<Set<string>> {
+    return new Set((await this.failed(deviceId).keys()).keys());
   }
 
   private failed(deviceId: string): FailedJournal {
@@ -134,8 +138,9 @@ export class FileStateStore implements SyncStateStore {
   }
 
   async dismissFailed(deviceId: string, keys: string[], at: Date): Promise<DismissedPunch[]> {
-    const failed = await this.failed(deviceId).load();
-    const dismissed = [...new Set(keys)]
+    const wanted = new Set(keys);
+    const failed = new Map((await this.failed(deviceId).read((f) => wanted.has(f.key))).map((f) => [f.key, f]));
+    const dismissed = [...wanted]
       .map((k) => failed.get(k))
       .filter((f): f is FailedPunch => !!f)
       .map((f) => ({ ...f, dismissedAt: at.toISOString() }));

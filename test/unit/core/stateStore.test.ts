@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createEngine } from '../../../src/app/createEngine';
 import { nullLogger } from '../../../src/core/redact';
+import { FailedJournal } from '../../../src/core/state/failedJournal';
 import { FileStateStore, emptyDeviceState } from '../../../src/core/state/fileStateStore';
 import { StateDirLock } from '../../../src/core/state/lock';
 import type { RunSummary } from '../../../src/shared/model';
@@ -308,5 +309,59 @@ describe('core/state failed-punch journal', () => {
       (await new FileStateStore(dir).listFailed('hq')).map((f) => f.key),
       ['1099'],
     );
+  });
+
+  it('keeps only keys, first failures, attempts and line numbers in memory; the records stay in the file', async () => {
+    const dir = tmp();
+    const j = new FailedJournal(path.join(dir, 'hq.jsonl'));
+    const marked = (k: string) => ({ ...fp(k, `reason-${k}`), raw: { id: Number(k), marker: `RAW-${k}` } });
+    await j.update([marked('1'), marked('2'), marked('3')], []);
+    await j.update([marked('2')], ['3']);
+    // Everything the journal object holds, Maps included: no raw record, no reason, no punch field beyond the index.
+    const held = JSON.stringify(j, (_k, v: unknown) => (v instanceof Map ? [...v.entries()] : v));
+    assert.ok(!held.includes('RAW-') && !held.includes('reason-'), held);
+    const keys = await j.keys();
+    assert.deepEqual([...keys.keys()], ['1', '2']);
+    for (const kept of keys.values()) assert.deepEqual(Object.keys(kept).sort(), ['attempts', 'firstFailedAt', 'line']);
+    assert.equal(keys.get('2')?.attempts, 2);
+    // Read back from the file, whole and filtered.
+    const all = await j.read();
+    assert.deepEqual(
+      all.map((f) => [f.key, f.raw.marker, f.attempts]),
+      [
+        ['1', 'RAW-1', 1],
+        ['2', 'RAW-2', 2],
+      ],
+    );
+    assert.deepEqual(
+      (await j.read((f) => f.attempts > 1)).map((f) => f.key),
+      ['2'],
+    );
+  });
+
+  it('a compaction keeps the current line of each live punch and the index points at it', async () => {
+    const dir = tmp();
+    const s = new FileStateStore(dir);
+    for (let i = 0; i < 1200; i++) await s.updateFailed('hq', [fp(String(i % 3), `try ${i}`)], []);
+    const file = path.join(dir, 'failed', 'hq.jsonl');
+    assert.ok(fs.readFileSync(file, 'utf8').trim().split('\n').length < 1200);
+    const got = await s.listFailed('hq');
+    assert.deepEqual(
+      got.map((f) => [f.key, f.reason, f.attempts]),
+      [
+        ['0', 'try 1197', 400],
+        ['1', 'try 1198', 400],
+        ['2', 'try 1199', 400],
+      ],
+    );
+    await s.updateFailed('hq', [fp('0', 'after')], ['1']);
+    assert.deepEqual(
+      (await new FileStateStore(dir).listFailed('hq')).map((f) => [f.key, f.reason, f.attempts]),
+      [
+        ['0', 'after', 401],
+        ['2', 'try 1199', 400],
+      ],
+    );
+    assert.deepEqual([...(await s.failedKeys('hq'))].sort(), ['0', '2']);
   });
 });

@@ -475,9 +475,9 @@ describe('frappe/client: insertCheckins', () => {
   describe('polite writes (the default, issue 14)', () => {
     it('one request in flight, a first batch of about 50, then sized from the time the site took', async () => {
       const { client, clock } = frappeTestClient(stub);
-      // 10 ms a document on the site → about a second of work is 100 documents.
+      // 20 ms a document on the site → about two seconds of work is 100 documents.
       stub.hook(INSERT_MANY, (req) => {
-        clock.advance(10 * req.body.docs.length);
+        clock.advance(20 * req.body.docs.length);
         return 'default';
       });
       const docs = checkins(401);
@@ -486,21 +486,82 @@ describe('frappe/client: insertCheckins', () => {
         stub.calls(INSERT_MANY).map((r) => r.body.docs.length),
         [45, 89, 89, 89, 89], // 401 evened out: 9 × ~45 at first, then 356 in 4 × ~100
       );
-      assert.equal(stub.maxInflight, 1, 'a worker stays free for the desk');
       assert.deepEqual(clock.sleeps, [], 'no pause on a site answering at its usual speed');
+    });
+
+    it('once the stored times were right, each read-back runs beside the next insert; never two inserts at once', async () => {
+      const { client } = frappeTestClient(stub);
+      const order: string[] = [];
+      let insertsIn = 0;
+      let maxInserts = 0;
+      let inserted = 0;
+      const nextInsert: (() => void)[] = [];
+      stub.hook(INSERT_MANY, () => {
+        order.push(`insert ${++inserted}`);
+        maxInserts = Math.max(maxInserts, ++insertsIn);
+        nextInsert.splice(0).forEach((go) => go());
+        return new Promise<'default'>((resolve) => setImmediate(() => (insertsIn--, resolve('default'))));
+      });
+      let lists = 0;
+      stub.hook(GET_LIST, async () => {
+        const n = ++lists;
+        order.push(`read-back ${n}`);
+        // The first read-back comes before anything else is sent (the times are not trusted yet). From the second
+        // on, each answer is held until the next insert has arrived: a writer that waited for it would hang here.
+        if (n >= 2 && n < 4) await new Promise<void>((go) => nextInsert.push(go));
+        return 'default' as const;
+      });
+      stub.employees = stubEmployees(600);
+      const docs = checkins(600, 600); // 50, then 184, 183, 183: four inserts
+      assertCreatedInOrder(stub, docs, await client.insertCheckins(docs));
+      assert.equal(maxInserts, 1, 'one insert in flight: a worker stays free for the desk');
+      assert.deepEqual(order.slice(0, 6), [
+        'insert 1',
+        'read-back 1',
+        'insert 2',
+        'read-back 2',
+        'insert 3',
+        'read-back 3',
+      ]);
+      assert.equal(lists, stub.calls(INSERT_MANY).length, 'every answer was read back');
+    });
+
+    it('a wrong time found by a read-back beside an insert: nothing is sent after it, and it is never "created"', async () => {
+      const { client } = frappeTestClient(stub);
+      const NOW = '2026-12-03 13:23:31';
+      let inserted = 0;
+      stub.hook(INSERT_MANY, () => {
+        if (++inserted === 2) stub.trapNow = NOW; // from the second insert on, the site stores its own "now"
+        return 'default';
+      });
+      stub.employees = stubEmployees(600);
+      const results = await client.insertCheckins(checkins(600, 600));
+      const sent = stub.calls(INSERT_MANY).length;
+      assert.ok(sent <= 3, `at most the insert beside the read-back that found it goes out (${sent} sent)`);
+      assert.ok(
+        results.every((r) => r.status !== 'created' || stub.checkins.find((c) => c.name === r.name)?.time !== NOW),
+      );
+      const wrong = results.filter((r) => r.status === 'wrongTime').length;
+      assert.equal(
+        wrong,
+        stub.checkins.filter((c) => c.time === NOW).length,
+        'every checkin stored with "now" is reported',
+      );
+      assert.ok(wrong > 0);
+      assert.equal(results.filter((r) => r.status === 'created').length, stub.checkins.length - wrong);
     });
 
     it('a site much slower than its recent best (someone else is using it) → a pause of the extra time', async () => {
       const { client, clock } = frappeTestClient(stub);
       let n = 0;
       stub.hook(INSERT_MANY, (req) => {
-        clock.advance((++n === 3 ? 30 : 10) * req.body.docs.length);
+        clock.advance((++n === 3 ? 60 : 20) * req.body.docs.length);
         return 'default';
       });
       const docs = checkins(400);
       assertCreatedInOrder(stub, docs, await client.insertCheckins(docs));
       const sizes = stub.calls(INSERT_MANY).map((r) => r.body.docs.length);
-      assert.deepEqual(clock.sleeps, [20 * sizes[2]], 'the third request took 3× per document: wait the extra');
+      assert.deepEqual(clock.sleeps, [40 * sizes[2]], 'the third request took 3× per document: wait the extra');
     });
 
     it('a site-level failure stops the writes; what was created is kept', async () => {

@@ -17,12 +17,12 @@ describe('frappe: WritePace (issue 14, polite and fast writes)', () => {
     assert.equal(p.observe(200, 60_000), 0);
   });
 
-  it('polite: one request in flight, a small first batch, then about a second of site work', () => {
-    const p = new WritePace('polite', 2, 200);
+  it('polite: one request in flight, a small first batch, then about two seconds of site work', () => {
+    const p = new WritePace('polite', 2, 400);
     assert.equal(p.inFlight, 1);
     assert.equal(p.nextSize(1000), POLITE_FIRST_BATCH);
-    p.observe(50, 500); // 10 ms a document → 100 documents a second
-    assert.equal(p.nextSize(1000), POLITE_REQUEST_MS / 10);
+    p.observe(50, 1000); // 20 ms a document → 100 documents in two seconds
+    assert.equal(p.nextSize(1000), POLITE_REQUEST_MS / 20);
     // Evened out: 250 left in requests of at most 100 → 3 of 84/83/83, not 100/100/50.
     assert.equal(p.nextSize(250), 84);
   });
