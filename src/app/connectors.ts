@@ -16,7 +16,7 @@ export interface ConnectorDeps {
   frappeConcurrency?: number;
 }
 
-export function realConnectors(d: ConnectorDeps): Connectors {
+export function realConnectors(deps: ConnectorDeps): Connectors {
   // The user-control mechanisms call the servers below the ports (raw API calls through the same authenticated
   // client, so no second login): each client is kept beside the port it serves, never recovered by a cast.
   const biotimeClients = new WeakMap<AttendanceSource, BioTimeClient>();
@@ -27,10 +27,10 @@ export function realConnectors(d: ConnectorDeps): Connectors {
         biotimeClients,
         new BioTimeClient({
           device,
-          credentials: d.credentials,
-          clock: d.clock,
-          logger: d.logger,
-          redactor: d.redactor,
+          credentials: deps.credentials,
+          clock: deps.clock,
+          logger: deps.logger,
+          redactor: deps.redactor,
         }),
       ),
     sink: (site) =>
@@ -38,10 +38,10 @@ export function realConnectors(d: ConnectorDeps): Connectors {
         frappeClients,
         new FrappeClient({
           site,
-          credentials: d.credentials,
-          clock: d.clock,
-          logger: d.logger,
-          concurrency: d.frappeConcurrency,
+          credentials: deps.credentials,
+          clock: deps.clock,
+          logger: deps.logger,
+          concurrency: deps.frappeConcurrency,
         }),
       ),
     userControl: (device, source, sink) => {
@@ -49,14 +49,14 @@ export function realConnectors(d: ConnectorDeps): Connectors {
         case 'off':
           return undefined;
         case 'frappe-user':
-          return new FrappeUserControl({ client: builtHere(frappeClients, sink, 'Frappe'), logger: d.logger });
+          return new FrappeUserControl({ client: builtHere(frappeClients, sink, 'Frappe'), logger: deps.logger });
         case 'area':
         case 'resign':
           return new BioTimeUserControl({
             client: builtHere(biotimeClients, source, 'BioTime'),
             device,
-            clock: d.clock,
-            logger: d.logger,
+            clock: deps.clock,
+            logger: deps.logger,
           });
       }
     },

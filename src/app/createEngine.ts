@@ -39,14 +39,14 @@ export interface EngineHandle {
   dispose(): Promise<void>;
 }
 
-export function createEngine(o: CreateEngineOptions): EngineHandle {
-  const clock = o.clock ?? systemClock;
-  const redactor = o.redactor ?? new Redactor();
-  const logger = redactingLogger(o.logger, redactor);
-  const credentials = redactingCredentials(o.credentials, redactor);
-  const store = new FileStateStore(o.stateDir, () => clock.now());
-  const lock = new StateDirLock(o.stateDir, {
-    owner: o.lockOwner ?? 'BioTime Sync',
+export function createEngine(options: CreateEngineOptions): EngineHandle {
+  const clock = options.clock ?? systemClock;
+  const redactor = options.redactor ?? new Redactor();
+  const logger = redactingLogger(options.logger, redactor);
+  const credentials = redactingCredentials(options.credentials, redactor);
+  const store = new FileStateStore(options.stateDir, () => clock.now());
+  const lock = new StateDirLock(options.stateDir, {
+    owner: options.lockOwner ?? 'BioTime Sync',
     onAcquire: () =>
       store.sweepStaleTemps().then(
         (removed) =>
@@ -56,17 +56,17 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
               `Removed ${removed.length} temporary state file(s) left by a process stopped mid-write: ${removed.join(', ')}`,
             )
           ),
-        (e: Error) => logger.warn(`Could not remove stale temporary files in ${o.stateDir}: ${e.message}`),
+        (e: Error) => logger.warn(`Could not remove stale temporary files in ${options.stateDir}: ${e.message}`),
       ),
   });
-  const history = new PunchHistory(o.stateDir, {
+  const history = new PunchHistory(options.stateDir, {
     now: () => clock.now(),
-    historyDays: () => o.config.historyDays ?? DEFAULT_HISTORY_DAYS,
+    historyDays: () => options.config.historyDays ?? DEFAULT_HISTORY_DAYS,
     listRuns: (id) => store.listRuns(id, RUNS_KEPT_PER_DEVICE + 50),
   });
-  const connectors = o.connectors ?? realConnectors({ credentials, clock, logger, redactor });
+  const connectors = options.connectors ?? realConnectors({ credentials, clock, logger, redactor });
   const engine = new SyncEngine({
-    config: o.config,
+    config: options.config,
     store,
     credentials,
     connectors,
@@ -74,7 +74,7 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
     logger,
     redactor,
     lock,
-    history: o.history === false ? undefined : history,
+    history: options.history === false ? undefined : history,
   });
   const scheduler = new Scheduler({
     engine,
@@ -82,8 +82,8 @@ export function createEngine(o: CreateEngineOptions): EngineHandle {
     lock,
     clock,
     logger,
-    tickMs: o.schedulerTickMs,
-    runsHere: o.runsHere,
+    tickMs: options.schedulerTickMs,
+    runsHere: options.runsHere,
   });
   return {
     engine,

@@ -42,14 +42,14 @@ export function formatLogLine(
   });
 }
 
-export function consoleLogger(o: ConsoleLoggerOptions): Logger {
-  const min = ORDER.indexOf(o.level);
-  const write = o.write ?? ((line: string) => process.stderr.write(line + '\n'));
-  const now = o.now ?? (() => new Date());
+export function consoleLogger(options: ConsoleLoggerOptions): Logger {
+  const min = ORDER.indexOf(options.level);
+  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const now = options.now ?? (() => new Date());
   const at = (level: LogLevel) => (message: string) => {
     if (ORDER.indexOf(level) < min) return;
-    o.beforeWrite?.();
-    write(formatLogLine(o.format ?? 'text', now(), level, message));
+    options.beforeWrite?.();
+    write(formatLogLine(options.format ?? 'text', now(), level, message));
   };
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -53,26 +53,27 @@ export function deviceBound(device: DeviceConfig, st: DeviceState, siteZone: str
   return { at, reason, offline };
 }
 
-export async function syncShifts(d: ShiftSyncDeps): Promise<ShiftSyncRecord[]> {
-  const feeds = d.site.shiftTypes;
+export async function syncShifts(deps: ShiftSyncDeps): Promise<ShiftSyncRecord[]> {
+  const feeds = deps.site.shiftTypes;
   if (!feeds.length) return [];
-  const now = d.clock.now();
-  const siteDevices = d.devices.filter((x) => x.site === d.site.id && x.enabled);
+  const now = deps.clock.now();
+  const siteDevices = deps.devices.filter((x) => x.site === deps.site.id && x.enabled);
   const infos = new Map(
     (
-      await d.sink.getShiftTypes(
+      await deps.sink.getShiftTypes(
         feeds.map((f) => f.shiftType),
-        d.signal,
+        deps.signal,
       )
     ).map((i) => [i.name, i]),
   );
   const bounds = new Map<string, Bound>();
-  for (const dev of siteDevices) bounds.set(dev.id, deviceBound(dev, await d.loadDevice(dev.id), d.siteZone, now));
+  for (const dev of siteDevices)
+    bounds.set(dev.id, deviceBound(dev, await deps.loadDevice(dev.id), deps.siteZone, now));
   const out: ShiftSyncRecord[] = [];
   for (const feed of feeds) {
     const info = infos.get(feed.shiftType);
     const rec = (status: ShiftSyncRecord['status'], reason: string, to: string | null = null): ShiftSyncRecord => ({
-      site: d.site.id,
+      site: deps.site.id,
       shiftType: feed.shiftType,
       from: info?.lastSyncOfCheckin ?? null,
       to,
@@ -96,15 +97,18 @@ export async function syncShifts(d: ShiftSyncDeps): Promise<ShiftSyncRecord[]> {
       continue;
     }
     const binding = feeding.reduce((a, b) => ((b.at as number) < (a.at as number) ? b : a));
-    const target = formatInZone(new Date((binding.at as number) - d.site.shiftSyncMarginMinutes * 60_000), d.siteZone);
+    const target = formatInZone(
+      new Date((binding.at as number) - deps.site.shiftSyncMarginMinutes * 60_000),
+      deps.siteZone,
+    );
     if (info.lastSyncOfCheckin && target <= info.lastSyncOfCheckin) {
       out.push(rec(binding.offline ? 'held' : 'unchanged', `${binding.reason}; already at ${info.lastSyncOfCheckin}`));
       continue;
     }
     try {
-      await d.sink.setShiftLastSync(feed.shiftType, target, d.signal);
-      out.push(rec('moved', `${binding.reason}; margin ${d.site.shiftSyncMarginMinutes} min`, target));
-      d.logger.info(`Shift Type ${feed.shiftType}: Last Sync of Checkin moved to ${target} (${binding.reason}).`);
+      await deps.sink.setShiftLastSync(feed.shiftType, target, deps.signal);
+      out.push(rec('moved', `${binding.reason}; margin ${deps.site.shiftSyncMarginMinutes} min`, target));
+      deps.logger.info(`Shift Type ${feed.shiftType}: Last Sync of Checkin moved to ${target} (${binding.reason}).`);
     } catch (e) {
       out.push(rec('failed', `could not update it: ${errorMessage(e)}`));
     }

@@ -50,9 +50,9 @@ export interface ServiceServerOptions {
   now?: () => Date;
 }
 
-export async function startServiceServer(o: ServiceServerOptions): Promise<ServiceServer> {
-  const { handle } = o;
-  const now = o.now ?? (() => new Date());
+export async function startServiceServer(options: ServiceServerOptions): Promise<ServiceServer> {
+  const { handle } = options;
+  const now = options.now ?? (() => new Date());
   const startedAt = now();
   const metrics = createServiceMetrics(handle.engine);
   const readyGauge = new Gauge({
@@ -75,7 +75,7 @@ export async function startServiceServer(o: ServiceServerOptions): Promise<Servi
       startedAt,
       lockHeld: handle.lock.isHeld,
       lockHolder: holder ? `${holder.owner} (pid ${holder.pid} on ${holder.host})` : undefined,
-      configProblems: o.configProblems?.() ?? [],
+      configProblems: options.configProblems?.() ?? [],
       devices: status.map((s) => ({ ...s, intervalMinutes: handle.engine.device(s.deviceId).intervalMinutes })),
     });
     readyGauge.reset();
@@ -109,7 +109,7 @@ export async function startServiceServer(o: ServiceServerOptions): Promise<Servi
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.listen.port, o.listen.host, () => resolve());
+    server.listen(options.listen.port, options.listen.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
