@@ -12,7 +12,10 @@ import { truthTests } from './truth.test';
 import { wizardSitesTests } from './wizardSites.test';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
+  // BIOSYNC_TEST_GREP (a regular expression on full test titles) runs part of the suite, e.g. one suite alone to show
+  // it does not depend on what an earlier one left behind: BIOSYNC_TEST_GREP='^issue 15' E2E_ONLY=exthost npm run test:e2e
+  const grep = process.env.BIOSYNC_TEST_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   // Each suite sets up what it needs (helpers.ts: nothingConfigured, freshSandbox), so any one can run alone; the
   // order below only keeps the cheap suites first.
