@@ -5,7 +5,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { secretKeys } from '../../src/vscode/adapters/secretStorageCredentials';
 import type { BioSyncTestApi } from '../../src/vscode/extension';
-import { api, config, setSetting, waitFor } from './helpers';
+import { config, freshSandbox, setSetting, waitFor } from './helpers';
 
 type Entry = Record<string, unknown> & { id: string };
 
@@ -18,12 +18,17 @@ export function wizardSitesTests(): void {
     let ask: BioSyncTestApi['dialogs']['ask'];
 
     suiteSetup(async () => {
-      a = await api();
+      // Its own sandbox: the suite must not depend on one an earlier suite left running.
+      const fresh = await freshSandbox();
+      a = fresh.a;
       ask = a.dialogs.ask;
       devices = config().get<Entry[]>('devices')!;
       sites = config().get<Entry[]>('sites')!;
-      live = devices.find((d) => d.id.startsWith('sandbox-') && a.host.scheduledHere(d.id))!;
-      assert.ok(live, `a running sandbox device in ${devices.map((d) => d.id).join(', ')}`);
+      live = devices.find((d) => d.id === fresh.deviceId)!;
+      assert.ok(
+        live && a.host.scheduledHere(live.id),
+        `the running sandbox device in ${devices.map((d) => d.id).join(', ')}`,
+      );
     });
 
     teardown(async () => {
