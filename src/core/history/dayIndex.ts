@@ -14,9 +14,8 @@
 // segment's tail, and a day whose index is missing or does not fit its segment is read in full.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { type EventLine, parseEventLine } from './historyLine';
-import { segmentPath } from './segmentFile';
+import { replaceFile, segmentPath } from './segmentFile';
 
 export const INDEX_NAME = /^(\d{4}-\d{2}-\d{2}|undated)\.idx$/;
 
@@ -183,13 +182,4 @@ export async function appendIndex(
   const text = entriesOf(await readRange(segmentPath(dir, day), 0, base), 0) + entries;
   await replaceFile(file, text);
   return { size: Buffer.byteLength(text), covers: end };
-}
-
-async function replaceFile(file: string, data: string): Promise<void> {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  await fs.promises.writeFile(tmp, data, { mode: 0o600 });
-  await fs.promises.rename(tmp, file);
 }

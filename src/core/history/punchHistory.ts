@@ -13,7 +13,6 @@
 // so all events of a punch are in one file and a search reads only the days it asks for.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { RunKind, RunSummary, PunchOutcome } from '../../shared/model';
 import type { HistoryPunch, HistoryQuery, HistoryResult, PunchLineage } from '../../shared/history';
 import type { HistoryRecorder } from '../ports';
@@ -21,7 +20,7 @@ import type { HistoryBatch, HistoryDismissal, HistoryPatch } from '../types';
 import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
 import { type EventLine, outcomeLine, punchFields } from './historyLine';
-import { appendLines, dayOf, listDays, rawPath, segmentPath, syncFile } from './segmentFile';
+import { appendLines, dayOf, listDays, rawPath, replaceFile, segmentPath, syncFile } from './segmentFile';
 import { appendIndex, type IndexMark, indexEntry, indexPath } from './dayIndex';
 import { findLineage, searchSegments } from './historySearch';
 
@@ -437,16 +436,6 @@ export class PunchHistory implements HistoryRecorder {
     }
     for (const [day, ls] of byDay) await appendLines(rawPath(dir, day), ls.join('\n') + '\n');
   }
-}
-
-/** Replaces a file by rename (no fsync): a reader sees the old or the new content, never a torn one. */
-async function replaceFile(file: string, data: string): Promise<void> {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  await fs.promises.writeFile(tmp, data, { mode: 0o600 });
-  await fs.promises.rename(tmp, file);
 }
 
 function patchLine(p: HistoryPatch, runId: string, at: string): EventLine {

@@ -1,5 +1,6 @@
 // Append-only segment files (JSON lines). A crash mid-append leaves a torn last line: the next append starts on a
 // fresh line so the torn bytes stay one unparsable line (skipped on read) and never swallow the next event.
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -87,4 +88,14 @@ export async function readSegmentBytes(file: string): Promise<Buffer> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
     throw e;
   }
+}
+
+/** Replaces a file by rename (no fsync): a reader sees the old or the new content, never a torn one. */
+export async function replaceFile(file: string, data: string): Promise<void> {
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  await fs.promises.writeFile(tmp, data, { mode: 0o600 });
+  await fs.promises.rename(tmp, file);
 }
