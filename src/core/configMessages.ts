@@ -73,6 +73,11 @@ export function describeUrl(v: string): string {
   return JSON.stringify(clip(v.replace(/\/\/[^/?#]*@/, '//…@'), 80));
 }
 
+/** A file path in a message: long ones lose their start, never the file name at the end. */
+export function describePath(file: string, max = 120): string {
+  return JSON.stringify(file.length > max ? `…${file.slice(file.length - max + 1)}` : file);
+}
+
 export function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }

@@ -4,7 +4,7 @@
 // key is what) is config.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clip, describe, describeUrl, joinKey, suggest, unknownKeyMessage } from './configMessages';
+import { clip, describe, describePath, describeUrl, joinKey, suggest, unknownKeyMessage } from './configMessages';
 import type { ConfigIssue } from './errors';
 
 export const CONFIG_LIMITS = {
@@ -269,14 +269,14 @@ function checkReadableFile(v: string, baseDir: string, problem: (m: string) => u
   if (v.trim() === '') return problem('expected the path of a PEM file, got an empty string');
   const file = path.resolve(baseDir, v);
   try {
-    if (!fs.statSync(file).isFile()) return problem(`${describe(file)} is not a file; expected a PEM file`);
+    if (!fs.statSync(file).isFile()) return problem(`${describePath(file)} is not a file; expected a PEM file`);
     fs.accessSync(file, fs.constants.R_OK);
     return file;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-    return problem(`cannot read the CA file ${describe(file)}: ${why}`);
+    return problem(`cannot read the CA file ${describePath(file)}: ${why}`);
   }
 }
 

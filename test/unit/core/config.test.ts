@@ -545,6 +545,13 @@ describe('config: validateConfig', () => {
       message: /cannot read the CA file ".*does-not-exist\.pem": it does not exist/,
     },
     {
+      // However deep the path, the message keeps its end: the file name the operator has to fix.
+      title: 'missing CA file deep in a long path',
+      raw: withDevice({ tls: { caFile: `${'very-long-folder-name/'.repeat(12)}does-not-exist.pem` } }),
+      key: 'devices[0].tls.caFile',
+      message: /cannot read the CA file "….*very-long-folder-name\/does-not-exist\.pem": it does not exist/,
+    },
+    {
       title: 'CA file is a directory',
       raw: withSite({ tls: { caFile: FIXTURES } }),
       key: 'sites[0].tls.caFile',
