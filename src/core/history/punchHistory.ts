@@ -363,6 +363,9 @@ export class PunchHistory implements HistoryRecorder {
       off += len + 1;
     }
     const file = indexPath(dir, day);
+    // The writer moves forward through the days: a day it has left is rarely appended to again, so its held entries
+    // are written now instead of waiting for the end of the run (a backlog of months held them all in memory).
+    for (const [other, held] of this.pending) if (other !== file && held.dir === dir) await this.flushIndex(other);
     const p = this.pending.get(file);
     if (p && p.end === base) Object.assign(p, { end, text: p.text + entries });
     else {

@@ -264,6 +264,22 @@ describe('core/history PunchHistory', () => {
     assert.equal(await k.fresh().catchUp('hq', ZONE), 0);
   });
 
+  it('the index entries of a day the writer has left are written then, not held until the run ends', async () => {
+    const k = kit();
+    const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').length : 0);
+    const idx = (day: string) => segment(k, day).replace(/\.jsonl$/, '.idx');
+    // The clock does not move: within one day only the first batch's entries are written at once.
+    await record(k, [outcome('1', '1001', '2026-11-20 08:00:00')]);
+    await record(k, [outcome('2', '1002', '2026-11-20 09:00:00')]);
+    assert.equal(lines(idx('2026-11-20')), 1, 'the second batch of the day is held');
+    await record(k, [outcome('3', '1003', '2026-11-21 08:00:00')]);
+    assert.equal(
+      lines(idx('2026-11-20')),
+      lines(segment(k, '2026-11-20')),
+      'moving to the next day wrote the held ones',
+    );
+  });
+
   it('a torn last line (killed mid-append) is skipped and never swallows the next event', async () => {
     const k = kit();
     await record(k, [outcome('1', '1001', '2026-11-20 08:00:00')]);
