@@ -181,6 +181,38 @@ function compileOne(cond: Condition, today: string): Predicate {
   }
 }
 
+/**
+ * A condition of the AND filters that an index can answer: names (`name =`/`name in`) or a bounded range of a
+ * Datetime column, in the same comparable form the predicate uses. The predicate still runs on every row the
+ * index gives, so this only narrows what is scanned. Undefined when the filters offer none (or do not parse:
+ * the full query then reports the error in its own order).
+ */
+export type Narrowing = { names: unknown[] } | { field: string; from?: string; to?: string };
+
+export function narrowing(meta: DocTypeMeta, filters: unknown, today: string): Narrowing | undefined {
+  try {
+    const conditions = parseFilters(meta, filters);
+    for (const { field, op, value } of conditions) {
+      if (field.fieldname !== 'name') continue;
+      if (op === 'in') return { names: listValue(value) };
+      if (op === '=' && value !== null) return { names: [value] };
+    }
+    for (const { field, op, value } of conditions) {
+      if (kindOf(field) !== 'datetime') continue;
+      const key = (): string => String(normalise('datetime', value));
+      if (op === 'between') {
+        const [from, to] = betweenBounds('datetime', value, today);
+        return { field: field.fieldname, from: String(from), to: String(to) };
+      }
+      if (op === '>=' || op === '>') return { field: field.fieldname, from: key() };
+      if (op === '<=' || op === '<') return { field: field.fieldname, to: key() };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
 /** AND of `filters`, further AND-ed with the OR of `or_filters` when given. */
 export function compileFilters(meta: DocTypeMeta, filters: unknown, orFilters: unknown, today: string): Predicate {
   const all = parseFilters(meta, filters).map((c) => compileOne(c, today));

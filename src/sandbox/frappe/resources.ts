@@ -4,6 +4,7 @@ import { columnsOf, doctypes, type DocTypeMeta } from './doctypes';
 import { type DocContext, getDoc, insertDoc, metaOf, updateDoc } from './documents';
 import { bareNoPermission, noPermission, roleDenied } from './errors';
 import { hasPermission, readsPermlevel, type PermType } from './permissions';
+import { narrowing } from './filters';
 import { countRows, runList, type ListArgs } from './query';
 import type { FrappeStore } from './store';
 import { collate, type Doc } from './table';
@@ -122,7 +123,8 @@ export function listDocs(ctx: DocContext, doctype: string, args: ListArgs): unkn
   const today = siteToday(ctx.store.now(), ctx.store.timeZone);
   // Fields the user may not read are silently dropped from `fields` (i1b), not refused.
   const hidden = hiddenFields(ctx.store, meta, ctx.user);
-  return runList(meta, visibleRows(ctx, meta, ctx.store.rows(meta.name)), args, today, hidden);
+  const rows = ctx.store.rows(meta.name, narrowing(meta, args.filters, today));
+  return runList(meta, visibleRows(ctx, meta, rows), args, today, hidden);
 }
 
 export function countDocs(ctx: DocContext, doctype: string, filters: unknown): number {
