@@ -543,7 +543,9 @@ export class DeviceRun {
       if (cursor) this.state.cursor = cursor;
       return;
     }
-    await this.writer.append(outcomes);
+    // Each punch is encoded once, for the run record and the history.
+    const json = outcomes.map((o) => JSON.stringify(o));
+    await this.writer.append(outcomes, json);
     await this.writer.patch(patches);
     const byKey = new Map(punches.map((p) => [p.key, p]));
     const upsert = outcomes
@@ -568,6 +570,7 @@ export class DeviceRun {
           runId: this.req.runId,
           runKind: this.req.kind,
           outcomes,
+          json,
           zone: this.deviceZone,
         },
         historyPatches(patches, pendingTimes),

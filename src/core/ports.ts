@@ -140,8 +140,11 @@ export interface UserControl {
 // State
 
 export interface RunRecordWriter {
-  /** Appends outcomes durably (fsync'd before it resolves). */
-  append(outcomes: PunchOutcome[]): Promise<void>;
+  /**
+   * Appends outcomes durably (fsync'd before it resolves). `json`, when given, is JSON.stringify of each outcome,
+   * written as is (the caller encodes each punch once, for this record and the history).
+   */
+  append(outcomes: PunchOutcome[], json?: string[]): Promise<void>;
   /** Records later facts about punches already appended (e.g. the user-control result applied at run end). */
   patch(patches: { key: string; patch: Partial<PunchOutcome> }[]): Promise<void>;
   /** Resolves to 'diskFull' when the summary could only be written over its reserved space (the disk is full). */

@@ -264,6 +264,8 @@ export interface HistoryBatch {
   runId: string;
   runKind: RunKind;
   outcomes: PunchOutcome[];
+  /** JSON.stringify of each outcome, as the run record holds it (the history embeds it rather than encode again). */
+  json?: string[];
   /** The BioTime records of the batch, by punch key (kept for the lineage). */
   raw?: Map<string, Record<string, unknown>>;
   /** IANA zone of BioTime's naive times, to store each punch's instant. */

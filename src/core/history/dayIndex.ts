@@ -14,8 +14,8 @@
 // segment's tail, and a day whose index is missing or does not fit its segment is read in full.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EventLine, parseEventLine } from './historyLine';
-import { replaceFile, segmentPath } from './segmentFile';
+import { type EventLine, indexTail, parseEventLine } from './historyLine';
+import { replaceFile, scratchBytes, segmentPath } from './segmentFile';
 
 export const INDEX_NAME = /^(\d{4}-\d{2}-\d{2}|undated)\.idx$/;
 
@@ -23,22 +23,9 @@ export function indexPath(dir: string, day: string): string {
   return path.join(dir, `${day}.idx`);
 }
 
-// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
-
-/** A value as it appears in the index (and in a needle): JSON string escapes, no quotes. */
-export function esc(v: string | null | undefined): string {
-  if (!v) return '';
-  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v).slice(1, -1) : v;
-}
-
 /** The index line of a segment line at `off` of `len` bytes (without its line feed). */
 export function indexEntry(l: EventLine, off: number, len: number): string {
-  const head = `${l.k}\t${off}\t${len}\t`;
-  if (l.v === 'p') return `${head}kp\n`;
-  const kind = l.v === 'x' ? 'x' : l.rk === 'rerun' ? 'or' : 'o';
-  const outcome = l.v === 'x' ? 'dismissed' : (l.o ?? '');
-  return `${head}k${kind}\to${outcome}\tc${esc(l.c)}\te${esc(l.e)}\ts${esc(l.ts)}\ta${esc(l.ta)}\tn${esc(l.n)}\tN${esc(l.en)}\n`;
+  return `${l.k}\t${off}\t${len}\t${indexTail(l)}`;
 }
 
 /**
@@ -139,6 +126,30 @@ export function readIndex(dir: string, day: string, segmentSize: number): Buffer
 export interface IndexMark {
   size: number;
   covers: number;
+}
+
+/**
+ * The writer's common case, in synchronous calls (see appendLinesNow): the index is where this process left it and
+ * covers the segment up to `base`, so `entries` go straight after it. Undefined when the file is not as left (the
+ * caller then goes through appendIndex, which completes or rebuilds it).
+ */
+export function appendIndexNow(
+  file: string,
+  known: IndexMark,
+  base: number,
+  end: number,
+  entries: string,
+): IndexMark | undefined {
+  if (known.covers !== base) return undefined;
+  const fd = fs.openSync(file, 'a', 0o600);
+  try {
+    if (fs.fstatSync(fd).size !== known.size) return undefined;
+    const bytes = scratchBytes(entries);
+    for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+    return { size: known.size + bytes.length, covers: end };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**

@@ -146,12 +146,15 @@ interface Needles {
 function needlesOf(q: HistoryQuery): Needles {
   const j = (v: string) => Buffer.from(JSON.stringify(v).slice(1, -1));
   const field = (k: string, v: string) => Buffer.concat([Buffer.from(`"${k}":"`), j(v), Buffer.from('"')]);
+  // Each field under its short name (events written inline, and dismissals) and its outcome name (`x`, see
+  // outcomeLineWriter): a line holding either is a candidate.
+  const both = (short: string, long: string, v: string) => [field(short, v), field(long, v)];
   const groups: Buffer[][] = [];
-  if (q.empCode) groups.push([field('c', q.empCode)]);
-  if (q.terminal) groups.push([field('ts', q.terminal), field('ta', q.terminal)]);
-  if (q.employee) groups.push([field('e', q.employee)]);
+  if (q.empCode) groups.push(both('c', 'empCode', q.empCode));
+  if (q.terminal) groups.push([...both('ts', 'terminalSn', q.terminal), ...both('ta', 'terminalAlias', q.terminal)]);
+  if (q.employee) groups.push(both('e', 'employee', q.employee));
   if (q.outcome === 'rerun') groups.push([Buffer.from('"rk":"rerun"')]);
-  else if (q.outcome) groups.push([field('o', q.outcome)]);
+  else if (q.outcome) groups.push(both('o', 'outcome', q.outcome));
   return { groups, name: q.name ? JSON.stringify(q.name).slice(1, -1).toLowerCase() : undefined };
 }
 

@@ -3,7 +3,7 @@
 // caller still checks each folded punch against the query: the index only narrows, it never decides.
 import * as fs from 'node:fs';
 import type { HistoryQuery } from '../../shared/history';
-import { esc } from './dayIndex';
+import { esc } from './historyLine';
 import { type EventLine, parseEventLine } from './historyLine';
 
 /** Groups of alternatives (a candidate line holds one of every group), and a case-insensitive name needle. */

@@ -19,9 +19,19 @@ import type { HistoryRecorder } from '../ports';
 import type { HistoryBatch, HistoryDismissal, HistoryPatch } from '../types';
 import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
-import { type EventLine, outcomeLine, punchFields } from './historyLine';
-import { appendLines, dayOf, listDays, rawPath, replaceFile, segmentPath, syncFile } from './segmentFile';
-import { appendIndex, type IndexMark, indexEntry, indexPath } from './dayIndex';
+import { type EventLine, indexTail, outcomeLine, outcomeLineWriter, outcomeTail, punchFields } from './historyLine';
+import {
+  appendLines,
+  appendLinesNow,
+  scratchLines,
+  dayOf,
+  listDays,
+  rawPath,
+  replaceFile,
+  segmentPath,
+  syncFile,
+} from './segmentFile';
+import { appendIndex, appendIndexNow, type IndexMark, indexPath } from './dayIndex';
 import { findLineage, searchSegments } from './historySearch';
 
 export const DEFAULT_HISTORY_DAYS = 400;
@@ -92,8 +102,18 @@ export class PunchHistory implements HistoryRecorder {
       if (b.zone) await this.noteZone(b.deviceId, dir, b.zone);
       const at = this.options.now().toISOString();
       // No instant per line: converting every punch time cost as much as the rest of the line (see noteZone).
-      const lines = b.outcomes.map((o) => outcomeLine(o, b.runId, b.runKind, at, null));
-      for (const p of patches) lines.push(patchLine(p, b.runId, at));
+      // Each outcome's JSON as the run record holds it (the engine encodes a punch once for both).
+      const json = b.json?.length === b.outcomes.length ? b.json : b.outcomes.map((o) => JSON.stringify(o));
+      const line = outcomeLineWriter(b.runId, b.runKind, at);
+      let date = '';
+      let day = '';
+      const lines = b.outcomes.map((o, i): Prepared => {
+        // A batch is nearly always one day: its date is checked once.
+        const t = o.punchTime ?? '';
+        if (t.slice(0, 10) !== date) [date, day] = [t.slice(0, 10), dayOf(t)];
+        return { day, key: o.key, text: line(json[i], o.key, null), tail: outcomeTail(o, b.runKind) };
+      });
+      for (const p of patches) lines.push(prepared(patchLine(p, b.runId, at)));
       await this.appendByDay(dir, lines);
       await this.markRun(b.deviceId, b.runId);
     });
@@ -108,7 +128,7 @@ export class PunchHistory implements HistoryRecorder {
       const at = this.options.now().toISOString();
       await this.appendByDay(
         dir,
-        patches.map((p) => patchLine(p, runId, at)),
+        patches.map((p) => prepared(patchLine(p, runId, at))),
       );
       await this.markRun(deviceId, runId);
     });
@@ -121,7 +141,7 @@ export class PunchHistory implements HistoryRecorder {
     const at = this.options.now().toISOString();
     await this.appendByDay(
       dir,
-      punches.map((p) => ({ k: p.key, v: 'x', r: '', a: at, ...punchFields(p, null), o: 'dismissed' })),
+      punches.map((p) => prepared({ k: p.key, v: 'x', r: '', a: at, ...punchFields(p, null), o: 'dismissed' })),
     );
     await this.syncSegments(); // no run record holds a dismissal: the history's copy is synced at once
   }
@@ -250,7 +270,7 @@ export class PunchHistory implements HistoryRecorder {
   }
 
   private async markRun(deviceId: string, runId: string): Promise<void> {
-    const size = await this.runFileSize(runId);
+    const size = this.runFileSizeNow(runId);
     if (size !== undefined) await this.mark(deviceId, runId, size);
   }
 
@@ -300,6 +320,11 @@ export class PunchHistory implements HistoryRecorder {
     this.zones.set(deviceId, zone);
   }
 
+  /** The run record's size, in one synchronous stat (asked after every batch; see appendLinesNow). */
+  private runFileSizeNow(runId: string): number | undefined {
+    return fs.statSync(path.join(this.runsDir, `${encodeURIComponent(runId)}.jsonl`), { throwIfNoEntry: false })?.size;
+  }
+
   private async runFileSize(runId: string): Promise<number | undefined> {
     try {
       return (await fs.promises.stat(path.join(this.runsDir, `${encodeURIComponent(runId)}.jsonl`))).size;
@@ -333,14 +358,15 @@ export class PunchHistory implements HistoryRecorder {
     }
     const dir = this.deviceDir(deviceId);
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-    await this.appendByDay(dir, lines);
+    await this.appendByDay(dir, lines.map(prepared));
     await this.mark(deviceId, runId, end, true);
     return lines.length;
   }
 
-  private async appendByDay(dir: string, lines: EventLine[]): Promise<void> {
-    const byDay = new Map<string, EventLine[]>();
-    for (const l of lines) push(byDay, dayOf(l.t ?? ''), l);
+  private async appendByDay(dir: string, lines: Prepared[]): Promise<void> {
+    if (lines.length && lines.every((l) => l.day === lines[0].day)) return this.appendDay(dir, lines[0].day, lines);
+    const byDay = new Map<string, Prepared[]>();
+    for (const l of lines) push(byDay, l.day, l);
     for (const [day, ls] of byDay) await this.appendDay(dir, day, ls);
   }
 
@@ -349,23 +375,29 @@ export class PunchHistory implements HistoryRecorder {
    * held in memory and written at most every MARK_EVERY_MS per day (and at the next catch-up): a search completes an
    * index that is behind from the segment's tail, so this saves an open and a write per batch and day.
    */
-  private async appendDay(dir: string, day: string, lines: EventLine[]): Promise<void> {
-    const texts = lines.map((l) => JSON.stringify(l));
+  private async appendDay(dir: string, day: string, lines: Prepared[]): Promise<void> {
+    // One buffer for the batch, and each line's length as it was encoded.
+    const lengths: number[] = [];
+    const bytes = scratchLines(
+      lines.map((l) => l.text),
+      lengths,
+    );
     const seg = segmentPath(dir, day);
     // No fsync per batch (the run record is the durable copy): the segment is synced before the progress mark that
     // says it holds these lines, so a power cut can lose lines only together with their mark (they are replayed).
     this.unsynced.add(seg);
-    const { base, end } = await appendLines(seg, texts.join('\n') + '\n', false);
+    const { base, end } = appendLinesNow(seg, bytes);
     let entries = '';
-    for (let i = 0, off = base; i < texts.length; i++) {
-      const len = Buffer.byteLength(texts[i]);
-      entries += indexEntry(lines[i], off, len);
-      off += len + 1;
+    for (let i = 0, pos = base; i < lines.length; i++) {
+      entries += `${lines[i].key}\t${pos}\t${lengths[i]}\t${lines[i].tail}`;
+      pos += lengths[i] + 1;
     }
     const file = indexPath(dir, day);
     // The writer moves forward through the days: a day it has left is rarely appended to again, so its held entries
     // are written now instead of waiting for the end of the run (a backlog of months held them all in memory).
     for (const [other, held] of this.pending) if (other !== file && held.dir === dir) await this.flushIndex(other);
+    // Where this process left the index (after its first write of the day): entries go straight on, no holding.
+    if (!this.pending.has(file) && this.appendIndexNow(file, base, end, entries)) return;
     const p = this.pending.get(file);
     if (p && p.end === base) Object.assign(p, { end, text: p.text + entries });
     else {
@@ -376,6 +408,21 @@ export class PunchHistory implements HistoryRecorder {
     const last = this.flushedAt.get(file);
     if (last === undefined || at < last || at - last >= MARK_EVERY_MS || this.pending.get(file)!.text.length > 1 << 20)
       await this.flushIndex(file, at);
+  }
+
+  /** True when the entries were appended to an index this process left as it is (a failure leaves it behind). */
+  private appendIndexNow(file: string, base: number, end: number, entries: string): boolean {
+    const known = this.marks.get(file);
+    if (!known) return false;
+    try {
+      const mark = appendIndexNow(file, known, base, end, entries);
+      if (mark) this.marks.set(file, mark);
+      return !!mark;
+    } catch {
+      // The segment holds the lines: a reader completes the index from it, and so does the next append here.
+      this.marks.delete(file);
+      return true;
+    }
   }
 
   /** Writes the entries held for an index file; a failure only leaves the index behind its segment. */
@@ -439,6 +486,18 @@ export class PunchHistory implements HistoryRecorder {
     }
     for (const [day, ls] of byDay) await appendLines(rawPath(dir, day), ls.join('\n') + '\n');
   }
+}
+
+/** A line ready to append: its day segment, its text, and its index entry after key, offset and length. */
+interface Prepared {
+  day: string;
+  key: string;
+  text: string;
+  tail: string;
+}
+
+function prepared(l: EventLine): Prepared {
+  return { day: dayOf(l.t ?? ''), key: l.k, text: JSON.stringify(l), tail: indexTail(l) };
 }
 
 function patchLine(p: HistoryPatch, runId: string, at: string): EventLine {

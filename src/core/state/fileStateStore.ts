@@ -206,17 +206,23 @@ export class FileStateStore implements SyncStateStore {
     await this.pruneRuns(summary.deviceId);
     const fh = await this.writing(fs.promises.open(`${base}.jsonl`, 'a', 0o600));
     let closed = false;
-    const writeLines = async (lines: RunLine[]) => {
+    const writeLines = async (lines: Array<RunLine | string>) => {
       if (!lines.length || closed) return;
       await this.writing(
         (async () => {
-          await fh.write(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+          await fh.write(lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
           await fh.sync();
         })(),
       );
     };
     return {
-      append: (outcomes) => writeLines(outcomes.map((o) => ({ t: 'o', o }))),
+      // `{"t":"o","o":<outcome>}`: the same bytes as JSON.stringify({ t: 'o', o }).
+      append: (outcomes, json) =>
+        writeLines(
+          json?.length === outcomes.length
+            ? json.map((j) => `{"t":"o","o":${j}}`)
+            : outcomes.map((o): RunLine => ({ t: 'o', o })),
+        ),
       patch: (patches) => writeLines(patches.map((p) => ({ t: 'p', key: p.key, patch: p.patch }))),
       finish: async (final) => {
         if (!closed) {

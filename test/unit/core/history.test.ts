@@ -264,19 +264,24 @@ describe('core/history PunchHistory', () => {
     assert.equal(await k.fresh().catchUp('hq', ZONE), 0);
   });
 
-  it('the index entries of a day the writer has left are written then, not held until the run ends', async () => {
+  it('index entries are appended with each batch, so the index keeps up with its segment', async () => {
     const k = kit();
     const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').length : 0);
     const idx = (day: string) => segment(k, day).replace(/\.jsonl$/, '.idx');
-    // The clock does not move: within one day only the first batch's entries are written at once.
+    // The clock does not move: nothing here is written because time passed.
     await record(k, [outcome('1', '1001', '2026-11-20 08:00:00')]);
     await record(k, [outcome('2', '1002', '2026-11-20 09:00:00')]);
-    assert.equal(lines(idx('2026-11-20')), 1, 'the second batch of the day is held');
+    assert.equal(lines(idx('2026-11-20')), 2, 'the second batch of the day is indexed at once');
     await record(k, [outcome('3', '1003', '2026-11-21 08:00:00')]);
-    assert.equal(
-      lines(idx('2026-11-20')),
-      lines(segment(k, '2026-11-20')),
-      'moving to the next day wrote the held ones',
+    assert.deepEqual([lines(idx('2026-11-20')), lines(idx('2026-11-21'))], [2, 1]);
+    // An index that is not as the writer left it (here: deleted) is completed from its segment, not appended to.
+    fs.rmSync(idx('2026-11-21'));
+    await record(k, [outcome('4', '1004', '2026-11-21 09:00:00')]);
+    await k.history.flush();
+    assert.equal(lines(idx('2026-11-21')), 2);
+    assert.deepEqual(
+      (await k.history.search(['hq'], { limit: 10, empCode: '1003' })).punches.map((p) => p.key),
+      ['3'],
     );
   });
 
@@ -301,19 +306,21 @@ describe('core/history PunchHistory', () => {
     fs.rmdirSync(dayFile);
     // The run goes on: its next batch is appended to the run record, then the history hears of it.
     const o2 = [outcome('2', '1002', '2026-11-20 08:05:00')];
-    const w = await k.store.startRun({
+    const summary = {
       runId,
       deviceId: 'hq',
-      kind: 'sync',
-      status: 'running',
+      kind: 'sync' as const,
+      status: 'running' as const,
       startedAt: '',
       finishedAt: null,
       durationMs: null,
       counts: emptyCounts(),
       cursorBefore: null,
       cursorAfter: null,
-    });
+    };
+    const w = await k.store.startRun(summary);
     await w.append(o2);
+    await w.finish({ ...summary, status: 'completed' }); // closes the run record (no file handle left to the GC)
     await k.history.recordBatch({ deviceId: 'hq', runId, runKind: 'sync', outcomes: o2, zone: ZONE });
     assert.deepEqual(
       (await k.all()).map((p) => p.key),
