@@ -25,6 +25,19 @@ export interface Job {
   writeMode?: string;
   /** Engine only: false runs it without the punch history (bench/history.ts measures what the history costs). */
   history?: boolean;
+  /**
+   * Engine only: after the sync, write the run's outcomes into a fresh punch history in this process, batch by batch as
+   * the engine hands them over, and report the CPU of each part (ContenderRun.historyCost).
+   */
+  replayHistory?: boolean;
+}
+
+/** The engine's CPU for a sync and the history's CPU for the same punches, measured one after the other in one process. */
+export interface HistoryCost {
+  punches: number;
+  batches: number;
+  engineCpuMs: number;
+  historyCpuMs: number;
 }
 
 /** Event-loop delay of the contender's process during the sync (perf_hooks.monitorEventLoopDelay, 1 ms resolution). */
@@ -52,6 +65,7 @@ export interface Counts {
 export interface ContenderRun {
   counts: Counts;
   notes: string[];
+  historyCost?: HistoryCost;
 }
 
 export interface RssSample {
@@ -77,6 +91,7 @@ export interface JobResult {
   counts: Counts;
   notes: string[];
   eventLoop: EventLoopFigures;
+  historyCost?: HistoryCost;
   error?: string;
 }
 
