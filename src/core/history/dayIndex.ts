@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type EventLine, indexTail, parseEventLine } from './historyLine';
-import { replaceFile, scratchBytes, segmentPath } from './segmentFile';
+import { type AppendFiles, replaceFile, scratchBytes, segmentPath } from './segmentFile';
 
 export const INDEX_NAME = /^(\d{4}-\d{2}-\d{2}|undated)\.idx$/;
 
@@ -129,11 +129,12 @@ export interface IndexMark {
 }
 
 /**
- * The writer's common case, in synchronous calls (see appendLinesNow): the index is where this process left it and
- * covers the segment up to `base`, so `entries` go straight after it. Undefined when the file is not as left (the
+ * The writer's common case: the index is where this process left it and covers the segment up to `base`, so
+ * `entries` go straight after it (through the writer's open files). Undefined when the file is not as left (the
  * caller then goes through appendIndex, which completes or rebuilds it).
  */
 export function appendIndexNow(
+  files: AppendFiles,
   file: string,
   known: IndexMark,
   base: number,
@@ -141,15 +142,8 @@ export function appendIndexNow(
   entries: string,
 ): IndexMark | undefined {
   if (known.covers !== base) return undefined;
-  const fd = fs.openSync(file, 'a', 0o600);
-  try {
-    if (fs.fstatSync(fd).size !== known.size) return undefined;
-    const bytes = scratchBytes(entries);
-    for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
-    return { size: known.size + bytes.length, covers: end };
-  } finally {
-    fs.closeSync(fd);
-  }
+  const bytes = scratchBytes(entries);
+  return files.appendAt(file, known.size, bytes) ? { size: known.size + bytes.length, covers: end } : undefined;
 }
 
 /**

@@ -35,13 +35,23 @@ export interface EventLine {
   rc?: boolean;
 }
 
-// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
-export const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+/**
+ * True when JSON.stringify writes `v` as is between quotes: no quote, backslash or control character, and (to stay on
+ * the safe side of well-formed JSON and of JavaScript string literals) no surrogate, U+2028 or U+2029.
+ */
+function plainText(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff) || c === 0x2028 || c === 0x2029)
+      return false;
+  }
+  return true;
+}
 
 /** A value as it appears in the index (and in a needle): JSON string escapes, no quotes. */
 export function esc(v: string | null | undefined): string {
   if (!v) return '';
-  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v).slice(1, -1) : v;
+  return plainText(v) ? v : JSON.stringify(v).slice(1, -1);
 }
 
 /** An index line after its key, offset and length (these are known only when the line is appended; dayIndex.ts). */
@@ -57,22 +67,28 @@ export function indexTail(l: EventLine): string {
  * JSON text the run record holds (`json`, JSON.stringify of the outcome). Encoding each punch once for both files
  * halved what keeping the history costs per punch. Readers see the same EventLine as before (parseEventLine expands
  * `x` with outcomeLine), and older lines, written with the outcome's fields inline, read as they always did.
- * `outcomeLineWriter` fixes what every line of a batch shares (run, kind, time of writing) once.
+ * `outcomeLineWriter` fixes what every line of a batch shares (run, kind, time of writing) once, and gives each line's
+ * head: the line is the head, the outcome's JSON and a closing brace.
  */
 export function outcomeLineWriter(
   runId: string,
   runKind: RunKind,
   at: string,
-): (json: string, key: string, instant: string | null) => string {
+): (key: string, instant: string | null) => string {
   const shared = `,"v":"o","r":${JSON.stringify(runId)},"a":${JSON.stringify(at)}${runKind === 'rerun' ? ',"rk":"rerun"' : ''}`;
-  return (json, key, instant) => {
-    const k = NEEDS_ESCAPE.test(key) ? JSON.stringify(key) : `"${key}"`;
+  return (key, instant) => {
+    const k = plainText(key) ? `"${key}"` : JSON.stringify(key);
     const pi = instant === null ? '' : `,"pi":${JSON.stringify(instant)}`;
-    return `{"k":${k}${shared}${pi},"x":${json}}`;
+    return `{"k":${k}${shared}${pi},"x":`;
   };
 }
 
-/** `indexTail(outcomeLine(o, …))` without the line object; one escape test for all six values (rarely any needs it). */
+/** The whole line: a head from outcomeLineWriter, then the outcome's JSON (the writer writes the parts one by one). */
+export function outcomeLineText(head: string, json: string): string {
+  return `${head}${json}}`;
+}
+
+/** `indexTail(outcomeLine(o, …))` without the line object. */
 export function outcomeTail(o: PunchOutcome, runKind: RunKind): string {
   const kind = runKind === 'rerun' ? 'or' : 'o';
   const { empCode: c, employee: e, terminalSn: ts, terminalAlias: ta, name: n, employeeName: en } = o;
@@ -81,9 +97,12 @@ export function outcomeTail(o: PunchOutcome, runKind: RunKind): string {
     typeof ts === 'string' &&
     typeof ta === 'string' &&
     typeof n === 'string' &&
-    (e === null || e === undefined || typeof e === 'string') &&
-    (en === null || en === undefined || typeof en === 'string') &&
-    !NEEDS_ESCAPE.test(c + (e ?? '') + ts + ta + n + (en ?? ''))
+    (e === null || e === undefined || (typeof e === 'string' && plainText(e))) &&
+    (en === null || en === undefined || (typeof en === 'string' && plainText(en))) &&
+    plainText(c) &&
+    plainText(ts) &&
+    plainText(ta) &&
+    plainText(n)
   )
     return `k${kind}\to${o.outcome ?? ''}\tc${c}\te${e ?? ''}\ts${ts}\ta${ta}\tn${n}\tN${en ?? ''}\n`;
   return `k${kind}\to${o.outcome ?? ''}\tc${esc(c)}\te${esc(e)}\ts${esc(ts)}\ta${esc(ta)}\tn${esc(n)}\tN${esc(en)}\n`;

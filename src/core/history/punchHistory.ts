@@ -22,7 +22,7 @@ import { naiveToInstant } from '../time';
 import { type EventLine, indexTail, outcomeLine, outcomeLineWriter, outcomeTail, punchFields } from './historyLine';
 import {
   appendLines,
-  appendLinesNow,
+  AppendFiles,
   scratchLines,
   dayOf,
   listDays,
@@ -69,6 +69,8 @@ export class PunchHistory implements HistoryRecorder {
   /** Per device: when progress.json was last written (ms), and whether the progress held in memory is newer. */
   private readonly markedAt = new Map<string, number>();
   private readonly dirty = new Set<string>();
+  /** The segments and indexes being appended to, kept open between batches (closed by flush()). */
+  private readonly files = new AppendFiles();
   /** Devices whose every day has an index (segments written before the index existed get one, a few per run). */
   private readonly indexed = new Set<string>();
 
@@ -111,7 +113,7 @@ export class PunchHistory implements HistoryRecorder {
         // A batch is nearly always one day: its date is checked once.
         const t = o.punchTime ?? '';
         if (t.slice(0, 10) !== date) [date, day] = [t.slice(0, 10), dayOf(t)];
-        return { day, key: o.key, text: line(json[i], o.key, null), tail: outcomeTail(o, b.runKind) };
+        return { day, key: o.key, text: line(o.key, null), json: json[i], tail: outcomeTail(o, b.runKind) };
       });
       for (const p of patches) lines.push(prepared(patchLine(p, b.runId, at)));
       await this.appendByDay(dir, lines);
@@ -195,6 +197,7 @@ export class PunchHistory implements HistoryRecorder {
     for (const deviceId of [...this.dirty])
       await this.writeProgress(deviceId, await this.loadProgress(deviceId), this.options.now().getTime());
     await this.syncSegments();
+    this.files.closeAll();
   }
 
   /** Drops the day segments older than historyDays (once a day per device). */
@@ -203,6 +206,7 @@ export class PunchHistory implements HistoryRecorder {
     const today = now.toISOString().slice(0, 10);
     if (this.prunedOn.get(deviceId) === today) return [];
     this.prunedOn.set(deviceId, today);
+    this.files.closeAll(); // nothing held open where files are about to be deleted
     const cutoff = new Date(now.getTime() - (this.options.historyDays() + 1) * 86_400_000).toISOString().slice(0, 10);
     const dir = this.deviceDir(deviceId);
     const dropped: string[] = [];
@@ -259,6 +263,7 @@ export class PunchHistory implements HistoryRecorder {
     } catch (e) {
       this.broken.add(runId);
       this.made.clear(); // the folder may be what went away
+      this.files.closeAll();
       throw e;
     }
   }
@@ -378,15 +383,12 @@ export class PunchHistory implements HistoryRecorder {
   private async appendDay(dir: string, day: string, lines: Prepared[]): Promise<void> {
     // One buffer for the batch, and each line's length as it was encoded.
     const lengths: number[] = [];
-    const bytes = scratchLines(
-      lines.map((l) => l.text),
-      lengths,
-    );
+    const bytes = scratchLines(lines, lengths);
     const seg = segmentPath(dir, day);
     // No fsync per batch (the run record is the durable copy): the segment is synced before the progress mark that
     // says it holds these lines, so a power cut can lose lines only together with their mark (they are replayed).
     this.unsynced.add(seg);
-    const { base, end } = appendLinesNow(seg, bytes);
+    const { base, end } = this.files.appendLines(seg, bytes);
     let entries = '';
     for (let i = 0, pos = base; i < lines.length; i++) {
       entries += `${lines[i].key}\t${pos}\t${lengths[i]}\t${lines[i].tail}`;
@@ -415,7 +417,7 @@ export class PunchHistory implements HistoryRecorder {
     const known = this.marks.get(file);
     if (!known) return false;
     try {
-      const mark = appendIndexNow(file, known, base, end, entries);
+      const mark = appendIndexNow(this.files, file, known, base, end, entries);
       if (mark) this.marks.set(file, mark);
       return !!mark;
     } catch {
@@ -488,11 +490,15 @@ export class PunchHistory implements HistoryRecorder {
   }
 }
 
-/** A line ready to append: its day segment, its text, and its index entry after key, offset and length. */
+/**
+ * A line ready to append: its day segment, its text, and its index entry after key, offset and length. An outcome's
+ * line is `text`, `json` and a closing brace, written in parts so the outcome's JSON is not copied into a new string.
+ */
 interface Prepared {
   day: string;
   key: string;
   text: string;
+  json?: string;
   tail: string;
 }
 

@@ -54,45 +54,111 @@ export function scratchBytes(text: string): Buffer {
 }
 
 /**
- * Lines encoded one after the other into the reused buffer (each followed by a line feed), without joining them into
- * one string first; `lengths[i]` is line i's byte length. Same lifetime as scratchBytes.
+ * Lines encoded one after the other into the reused buffer, each followed by a line feed: a line is `text`, or
+ * `text`, `json` and a closing brace (written in parts, never joined into one string). `lengths[i]` is line i's byte
+ * length. Same lifetime as scratchBytes.
  */
-export function scratchLines(texts: readonly string[], lengths: number[]): Buffer {
+export function scratchLines(lines: ReadonlyArray<{ text: string; json?: string }>, lengths: number[]): Buffer {
   let worst = 0;
-  for (const t of texts) worst += t.length * 3 + 1; // UTF-8 needs at most 3 bytes per UTF-16 unit
+  // UTF-8 needs at most 3 bytes per UTF-16 unit.
+  for (const l of lines) worst += (l.text.length + (l.json?.length ?? 0)) * 3 + 2;
   if (worst > scratch.length) scratch = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(worst)));
   let off = 0;
   lengths.length = 0;
-  for (const t of texts) {
-    const n = scratch.write(t, off);
-    lengths.push(n);
-    off += n;
+  for (const l of lines) {
+    const start = off;
+    off += scratch.write(l.text, off);
+    if (l.json !== undefined) {
+      off += scratch.write(l.json, off);
+      scratch[off++] = 0x7d; // }
+    }
+    lengths.push(off - start);
     scratch[off++] = 0x0a;
   }
   return scratch.subarray(0, off);
 }
 
 /**
- * `appendLines` without the fsync, in synchronous calls: the writer appends a batch of a few dozen KB to the page
- * cache, where five awaited file operations cost more CPU than the writing itself (about 2 µs per punch of the
- * engine's 100). The fsync that makes the lines durable stays asynchronous (syncFile).
+ * The files the writer appends to batch after batch (a day's segment and index), kept open between batches: an
+ * open, a stat and a close per file and batch cost more than the write itself. Calls are synchronous (a batch is a
+ * few dozen KB into the page cache; the fsync that makes it durable stays asynchronous, syncFile). Before each use one
+ * fstat checks the file is still there under its name (deleted or replaced: it is opened again) and gives its size
+ * as it is now, so another writer's bytes are never overwritten or miscounted. Close them when a run ends.
  */
-export function appendLinesNow(file: string, bytes: Buffer): { base: number; end: number } {
-  const fd = fs.openSync(file, 'a+', 0o600);
-  try {
-    const { size } = fs.fstatSync(fd);
-    let prefix = 0;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      fs.readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = 1;
+export class AppendFiles {
+  private readonly fds = new Map<string, number>();
+  /** Per file: where this process's last append ended (its last byte is then a line feed). */
+  private readonly ends = new Map<string, number>();
+
+  constructor(private readonly max = 4) {}
+
+  /** Appends whole lines after the file's last complete line; returns where they start and where they end. */
+  appendLines(file: string, bytes: Buffer): { base: number; end: number } {
+    const { fd, size } = this.open(file);
+    try {
+      let prefix = 0;
+      if (size > 0 && this.ends.get(file) !== size) {
+        const last = Buffer.alloc(1);
+        fs.readSync(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = 1;
+      }
+      if (prefix) writeAll(fd, Buffer.from('\n'));
+      writeAll(fd, bytes);
+      const end = size + prefix + bytes.length;
+      this.ends.set(file, end);
+      return { base: size + prefix, end };
+    } catch (e) {
+      this.close(file);
+      throw e;
     }
-    const out = prefix ? Buffer.concat([Buffer.from('\n'), bytes]) : bytes;
-    for (let done = 0; done < out.length;) done += fs.writeSync(fd, out, done, out.length - done);
-    return { base: size + prefix, end: size + out.length };
-  } finally {
-    fs.closeSync(fd);
   }
+
+  /** Appends `bytes` if the file is `size` bytes long now; false (nothing written) otherwise. */
+  appendAt(file: string, size: number, bytes: Buffer): boolean {
+    const h = this.open(file);
+    try {
+      if (h.size !== size) return false;
+      writeAll(h.fd, bytes);
+      return true;
+    } catch (e) {
+      this.close(file);
+      throw e;
+    }
+  }
+
+  close(file: string): void {
+    const fd = this.fds.get(file);
+    this.fds.delete(file);
+    this.ends.delete(file);
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+
+  closeAll(): void {
+    for (const file of [...this.fds.keys()]) this.close(file);
+  }
+
+  private open(file: string): { fd: number; size: number } {
+    const kept = this.fds.get(file);
+    if (kept !== undefined) {
+      const st = fs.fstatSync(kept);
+      if (st.nlink > 0) return { fd: kept, size: st.size };
+      this.close(file); // deleted or replaced under its name since
+    }
+    const fd = fs.openSync(file, 'a+', 0o600);
+    this.fds.set(file, fd);
+    this.ends.delete(file);
+    if (this.fds.size > this.max) this.close(this.fds.keys().next().value as string);
+    try {
+      return { fd, size: fs.fstatSync(fd).size };
+    } catch (e) {
+      this.close(file);
+      throw e;
+    }
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** Flushes a file's data to the disk (a file deleted since, e.g. pruned, needs nothing). */

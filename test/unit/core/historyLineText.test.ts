@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   indexTail,
   outcomeLine,
+  outcomeLineText,
   outcomeLineWriter,
   outcomeTail,
   parseEventLine,
@@ -82,7 +83,7 @@ describe('history line text', () => {
       const at = random() < 0.9 ? '2026-12-03T10:00:00.000Z' : 'at "q"';
       const instant = random() < 0.5 ? null : '2026-11-30T05:00:00.000Z';
       const inline = parseEventLine(JSON.stringify(outcomeLine(o, `run-${i}`, kind, at, instant)));
-      const text = outcomeLineWriter(`run-${i}`, kind, at)(JSON.stringify(o), o.key, instant);
+      const text = outcomeLineText(outcomeLineWriter(`run-${i}`, kind, at)(o.key, instant), JSON.stringify(o));
       const read = parseEventLine(text);
       assert.ok(inline && read, text);
       assert.equal(JSON.stringify(read), JSON.stringify(inline), text);
