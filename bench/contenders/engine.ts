@@ -85,9 +85,11 @@ export async function runEngine(job: Job, progress: (processed: number) => void)
 
 /**
  * What keeping the history cost for the punches the engine just synced: the run record's outcomes written into a fresh
- * PunchHistory the way the engine hands them over (a batch per page, the run's own pace on the history's clock, so its
- * timed writes — index entries, fsync, progress mark — come as often as in the run, and a flush at the end), with
- * nothing else running in the process. The engine's CPU was measured for the same punches just before.
+ * PunchHistory the way the engine hands them over (a batch per page with each outcome's JSON, the run's own pace on
+ * the history's clock, so its timed writes — fsync, progress mark — come as often as in the run, and a flush at the
+ * end). Only the history's calls are timed (nothing else runs in the process meanwhile). The run record is kept as
+ * JSON text and each batch parsed just before its call: the engine holds one batch of outcomes at a time, and a
+ * hundred thousand parsed outcomes kept alive would make every garbage collection here dearer than in a run.
  */
 async function replayHistory(
   stateDir: string,
@@ -95,38 +97,39 @@ async function replayHistory(
   engineCpuMs: number,
   wallMs: number,
 ): Promise<HistoryCost> {
-  const text = fs.readFileSync(path.join(stateDir, 'runs', `${encodeURIComponent(runId)}.jsonl`), 'utf8');
-  const outcomes: PunchOutcome[] = [];
-  const json: string[] = [];
   const prefix = '{"t":"o","o":';
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(prefix)) continue;
-    outcomes.push(JSON.parse(line.slice(prefix.length, -1)) as PunchOutcome);
-    // The engine hands the history each outcome's JSON as the run record holds it.
-    json.push(line.slice(prefix.length, -1));
-  }
+  const json = fs
+    .readFileSync(path.join(stateDir, 'runs', `${encodeURIComponent(runId)}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => line.slice(prefix.length, -1));
   const pageSize = benchConfig('http://x', 'http://x', 'off').devices[0].pageSize;
-  const batches: Array<{ outcomes: PunchOutcome[]; json: string[] }> = [];
-  for (let i = 0; i < outcomes.length; i += pageSize)
-    batches.push({ outcomes: outcomes.slice(i, i + pageSize), json: json.slice(i, i + pageSize) });
+  const batches = Math.ceil(json.length / pageSize);
   let clock = Date.now();
-  const step = Number.isFinite(wallMs) && batches.length ? wallMs / batches.length : 0;
+  const step = Number.isFinite(wallMs) && batches ? wallMs / batches : 0;
   // The run's own state folder (its history was off): the writer stats the real run record after each batch.
   const history = new PunchHistory(stateDir, {
     now: () => new Date(clock),
     historyDays: () => 400,
     listRuns: async () => [],
   });
-  // The parse above leaves megabytes of garbage: collected now, it is not counted as the history's (the child runs
-  // with --expose-gc).
-  (globalThis as { gc?: () => void }).gc?.();
-  const cpu0 = process.cpuUsage();
-  await history.catchUp(DEVICE_ID, ZONE);
-  for (const b of batches) {
-    await history.recordBatch({ deviceId: DEVICE_ID, runId, runKind: 'sync', ...b, zone: ZONE });
+  (globalThis as { gc?: () => void }).gc?.(); // the child runs with --expose-gc
+  let cpuMicros = 0;
+  const timed = async (call: () => Promise<unknown>) => {
+    const c0 = process.cpuUsage();
+    await call();
+    const c = process.cpuUsage(c0);
+    cpuMicros += c.user + c.system;
+  };
+  await timed(() => history.catchUp(DEVICE_ID, ZONE));
+  for (let i = 0; i < json.length; i += pageSize) {
+    const texts = json.slice(i, i + pageSize);
+    const outcomes = texts.map((t) => JSON.parse(t) as PunchOutcome);
+    await timed(() =>
+      history.recordBatch({ deviceId: DEVICE_ID, runId, runKind: 'sync', outcomes, json: texts, zone: ZONE }),
+    );
     clock += step;
   }
-  await history.flush();
-  const c = process.cpuUsage(cpu0);
-  return { punches: outcomes.length, batches: batches.length, engineCpuMs, historyCpuMs: (c.user + c.system) / 1000 };
+  await timed(() => history.flush());
+  return { punches: json.length, batches, engineCpuMs, historyCpuMs: cpuMicros / 1000 };
 }
