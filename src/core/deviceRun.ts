@@ -11,6 +11,7 @@ import type {
   AttendanceSource,
   CheckinSink,
   Clock,
+  FailedKeys,
   HistoryRecorder,
   Logger,
   RunRecordWriter,
@@ -63,7 +64,8 @@ export class DeviceRun {
   private writer!: RunRecordWriter;
   private processor!: PunchProcessor;
   private planner: UserControlPlanner;
-  private failedKeys = new Set<string>();
+  /** The store's own view of the failed keys (it follows the store's changes: this run does not copy them). */
+  private failedKeys: FailedKeys = new Set<string>();
   private processed = 0;
   private readonly journalled = new Map<string, InflightEntry>();
   private journalDirty = false;
@@ -114,6 +116,9 @@ export class DeviceRun {
             device.id,
             (f) =>
               f.failure === 'transient' && f.attempts < AUTO_RETRY_ATTEMPTS && (f.site ?? device.site) === device.site,
+            // Answered from the store's index: the other failed punches (often tens of thousands of unknown codes
+            // after a backlog) are not read at the end of every sync.
+            { failure: 'transient', attemptsBelow: AUTO_RETRY_ATTEMPTS },
           ),
         );
       await this.closeJournal(true);
@@ -556,8 +561,6 @@ export class DeviceRun {
       }));
     const remove = outcomes.filter((o) => o.outcome !== 'failed' && this.failedKeys.has(o.key)).map((o) => o.key);
     await this.deps.store.updateFailed(this.deps.device.id, upsert, remove);
-    for (const k of remove) this.failedKeys.delete(k);
-    for (const f of upsert) this.failedKeys.add(f.key);
     if (cursor) this.state.cursor = cursor;
     await this.deps.store.saveDevice(this.deps.device.id, this.state);
     for (const o of outcomes) this.journalled.delete(o.key);

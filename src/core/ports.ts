@@ -1,7 +1,15 @@
 // The engine's ports: the interfaces the core needs and the hosts (CLI, VS Code) or the API clients implement.
 // Nothing here may depend on BioTime or Frappe client code; those implement the interfaces. Interfaces only: the
 // data they carry and the state they persist are in types.ts.
-import type { DismissedPunch, FailedPunch, PunchOutcome, RunKind, RunSummary, UserControlMode } from '../shared/model';
+import type {
+  DismissedPunch,
+  FailedPunch,
+  FailureCode,
+  PunchOutcome,
+  RunKind,
+  RunSummary,
+  UserControlMode,
+} from '../shared/model';
 import type { DeviceConfig, SiteConfig } from './configTypes';
 import type { Disposable } from './events';
 import type {
@@ -151,6 +159,19 @@ export interface RunRecordWriter {
   finish(summary: RunSummary): Promise<void | 'diskFull'>;
 }
 
+/** What a store's index of failed punches can answer without reading them. */
+export interface FailedPrefilter {
+  failure?: FailureCode;
+  /** Only punches tried fewer times than this. */
+  attemptsBelow?: number;
+}
+
+/** The keys of a device's failed punches, kept by the store (a run does not copy them). */
+export interface FailedKeys extends Iterable<string> {
+  has(key: string): boolean;
+  readonly size: number;
+}
+
 export interface SyncStateStore {
   loadSite(siteId: string): Promise<SiteState>;
   saveSite(siteId: string, state: SiteState): Promise<void>;
@@ -162,10 +183,14 @@ export interface SyncStateStore {
   listRuns(deviceId?: string, limit?: number): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;
   readRunOutcomes(runId: string): AsyncIterable<PunchOutcome>;
-  /** The failed punches (all devices without `deviceId`); with `where`, only those it accepts are read into memory. */
-  listFailed(deviceId?: string, where?: (f: FailedPunch) => boolean): Promise<FailedPunch[]>;
-  /** The keys of a device's failed punches, without reading the punches. */
-  failedKeys(deviceId: string): Promise<Set<string>>;
+  /**
+   * The failed punches (all devices without `deviceId`); with `where`, only those it accepts are read into memory.
+   * `pre` narrows the read to what the store's index may match (the punches it rules out are not even parsed);
+   * `where` still decides.
+   */
+  listFailed(deviceId?: string, where?: (f: FailedPunch) => boolean, pre?: FailedPrefilter): Promise<FailedPunch[]>;
+  /** The keys of a device's failed punches, without reading the punches; follows this store's own changes. */
+  failedKeys(deviceId: string): Promise<FailedKeys>;
   /** Adds or updates failed punches and removes the keys that now have another outcome, in one atomic write. */
   updateFailed(deviceId: string, upsert: FailedPunch[], remove: string[]): Promise<void>;
   /** Replaces failed punches as given (an edit such as moving them to another site: not another attempt). */

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { DismissedPunch, FailedPunch, PunchOutcome, RunSummary } from '../../shared/model';
-import type { RunRecordWriter, SyncStateStore } from '../ports';
+import type { FailedKeys, FailedPrefilter, RunRecordWriter, SyncStateStore } from '../ports';
 import type { DeviceState, InflightEntry, SiteState } from '../types';
 import { isDiskFull, StateError } from '../errors';
 import { overwriteInPlace, quarantine, readJsonFile, removeStaleTemps, writeFileAtomic } from './atomicFile';
@@ -107,17 +107,21 @@ export class FileStateStore implements SyncStateStore {
     }
   }
 
-  async listFailed(deviceId?: string, where?: (f: FailedPunch) => boolean): Promise<FailedPunch[]> {
+  async listFailed(
+    deviceId?: string,
+    where?: (f: FailedPunch) => boolean,
+    pre?: FailedPrefilter,
+  ): Promise<FailedPunch[]> {
     const ids = deviceId ? [deviceId] : await this.deviceIdsIn('failed');
     const out: FailedPunch[] = [];
-    for (const id of ids) out.push(...(await this.failed(id).read(where)));
+    for (const id of ids) out.push(...(await this.failed(id).read(where, pre)));
     return out.sort((a, b) =>
       a.punchTime < b.punchTime ? -1 : a.punchTime > b.punchTime ? 1 : a.key.localeCompare(b.key),
     );
   }
 
-  async failedKeys(deviceId: string): Promise<Set<string>> {
-    return new Set((await this.failed(deviceId).keys()).keys());
+  failedKeys(deviceId: string): Promise<FailedKeys> {
+    return this.failed(deviceId).liveKeys();
   }
 
   private failed(deviceId: string): FailedJournal {

@@ -322,7 +322,8 @@ describe('core/state failed-punch journal', () => {
     assert.ok(!held.includes('RAW-') && !held.includes('reason-'), held);
     const keys = await j.keys();
     assert.deepEqual([...keys.keys()], ['1', '2']);
-    for (const kept of keys.values()) assert.deepEqual(Object.keys(kept).sort(), ['attempts', 'firstFailedAt', 'line']);
+    for (const k of keys.keys())
+      assert.deepEqual(Object.keys(keys.get(k)!).sort(), ['attempts', 'firstFailedAt', 'line']);
     assert.equal(keys.get('2')?.attempts, 2);
     // Read back from the file, whole and filtered.
     const all = await j.read();
@@ -337,6 +338,43 @@ describe('core/state failed-punch journal', () => {
       (await j.read((f) => f.attempts > 1)).map((f) => f.key),
       ['2'],
     );
+  });
+
+  it('answers a prefiltered read from the index: punches it rules out are not parsed, none read when none match', async () => {
+    const dir = tmp();
+    const j = new FailedJournal(path.join(dir, 'hq.jsonl'));
+    const transient = (k: string, attempts = 1) => ({ ...fp(k), failure: 'transient' as const, attempts });
+    await j.update([fp('1'), fp('2'), fp('3')], []);
+    const seen: string[] = [];
+    const where = (f: { key: string }) => (seen.push(f.key), true);
+    const pre = { failure: 'transient' as const, attemptsBelow: 20 };
+    assert.deepEqual(await j.read(where, pre), []);
+    assert.deepEqual(seen, []);
+    // One transient punch among them, another retried too often, a third that was transient and is not any more.
+    await j.update([transient('4'), transient('5', 25), transient('2')], []);
+    await j.update([fp('2')], []);
+    const got = await j.read(where, pre);
+    assert.deepEqual(
+      got.map((f) => f.key),
+      ['4'],
+    );
+    assert.deepEqual(seen, ['4']);
+    // Changed by another process in between: the index is rebuilt from the file and agrees with a full read.
+    await new FailedJournal(j.file).update([transient('6')], ['4']);
+    assert.deepEqual(
+      (await j.read(undefined, pre)).map((f) => f.key),
+      ['6'],
+    );
+  });
+
+  it('the failed keys a run holds follow the store: the run keeps no copy of them', async () => {
+    const s = new FileStateStore(tmp());
+    await s.updateFailed('hq', [fp('1'), fp('2')], []);
+    const keys = await s.failedKeys('hq');
+    await s.updateFailed('hq', [fp('3')], ['1']);
+    assert.deepEqual([...keys].sort(), ['2', '3']);
+    assert.equal(keys.size, 2);
+    assert.ok(keys.has('3') && !keys.has('1'));
   });
 
   it('a compaction keeps the current line of each live punch and the index points at it', async () => {
