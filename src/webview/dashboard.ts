@@ -434,6 +434,9 @@ window.addEventListener('message', (e) => {
   if (m.type === 'report') {
     site = m.site;
     range = m.range;
+    // Kept in the webview state: the page is built anew when its tab is shown again (and after a reload), and must
+    // ask for the scope it shows (a site's dashboard opened from its node), not fall back to all sites.
+    vscode.setState({ site, range });
     render(m.report, m.sites, m.shiftHistory);
   } else if (m.type === 'missing') renderMissing(m.date, m.missing);
   else app.replaceChildren(el('p', { className: 'error', role: 'alert', textContent: m.message }));
