@@ -7,6 +7,9 @@ async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('usage: tsx e2e/sandbox.ts <out.json>');
   const demo = await startDemoSandbox();
+  // A Shift Type of the UI test's own: the test adds it to its site's `shiftTypes` in settings.json, as an operator
+  // would, and reads its Last Sync of Checkin decision in the dashboard (told apart from the built-in sandbox's).
+  demo.frappe.store.addShiftType({ name: 'Office Hours', last_sync_of_checkin: `${demo.day} 00:00:00` });
   const device = demo.config.devices[0] as Record<string, unknown>;
   fs.writeFileSync(
     out,
@@ -17,6 +20,7 @@ async function main(): Promise<void> {
         secrets: demo.secrets,
         device,
         site: demo.config.sites[0],
+        shiftType: 'Office Hours',
       },
       null,
       2,

@@ -431,6 +431,39 @@ await check('Test Connection shows a readable report', async () => {
   await shot('test-connection');
 });
 
+await check(
+  'a Shift Type added to the site in settings.json gets a Last Sync of Checkin decision at the next sync',
+  async () => {
+    // As an operator would (README, `sites[].shiftTypes`): in the user settings.json, the site's entry gets
+    // "shiftTypes"; the property goes before the site's "id", so the JSON stays valid whatever follows it.
+    await palette('Preferences: Open User Settings (JSON)');
+    const tab = page.locator('.tabs-container .tab', { hasText: 'settings.json' });
+    await tab.waitFor({ timeout: 20000 });
+    const siteLine = page.locator('.monaco-editor .view-line', { hasText: '"id": "head-office-hr"' });
+    await siteLine.waitFor({ timeout: 20000 });
+    await siteLine.click({ position: { x: 2, y: 5 } }); // column 1 of that line
+    await page.keyboard.press('Home'); // the first non-blank character: the start of "id"
+    await page.keyboard.insertText(`"shiftTypes": [{ "shiftType": "${sandbox.shiftType}" }], `);
+    await page
+      .locator('.monaco-editor .view-line', {
+        hasText: `"shiftTypes": [{ "shiftType": "${sandbox.shiftType}" }], "id": "head-office-hr"`,
+      })
+      .waitFor({ timeout: 10000 });
+    await page.keyboard.press('Control+s');
+    await page
+      .locator('.tabs-container .tab.dirty', { hasText: 'settings.json' })
+      .waitFor({ state: 'detached', timeout: 15000 });
+    // The settings are read afresh when the window reloads, so the sync below runs with the Shift Type (no race
+    // with the restart a settings edit causes). The palette opens from the text editor, where the focus is.
+    await palette('Developer: Reload Window');
+    await page.waitForLoadState('load');
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.locator('.statusbar-item', { hasText: 'failed punch' }).first().waitFor({ timeout: 30000 });
+    await palette('BioTime Sync: Sync Now');
+    await toast('Sync done').waitFor({ timeout: 30000 });
+  },
+);
+
 // ---- issue 15: the overview of many sites and the dashboard (kept last: it adds the sandbox's site) ---------------
 await check('a second site (the built-in sandbox): the Devices view groups devices under their site', async () => {
   await palette('BioTime Sync: Try with the Built-in Sandbox');
@@ -459,16 +492,79 @@ await check('the status bar counts what needs the operator and clicks through to
   await failedViewFocused();
 });
 
+await check(
+  'Filter Failed Punches…: the view title action asks for the dimension, then the value; Clear shows all',
+  async () => {
+    const pane = failedPane();
+    const header = pane.locator('.pane-header');
+    const punches = pane.locator('.monaco-list-row');
+    // Three failed punches wait: 1008 of Head office; 1008 and 2001 of the sandbox device.
+    await pane.locator('.monaco-list-row', { hasText: '2001' }).first().waitFor({ timeout: 15000 });
+    if ((await punches.count()) !== 3) throw new Error(`before the filter: ${await punches.allInnerTexts()}`);
+    await header.hover();
+    await header.locator('.action-label[aria-label^="Filter Failed Punches"]').click();
+    await qiRow('Reason').first().waitFor({ timeout: 15000 });
+    if (!(await qiRow('Site').count())) throw new Error('no Site dimension offered');
+    const device = qiRow('Device').first();
+    if (!/2 value\(s\)/.test(await device.innerText())) throw new Error(`Device row: ${await device.innerText()}`);
+    await device.click();
+    await qiRow('Any device').first().waitFor({ timeout: 15000 });
+    const value = qiRow('head-office').first();
+    if (!/1 punch\(es\)/.test(await value.innerText())) throw new Error(`head-office row: ${await value.innerText()}`);
+    await value.click();
+    await quickInput().waitFor({ state: 'hidden', timeout: 10000 });
+    // Only Head office's punch is listed, and the view's description says the filter.
+    await header.locator('.description', { hasText: 'device head-office' }).waitFor({ timeout: 15000 });
+    await pane.locator('.monaco-list-row', { hasText: '2001' }).waitFor({ state: 'detached', timeout: 15000 });
+    const shown = await punches.allInnerTexts();
+    if (shown.length !== 1 || !/1008/.test(shown[0]) || !/Head office/.test(shown[0]))
+      throw new Error(`filtered: ${JSON.stringify(shown)}`);
+    await header.hover();
+    await header.locator('.action-label[aria-label^="Clear Failed Punches Filter"]').click();
+    await pane.locator('.monaco-list-row', { hasText: '2001' }).first().waitFor({ timeout: 15000 });
+    await header
+      .locator('.description', { hasText: 'device head-office' })
+      .waitFor({ state: 'detached', timeout: 15000 });
+    if ((await punches.count()) !== 3) throw new Error(`after Clear: ${await punches.allInnerTexts()}`);
+  },
+);
+
 await check('Show Dashboard: charts drawn from the history, each with a table view; screenshot', async () => {
   await palette('BioTime Sync: Show Dashboard');
   await page.locator('.tabs-container .tab', { hasText: 'BioTime Sync Dashboard' }).waitFor({ timeout: 20000 });
   const wv = mapping();
   await wv.locator('h1', { hasText: 'Operations dashboard' }).waitFor({ timeout: 30000 });
   const canvases = await wv.locator('.card canvas').count();
-  if (canvases < 4) throw new Error(`${canvases} charts`);
+  if (canvases < 5) throw new Error(`${canvases} charts (the four of the punches and the Shift Types')`);
   await tidy();
-  await page.mouse.move(20, 600); // over the empty activity bar: no tab or chart tooltip in the picture
-  await shot('dashboard');
+  // Taller, so the Shift Type chart below the four others is in the picture.
+  await page.setViewportSize({ width: 1440, height: 1400 });
+  try {
+    await page.mouse.move(20, 600); // over the empty activity bar: no tab or chart tooltip in the picture
+    await shot('dashboard');
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+  // The Shift Type added in settings.json: its decision at the last sync, in the chart's table (what held it back:
+  // the sandbox's Warehouse terminal, silent for three days, may still hold punches).
+  const shifts = wv.locator('section.card', {
+    has: wv.locator('h2', { hasText: 'Shift Types: Last Sync of Checkin over time' }),
+  });
+  const summary = await shifts.locator('p.muted').innerText();
+  if (/No Shift Type decision/.test(summary)) throw new Error(`Shift Type chart: ${summary}`);
+  await shifts.locator('button.toggle', { hasText: 'Show table' }).click();
+  const decision = shifts
+    .locator('.table-box tbody tr', { hasText: 'head-office-hr' })
+    .filter({ hasText: sandbox.shiftType });
+  await decision.first().waitFor({ timeout: 5000 });
+  const cells = await decision.first().locator('td').allInnerTexts();
+  // Site, Shift Type, From, To, Decisions, Status, Last Sync of Checkin, Why
+  if (!/^(moved|held|unchanged)$/.test(cells[5]) || !/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(cells[6]))
+    throw new Error(`decision row: ${JSON.stringify(cells)}`);
+  if (cells[5] === 'held' && !/Warehouse \(device head-office\) last seen/.test(cells[7]))
+    throw new Error(`held back, but the row does not say by what: ${JSON.stringify(cells)}`);
+  log(`Shift Type decision: ${cells.join(' | ')}`);
+  await shifts.locator('button.toggle', { hasText: 'Hide table' }).click();
   const toggle = wv.locator('button.toggle', { hasText: 'Show table' }).first();
   await toggle.focus();
   await page.keyboard.press('Enter');

@@ -22,6 +22,7 @@ import {
   type DashboardRange,
   type DashboardToHost,
 } from '../shared/consoleProtocol';
+import { timeAxisBounds } from '../shared/timeAxis';
 
 // Chart.js is bundled by esbuild into dist/webview/dashboard.js (no CDN); only the parts the charts use.
 Chart.register(
@@ -337,6 +338,7 @@ function shiftCard(shifts: ShiftHistory): HTMLElement {
       ? `${held.length} of ${latest.length} Shift Type(s) held back now: ${held.map((p) => `${p.shiftType} (${p.reason})`).join('; ')}.`
       : `${latest.length} Shift Type(s); none held back at the last decision.`;
   const names = ['blue', 'purple', 'green', 'yellow', 'orange', 'red'];
+  const drawn = series.flatMap((x) => x.points.filter((p) => p.lastSync));
   const fg = color('foreground', '#ccc');
   const grid = color('lines', 'rgba(128,128,128,0.3)');
   const config: ChartConfiguration<'line'> = {
@@ -369,8 +371,24 @@ function shiftCard(shifts: ShiftHistory): HTMLElement {
         },
       },
       scales: {
-        x: { type: 'linear', ticks: { color: fg, callback: (v) => localText(Number(v)) }, grid: { color: grid } },
-        y: { type: 'linear', ticks: { color: fg, callback: (v) => naiveText(Number(v)) }, grid: { color: grid } },
+        x: {
+          type: 'linear',
+          ...timeAxisBounds(
+            drawn.map((p) => Date.parse(p.at)),
+            30 * 60_000,
+          ),
+          ticks: { color: fg, callback: (v) => localText(Number(v)) },
+          grid: { color: grid },
+        },
+        y: {
+          type: 'linear',
+          ...timeAxisBounds(
+            drawn.map((p) => naiveMs(p.lastSync as string)),
+            60 * 60_000,
+          ),
+          ticks: { color: fg, callback: (v) => naiveText(Number(v)) },
+          grid: { color: grid },
+        },
       },
     },
   };
@@ -434,6 +452,9 @@ window.addEventListener('message', (e) => {
   if (m.type === 'report') {
     site = m.site;
     range = m.range;
+    // Kept in the webview state: the page is built anew when its tab is shown again (and after a reload), and must
+    // ask for the scope it shows (a site's dashboard opened from its node), not fall back to all sites.
+    vscode.setState({ site, range });
     render(m.report, m.sites, m.shiftHistory);
   } else if (m.type === 'missing') renderMissing(m.date, m.missing);
   else app.replaceChildren(el('p', { className: 'error', role: 'alert', textContent: m.message }));

@@ -100,6 +100,89 @@ export function overviewTests(): void {
       assert.ok(one.some((r) => r.node.ref?.deviceId === deviceId));
     });
 
+    test('Show Dashboard: without a site all sites; from a site node that site only, kept when its tab shows again', async () => {
+      const demoDevice = devices.find((d) => d.id === deviceId)!;
+      const demoSite = sites.find((s) => s.id === demoDevice.site)!;
+      await setSetting('sites', [...sites, { ...demoSite, id: 'north-15' }]);
+      await setSetting('devices', [
+        ...devices,
+        { ...demoDevice, id: 'north-gate', name: 'North gate', site: 'north-15', intervalMinutes: 60 },
+      ]);
+      await waitFor('two sites', () =>
+        a.host.state.kind === 'ready' && a.host.state.config.devices.some((d) => d.id === 'north-gate')
+          ? true
+          : undefined,
+      );
+      const panels = a.consolePanels;
+      // The report the page draws next: its heading is "Operations dashboard — <site ?? 'all sites'>".
+      const latest = () => panels.reports[panels.reports.length - 1];
+      const nextReport = (what: string) => {
+        const before = latest();
+        return () => waitFor(what, () => (latest() !== before ? latest() : undefined));
+      };
+      const totalPunches = (r: { report: { totals: Record<string, number> } }) =>
+        Object.values(r.report.totals).reduce((x, y) => x + y, 0);
+      let other: vscode.TextDocument | undefined;
+      try {
+        panels.open.dashboard?.dispose();
+        let report = nextReport('the all-sites report');
+        await vscode.commands.executeCommand('bioSync.showDashboard');
+        const all = await report();
+        assert.strictEqual(all.site, null);
+        assert.deepStrictEqual(all.sites, [String(demoSite.id), 'north-15']);
+        assert.deepStrictEqual(all.report.devices.map((d) => d.deviceId).sort(), [deviceId, 'north-gate'].sort());
+        assert.ok(all.report.totals.created > 0, JSON.stringify(all.report.totals));
+
+        a.model.invalidate();
+        const north = (await render(a.trees.devices)).find(
+          (r) => r.contextValue.startsWith('bioSync.site') && r.label === 'north-15',
+        );
+        assert.ok(north, 'the north-15 site node');
+        report = nextReport('the north-15 report');
+        await vscode.commands.executeCommand('bioSync.showDashboard', north.node);
+        const one = await report();
+        const panel = panels.open.dashboard!;
+        assert.strictEqual(one.site, 'north-15');
+        assert.strictEqual(one.report.site, 'north-15');
+        assert.deepStrictEqual(
+          one.report.devices.map((d) => [d.deviceId, d.site]),
+          [['north-gate', 'north-15']],
+        );
+        // The demo site's punches are not counted in north-15's figures, nor its Shift Types listed.
+        assert.strictEqual(totalPunches(one), 0, JSON.stringify(one.report.totals));
+        assert.ok(one.report.terminals.length === 0, JSON.stringify(one.report.terminals));
+        assert.deepStrictEqual(
+          one.shiftHistory.map((s) => s.site),
+          ['north-15'],
+        );
+        assert.ok(one.report.shiftTypes.every((s) => s.site === 'north-15'));
+
+        // Another editor over the dashboard, then the dashboard's tab again: a hidden webview's page is not kept
+        // (retainContextWhenHidden is off), so the page is built anew and must still show north-15, not all sites.
+        other = await vscode.workspace.openTextDocument({ content: 'another editor' });
+        await vscode.window.showTextDocument(other, { viewColumn: panel.viewColumn, preview: false });
+        await waitFor('the dashboard hidden', () => (!panel.visible ? true : undefined));
+        report = nextReport('the report of the page built again');
+        panel.reveal();
+        const again = await report();
+        assert.strictEqual(again.site, 'north-15');
+        assert.deepStrictEqual(
+          again.report.devices.map((d) => d.deviceId),
+          ['north-gate'],
+        );
+      } finally {
+        panels.open.dashboard?.dispose();
+        if (other) {
+          const tabs = vscode.window.tabGroups.all
+            .flatMap((g) => g.tabs)
+            .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === other!.uri.toString());
+          await vscode.window.tabGroups.close(tabs, true);
+        }
+        await setSetting('devices', devices);
+        await setSetting('sites', sites);
+      }
+    });
+
     test('runs sit under their device, runs with nothing new fold into one line, and the flat list stays an option', async () => {
       // Two more runs of the demo device: BioTime has nothing new for them.
       for (let i = 0; i < 2; i++) await vscode.commands.executeCommand('bioSync.syncNow', deviceId);

@@ -103,6 +103,9 @@ export class ConsolePanels extends Disposable {
     if (this.posted.length > 100) this.posted.shift();
   }
 
+  /** The dashboard's reports, newest last (for tests: what the page draws, its heading naming `site`). */
+  readonly reports: Extract<HostToDashboard, { type: 'report' }>[] = [];
+
   /** The open panels, for tests. */
   get open(): { dashboard?: vscode.WebviewPanel; history?: vscode.WebviewPanel } {
     return { dashboard: this.dashboard, history: this.historyPanel };
@@ -123,6 +126,7 @@ export class ConsolePanels extends Disposable {
     this.fill(p, DASHBOARD_TITLE, 'dashboard');
     const post = (m: HostToDashboard) => {
       this.note(`dashboard:${m.type}`);
+      if (m.type === 'report' && this.reports.push(m) > 10) this.reports.shift();
       void p.webview.postMessage(m);
     };
     let first = site ?? null;
