@@ -170,6 +170,13 @@ export function overviewTests(): void {
           again.report.devices.map((d) => d.deviceId),
           ['north-gate'],
         );
+
+        // From the palette again: all sites, as the command says, not the one site the open panel shows.
+        report = nextReport('the all-sites report after a site');
+        await vscode.commands.executeCommand('bioSync.showDashboard');
+        const back = await report();
+        assert.strictEqual(back.site, null);
+        assert.deepStrictEqual(back.report.devices.map((d) => d.deviceId).sort(), [deviceId, 'north-gate'].sort());
       } finally {
         panels.open.dashboard?.dispose();
         if (other) {

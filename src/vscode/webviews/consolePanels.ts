@@ -38,6 +38,8 @@ const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export class ConsolePanels extends Disposable {
   private dashboard: vscode.WebviewPanel | undefined;
+  /** The site the dashboard's last report was for (null: all sites). */
+  private dashboardSite: string | null = null;
   private historyPanel: vscode.WebviewPanel | undefined;
 
   constructor(private readonly deps: ConsoleDeps) {
@@ -112,8 +114,9 @@ export class ConsolePanels extends Disposable {
   }
 
   showDashboard(site?: string): void {
-    // Asked for one site while the panel shows another scope: the page is built again for that site.
-    if (this.dashboard && site !== undefined) {
+    // Asked for one site, or for all sites (the palette, the view title) while the panel shows one: the page is built
+    // again for what was asked. Only all sites asked while all sites are shown just brings the panel forward.
+    if (this.dashboard && (site !== undefined || this.dashboardSite !== null)) {
       this.dashboard.dispose();
       this.dashboard = undefined;
     }
@@ -151,6 +154,7 @@ export class ConsolePanels extends Disposable {
               status: engine ? await engine.status() : [],
               shifts: engine ? await engine.shiftStatus() : [],
             });
+            this.dashboardSite = wanted;
             return post({
               type: 'report',
               report,
@@ -181,7 +185,7 @@ export class ConsolePanels extends Disposable {
       }
     });
     p.onDidDispose(() => {
-      if (this.dashboard === p) this.dashboard = undefined;
+      if (this.dashboard === p) [this.dashboard, this.dashboardSite] = [undefined, null];
     });
   }
 
