@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     progress,
     counts: outcome.counts,
     notes: outcome.notes,
+    ...(outcome.engineCpuMs !== undefined ? { engineCpuMs: outcome.engineCpuMs } : {}),
     ...(outcome.historyCost ? { historyCost: outcome.historyCost } : {}),
     eventLoop: { ...loopFigures(loop, idle), gcPauses: gc.count, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs },
     ...(error ? { error } : {}),

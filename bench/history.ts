@@ -23,7 +23,7 @@ const num = (flag: string, dflt: number) => {
 const DEVICES = num('--devices', 5);
 const DAYS = num('--days', 400);
 const PER_DAY = num('--per-day', 500);
-const ZERO = num('--zero', 20_000);
+const ZERO = num('--zero', 100_000);
 const ROUNDS = num('--rounds', 3);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -222,7 +222,8 @@ async function writerCpu(): Promise<{ punches: number; cpuMicrosPerPunch: number
  * between identical runs), so it only bounds the share from far.
  */
 async function engineCpu() {
-  const runs: { history: boolean; cpuMicrosPerPunch: number; historySharePct?: number }[] = [];
+  type Run = { history: boolean; cpuMicrosPerPunch: number; historySharePct?: number; steadySharePct?: number };
+  const runs: Run[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     for (const on of [false, true]) {
       const world = await startWorld(planBacklog({ punches: ZERO }), {
@@ -245,14 +246,23 @@ async function engineCpu() {
         });
         if (res.error) throw new Error(res.error);
         const cost = res.historyCost;
-        const engineMs = cost ? cost.engineCpuMs : res.cpuMs;
+        // The sync alone in both (not setting the engine up, nor removing its state and history after).
+        const engineMs = res.engineCpuMs ?? res.cpuMs;
         const per = round2((engineMs * 1000) / ZERO);
-        const share = cost ? round2((cost.historyCpuMs / cost.engineCpuMs) * 100) : undefined;
-        runs.push({ history: on, cpuMicrosPerPunch: per, ...(share !== undefined ? { historySharePct: share } : {}) });
-        const of = cost
-          ? `; the history for the same ${cost.punches} punches: ${round2((cost.historyCpuMs * 1000) / cost.punches)} µs per punch = ${share}% of the engine`
-          : '';
-        log(`  engine, history ${on ? 'on ' : 'off'}: ${per} µs CPU per punch${of}`);
+        const run: Run = { history: on, cpuMicrosPerPunch: per };
+        if (cost) {
+          const h = (cost.historyCpuMs * 1000) / cost.punches;
+          const hWarm = (cost.historyWarmCpuMs * 1000) / cost.punches;
+          const eSteady = (cost.secondHalf.engineCpuMs * 1000) / cost.secondHalf.punches;
+          run.historySharePct = round2((h / ((cost.engineCpuMs * 1000) / cost.punches)) * 100);
+          run.steadySharePct = round2((hWarm / eSteady) * 100);
+          log(
+            `  engine, history off: ${per} µs CPU per punch, ${round2(eSteady)} over its second half; the history for ` +
+              `the same ${cost.punches} punches: ${round2(h)} µs per punch first (${run.historySharePct}% of the ` +
+              `engine's whole run), ${round2(hWarm)} µs written again (${run.steadySharePct}% of its second half)`,
+          );
+        } else log(`  engine, history on : ${per} µs CPU per punch`);
+        runs.push(run);
       } finally {
         await world.close();
       }
@@ -262,13 +272,23 @@ async function engineCpu() {
   const off = median(runs.filter((x) => !x.history).map((x) => x.cpuMicrosPerPunch));
   const on = median(runs.filter((x) => x.history).map((x) => x.cpuMicrosPerPunch));
   const shares = runs.flatMap((x) => (x.historySharePct === undefined ? [] : [x.historySharePct]));
+  const steady = runs.flatMap((x) => (x.steadySharePct === undefined ? [] : [x.steadySharePct]));
   return {
     punches: ZERO,
     runs,
     offMicros: off,
     onMicros: on,
     overheadPct: Math.round(((on - off) / off) * 1000) / 10,
-    historySharePct: { median: median(shares), max: Math.max(...shares), target: '< 5', met: median(shares) < 5 },
+    // The cost per punch of a long sync (both sides past their start) and, including the start, the history's first
+    // pass (its code compiled) against the engine's whole run. The target counts as met only when both are under it.
+    historySharePct: {
+      median: median(steady),
+      max: Math.max(...steady),
+      fromStartMedian: median(shares),
+      fromStartMax: Math.max(...shares),
+      target: '< 5',
+      met: median(steady) < 5 && median(shares) < 5,
+    },
   };
 }
 

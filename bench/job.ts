@@ -38,6 +38,12 @@ export interface HistoryCost {
   batches: number;
   engineCpuMs: number;
   historyCpuMs: number;
+  /**
+   * Steady state, as in a long sync: the engine's CPU over the second half of its punches, and the history's for the
+   * same punches written a second time (into another device's folder) once its code has run.
+   */
+  secondHalf: { punches: number; engineCpuMs: number };
+  historyWarmCpuMs: number;
 }
 
 /** Event-loop delay of the contender's process during the sync (perf_hooks.monitorEventLoopDelay, 1 ms resolution). */
@@ -65,6 +71,8 @@ export interface Counts {
 export interface ContenderRun {
   counts: Counts;
   notes: string[];
+  /** Engine only: CPU of the sync itself (runDevice), without setting the engine up or removing its state after. */
+  engineCpuMs?: number;
   historyCost?: HistoryCost;
 }
 
@@ -91,6 +99,7 @@ export interface JobResult {
   counts: Counts;
   notes: string[];
   eventLoop: EventLoopFigures;
+  engineCpuMs?: number;
   historyCost?: HistoryCost;
   error?: string;
 }

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type EventLine, indexTail, parseEventLine } from './historyLine';
-import { type AppendFiles, replaceFile, scratchBytes, segmentPath } from './segmentFile';
+import { type AppendFiles, replaceFile, segmentPath } from './segmentFile';
 
 export const INDEX_NAME = /^(\d{4}-\d{2}-\d{2}|undated)\.idx$/;
 
@@ -139,11 +139,10 @@ export function appendIndexNow(
   known: IndexMark,
   base: number,
   end: number,
-  entries: string,
+  entries: Buffer,
 ): IndexMark | undefined {
   if (known.covers !== base) return undefined;
-  const bytes = scratchBytes(entries);
-  return files.appendAt(file, known.size, bytes) ? { size: known.size + bytes.length, covers: end } : undefined;
+  return files.appendAt(file, known.size, entries) ? { size: known.size + entries.length, covers: end } : undefined;
 }
 
 /**

@@ -23,6 +23,7 @@ import { type EventLine, indexTail, outcomeLine, outcomeLineWriter, outcomeTail,
 import {
   appendLines,
   AppendFiles,
+  scratchEntries,
   scratchLines,
   dayOf,
   listDays,
@@ -389,17 +390,17 @@ export class PunchHistory implements HistoryRecorder {
     // says it holds these lines, so a power cut can lose lines only together with their mark (they are replayed).
     this.unsynced.add(seg);
     const { base, end } = this.files.appendLines(seg, bytes);
-    let entries = '';
-    for (let i = 0, pos = base; i < lines.length; i++) {
-      entries += `${lines[i].key}\t${pos}\t${lengths[i]}\t${lines[i].tail}`;
-      pos += lengths[i] + 1;
-    }
     const file = indexPath(dir, day);
+    const held = [...this.pending].some(([other, p]) => other !== file && p.dir === dir);
+    // Where this process left the index (after its first write of the day, nothing held): the entries go straight
+    // on, built into a reused buffer.
+    if (!held && !this.pending.has(file) && this.appendIndexNow(file, base, end, scratchEntries(lines, base, lengths)))
+      return;
+    const entries = scratchEntries(lines, base, lengths).toString();
     // The writer moves forward through the days: a day it has left is rarely appended to again, so its held entries
     // are written now instead of waiting for the end of the run (a backlog of months held them all in memory).
-    for (const [other, held] of this.pending) if (other !== file && held.dir === dir) await this.flushIndex(other);
-    // Where this process left the index (after its first write of the day): entries go straight on, no holding.
-    if (!this.pending.has(file) && this.appendIndexNow(file, base, end, entries)) return;
+    for (const [other, p] of this.pending) if (other !== file && p.dir === dir) await this.flushIndex(other);
+    if (!this.pending.has(file) && this.appendIndexNow(file, base, end, Buffer.from(entries))) return;
     const p = this.pending.get(file);
     if (p && p.end === base) Object.assign(p, { end, text: p.text + entries });
     else {
@@ -413,7 +414,7 @@ export class PunchHistory implements HistoryRecorder {
   }
 
   /** True when the entries were appended to an index this process left as it is (a failure leaves it behind). */
-  private appendIndexNow(file: string, base: number, end: number, entries: string): boolean {
+  private appendIndexNow(file: string, base: number, end: number, entries: Buffer): boolean {
     const known = this.marks.get(file);
     if (!known) return false;
     try {

@@ -78,6 +78,47 @@ export function scratchLines(lines: ReadonlyArray<{ text: string; json?: string 
   return scratch.subarray(0, off);
 }
 
+let entryScratch = Buffer.allocUnsafe(1 << 15);
+
+/**
+ * The index entries of lines just appended at `base` (dayIndex.ts: key, offset, length, then the entry's tail), built
+ * straight into a second reused buffer: no string per entry. Same lifetime as scratchBytes.
+ */
+export function scratchEntries(
+  lines: ReadonlyArray<{ key: string; tail: string }>,
+  base: number,
+  lengths: number[],
+): Buffer {
+  let worst = 0;
+  for (const l of lines) worst += (l.key.length + l.tail.length) * 3 + 40; // two numbers and three tabs
+  if (worst > entryScratch.length) entryScratch = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(worst)));
+  const b = entryScratch;
+  let off = 0;
+  for (let i = 0, pos = base; i < lines.length; i++) {
+    off += b.write(lines[i].key, off);
+    b[off++] = 0x09;
+    off = writeDigits(b, off, pos);
+    b[off++] = 0x09;
+    off = writeDigits(b, off, lengths[i]);
+    b[off++] = 0x09;
+    off += b.write(lines[i].tail, off);
+    pos += lengths[i] + 1;
+  }
+  return b.subarray(0, off);
+}
+
+/** A non-negative integer's decimal digits at `off`; returns the offset after them. */
+function writeDigits(b: Buffer, off: number, n: number): number {
+  if (n < 10) {
+    b[off] = 0x30 + n;
+    return off + 1;
+  }
+  let digits = 0;
+  for (let m = n; m > 0; m = Math.floor(m / 10)) digits++;
+  for (let i = off + digits - 1, m = n; i >= off; i--, m = Math.floor(m / 10)) b[i] = 0x30 + (m % 10);
+  return off + digits;
+}
+
 /**
  * The files the writer appends to batch after batch (a day's segment and index), kept open between batches: an
  * open, a stat and a close per file and batch cost more than the write itself. Calls are synchronous (a batch is a

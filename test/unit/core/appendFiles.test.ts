@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AppendFiles } from '../../../src/core/history/segmentFile';
+import { AppendFiles, scratchEntries } from '../../../src/core/history/segmentFile';
 
 // The history writer keeps its day files open between batches. Whatever happens to a file between two appends
 // (deleted, replaced under its name, written by someone else, a torn last line), the next append must land in the
@@ -71,5 +71,30 @@ describe('history AppendFiles', () => {
     assert.equal(open() - before, 2);
     files.closeAll();
     assert.equal(open(), before);
+  });
+});
+
+describe('history scratchEntries', () => {
+  it('writes each entry as `key TAB offset TAB length TAB tail`, offsets following the lines', () => {
+    const lines = [
+      { key: '1', tail: 'ko\toc\tc1001\te\ts\ta\tn\tN\n' },
+      { key: 'raw:ab', tail: 'kp\n' },
+      { key: '12345678901', tail: 'ko\tocreated\tcé\teHR-1\tsS\taالبوابة\tn😀\tN\n' },
+    ];
+    for (const [base, lengths] of [
+      [0, [0, 9, 10]],
+      [9, [99, 100, 1]],
+      [123456789, [1000000, 7, 65535]],
+    ] as Array<[number, number[]]>) {
+      let pos = base;
+      const expected = lines
+        .map((l, i) => {
+          const entry = `${l.key}\t${pos}\t${lengths[i]}\t${l.tail}`;
+          pos += lengths[i] + 1;
+          return entry;
+        })
+        .join('');
+      assert.equal(scratchEntries(lines, base, lengths).toString(), expected);
+    }
   });
 });
