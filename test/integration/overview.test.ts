@@ -32,10 +32,10 @@ export function overviewTests(): void {
       await setSetting('tree.groupBySite', undefined);
     });
 
-    test('devices of two sites sit under their site; the status bar counts the device needing attention and says why', async () => {
+    /** A second site, north-15, with a device north-gate (no password stored), as the demo's copies; the demo's site. */
+    async function addNorthSite(): Promise<string> {
       const demoDevice = devices.find((d) => d.id === deviceId)!;
       const demoSite = sites.find((s) => s.id === demoDevice.site)!;
-      // A second site and a device on it with no password stored: it fails, and needs the operator.
       await setSetting('sites', [...sites, { ...demoSite, id: 'north-15' }]);
       await setSetting('devices', [
         ...devices,
@@ -46,6 +46,12 @@ export function overviewTests(): void {
           ? true
           : undefined,
       );
+      return String(demoSite.id);
+    }
+
+    test('devices of two sites sit under their site; the status bar counts the device needing attention and says why', async () => {
+      // A second site and a device on it with no password stored: it fails, and needs the operator.
+      const demoSite = await addNorthSite();
       await vscode.commands.executeCommand('bioSync.syncNow', 'north-gate');
       await waitFor('the north gate failing (no password stored)', async () =>
         (await a.host.requireEngine().status()).find((s) => s.deviceId === 'north-gate')?.health === 'error'
@@ -57,7 +63,7 @@ export function overviewTests(): void {
       const siteRows = roots.filter((r) => r.contextValue.startsWith('bioSync.site'));
       assert.deepStrictEqual(
         siteRows.map((r) => r.label),
-        [String(demoSite.id), 'north-15'],
+        [demoSite, 'north-15'],
         JSON.stringify(roots.map((r) => r.label)),
       );
       const north = siteRows[1];
@@ -101,18 +107,7 @@ export function overviewTests(): void {
     });
 
     test('Show Dashboard: without a site all sites; from a site node that site only, kept when its tab shows again', async () => {
-      const demoDevice = devices.find((d) => d.id === deviceId)!;
-      const demoSite = sites.find((s) => s.id === demoDevice.site)!;
-      await setSetting('sites', [...sites, { ...demoSite, id: 'north-15' }]);
-      await setSetting('devices', [
-        ...devices,
-        { ...demoDevice, id: 'north-gate', name: 'North gate', site: 'north-15', intervalMinutes: 60 },
-      ]);
-      await waitFor('two sites', () =>
-        a.host.state.kind === 'ready' && a.host.state.config.devices.some((d) => d.id === 'north-gate')
-          ? true
-          : undefined,
-      );
+      const demoSite = await addNorthSite();
       const panels = a.consolePanels;
       // The report the page draws next: its heading is "Operations dashboard — <site ?? 'all sites'>".
       const latest = () => panels.reports[panels.reports.length - 1];
@@ -129,7 +124,7 @@ export function overviewTests(): void {
         await vscode.commands.executeCommand('bioSync.showDashboard');
         const all = await report();
         assert.strictEqual(all.site, null);
-        assert.deepStrictEqual(all.sites, [String(demoSite.id), 'north-15']);
+        assert.deepStrictEqual(all.sites, [demoSite, 'north-15']);
         assert.deepStrictEqual(all.report.devices.map((d) => d.deviceId).sort(), [deviceId, 'north-gate'].sort());
         assert.ok(all.report.totals.created > 0, JSON.stringify(all.report.totals));
 
