@@ -105,7 +105,7 @@ export function outcomeTail(o: PunchOutcome, runKind: RunKind): string {
     plainText(n)
   )
     return `k${kind}\to${o.outcome ?? ''}\tc${c}\te${e ?? ''}\ts${ts}\ta${ta}\tn${n}\tN${en ?? ''}\n`;
-  return `k${kind}\to${o.outcome ?? ''}\tc${esc(c)}\te${esc(e)}\ts${esc(ts)}\ta${esc(ta)}\tn${esc(n)}\tN${esc(en)}\n`;
+  return indexTail(outcomeLine(o, '', runKind, '', null)); // values to escape (rare): the general way
 }
 
 export function outcomeLine(

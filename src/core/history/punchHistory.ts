@@ -326,7 +326,7 @@ export class PunchHistory implements HistoryRecorder {
     this.zones.set(deviceId, zone);
   }
 
-  /** The run record's size, in one synchronous stat (asked after every batch; see appendLinesNow). */
+  /** The run record's size, in one synchronous stat (asked after every batch, like the appends of AppendFiles). */
   private runFileSizeNow(runId: string): number | undefined {
     return fs.statSync(path.join(this.runsDir, `${encodeURIComponent(runId)}.jsonl`), { throwIfNoEntry: false })?.size;
   }
@@ -391,16 +391,17 @@ export class PunchHistory implements HistoryRecorder {
     this.unsynced.add(seg);
     const { base, end } = this.files.appendLines(seg, bytes);
     const file = indexPath(dir, day);
-    const held = [...this.pending].some(([other, p]) => other !== file && p.dir === dir);
-    // Where this process left the index (after its first write of the day, nothing held): the entries go straight
-    // on, built into a reused buffer.
-    if (!held && !this.pending.has(file) && this.appendIndexNow(file, base, end, scratchEntries(lines, base, lengths)))
-      return;
-    const entries = scratchEntries(lines, base, lengths).toString();
     // The writer moves forward through the days: a day it has left is rarely appended to again, so its held entries
     // are written now instead of waiting for the end of the run (a backlog of months held them all in memory).
-    for (const [other, p] of this.pending) if (other !== file && p.dir === dir) await this.flushIndex(other);
-    if (!this.pending.has(file) && this.appendIndexNow(file, base, end, Buffer.from(entries))) return;
+    const left = [...this.pending].filter(([other, p]) => other !== file && p.dir === dir).map(([other]) => other);
+    let built = scratchEntries(lines, base, lengths);
+    if (left.length) {
+      built = Buffer.from(built); // the reused buffer is not kept across the awaits
+      for (const other of left) await this.flushIndex(other);
+    }
+    // Where this process left the index (after its first write of the day): the entries go straight on.
+    if (!this.pending.has(file) && this.appendIndexNow(file, base, end, built)) return;
+    const entries = built.toString();
     const p = this.pending.get(file);
     if (p && p.end === base) Object.assign(p, { end, text: p.text + entries });
     else {

@@ -17,52 +17,45 @@ export function dayOf(punchTime: string): string {
  * relies on the lines surviving a power cut, see syncFile). Returns where the text starts in the file (after the
  * line feed that ends a torn line) and where it ends.
  */
-export async function appendLines(
-  file: string,
-  text: string | Buffer,
-  sync = true,
-): Promise<{ base: number; end: number }> {
+export async function appendLines(file: string, text: string, sync = true): Promise<{ base: number; end: number }> {
   const fh = await fs.promises.open(file, 'a+', 0o600);
   try {
     const { size } = await fh.stat();
-    let prefix = 0;
+    let prefix = '';
     if (size > 0) {
       const last = Buffer.alloc(1);
       await fh.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = 1;
+      if (last[0] !== 0x0a) prefix = '\n';
     }
-    const body = typeof text === 'string' ? Buffer.from(text) : text;
-    const bytes = prefix ? Buffer.concat([Buffer.from('\n'), body]) : body;
+    const bytes = Buffer.from(prefix + text);
     await fh.write(bytes);
     if (sync) await fh.sync();
-    return { base: size + prefix, end: size + bytes.length };
+    return { base: size + prefix.length, end: size + bytes.length };
   } finally {
     await fh.close();
   }
 }
 
-let scratch = Buffer.allocUnsafe(1 << 17);
+// Reused from batch to batch: a new Buffer per batch counted as external memory and brought on full garbage
+// collections of the engine's whole heap. What they return is valid until the next call (use it synchronously).
+let scratch: Buffer = Buffer.allocUnsafe(1 << 17);
+let entryScratch: Buffer = Buffer.allocUnsafe(1 << 15);
 
-/**
- * `text` encoded into one buffer reused from call to call: a new Buffer per batch counted as external memory and
- * brought on full garbage collections of the engine's whole heap. Valid until the next call (use it synchronously).
- */
-export function scratchBytes(text: string): Buffer {
-  const need = Buffer.byteLength(text);
-  if (need > scratch.length) scratch = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(need)));
-  return scratch.subarray(0, scratch.write(text, 0));
+/** `buf`, or a larger one (a power of two) when it holds fewer than `need` bytes. */
+function atLeast(buf: Buffer, need: number): Buffer {
+  return need > buf.length ? Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(need))) : buf;
 }
 
 /**
  * Lines encoded one after the other into the reused buffer, each followed by a line feed: a line is `text`, or
  * `text`, `json` and a closing brace (written in parts, never joined into one string). `lengths[i]` is line i's byte
- * length. Same lifetime as scratchBytes.
+ * length.
  */
 export function scratchLines(lines: ReadonlyArray<{ text: string; json?: string }>, lengths: number[]): Buffer {
   let worst = 0;
   // UTF-8 needs at most 3 bytes per UTF-16 unit.
   for (const l of lines) worst += (l.text.length + (l.json?.length ?? 0)) * 3 + 2;
-  if (worst > scratch.length) scratch = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(worst)));
+  scratch = atLeast(scratch, worst);
   let off = 0;
   lengths.length = 0;
   for (const l of lines) {
@@ -78,11 +71,9 @@ export function scratchLines(lines: ReadonlyArray<{ text: string; json?: string 
   return scratch.subarray(0, off);
 }
 
-let entryScratch = Buffer.allocUnsafe(1 << 15);
-
 /**
  * The index entries of lines just appended at `base` (dayIndex.ts: key, offset, length, then the entry's tail), built
- * straight into a second reused buffer: no string per entry. Same lifetime as scratchBytes.
+ * straight into a second reused buffer: no string per entry.
  */
 export function scratchEntries(
   lines: ReadonlyArray<{ key: string; tail: string }>,
@@ -91,7 +82,7 @@ export function scratchEntries(
 ): Buffer {
   let worst = 0;
   for (const l of lines) worst += (l.key.length + l.tail.length) * 3 + 40; // two numbers and three tabs
-  if (worst > entryScratch.length) entryScratch = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(worst)));
+  entryScratch = atLeast(entryScratch, worst);
   const b = entryScratch;
   let off = 0;
   for (let i = 0, pos = base; i < lines.length; i++) {
