@@ -83,13 +83,17 @@ export function outcomeLineWriter(
   };
 }
 
-/** The whole line: a head from outcomeLineWriter, then the outcome's JSON (the writer writes the parts one by one). */
+/** The whole line: a head from outcomeLineWriter, then the outcome's JSON and the closing brace. */
 export function outcomeLineText(head: string, json: string): string {
   return `${head}${json}}`;
 }
 
-/** `indexTail(outcomeLine(o, …))` without the line object. */
-export function outcomeTail(o: PunchOutcome, runKind: RunKind): string {
+/**
+ * `indexTail(outcomeLine(o, …))` without the line object. `json`, the outcome's JSON.stringify when the caller has
+ * it, saves checking each value for characters to escape: JSON.stringify writes every character the index escapes
+ * (quote, backslash, control characters, lone surrogates) as an escape, so JSON text without a backslash holds none.
+ */
+export function outcomeTail(o: PunchOutcome, runKind: RunKind, json?: string): string {
   const kind = runKind === 'rerun' ? 'or' : 'o';
   const { empCode: c, employee: e, terminalSn: ts, terminalAlias: ta, name: n, employeeName: en } = o;
   if (
@@ -97,12 +101,11 @@ export function outcomeTail(o: PunchOutcome, runKind: RunKind): string {
     typeof ts === 'string' &&
     typeof ta === 'string' &&
     typeof n === 'string' &&
-    (e === null || e === undefined || (typeof e === 'string' && plainText(e))) &&
-    (en === null || en === undefined || (typeof en === 'string' && plainText(en))) &&
-    plainText(c) &&
-    plainText(ts) &&
-    plainText(ta) &&
-    plainText(n)
+    (e === null || e === undefined || typeof e === 'string') &&
+    (en === null || en === undefined || typeof en === 'string') &&
+    (json !== undefined
+      ? json.indexOf('\\') === -1
+      : plainText(c) && plainText(ts) && plainText(ta) && plainText(n) && plainText(e ?? '') && plainText(en ?? ''))
   )
     return `k${kind}\to${o.outcome ?? ''}\tc${c}\te${e ?? ''}\ts${ts}\ta${ta}\tn${n}\tN${en ?? ''}\n`;
   return indexTail(outcomeLine(o, '', runKind, '', null)); // values to escape (rare): the general way

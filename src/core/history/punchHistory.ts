@@ -19,13 +19,23 @@ import type { HistoryRecorder } from '../ports';
 import type { HistoryBatch, HistoryDismissal, HistoryPatch } from '../types';
 import { readJsonFile, removeStaleTemps, writeFileAtomic } from '../state/atomicFile';
 import { naiveToInstant } from '../time';
-import { type EventLine, indexTail, outcomeLine, outcomeLineWriter, outcomeTail, punchFields } from './historyLine';
+import {
+  type EventLine,
+  indexTail,
+  outcomeLine,
+  outcomeLineText,
+  outcomeLineWriter,
+  outcomeTail,
+  punchFields,
+} from './historyLine';
 import {
   appendLines,
   AppendFiles,
-  scratchEntries,
-  scratchLines,
+  DayLines,
   dayOf,
+  encodeEntries,
+  encodeLines,
+  indexEntries,
   listDays,
   rawPath,
   replaceFile,
@@ -107,17 +117,19 @@ export class PunchHistory implements HistoryRecorder {
       // No instant per line: converting every punch time cost as much as the rest of the line (see noteZone).
       // Each outcome's JSON as the run record holds it (the engine encodes a punch once for both).
       const json = b.json?.length === b.outcomes.length ? b.json : b.outcomes.map((o) => JSON.stringify(o));
-      const line = outcomeLineWriter(b.runId, b.runKind, at);
-      let date = '';
-      let day = '';
-      const lines = b.outcomes.map((o, i): Prepared => {
+      const head = outcomeLineWriter(b.runId, b.runKind, at);
+      const days = new Map<string, DayLines>();
+      let date: string | undefined;
+      let lines!: DayLines;
+      for (let i = 0; i < b.outcomes.length; i++) {
+        const o = b.outcomes[i];
         // A batch is nearly always one day: its date is checked once.
         const t = o.punchTime ?? '';
-        if (t.slice(0, 10) !== date) [date, day] = [t.slice(0, 10), dayOf(t)];
-        return { day, key: o.key, text: line(o.key, null), json: json[i], tail: outcomeTail(o, b.runKind) };
-      });
-      for (const p of patches) lines.push(prepared(patchLine(p, b.runId, at)));
-      await this.appendByDay(dir, lines);
+        if (t.slice(0, 10) !== date) [date, lines] = [t.slice(0, 10), dayLines(days, dayOf(t))];
+        lines.add(o.key, outcomeLineText(head(o.key, null), json[i]) + '\n', outcomeTail(o, b.runKind, json[i]));
+      }
+      for (const p of patches) addEvent(days, patchLine(p, b.runId, at));
+      await this.appendByDay(dir, days);
       await this.markRun(b.deviceId, b.runId);
     });
   }
@@ -129,10 +141,9 @@ export class PunchHistory implements HistoryRecorder {
       const dir = await this.ready(deviceId);
       if (this.broken.has(runId)) return this.repair(deviceId, runId, runKind);
       const at = this.options.now().toISOString();
-      await this.appendByDay(
-        dir,
-        patches.map((p) => prepared(patchLine(p, runId, at))),
-      );
+      const days = new Map<string, DayLines>();
+      for (const p of patches) addEvent(days, patchLine(p, runId, at));
+      await this.appendByDay(dir, days);
       await this.markRun(deviceId, runId);
     });
   }
@@ -142,10 +153,12 @@ export class PunchHistory implements HistoryRecorder {
     if (!punches.length) return;
     const dir = await this.ready(deviceId);
     const at = this.options.now().toISOString();
-    await this.appendByDay(
-      dir,
-      punches.map((p) => prepared({ k: p.key, v: 'x', r: '', a: at, ...punchFields(p, null), o: 'dismissed' })),
-    );
+    const days = new Map<string, DayLines>();
+    for (const p of punches) {
+      addEvent(days, { k: p.key, v: 'x', r: '', a: at, ...punchFields(p, null), o: 'dismissed' });
+      if (held(days) >= APPEND_CHARS) await this.appendByDay(dir, days);
+    }
+    await this.appendByDay(dir, days);
     await this.syncSegments(); // no run record holds a dismissal: the history's copy is synced at once
   }
 
@@ -346,7 +359,10 @@ export class PunchHistory implements HistoryRecorder {
     const end = buf.lastIndexOf(0x0a) + 1;
     if (end <= from) return 0;
     const at = this.options.now().toISOString();
-    const lines: EventLine[] = [];
+    const dir = this.deviceDir(deviceId);
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    const days = new Map<string, DayLines>();
+    let count = 0;
     // Patches name their punch by key only: the punch times come from the whole record, events from `from` on.
     const times = new Map<string, string>();
     for (let pos = 0; pos < end;) {
@@ -356,24 +372,27 @@ export class PunchHistory implements HistoryRecorder {
       pos = nl + 1;
       if (l?.t === 'o') {
         times.set(l.o.key, l.o.punchTime);
-        if (fresh) lines.push(outcomeLine(l.o, runId, kind, at, instantOf(l.o.punchTime, zone)));
+        if (fresh) addEvent(days, outcomeLine(l.o, runId, kind, at, instantOf(l.o.punchTime, zone)));
       } else if (fresh && l?.t === 'p' && l.patch.userControl) {
         const t = times.get(l.key);
-        if (t) lines.push(patchLine({ key: l.key, punchTime: t, userControl: l.patch.userControl }, runId, at));
+        if (t) addEvent(days, patchLine({ key: l.key, punchTime: t, userControl: l.patch.userControl }, runId, at));
       }
+      if (held(days) >= APPEND_CHARS) count += await this.appendByDay(dir, days);
     }
-    const dir = this.deviceDir(deviceId);
-    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-    await this.appendByDay(dir, lines.map(prepared));
+    count += await this.appendByDay(dir, days);
     await this.mark(deviceId, runId, end, true);
-    return lines.length;
+    return count;
   }
 
-  private async appendByDay(dir: string, lines: Prepared[]): Promise<void> {
-    if (lines.length && lines.every((l) => l.day === lines[0].day)) return this.appendDay(dir, lines[0].day, lines);
-    const byDay = new Map<string, Prepared[]>();
-    for (const l of lines) push(byDay, l.day, l);
-    for (const [day, ls] of byDay) await this.appendDay(dir, day, ls);
+  /** Appends the lines held per day, and empties `days`; returns the number of lines. */
+  private async appendByDay(dir: string, days: Map<string, DayLines>): Promise<number> {
+    let n = 0;
+    for (const lines of days.values()) {
+      await this.appendDay(dir, lines);
+      n += lines.lines.length;
+    }
+    days.clear();
+    return n;
   }
 
   /**
@@ -381,10 +400,9 @@ export class PunchHistory implements HistoryRecorder {
    * held in memory and written at most every MARK_EVERY_MS per day (and at the next catch-up): a search completes an
    * index that is behind from the segment's tail, so this saves an open and a write per batch and day.
    */
-  private async appendDay(dir: string, day: string, lines: Prepared[]): Promise<void> {
-    // One buffer for the batch, and each line's length as it was encoded.
-    const lengths: number[] = [];
-    const bytes = scratchLines(lines, lengths);
+  private async appendDay(dir: string, lines: DayLines): Promise<void> {
+    const { day } = lines;
+    const { bytes, ascii } = encodeLines(lines);
     const seg = segmentPath(dir, day);
     // No fsync per batch (the run record is the durable copy): the segment is synced before the progress mark that
     // says it holds these lines, so a power cut can lose lines only together with their mark (they are replayed).
@@ -394,14 +412,10 @@ export class PunchHistory implements HistoryRecorder {
     // The writer moves forward through the days: a day it has left is rarely appended to again, so its held entries
     // are written now instead of waiting for the end of the run (a backlog of months held them all in memory).
     const left = [...this.pending].filter(([other, p]) => other !== file && p.dir === dir).map(([other]) => other);
-    let built = scratchEntries(lines, base, lengths);
-    if (left.length) {
-      built = Buffer.from(built); // the reused buffer is not kept across the awaits
-      for (const other of left) await this.flushIndex(other);
-    }
+    for (const other of left) await this.flushIndex(other);
+    const entries = indexEntries(lines, base, ascii);
     // Where this process left the index (after its first write of the day): the entries go straight on.
-    if (!this.pending.has(file) && this.appendIndexNow(file, base, end, built)) return;
-    const entries = built.toString();
+    if (!this.pending.has(file) && this.appendIndexNow(file, base, end, entries)) return;
     const p = this.pending.get(file);
     if (p && p.end === base) Object.assign(p, { end, text: p.text + entries });
     else {
@@ -415,11 +429,11 @@ export class PunchHistory implements HistoryRecorder {
   }
 
   /** True when the entries were appended to an index this process left as it is (a failure leaves it behind). */
-  private appendIndexNow(file: string, base: number, end: number, entries: Buffer): boolean {
+  private appendIndexNow(file: string, base: number, end: number, entries: string): boolean {
     const known = this.marks.get(file);
     if (!known) return false;
     try {
-      const mark = appendIndexNow(this.files, file, known, base, end, entries);
+      const mark = appendIndexNow(this.files, file, known, base, end, encodeEntries(entries));
       if (mark) this.marks.set(file, mark);
       return !!mark;
     } catch {
@@ -492,20 +506,24 @@ export class PunchHistory implements HistoryRecorder {
   }
 }
 
-/**
- * A line ready to append: its day segment, its text, and its index entry after key, offset and length. An outcome's
- * line is `text`, `json` and a closing brace, written in parts so the outcome's JSON is not copied into a new string.
- */
-interface Prepared {
-  day: string;
-  key: string;
-  text: string;
-  json?: string;
-  tail: string;
+function addEvent(days: Map<string, DayLines>, l: EventLine): void {
+  dayLines(days, dayOf(l.t ?? '')).add(l.k, JSON.stringify(l) + '\n', indexTail(l));
 }
 
-function prepared(l: EventLine): Prepared {
-  return { day: dayOf(l.t ?? ''), key: l.k, text: JSON.stringify(l), tail: indexTail(l) };
+/** The characters of lines held (a long replay or dismissal is appended in parts of about APPEND_CHARS). */
+function held(days: Map<string, DayLines>): number {
+  let n = 0;
+  for (const d of days.values()) n += d.text.length;
+  return n;
+}
+
+/** About 4 MB: far below the longest string V8 makes (about 512 MB), which a whole run's lines could pass. */
+const APPEND_CHARS = 1 << 22;
+
+function dayLines(days: Map<string, DayLines>, day: string): DayLines {
+  let d = days.get(day);
+  if (!d) days.set(day, (d = new DayLines(day)));
+  return d;
 }
 
 function patchLine(p: HistoryPatch, runId: string, at: string): EventLine {

@@ -47,67 +47,55 @@ function atLeast(buf: Buffer, need: number): Buffer {
 }
 
 /**
- * Lines encoded one after the other into the reused buffer, each followed by a line feed: a line is `text`, or
- * `text`, `json` and a closing brace (written in parts, never joined into one string). `lengths[i]` is line i's byte
- * length.
+ * A batch's lines for one day's segment, each with its punch key and the tail of its index entry. The lines are
+ * joined by the string engine (a rope, flattened once when encoded): one encoding call per batch cost less than one
+ * per part of every line. The index entries are made after the append, once the lines' offsets are known.
  */
-export function scratchLines(lines: ReadonlyArray<{ text: string; json?: string }>, lengths: number[]): Buffer {
-  let worst = 0;
-  // UTF-8 needs at most 3 bytes per UTF-16 unit.
-  for (const l of lines) worst += (l.text.length + (l.json?.length ?? 0)) * 3 + 2;
-  scratch = atLeast(scratch, worst);
-  let off = 0;
-  lengths.length = 0;
-  for (const l of lines) {
-    const start = off;
-    off += scratch.write(l.text, off);
-    if (l.json !== undefined) {
-      off += scratch.write(l.json, off);
-      scratch[off++] = 0x7d; // }
-    }
-    lengths.push(off - start);
-    scratch[off++] = 0x0a;
+export class DayLines {
+  text = '';
+  /** Each line, its line feed included. */
+  readonly lines: string[] = [];
+  readonly keys: string[] = [];
+  readonly tails: string[] = [];
+
+  constructor(readonly day: string) {}
+
+  add(key: string, line: string, tail: string): void {
+    this.text += line;
+    this.lines.push(line);
+    this.keys.push(key);
+    this.tails.push(tail);
   }
-  return scratch.subarray(0, off);
 }
 
 /**
- * The index entries of lines just appended at `base` (dayIndex.ts: key, offset, length, then the entry's tail), built
- * straight into a second reused buffer: no string per entry.
+ * The lines' UTF-8 bytes in the reused buffer, and whether they are all ASCII (then a line's byte length is its
+ * length: every other character takes two bytes or more).
  */
-export function scratchEntries(
-  lines: ReadonlyArray<{ key: string; tail: string }>,
-  base: number,
-  lengths: number[],
-): Buffer {
-  let worst = 0;
-  for (const l of lines) worst += (l.key.length + l.tail.length) * 3 + 40; // two numbers and three tabs
-  entryScratch = atLeast(entryScratch, worst);
-  const b = entryScratch;
-  let off = 0;
-  for (let i = 0, pos = base; i < lines.length; i++) {
-    off += b.write(lines[i].key, off);
-    b[off++] = 0x09;
-    off = writeDigits(b, off, pos);
-    b[off++] = 0x09;
-    off = writeDigits(b, off, lengths[i]);
-    b[off++] = 0x09;
-    off += b.write(lines[i].tail, off);
-    pos += lengths[i] + 1;
-  }
-  return b.subarray(0, off);
+export function encodeLines(d: DayLines): { bytes: Buffer; ascii: boolean } {
+  scratch = atLeast(scratch, d.text.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+  const n = scratch.write(d.text, 0);
+  return { bytes: scratch.subarray(0, n), ascii: n === d.text.length };
 }
 
-/** A non-negative integer's decimal digits at `off`; returns the offset after them. */
-function writeDigits(b: Buffer, off: number, n: number): number {
-  if (n < 10) {
-    b[off] = 0x30 + n;
-    return off + 1;
+/**
+ * The index entries of lines just appended at `base` (dayIndex.ts: key, offset, length without the line feed, then
+ * the entry's tail). `ascii` as encodeLines said.
+ */
+export function indexEntries(d: DayLines, base: number, ascii: boolean): string {
+  let s = '';
+  for (let i = 0, pos = base; i < d.lines.length; i++) {
+    const len = (ascii ? d.lines[i].length : Buffer.byteLength(d.lines[i])) - 1;
+    s += `${d.keys[i]}\t${pos}\t${len}\t${d.tails[i]}`;
+    pos += len + 1;
   }
-  let digits = 0;
-  for (let m = n; m > 0; m = Math.floor(m / 10)) digits++;
-  for (let i = off + digits - 1, m = n; i >= off; i--, m = Math.floor(m / 10)) b[i] = 0x30 + (m % 10);
-  return off + digits;
+  return s;
+}
+
+/** Index entries' bytes in the second reused buffer. */
+export function encodeEntries(entries: string): Buffer {
+  entryScratch = atLeast(entryScratch, entries.length * 3);
+  return entryScratch.subarray(0, entryScratch.write(entries, 0));
 }
 
 /**

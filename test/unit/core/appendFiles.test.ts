@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AppendFiles, scratchEntries } from '../../../src/core/history/segmentFile';
+import { AppendFiles, DayLines, encodeEntries, encodeLines, indexEntries } from '../../../src/core/history/segmentFile';
 
 // The history writer keeps its day files open between batches. Whatever happens to a file between two appends
 // (deleted, replaced under its name, written by someone else, a torn last line), the next append must land in the
@@ -74,27 +74,45 @@ describe('history AppendFiles', () => {
   });
 });
 
-describe('history scratchEntries', () => {
-  it('writes each entry as `key TAB offset TAB length TAB tail`, offsets following the lines', () => {
+describe('history DayLines', () => {
+  it('encodes the lines in order and gives each entry as `key TAB offset TAB length TAB tail`', () => {
     const lines = [
-      { key: '1', tail: 'ko\toc\tc1001\te\ts\ta\tn\tN\n' },
-      { key: 'raw:ab', tail: 'kp\n' },
-      { key: '12345678901', tail: 'ko\tocreated\tcé\teHR-1\tsS\taالبوابة\tn😀\tN\n' },
+      { key: '1', line: '{"k":"1"}\n', tail: 'ko\toc\tc1001\te\ts\ta\tn\tN\n' },
+      { key: 'raw:ab', line: '{}\n', tail: 'kp\n' },
+      { key: '12345678901', line: '{"k":"12345678901","n":"abcdefghij"}\n', tail: 'ko\tocreated\tc1\te\ts\ta\tn\tN\n' },
     ];
-    for (const [base, lengths] of [
-      [0, [0, 9, 10]],
-      [9, [99, 100, 1]],
-      [123456789, [1000000, 7, 65535]],
-    ] as Array<[number, number[]]>) {
-      let pos = base;
-      const expected = lines
-        .map((l, i) => {
-          const entry = `${l.key}\t${pos}\t${lengths[i]}\t${l.tail}`;
-          pos += lengths[i] + 1;
-          return entry;
-        })
-        .join('');
-      assert.equal(scratchEntries(lines, base, lengths).toString(), expected);
+    const nonAscii = [
+      { key: '7', line: '{"n":"é"}\n', tail: 'ko\tocreated\tcé\teHR-1\tsS\taالبوابة\tn😀\tN\n' },
+      { key: '8', line: '{"n":"😀 البوابة"}\n', tail: 'kp\n' },
+      { key: '9', line: '{"n":"plain"}\n', tail: 'kp\n' },
+    ];
+    for (const set of [lines, nonAscii, [...nonAscii, ...lines]]) {
+      const d = new DayLines('2026-12-03');
+      for (const l of set) d.add(l.key, l.line, l.tail);
+      const { bytes, ascii } = encodeLines(d);
+      assert.equal(ascii, set === lines);
+      const text = set.map((l) => l.line).join('');
+      assert.deepEqual(Buffer.from(bytes), Buffer.from(text));
+      for (const base of [0, 9, 123456789]) {
+        let pos = base;
+        const expected = set
+          .map((l) => {
+            const len = Buffer.byteLength(l.line) - 1;
+            const entry = `${l.key}\t${pos}\t${len}\t${l.tail}`;
+            pos += len + 1;
+            return entry;
+          })
+          .join('');
+        const entries = indexEntries(d, base, ascii);
+        assert.equal(entries, expected);
+        assert.deepEqual(Buffer.from(encodeEntries(entries)), Buffer.from(expected));
+        // Each entry's offset and length frame its line in the encoded bytes.
+        for (const e of entries.split('\n').filter(Boolean)) {
+          const [key, off, len] = e.split('\t');
+          const line = bytes.subarray(Number(off) - base, Number(off) - base + Number(len)).toString();
+          assert.equal(line + '\n', set.find((l) => l.key === key)!.line);
+        }
+      }
     }
   });
 });

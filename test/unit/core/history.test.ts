@@ -231,6 +231,49 @@ describe('core/history PunchHistory', () => {
     assert.equal(await k.fresh().catchUp('hq', ZONE), 0, 'nothing twice once marked');
   });
 
+  it('a catch-up of a long run (over 4 MB of lines, names in other scripts) is appended in parts, every line indexed', async () => {
+    const k = kit();
+    const names = ['Ahmed Ali', 'أحمد علي', 'Zoë 😀', 'Ümit "Gate" Öz'];
+    const outcomes = Array.from({ length: 12_000 }, (_, i) =>
+      outcome(String(i + 1), String(1000 + (i % 50)), `2026-11-${i < 7000 ? 20 : 21} 08:00:00`, {
+        name: names[i % names.length],
+        employeeName: names[(i + 1) % names.length],
+      }),
+    );
+    await k.run(outcomes);
+    const h = k.fresh();
+    assert.equal(await h.catchUp('hq', ZONE), 12_000);
+    await h.flush();
+    for (const [day, count] of [
+      ['2026-11-20', 7000],
+      ['2026-11-21', 5000],
+    ] as const) {
+      const seg = fs.readFileSync(segment(k, day));
+      const entries = fs
+        .readFileSync(segment(k, day).replace(/\.jsonl$/, '.idx'), 'utf8')
+        .trim()
+        .split('\n');
+      assert.equal(seg.toString().trim().split('\n').length, count);
+      // The index's first line is its header; then each entry's offset and length frame its line exactly.
+      const framed = entries.filter((e) => /^\d+\t\d+\t\d+\t/.test(e));
+      assert.equal(framed.length, count, day);
+      for (const e of framed) {
+        const [key, off, len] = e.split('\t');
+        const line = JSON.parse(seg.subarray(Number(off), Number(off) + Number(len)).toString()) as { k: string };
+        assert.equal(line.k, key);
+        assert.equal(seg[Number(off) + Number(len)], 0x0a);
+      }
+    }
+    k.history = h;
+    // By code and by name (the punch's or the employee's, any case): read through the index.
+    const found = await h.search(['hq'], { limit: 20_000, empCode: '1002', name: 'zoë' });
+    assert.deepEqual(
+      found.punches.map((p) => p.key).sort((a, b) => Number(a) - Number(b)),
+      outcomes.filter((o) => o.empCode === '1002' && [o.name, o.employeeName].includes('Zoë 😀')).map((o) => o.key),
+    );
+    assert.ok(found.punches.length > 0);
+  });
+
   it('a SIGKILL after the append and before its progress mark: the replay writes it again, a search shows it once', async () => {
     const k = kit();
     await record(k, [outcome('1', '1001', '2026-11-20 08:00:00')]);

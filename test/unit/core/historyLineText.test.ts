@@ -88,6 +88,7 @@ describe('history line text', () => {
       assert.ok(inline && read, text);
       assert.equal(JSON.stringify(read), JSON.stringify(inline), text);
       assert.equal(outcomeTail(o, kind), indexTail(inline), text);
+      assert.equal(outcomeTail(o, kind, JSON.stringify(o)), indexTail(inline), text);
       assert.ok(!text.includes('\n'), 'one line');
     }
   });
