@@ -513,7 +513,7 @@ function addEvent(days: Map<string, DayLines>, l: EventLine): void {
 /** The characters of lines held (a long replay or dismissal is appended in parts of about APPEND_CHARS). */
 function held(days: Map<string, DayLines>): number {
   let n = 0;
-  for (const d of days.values()) n += d.text.length;
+  for (const d of days.values()) n += d.length;
   return n;
 }
 

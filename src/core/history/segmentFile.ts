@@ -48,34 +48,55 @@ function atLeast(buf: Buffer, need: number): Buffer {
 
 /**
  * A batch's lines for one day's segment, each with its punch key and the tail of its index entry. The lines are
- * joined by the string engine (a rope, flattened once when encoded): one encoding call per batch cost less than one
- * per part of every line. The index entries are made after the append, once the lines' offsets are known.
+ * joined by the string engine into chunks (ropes, each flattened once when encoded): a call per chunk cost less than
+ * one per part of every line. Chunks stay under CHUNK_CHARS so the flat copies are short-lived young objects (a
+ * string over 128 KB is placed with the long-lived ones and freed only by a full collection). The index entries are
+ * made after the append, once the lines' offsets are known.
  */
 export class DayLines {
-  text = '';
+  readonly chunks: string[] = [];
+  /** Characters in all chunks. */
+  length = 0;
   /** Each line, its line feed included. */
   readonly lines: string[] = [];
   readonly keys: string[] = [];
   readonly tails: string[] = [];
+  private chunk = '';
 
   constructor(readonly day: string) {}
 
   add(key: string, line: string, tail: string): void {
-    this.text += line;
+    if (this.chunk.length && this.chunk.length + line.length > CHUNK_CHARS) this.seal();
+    this.chunk += line;
+    this.length += line.length;
     this.lines.push(line);
     this.keys.push(key);
     this.tails.push(tail);
   }
+
+  /** The chunks, the last one included. */
+  all(): string[] {
+    this.seal();
+    return this.chunks;
+  }
+
+  private seal(): void {
+    if (this.chunk) this.chunks.push(this.chunk);
+    this.chunk = '';
+  }
 }
+
+const CHUNK_CHARS = 32 * 1024;
 
 /**
  * The lines' UTF-8 bytes in the reused buffer, and whether they are all ASCII (then a line's byte length is its
  * length: every other character takes two bytes or more).
  */
 export function encodeLines(d: DayLines): { bytes: Buffer; ascii: boolean } {
-  scratch = atLeast(scratch, d.text.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-  const n = scratch.write(d.text, 0);
-  return { bytes: scratch.subarray(0, n), ascii: n === d.text.length };
+  scratch = atLeast(scratch, d.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+  let n = 0;
+  for (const chunk of d.all()) n += scratch.write(chunk, n);
+  return { bytes: scratch.subarray(0, n), ascii: n === d.length };
 }
 
 /**
