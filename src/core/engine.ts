@@ -414,7 +414,7 @@ export class SyncEngine implements SyncEngineApi {
    */
   async dismiss(deviceId: string, keys: string[]): Promise<DismissResult> {
     const unique = [...new Set(keys)];
-    if (!this.isConfigured(deviceId) && !(await this.deps.store.listFailed(deviceId)).length)
+    if (!this.isConfigured(deviceId) && !(await this.deps.store.failedKeys(deviceId)).size)
       throw this.unknownDevice(deviceId, (await this.deps.store.listDismissed(deviceId)).length > 0);
     const done = await this.deps.store.dismissFailed(deviceId, unique, this.deps.clock.now());
     const dismissed = done.map((d) => d.key);
@@ -445,7 +445,8 @@ export class SyncEngine implements SyncEngineApi {
     for (const dev of this.deps.config.devices) {
       const st = await this.deps.store.loadDevice(dev.id);
       const [lastRun] = await this.deps.store.listRuns(dev.id, 1);
-      const failed = await this.deps.store.listFailed(dev.id);
+      // The count only: the journal's index knows it without reading every failed punch and its BioTime record.
+      const failedCount = (await this.deps.store.failedKeys(dev.id)).size;
       // A run that failed for a full disk could not save the device's state: its summary tells the truth.
       const diskFull =
         lastRun?.error?.code === 'state.diskFull' &&
@@ -471,7 +472,7 @@ export class SyncEngine implements SyncEngineApi {
         nextRunAt: dev.enabled ? nextDueAt(dev, st, this.deps.clock.now()).toISOString() : null,
         cursor: st.cursor?.hwm ?? null,
         watchedGaps: watchedGaps(st.cursor?.gaps, this.deps.clock.now()),
-        failedCount: failed.length,
+        failedCount,
         consecutiveFailures: st.consecutiveFailures,
         lastRun: lastRun ?? null,
         ...(st.lastError ? { lastError: st.lastError } : {}),

@@ -95,6 +95,25 @@ describe('core/engine runs', () => {
     assert.equal(w.sink.checkins.filter((c) => c.deviceId === 'http://biotime.invalid:8081').length, 3);
   });
 
+  it('status counts failed punches from the journal index without reading them, and follows another process', async () => {
+    const w = world();
+    w.sink.employee('HR-EMP-1', '1001');
+    w.source.punches = [
+      punch(1, '1001', '2026-11-24 08:00:00'),
+      punch(2, '9998', '2026-11-24 08:01:00'),
+      punch(3, '9999', '2026-11-24 08:02:00'),
+    ];
+    assert.equal((await w.engine.runDevice('hq')).counts.failed, 2);
+    const read: string[] = [];
+    const listFailed = w.store.listFailed.bind(w.store);
+    w.store.listFailed = (...a) => (read.push(a[0] ?? '*'), listFailed(...a));
+    assert.equal((await w.engine.status())[0].failedCount, 2);
+    // Another process (the CLI beside the extension) dismisses one: the count follows the file.
+    await new FileStateStore(w.dir).dismissFailed('hq', ['2'], new Date('2026-11-24T09:00:00Z'));
+    assert.equal((await w.engine.status())[0].failedCount, 1);
+    assert.deepEqual(read, [], 'no failed punch was read to count them');
+  });
+
   it('reads only after the cursor next time, and picks up late uploads (higher ids, old punch times)', async () => {
     const w = world();
     w.sink.employee('HR-EMP-1', '1001');
