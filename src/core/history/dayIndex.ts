@@ -14,8 +14,8 @@
 // segment's tail, and a day whose index is missing or does not fit its segment is read in full.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EventLine, indexTail, parseEventLine } from './historyLine';
-import { type AppendFiles, replaceFile, segmentPath } from './segmentFile';
+import { indexTail, parseEventLine } from './historyLine';
+import { type AppendFiles, type DayLines, replaceFile, segmentPath } from './segmentFile';
 
 export const INDEX_NAME = /^(\d{4}-\d{2}-\d{2}|undated)\.idx$/;
 
@@ -23,9 +23,20 @@ export function indexPath(dir: string, day: string): string {
   return path.join(dir, `${day}.idx`);
 }
 
-/** The index line of a segment line at `off` of `len` bytes (without its line feed). */
-export function indexEntry(l: EventLine, off: number, len: number): string {
-  return `${l.k}\t${off}\t${len}\t${indexTail(l)}`;
+/** A segment line's index line: its key, offset and length in bytes (without the line feed), then `tail`. */
+function entry(key: string, off: number, len: number, tail: string): string {
+  return `${key}\t${off}\t${len}\t${tail}`;
+}
+
+/** The index entries of lines just appended at `base`; `ascii` as encodeLines (segmentFile.ts) said. */
+export function indexEntries(d: DayLines, base: number, ascii: boolean): string {
+  let s = '';
+  for (let i = 0, pos = base; i < d.lines.length; i++) {
+    const len = (ascii ? d.lines[i].length : Buffer.byteLength(d.lines[i])) - 1;
+    s += entry(d.keys[i], pos, len, d.tails[i]);
+    pos += len + 1;
+  }
+  return s;
 }
 
 /**
@@ -38,7 +49,7 @@ export function entriesOf(buf: Buffer, base: number): string {
     const nl = buf.indexOf(0x0a, pos);
     if (nl < 0) break;
     const l = nl > pos ? parseEventLine(buf.toString('utf8', pos, nl)) : undefined;
-    out += l ? indexEntry(l, base + pos, nl - pos) : `\t${base + pos}\t${nl - pos}\tk-\n`;
+    out += entry(l?.k ?? '', base + pos, nl - pos, l ? indexTail(l) : 'k-\n');
     pos = nl + 1;
   }
   return out;

@@ -35,14 +35,13 @@ import {
   dayOf,
   encodeEntries,
   encodeLines,
-  indexEntries,
   listDays,
   rawPath,
   replaceFile,
   segmentPath,
   syncFile,
 } from './segmentFile';
-import { appendIndex, appendIndexNow, type IndexMark, indexPath } from './dayIndex';
+import { appendIndex, appendIndexNow, type IndexMark, indexEntries, indexPath } from './dayIndex';
 import { findLineage, searchSegments } from './historySearch';
 
 export const DEFAULT_HISTORY_DAYS = 400;
@@ -411,8 +410,7 @@ export class PunchHistory implements HistoryRecorder {
     const file = indexPath(dir, day);
     // The writer moves forward through the days: a day it has left is rarely appended to again, so its held entries
     // are written now instead of waiting for the end of the run (a backlog of months held them all in memory).
-    const left = [...this.pending].filter(([other, p]) => other !== file && p.dir === dir).map(([other]) => other);
-    for (const other of left) await this.flushIndex(other);
+    for (const [other, p] of this.pending) if (other !== file && p.dir === dir) await this.flushIndex(other);
     const entries = indexEntries(lines, base, ascii);
     // Where this process left the index (after its first write of the day): the entries go straight on.
     if (!this.pending.has(file) && this.appendIndexNow(file, base, end, entries)) return;

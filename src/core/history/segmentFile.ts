@@ -54,7 +54,7 @@ function atLeast(buf: Buffer, need: number): Buffer {
  * made after the append, once the lines' offsets are known.
  */
 export class DayLines {
-  readonly chunks: string[] = [];
+  private readonly chunks: string[] = [];
   /** Characters in all chunks. */
   length = 0;
   /** Each line, its line feed included. */
@@ -97,20 +97,6 @@ export function encodeLines(d: DayLines): { bytes: Buffer; ascii: boolean } {
   let n = 0;
   for (const chunk of d.all()) n += scratch.write(chunk, n);
   return { bytes: scratch.subarray(0, n), ascii: n === d.length };
-}
-
-/**
- * The index entries of lines just appended at `base` (dayIndex.ts: key, offset, length without the line feed, then
- * the entry's tail). `ascii` as encodeLines said.
- */
-export function indexEntries(d: DayLines, base: number, ascii: boolean): string {
-  let s = '';
-  for (let i = 0, pos = base; i < d.lines.length; i++) {
-    const len = (ascii ? d.lines[i].length : Buffer.byteLength(d.lines[i])) - 1;
-    s += `${d.keys[i]}\t${pos}\t${len}\t${d.tails[i]}`;
-    pos += len + 1;
-  }
-  return s;
 }
 
 /** Index entries' bytes in the second reused buffer. */

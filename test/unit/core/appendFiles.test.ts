@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AppendFiles, DayLines, encodeEntries, encodeLines, indexEntries } from '../../../src/core/history/segmentFile';
+import { indexEntries } from '../../../src/core/history/dayIndex';
+import { AppendFiles, DayLines, encodeEntries, encodeLines } from '../../../src/core/history/segmentFile';
 
 // The history writer keeps its day files open between batches. Whatever happens to a file between two appends
 // (deleted, replaced under its name, written by someone else, a torn last line), the next append must land in the
